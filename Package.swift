@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers: a module imports only from the layers below it (docs/architecture.md).
+//   0  CGMP, CSecp256k1, CSodium          system-library shims
+//   1  BigNum, Secp256k1, Hashing         integers, curve, hashes
+//   2  Paillier, Noise                    encryption, ring-Pedersen, secure channels
+//   3  CGGMP                              transcript, proofs, protocols (pure state machines)
+//   4  TSS, TSSStore                      the network's flows, envelopes, encrypted share store
+let package = Package(
+    name: "swift-tss",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "BigNum", targets: ["BigNum"]),
+        .library(name: "Hashing", targets: ["Hashing"]),
+        .library(name: "Secp256k1", targets: ["Secp256k1"]),
+        .library(name: "Paillier", targets: ["Paillier"]),
+        .library(name: "Noise", targets: ["Noise"]),
+        .library(name: "CGGMP", targets: ["CGGMP"]),
+        .library(name: "TSS", targets: ["TSS"]),
+        .library(name: "TSSStore", targets: ["TSSStore"]),
+        .executable(name: "tss", targets: ["tss"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Layer 0
+        .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Layer 1
+        .target(name: "BigNum", dependencies: ["CGMP", "CSodium"]),
+        .target(name: "Hashing", dependencies: ["CSodium"]),
+        .target(name: "Secp256k1", dependencies: ["CSecp256k1", "Hashing", "BigNum"]),
+        // Layer 2
+        .target(name: "Paillier", dependencies: ["BigNum"]),
+        .target(name: "Noise", dependencies: [
+            "CSodium", "Hashing",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Layer 3
+        .target(name: "CGGMP", dependencies: ["BigNum", "Hashing", "Secp256k1", "Paillier", "CSodium"]),
+        // Layer 4
+        .target(name: "TSS", dependencies: [
+            "CGGMP", "Noise", "Secp256k1", "Hashing", "CSodium",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "TSSStore", dependencies: [
+            "TSS", "CSodium",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Executable
+        .executableTarget(name: "tss", dependencies: [
+            "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
+            "CGGMP", "TSS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Tests
+        .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1"]),
+        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum"]),
+        .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing"]),
+        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing"]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1"]),
+        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TSS"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

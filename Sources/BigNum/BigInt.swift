@@ -1,0 +1,141 @@
+import CGMP
+
+/// A signed arbitrary-precision integer with value semantics, backed by a GMP `mpz_t`.
+///
+/// Copies share storage until one of them is mutated (copy-on-write). Freed limbs are wiped
+/// (`GMPMemory`). `description` never prints the value, since a `BigInt` may hold a secret: use
+/// `decimalString` or `hexString` when printing is intended.
+///
+/// Misuse by our own code (division by zero through `/`) is a precondition failure; every operation
+/// that takes a peer's value through a modulus (`power`, `inverse`, `jacobi`) throws instead.
+public struct BigInt: Sendable {
+    @usableFromInline
+    internal var storage: Storage
+
+    /// Zero.
+    public init() { storage = Storage() }
+
+    public init(_ value: Int) {
+        storage = Storage()
+        __gmpz_set_si(storage.mpz, value)
+    }
+
+    public init(_ value: UInt) {
+        storage = Storage()
+        __gmpz_set_ui(storage.mpz, value)
+    }
+
+    /// A fresh value built by `body`, which writes into an initialised `mpz_t`.
+    @inlinable
+    internal init(building body: (UnsafeMutablePointer<__mpz_struct>) throws(BigNumError) -> Void) throws(BigNumError) {
+        storage = Storage()
+        try body(storage.mpz)
+    }
+
+    /// A fresh value built by `body` (non-throwing form).
+    @inlinable
+    internal init(unchecked body: (UnsafeMutablePointer<__mpz_struct>) -> Void) {
+        storage = Storage()
+        body(storage.mpz)
+    }
+
+    /// Mutable access to the limbs, copying first if the storage is shared.
+    @inlinable
+    internal mutating func withMutableMPZ<R>(_ body: (UnsafeMutablePointer<__mpz_struct>) -> R) -> R {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+        return body(storage.mpz)
+    }
+
+    /// Read access to the limbs (do not mutate through the pointer).
+    @inlinable
+    public func withMPZ<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
+        try body(storage.mpz)
+    }
+
+    @usableFromInline
+    internal var mpz: UnsafeMutablePointer<__mpz_struct> { storage.mpz }
+
+    // MARK: Properties
+
+    public static let zero = BigInt()
+    public static let one = BigInt(1)
+
+    /// -1, 0 or +1.
+    public var signum: Int {
+        let size = storage.mpz.pointee._mp_size
+        return size > 0 ? 1 : (size < 0 ? -1 : 0)
+    }
+
+    public var isZero: Bool { storage.mpz.pointee._mp_size == 0 }
+    public var isNegative: Bool { storage.mpz.pointee._mp_size < 0 }
+    public var isOdd: Bool { __gmpz_tstbit(storage.mpz, 0) == 1 && !isZero }
+    public var isEven: Bool { !isOdd }
+
+    /// Number of bits in |self|; zero for zero.
+    public var bitLength: Int {
+        isZero ? 0 : Int(__gmpz_sizeinbase(storage.mpz, 2))
+    }
+
+    /// Bit `index` of the two's-complement representation.
+    public func testBit(_ index: Int) -> Bool {
+        precondition(index >= 0, "bit index must be non-negative")
+        return __gmpz_tstbit(storage.mpz, mp_bitcnt_t(index)) == 1
+    }
+
+    /// |self|.
+    public var magnitude: BigInt { BigInt(unchecked: { __gmpz_abs($0, mpz) }) }
+
+    /// The value as an `Int`, or `nil` if it does not fit.
+    public var intValue: Int? {
+        __gmpz_fits_slong_p(mpz) != 0 ? __gmpz_get_si(mpz) : nil
+    }
+
+    /// 2^exponent.
+    public static func powerOfTwo(_ exponent: Int) -> BigInt {
+        precondition(exponent >= 0)
+        return BigInt(unchecked: { __gmpz_setbit($0, mp_bitcnt_t(exponent)) })
+    }
+}
+
+extension BigInt: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(value) }
+}
+
+extension BigInt: Equatable, Hashable, Comparable {
+    public static func == (lhs: BigInt, rhs: BigInt) -> Bool { __gmpz_cmp(lhs.mpz, rhs.mpz) == 0 }
+    public static func < (lhs: BigInt, rhs: BigInt) -> Bool { __gmpz_cmp(lhs.mpz, rhs.mpz) < 0 }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(signum)
+        hasher.combine(magnitudeBytes())
+    }
+}
+
+extension BigInt: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Never the value: a `BigInt` may be secret. Use `decimalString` / `hexString` deliberately.
+    public var description: String { "BigInt(\(bitLength > 0 ? "…" : "0"))" }
+    public var debugDescription: String { description }
+}
+
+/// Owns one initialised `mpz_t`; cleared (and so wiped, see `GMPMemory`) when released.
+@usableFromInline
+final class Storage: @unchecked Sendable {
+    @usableFromInline let mpz: UnsafeMutablePointer<__mpz_struct>
+
+    @usableFromInline init() {
+        GMPMemory.install()
+        mpz = .allocate(capacity: 1)
+        __gmpz_init(mpz)
+    }
+
+    @usableFromInline init(copying other: Storage) {
+        GMPMemory.install()
+        mpz = .allocate(capacity: 1)
+        __gmpz_init_set(mpz, other.mpz)
+    }
+
+    deinit {
+        __gmpz_clear(mpz)
+        mpz.deallocate()
+    }
+}

@@ -1,0 +1,1 @@
+// Module CGGMP — see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module Hashing — see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module Noise — see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module Paillier — see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module TSS — see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Module TSSStore — see docs/architecture.md.

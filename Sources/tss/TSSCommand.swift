@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `tss`: demo, benchmarks and debugging peers for swift-tss.
+///
+/// Each subcommand lives in its own file under `Commands/`; benchmarks register in `Bench.subcommands`.
+@main
+struct TSSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tss",
+        abstract: "swift-tss: threshold ECDSA (CGGMP) demo, benchmarks and debugging tools.",
+        subcommands: [Bench.self]
+    )
+}
+
+/// `tss bench …`: in-process benchmarks that compare this library with direct C calls.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (medians of repeated samples; --json for machine-readable output).",
+        subcommands: [
+            // one line per benchmark, e.g. BenchModexp.self
+        ]
+    )
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import CGGMP
+
+@Test func CGGMPModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Hashing
+
+@Test func HashingModuleLinks() { #expect(Bool(true)) }

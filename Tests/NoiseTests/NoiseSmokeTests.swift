@@ -1,0 +1,4 @@
+import Testing
+@testable import Noise
+
+@Test func NoiseModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Paillier
+
+@Test func PaillierModuleLinks() { #expect(Bool(true)) }

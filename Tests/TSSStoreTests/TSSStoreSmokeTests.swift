@@ -1,0 +1,4 @@
+import Testing
+@testable import TSSStore
+
+@Test func TSSStoreModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import TSS
+
+@Test func TSSModuleLinks() { #expect(Bool(true)) }
