@@ -61,15 +61,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // Tests
-        .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1"]),
-        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum"]),
-        .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing"]),
-        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing"]),
-        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1"]),
-        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TSS"]),
+        // Tests (TestSupport: locating Vectors/ and ../shared/vectors, hex helpers)
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP", "TestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),
+        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
+        .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
+        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "TestSupport"]),
+        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TSS", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
