@@ -27,22 +27,11 @@ struct KeccakSponge: Sendable {
 
     mutating func absorb(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
-        let count = bytes.count
-        while index < count {
-            if position & 7 == 0 && count - index >= 8 {
-                // Whole lanes straight from the input: the common case once aligned.
-                let laneLimit = min((rate - position) &>> 3, (count - index) &>> 3)
-                for _ in 0..<laneLimit {
-                    let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    state.xorLane(position &>> 3, word)
-                    position &+= 8
-                    index &+= 8
-                }
-            } else {
-                state.xorByte(bytes[index], at: position)
-                position &+= 1
-                index &+= 1
-            }
+        while index < bytes.count {
+            let take = min(rate - position, bytes.count - index)
+            state.xor(UnsafeRawBufferPointer(rebasing: bytes[index..<index + take]), at: position)
+            position += take
+            index += take
             if position == rate {
                 state.permute()
                 position = 0
@@ -53,8 +42,8 @@ struct KeccakSponge: Sendable {
     /// Pads and switches to squeezing. A full block is permuted eagerly during absorption, which is
     /// correct for Keccak because padding always occupies at least one byte of a fresh block.
     private mutating func finishAbsorbing() {
-        state.xorByte(domainPadding, at: position)
-        state.xorByte(0x80, at: rate - 1)
+        withUnsafeBytes(of: domainPadding) { state.xor($0, at: position) }
+        withUnsafeBytes(of: UInt8(0x80)) { state.xor($0, at: rate - 1) }
         state.permute()
         position = 0
         isSqueezing = true
@@ -63,13 +52,16 @@ struct KeccakSponge: Sendable {
     /// Writes the next `output.count` bytes of the output stream; successive calls continue it.
     mutating func squeeze(into output: UnsafeMutableRawBufferPointer) {
         if !isSqueezing { finishAbsorbing() }
-        for index in 0..<output.count {
+        var index = 0
+        while index < output.count {
             if position == rate {
                 state.permute()
                 position = 0
             }
-            output[index] = state.byte(at: position)
-            position &+= 1
+            let take = min(rate - position, output.count - index)
+            state.copyBytes(from: position, into: UnsafeMutableRawBufferPointer(rebasing: output[index..<index + take]))
+            position += take
+            index += take
         }
     }
 

@@ -44,28 +44,51 @@ struct KeccakState: Sendable {
         0x8000000080008008,
     ]
 
-    /// XORs `value` into lane `index` (0..<25).
-    @inline(__always)
-    mutating func xorLane(_ index: Int, _ value: UInt64) {
-        precondition(index >= 0 && index < 25, "Keccak lane index out of range")
+    /// XORs `bytes` into the state starting at byte offset `offset`; the bytes must fit within the
+    /// 200-byte state. Bytes map little-endian into lanes, whatever the host byte order.
+    mutating func xor(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+        precondition(offset >= 0 && offset + bytes.count <= 200, "Keccak state byte range out of bounds")
+        // Mutable access even though only lanes change: it avoids copying the tuple to a temporary.
         withUnsafeMutableBytes(of: &lanes) { raw in
-            raw.baseAddress!.assumingMemoryBound(to: UInt64.self)[index] ^= value
+            let lane = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            var position = offset
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                if position & 7 == 0 && count - index >= 8 {
+                    lane[position &>> 3] ^= UInt64(
+                        littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    position &+= 8
+                    index &+= 8
+                } else {
+                    lane[position &>> 3] ^= UInt64(bytes[index]) &<< UInt64((position & 7) &* 8)
+                    position &+= 1
+                    index &+= 1
+                }
+            }
         }
     }
 
-    /// XORs one byte into the state at byte offset `offset` (0..<200), little-endian within lanes.
-    @inline(__always)
-    mutating func xorByte(_ byte: UInt8, at offset: Int) {
-        xorLane(offset &>> 3, UInt64(byte) &<< UInt64((offset & 7) &* 8))
-    }
-
-    /// The byte at byte offset `offset` (0..<200) of the state, little-endian within lanes.
-    @inline(__always)
-    func byte(at offset: Int) -> UInt8 {
-        precondition(offset >= 0 && offset < 200, "Keccak byte offset out of range")
-        return withUnsafeBytes(of: lanes) { raw in
-            let lane = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)[offset &>> 3]
-            return UInt8(truncatingIfNeeded: lane &>> UInt64((offset & 7) &* 8))
+    /// Copies state bytes starting at byte offset `offset` into `output`, which must fit within the
+    /// 200-byte state. Lanes are read little-endian, whatever the host byte order.
+    mutating func copyBytes(from offset: Int, into output: UnsafeMutableRawBufferPointer) {
+        precondition(offset >= 0 && offset + output.count <= 200, "Keccak state byte range out of bounds")
+        withUnsafeMutableBytes(of: &lanes) { raw in
+            let lane = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            var position = offset
+            var index = 0
+            let count = output.count
+            while index < count {
+                if position & 7 == 0 && count - index >= 8 {
+                    output.storeBytes(of: lane[position &>> 3].littleEndian, toByteOffset: index, as: UInt64.self)
+                    position &+= 8
+                    index &+= 8
+                } else {
+                    output[index] = UInt8(truncatingIfNeeded: lane[position &>> 3] &>> UInt64((position & 7) &* 8))
+                    position &+= 1
+                    index &+= 1
+                }
+            }
         }
     }
 
@@ -80,37 +103,38 @@ struct KeccakState: Sendable {
             let c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
             let c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
             let c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
-            let d0 = c4 ^ rotate(c1, 1)
-            let d1 = c0 ^ rotate(c2, 1)
-            let d2 = c1 ^ rotate(c3, 1)
-            let d3 = c2 ^ rotate(c4, 1)
-            let d4 = c3 ^ rotate(c0, 1)
-            // theta applied, then rho (rotation) and pi (lane move): b[y, 2x+3y] = rot(a[x, y], r[x, y])
+            let d0 = c4 ^ (c1 &<< 1 | c1 &>> 63)
+            let d1 = c0 ^ (c2 &<< 1 | c2 &>> 63)
+            let d2 = c1 ^ (c3 &<< 1 | c3 &>> 63)
+            let d3 = c2 ^ (c4 &<< 1 | c4 &>> 63)
+            let d4 = c3 ^ (c0 &<< 1 | c0 &>> 63)
+            // theta applied, then rho (rotation) and pi (lane move): b[y, 2x+3y] = rot(a[x, y], r[x, y]).
+            // Rotations are written out rather than called so unoptimised builds stay quick.
             let b00 = a00 ^ d0
-            let b10 = rotate(a01 ^ d1, 1)
-            let b20 = rotate(a02 ^ d2, 62)
-            let b05 = rotate(a03 ^ d3, 28)
-            let b15 = rotate(a04 ^ d4, 27)
-            let b16 = rotate(a05 ^ d0, 36)
-            let b01 = rotate(a06 ^ d1, 44)
-            let b11 = rotate(a07 ^ d2, 6)
-            let b21 = rotate(a08 ^ d3, 55)
-            let b06 = rotate(a09 ^ d4, 20)
-            let b07 = rotate(a10 ^ d0, 3)
-            let b17 = rotate(a11 ^ d1, 10)
-            let b02 = rotate(a12 ^ d2, 43)
-            let b12 = rotate(a13 ^ d3, 25)
-            let b22 = rotate(a14 ^ d4, 39)
-            let b23 = rotate(a15 ^ d0, 41)
-            let b08 = rotate(a16 ^ d1, 45)
-            let b18 = rotate(a17 ^ d2, 15)
-            let b03 = rotate(a18 ^ d3, 21)
-            let b13 = rotate(a19 ^ d4, 8)
-            let b14 = rotate(a20 ^ d0, 18)
-            let b24 = rotate(a21 ^ d1, 2)
-            let b09 = rotate(a22 ^ d2, 61)
-            let b19 = rotate(a23 ^ d3, 56)
-            let b04 = rotate(a24 ^ d4, 14)
+            let t10 = a01 ^ d1; let b10 = t10 &<< 1 | t10 &>> 63
+            let t20 = a02 ^ d2; let b20 = t20 &<< 62 | t20 &>> 2
+            let t05 = a03 ^ d3; let b05 = t05 &<< 28 | t05 &>> 36
+            let t15 = a04 ^ d4; let b15 = t15 &<< 27 | t15 &>> 37
+            let t16 = a05 ^ d0; let b16 = t16 &<< 36 | t16 &>> 28
+            let t01 = a06 ^ d1; let b01 = t01 &<< 44 | t01 &>> 20
+            let t11 = a07 ^ d2; let b11 = t11 &<< 6 | t11 &>> 58
+            let t21 = a08 ^ d3; let b21 = t21 &<< 55 | t21 &>> 9
+            let t06 = a09 ^ d4; let b06 = t06 &<< 20 | t06 &>> 44
+            let t07 = a10 ^ d0; let b07 = t07 &<< 3 | t07 &>> 61
+            let t17 = a11 ^ d1; let b17 = t17 &<< 10 | t17 &>> 54
+            let t02 = a12 ^ d2; let b02 = t02 &<< 43 | t02 &>> 21
+            let t12 = a13 ^ d3; let b12 = t12 &<< 25 | t12 &>> 39
+            let t22 = a14 ^ d4; let b22 = t22 &<< 39 | t22 &>> 25
+            let t23 = a15 ^ d0; let b23 = t23 &<< 41 | t23 &>> 23
+            let t08 = a16 ^ d1; let b08 = t08 &<< 45 | t08 &>> 19
+            let t18 = a17 ^ d2; let b18 = t18 &<< 15 | t18 &>> 49
+            let t03 = a18 ^ d3; let b03 = t03 &<< 21 | t03 &>> 43
+            let t13 = a19 ^ d4; let b13 = t13 &<< 8 | t13 &>> 56
+            let t14 = a20 ^ d0; let b14 = t14 &<< 18 | t14 &>> 46
+            let t24 = a21 ^ d1; let b24 = t24 &<< 2 | t24 &>> 62
+            let t09 = a22 ^ d2; let b09 = t09 &<< 61 | t09 &>> 3
+            let t19 = a23 ^ d3; let b19 = t19 &<< 56 | t19 &>> 8
+            let t04 = a24 ^ d4; let b04 = t04 &<< 14 | t04 &>> 50
             // chi: the only non-linear step, row by row
             a00 = b00 ^ (~b01 & b02)
             a01 = b01 ^ (~b02 & b03)
@@ -143,9 +167,4 @@ struct KeccakState: Sendable {
         lanes = (a00, a01, a02, a03, a04, a05, a06, a07, a08, a09, a10, a11, a12,
                  a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24)
     }
-}
-
-@inline(__always)
-private func rotate(_ lane: UInt64, _ count: UInt64) -> UInt64 {
-    (lane &<< count) | (lane &>> (64 &- count))
 }
