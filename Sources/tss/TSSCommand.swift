@@ -18,6 +18,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks (medians of repeated samples; --json for machine-readable output).",
         subcommands: [
             BenchModexp.self,
+            BenchHashing.self,
         ]
     )
 }
