@@ -18,6 +18,8 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks (medians of repeated samples; --json for machine-readable output).",
         subcommands: [
             // one line per benchmark, e.g. BenchModexp.self
+            BenchPrimes.self,
+            BenchPaillier.self,
         ]
     )
 }
