@@ -19,6 +19,9 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchModexp.self,
             BenchHashing.self,
+            // one line per benchmark, e.g. BenchModexp.self
+            BenchPrimes.self,
+            BenchPaillier.self,
         ]
     )
 }

@@ -1,4 +1,0 @@
-import Testing
-@testable import Paillier
-
-@Test func PaillierModuleLinks() { #expect(Bool(true)) }

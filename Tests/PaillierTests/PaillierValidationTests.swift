@@ -1,0 +1,92 @@
+import BigNum
+import Testing
+import TestSupport
+import Paillier
+
+@Suite struct PaillierValidationTests {
+    let key = Fixtures.paillierKey()
+    var pk: PaillierPublicKey { key.publicKey }
+
+    @Test func publicKeyNeedsOddModulusOfExactLength() throws {
+        let n = key.modulus
+        #expect(try PaillierPublicKey(modulus: n, expectedBits: 1024) == pk)
+        #expect(throws: PaillierError.modulusWrongLength(expected: 2048, actual: 1024)) {
+            try PaillierPublicKey(modulus: n, expectedBits: 2048)
+        }
+        #expect(throws: PaillierError.modulusWrongLength(expected: 1024, actual: 1023)) {
+            try PaillierPublicKey(modulus: n >> 1 | .one, expectedBits: 1024)
+        }
+        #expect(throws: PaillierError.modulusNotOddPositive) { try PaillierPublicKey(modulus: n + .one, expectedBits: 1024) }
+        #expect(throws: PaillierError.modulusNotOddPositive) { try PaillierPublicKey(modulus: -n, expectedBits: 1024) }
+        #expect(throws: PaillierError.modulusNotOddPositive) { try PaillierPublicKey(modulus: .zero, expectedBits: 1024) }
+    }
+
+    @Test func ciphertextMustBeAUnitBelowNSquared() throws {
+        let n2 = pk.modulusSquared
+        try pk.validate(PaillierCiphertext(value: .one))
+        try pk.validate(PaillierCiphertext(value: n2 - .one))
+        for bad in [BigInt.zero, BigInt(-5), n2, n2 + .one] {
+            #expect(throws: PaillierError.ciphertextOutOfRange) { try pk.validate(PaillierCiphertext(value: bad)) }
+            #expect(throws: PaillierError.ciphertextOutOfRange) { try key.decrypt(PaillierCiphertext(value: bad)) }
+        }
+        for bad in [key.p, key.q * BigInt(7), key.modulus] {
+            #expect(throws: PaillierError.ciphertextNotCoprime) { try pk.validate(PaillierCiphertext(value: bad)) }
+            #expect(throws: PaillierError.ciphertextNotCoprime) { try key.recoverRandomness(of: PaillierCiphertext(value: bad)) }
+            #expect(throws: PaillierError.ciphertextNotCoprime) { try key.decryptWithoutCRT(PaillierCiphertext(value: bad)) }
+        }
+    }
+
+    @Test func randomnessMustBeAUnit() {
+        for bad in [BigInt.zero, key.p, key.modulus, key.q * BigInt(3)] {
+            #expect(throws: PaillierError.randomnessNotUnit) { try pk.encrypt(.one, randomness: bad) }
+            #expect(throws: PaillierError.randomnessNotUnit) { try key.encrypt(.one, randomness: bad) }
+        }
+    }
+
+    @Test func negativeScalarNeedsAUnitCiphertext() {
+        let nonUnit = PaillierCiphertext(value: key.p)
+        #expect(throws: PaillierError.notInvertible) { try pk.multiply(nonUnit, by: BigInt(-3)) }
+    }
+
+    @Test func secretKeyRejectsBadPrimes() {
+        let blum = Fixtures.primes("blum", bits: 256)
+        #expect(throws: PaillierError.invalidPrimes(reason: "p and q must differ")) { try PaillierSecretKey(p: blum[0], q: blum[0]) }
+        #expect(throws: PaillierError.invalidPrimes(reason: "p and q must be odd primes")) { try PaillierSecretKey(p: blum[0] + .one, q: blum[1]) }
+        #expect(throws: PaillierError.invalidPrimes(reason: "p and q must be prime")) { try PaillierSecretKey(p: blum[0] * blum[1], q: blum[2]) }
+        // q = 2p + 1 style pairs are fine, but p | q − 1 breaks gcd(N, φ(N)) = 1: 3 and 7.
+        #expect(throws: PaillierError.invalidPrimes(reason: "gcd(N, φ(N)) must be 1")) { try PaillierSecretKey(p: BigInt(3), q: BigInt(7)) }
+    }
+
+    @Test func encodingsRoundTripAndRejectTampering() throws {
+        var rng = ChaChaRandom(testSeed: 21)
+        let encodedKey = pk.encoded()
+        #expect(encodedKey.count == 2 + 2 + 128)
+        #expect(try PaillierPublicKey(encoding: encodedKey, expectedBits: 1024) == pk)
+        #expect(throws: PaillierError.modulusWrongLength(expected: 2048, actual: 1024)) {
+            try PaillierPublicKey(encoding: encodedKey, expectedBits: 2048)
+        }
+        var versioned = encodedKey; versioned[1] = 2
+        #expect(throws: PaillierError.unsupportedVersion(2)) { try PaillierPublicKey(encoding: versioned, expectedBits: 1024) }
+        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: trailing bytes")) {
+            try PaillierPublicKey(encoding: encodedKey + [0], expectedBits: 1024)
+        }
+        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: truncated")) {
+            try PaillierPublicKey(encoding: encodedKey.dropLast(), expectedBits: 1024)
+        }
+        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: shorter than its header")) {
+            try PaillierPublicKey(encoding: [0x50], expectedBits: 1024)
+        }
+
+        let (c, _) = pk.encrypt(BigInt(-42), using: &rng)
+        let encodedCiphertext = c.encoded(for: pk)
+        #expect(encodedCiphertext.count == 2 + 256)
+        #expect(try PaillierCiphertext(encoding: encodedCiphertext, for: pk) == c)
+        #expect(throws: PaillierError.malformedEncoding(reason: "not a Paillier ciphertext (wrong type tag)")) {
+            try PaillierCiphertext(encoding: encodedKey, for: pk)
+        }
+        let zero = [UInt8(0x43), 1] + [UInt8](repeating: 0, count: 256)
+        #expect(throws: PaillierError.ciphertextOutOfRange) { try PaillierCiphertext(encoding: zero, for: pk) }
+        let multipleOfP = [UInt8(0x43), 1] + (try key.p.bigEndianBytes(width: 256))
+        #expect(throws: PaillierError.ciphertextNotCoprime) { try PaillierCiphertext(encoding: multipleOfP, for: pk) }
+    }
+}
