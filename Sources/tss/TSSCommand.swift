@@ -19,7 +19,6 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchModexp.self,
             BenchHashing.self,
-            // one line per benchmark, e.g. BenchModexp.self
             BenchPrimes.self,
             BenchPaillier.self,
         ]
