@@ -1,10 +1,10 @@
 /// Constant-time arithmetic on 4×64-bit little-endian limbs modulo the group order n.
 ///
 /// Rules that keep it constant time (checked against the disassembly, see docs/secp256k1.md):
-/// no `if`/`?:`/`&&` on limb values, only wrapping arithmetic (`&+`, `&-`, `&*`) and the
-/// carry/borrow bits of `addingReportingOverflow`/`subtractingReportingOverflow` (which lower to
-/// `adc`/`sbb`/`setb`), corrections applied through masks `0 &- bit`, and loops whose trip
-/// counts are fixed or depend on public values only (the exponent n−2).
+/// no `if`/`?:`/`&&` on limb values and no `Bool` derived from them; only wrapping arithmetic
+/// (`&+`, `&-`, `&*`, `multipliedFullWidth`), carries computed bitwise, corrections applied through
+/// masks `0 &- bit`, and loops whose trip counts are fixed or depend on public values only (the
+/// exponent n−2).
 @usableFromInline
 internal enum ScalarField {
     @usableFromInline
@@ -47,33 +47,35 @@ internal enum ScalarField {
     }
 
     // MARK: Carry primitives
-
-    @inline(__always)
-    static func bit(_ flag: Bool) -> UInt64 { UInt64(flag ? 1 : 0) }
+    //
+    // Carries and borrows are computed with the bitwise formulas of Hacker's Delight §2-16 rather
+    // than from `addingReportingOverflow`'s Bool: with a Bool in hand LLVM turned `x − borrow`
+    // into a conditional jump on the borrow (caught by the valgrind harness). Every value here
+    // stays a UInt64, so there is no i1 for the optimizer to branch on.
 
     /// a + b + carryIn → (sum, carryOut), carries in {0, 1}.
     @inline(__always)
     static func addWithCarry(_ a: UInt64, _ b: UInt64, _ carryIn: UInt64) -> (UInt64, UInt64) {
-        let (s1, o1) = a.addingReportingOverflow(b)
-        let (s2, o2) = s1.addingReportingOverflow(carryIn)
-        return (s2, bit(o1) | bit(o2))
+        let sum = a &+ b &+ carryIn
+        let carry = ((a & b) | ((a | b) & ~sum)) >> 63
+        return (sum, carry)
     }
 
     /// a − b − borrowIn → (difference, borrowOut), borrows in {0, 1}.
     @inline(__always)
     static func subtractWithBorrow(_ a: UInt64, _ b: UInt64, _ borrowIn: UInt64) -> (UInt64, UInt64) {
-        let (d1, o1) = a.subtractingReportingOverflow(b)
-        let (d2, o2) = d1.subtractingReportingOverflow(borrowIn)
-        return (d2, bit(o1) | bit(o2))
+        let difference = a &- b &- borrowIn
+        let borrow = ((~a & b) | (~(a ^ b) & difference)) >> 63
+        return (difference, borrow)
     }
 
     /// a·b + c + d as (high, low); cannot overflow 128 bits.
     @inline(__always)
     static func multiplyAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (UInt64, UInt64) {
         let (high, low) = a.multipliedFullWidth(by: b)
-        let (l1, o1) = low.addingReportingOverflow(c)
-        let (l2, o2) = l1.addingReportingOverflow(d)
-        return (high &+ bit(o1) &+ bit(o2), l2)
+        let (l1, c1) = addWithCarry(low, c, 0)
+        let (l2, c2) = addWithCarry(l1, d, 0)
+        return (high &+ c1 &+ c2, l2)
     }
 
     /// `mask` all ones → a, all zeros → b.
