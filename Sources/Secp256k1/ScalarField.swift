@@ -176,30 +176,26 @@ internal enum ScalarField {
     /// the fixed 4-bit window (table index = exponent nibble) does not depend on a.
     @usableFromInline
     static func invert(_ a: Limbs) -> Limbs {
-        let base = montgomeryMultiply(a, rSquared)  // a·R
-        // table[i] = a^i in the Montgomery domain.
-        var table = [Limbs](repeating: montgomeryOne, count: 16)
-        table[1] = base
-        for i in 2..<16 { table[i] = montgomeryMultiply(table[i - 1], base) }
-
         let exponent = subtract(order, (2, 0, 0, 0)).0
-        var accumulator = montgomeryOne
-        for limbIndex in stride(from: 3, through: 0, by: -1) {
-            let word: UInt64 = switch limbIndex {
-            case 3: exponent.3
-            case 2: exponent.2
-            case 1: exponent.1
-            default: exponent.0
+        return withUnsafeTemporaryAllocation(of: Limbs.self, capacity: 16) { table in
+            // table[i] = a^i in the Montgomery domain.
+            table.initialize(repeating: montgomeryOne)
+            let base = montgomeryMultiply(a, rSquared)  // a·R
+            table[1] = base
+            for i in 2..<16 { table[i] = montgomeryMultiply(table[i - 1], base) }
+
+            var accumulator = montgomeryOne
+            for word in [exponent.3, exponent.2, exponent.1, exponent.0] {
+                for nibbleIndex in stride(from: 15, through: 0, by: -1) {
+                    for _ in 0..<4 { accumulator = montgomeryMultiply(accumulator, accumulator) }
+                    let nibble = Int((word >> UInt64(nibbleIndex * 4)) & 0xF)
+                    accumulator = montgomeryMultiply(accumulator, table[nibble])
+                }
             }
-            for nibbleIndex in stride(from: 15, through: 0, by: -1) {
-                for _ in 0..<4 { accumulator = montgomeryMultiply(accumulator, accumulator) }
-                let nibble = Int((word >> UInt64(nibbleIndex * 4)) & 0xF)
-                accumulator = montgomeryMultiply(accumulator, table[nibble])
-            }
+            // Wipe the powers of the secret before the stack slot is reused.
+            table.update(repeating: (0, 0, 0, 0))
+            // Leave the Montgomery domain: (x·R)·1·R⁻¹ = x.
+            return montgomeryMultiply(accumulator, (1, 0, 0, 0))
         }
-        // Leave the Montgomery domain: (x·R)·1·R⁻¹ = x.
-        let result = montgomeryMultiply(accumulator, (1, 0, 0, 0))
-        for i in table.indices { table[i] = (0, 0, 0, 0) }
-        return result
     }
 }
