@@ -21,6 +21,7 @@ struct Bench: AsyncParsableCommand {
             BenchHashing.self,
             BenchPrimes.self,
             BenchPaillier.self,
+            BenchSecp256k1.self,
         ]
     )
 }
