@@ -75,6 +75,11 @@ public struct Transcript: Sendable {
         absorb(.scalar, label, scalar.bytes)
     }
 
+    /// Absorbs a point's encoding under the point kind (see `append(_:_: Point)`).
+    mutating func append(pointLabel label: String, _ encoding: [UInt8]) {
+        absorb(.point, label, encoding)
+    }
+
     /// Absorbs a value's canonical field encoding (statements, first messages).
     public mutating func append(_ label: String, _ value: some WireCodable) {
         absorb(.encoded, label, value.fieldEncoding)
