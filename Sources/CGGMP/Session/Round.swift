@@ -32,6 +32,9 @@ public protocol Round<Output>: Sendable {
 public enum RoundTransition<Output: Sendable>: Sendable {
     case next(any Round<Output>)
     case finished(Output)
+    /// The round cannot produce a result although every message passed its checks (an event of
+    /// negligible probability, such as a key summing to the identity); no one is blamed.
+    case aborted(String)
 }
 
 /// A round's outgoing payloads before the session signs them.

@@ -226,6 +226,9 @@ public struct Session<Output: Sendable>: Sendable {
         case .finished(let output):
             phase = .finished
             return .finished(output)
+        case .aborted(let reason):
+            phase = .finished
+            throw .aborted(reason)
         }
     }
 }
@@ -262,6 +265,8 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     case alreadyReceived
     /// The caller used the session out of order (a bug in the driving code).
     case outOfOrder(String)
+    /// The protocol could not finish, with no one to blame (see `RoundTransition.aborted`).
+    case aborted(String)
 
     public var description: String {
         switch self {
@@ -269,6 +274,7 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
         case .notYetExpected: "message for a later step"
         case .alreadyReceived: "message already received"
         case .outOfOrder(let what): "session used out of order: \(what)"
+        case .aborted(let reason): "protocol aborted: \(reason)"
         }
     }
 }
