@@ -52,9 +52,12 @@ public struct ECDSASignature: Sendable, Hashable {
         // libsecp256k1 accepts well-formed integers of any size or sign and stores an out-of-range
         // one as zero, so the range is checked here from the integers themselves.
         func component(_ content: [UInt8]) throws(SignatureError) -> Scalar {
-            guard content[0] & 0x80 == 0, content.count <= 32 else { throw .componentOutOfRange }
+            // A set top bit is a negative integer; otherwise drop the (single, minimal) sign pad.
+            guard content[0] & 0x80 == 0 else { throw .componentOutOfRange }
+            let magnitude = content.count > 1 && content[0] == 0 ? Array(content.dropFirst()) : content
+            guard magnitude.count <= 32 else { throw .componentOutOfRange }
             do {
-                return try Scalar(bytes: [UInt8](repeating: 0, count: 32 - content.count) + content)
+                return try Scalar(bytes: [UInt8](repeating: 0, count: 32 - magnitude.count) + magnitude)
             } catch {
                 throw .componentOutOfRange
             }
@@ -121,7 +124,7 @@ public struct ECDSASignature: Sendable, Hashable {
         return output
     }
 
-    /// The two INTEGER contents (minus one leading 00 sign pad) of a DER signature that
+    /// The two INTEGER contents (two's complement, as encoded) of a DER signature that
     /// libsecp256k1 has already accepted as well-formed.
     private static func derIntegers(_ der: [UInt8]) -> ([UInt8], [UInt8])? {
         var index = 0
@@ -139,9 +142,8 @@ public struct ECDSASignature: Sendable, Hashable {
             guard index < der.count, der[index] == 0x02 else { return nil }
             index += 1
             guard let length = readLength(), length >= 1, index + length <= der.count else { return nil }
-            var content = Array(der[index..<(index + length)])
+            let content = Array(der[index..<(index + length)])
             index += length
-            if content.count > 1 && content[0] == 0 && content[1] & 0x80 != 0 { content.removeFirst() }
             return content
         }
         guard der.first == 0x30 else { return nil }

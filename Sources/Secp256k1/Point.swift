@@ -113,8 +113,11 @@ public struct Point: Sendable {
         guard case .affine(let b) = rhs.representation else { return lhs }
         return withUnsafePointer(to: a) { pa in
             withUnsafePointer(to: b) { pb in
-                var pointers: [UnsafePointer<secp256k1_pubkey>?] = [pa, pb]
-                return combine(&pointers)
+                // Two pointers on the stack: no array allocation on this hot path.
+                var pointers: (UnsafePointer<secp256k1_pubkey>?, UnsafePointer<secp256k1_pubkey>?) = (pa, pb)
+                return withUnsafeBytes(of: &pointers) { raw in
+                    combine(raw.bindMemory(to: UnsafePointer<secp256k1_pubkey>?.self))
+                }
             }
         }
     }
@@ -141,16 +144,16 @@ public struct Point: Sendable {
         case 1: return Point(.affine(keys[0]))
         default:
             return keys.withUnsafeBufferPointer { buffer in
-                var pointers: [UnsafePointer<secp256k1_pubkey>?] = (0..<buffer.count).map { buffer.baseAddress! + $0 }
-                return combine(&pointers)
+                let pointers: [UnsafePointer<secp256k1_pubkey>?] = (0..<buffer.count).map { buffer.baseAddress! + $0 }
+                return pointers.withUnsafeBufferPointer(combine)
             }
         }
     }
 
     /// secp256k1_ec_pubkey_combine fails exactly when the sum is the point at infinity.
-    private static func combine(_ pointers: inout [UnsafePointer<secp256k1_pubkey>?]) -> Point {
+    private static func combine(_ pointers: UnsafeBufferPointer<UnsafePointer<secp256k1_pubkey>?>) -> Point {
         var result = secp256k1_pubkey()
-        guard secp256k1_ec_pubkey_combine(Secp256k1Context.shared.pointer, &result, &pointers, pointers.count) == 1 else {
+        guard secp256k1_ec_pubkey_combine(Secp256k1Context.shared.pointer, &result, pointers.baseAddress!, pointers.count) == 1 else {
             return .identity
         }
         return Point(.affine(result))

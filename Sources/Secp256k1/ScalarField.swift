@@ -1,10 +1,10 @@
 /// Constant-time arithmetic on 4×64-bit little-endian limbs modulo the group order n.
 ///
 /// Rules that keep it constant time (checked against the disassembly, see docs/secp256k1.md):
-/// no `if`/`?:`/`&&` on limb values, only wrapping arithmetic (`&+`, `&-`, `&*`) and the
-/// carry/borrow bits of `addingReportingOverflow`/`subtractingReportingOverflow` (which lower to
-/// `adc`/`sbb`/`setb`), corrections applied through masks `0 &- bit`, and loops whose trip
-/// counts are fixed or depend on public values only (the exponent n−2).
+/// no `if`/`?:`/`&&` on limb values and no `Bool` derived from them; only wrapping arithmetic
+/// (`&+`, `&-`, `&*`, `multipliedFullWidth`), carries computed bitwise, corrections applied through
+/// masks `0 &- bit`, and loops whose trip counts are fixed or depend on public values only (the
+/// exponent n−2).
 @usableFromInline
 internal enum ScalarField {
     @usableFromInline
@@ -47,33 +47,35 @@ internal enum ScalarField {
     }
 
     // MARK: Carry primitives
-
-    @inline(__always)
-    static func bit(_ flag: Bool) -> UInt64 { UInt64(flag ? 1 : 0) }
+    //
+    // Carries and borrows are computed with the bitwise formulas of Hacker's Delight §2-16 rather
+    // than from `addingReportingOverflow`'s Bool: with a Bool in hand LLVM turned `x − borrow`
+    // into a conditional jump on the borrow (caught by the valgrind harness). Every value here
+    // stays a UInt64, so there is no i1 for the optimizer to branch on.
 
     /// a + b + carryIn → (sum, carryOut), carries in {0, 1}.
     @inline(__always)
     static func addWithCarry(_ a: UInt64, _ b: UInt64, _ carryIn: UInt64) -> (UInt64, UInt64) {
-        let (s1, o1) = a.addingReportingOverflow(b)
-        let (s2, o2) = s1.addingReportingOverflow(carryIn)
-        return (s2, bit(o1) | bit(o2))
+        let sum = a &+ b &+ carryIn
+        let carry = ((a & b) | ((a | b) & ~sum)) >> 63
+        return (sum, carry)
     }
 
     /// a − b − borrowIn → (difference, borrowOut), borrows in {0, 1}.
     @inline(__always)
     static func subtractWithBorrow(_ a: UInt64, _ b: UInt64, _ borrowIn: UInt64) -> (UInt64, UInt64) {
-        let (d1, o1) = a.subtractingReportingOverflow(b)
-        let (d2, o2) = d1.subtractingReportingOverflow(borrowIn)
-        return (d2, bit(o1) | bit(o2))
+        let difference = a &- b &- borrowIn
+        let borrow = ((~a & b) | (~(a ^ b) & difference)) >> 63
+        return (difference, borrow)
     }
 
     /// a·b + c + d as (high, low); cannot overflow 128 bits.
     @inline(__always)
     static func multiplyAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (UInt64, UInt64) {
         let (high, low) = a.multipliedFullWidth(by: b)
-        let (l1, o1) = low.addingReportingOverflow(c)
-        let (l2, o2) = l1.addingReportingOverflow(d)
-        return (high &+ bit(o1) &+ bit(o2), l2)
+        let (l1, c1) = addWithCarry(low, c, 0)
+        let (l2, c2) = addWithCarry(l1, d, 0)
+        return (high &+ c1 &+ c2, l2)
     }
 
     /// `mask` all ones → a, all zeros → b.
@@ -174,30 +176,26 @@ internal enum ScalarField {
     /// the fixed 4-bit window (table index = exponent nibble) does not depend on a.
     @usableFromInline
     static func invert(_ a: Limbs) -> Limbs {
-        let base = montgomeryMultiply(a, rSquared)  // a·R
-        // table[i] = a^i in the Montgomery domain.
-        var table = [Limbs](repeating: montgomeryOne, count: 16)
-        table[1] = base
-        for i in 2..<16 { table[i] = montgomeryMultiply(table[i - 1], base) }
-
         let exponent = subtract(order, (2, 0, 0, 0)).0
-        var accumulator = montgomeryOne
-        for limbIndex in stride(from: 3, through: 0, by: -1) {
-            let word: UInt64 = switch limbIndex {
-            case 3: exponent.3
-            case 2: exponent.2
-            case 1: exponent.1
-            default: exponent.0
+        return withUnsafeTemporaryAllocation(of: Limbs.self, capacity: 16) { table in
+            // table[i] = a^i in the Montgomery domain.
+            table.initialize(repeating: montgomeryOne)
+            let base = montgomeryMultiply(a, rSquared)  // a·R
+            table[1] = base
+            for i in 2..<16 { table[i] = montgomeryMultiply(table[i - 1], base) }
+
+            var accumulator = montgomeryOne
+            for word in [exponent.3, exponent.2, exponent.1, exponent.0] {
+                for nibbleIndex in stride(from: 15, through: 0, by: -1) {
+                    for _ in 0..<4 { accumulator = montgomeryMultiply(accumulator, accumulator) }
+                    let nibble = Int((word >> UInt64(nibbleIndex * 4)) & 0xF)
+                    accumulator = montgomeryMultiply(accumulator, table[nibble])
+                }
             }
-            for nibbleIndex in stride(from: 15, through: 0, by: -1) {
-                for _ in 0..<4 { accumulator = montgomeryMultiply(accumulator, accumulator) }
-                let nibble = Int((word >> UInt64(nibbleIndex * 4)) & 0xF)
-                accumulator = montgomeryMultiply(accumulator, table[nibble])
-            }
+            // Wipe the powers of the secret before the stack slot is reused.
+            table.update(repeating: (0, 0, 0, 0))
+            // Leave the Montgomery domain: (x·R)·1·R⁻¹ = x.
+            return montgomeryMultiply(accumulator, (1, 0, 0, 0))
         }
-        // Leave the Montgomery domain: (x·R)·1·R⁻¹ = x.
-        let result = montgomeryMultiply(accumulator, (1, 0, 0, 0))
-        for i in table.indices { table[i] = (0, 0, 0, 0) }
-        return result
     }
 }

@@ -1,0 +1,28 @@
+import Hashing
+
+/// The ways the network turns a message into the 32-byte prehash that is signed.
+public enum MessageHashing: Sendable, Hashable {
+    case sha256
+    case sha3_256
+    /// Ethereum's pre-standard Keccak-256 (not SHA3-256).
+    case keccak256
+    /// Unkeyed BLAKE2b with a 32-byte digest.
+    case blake2b256
+    /// The message already is the 32-byte prehash.
+    case identity
+    /// The caller hashed the message itself and supplies the digest; the message is ignored.
+    case custom(Prehash)
+
+    /// The prehash of `message`.
+    /// - Throws: `SignatureError.wrongLength` for `.identity` when `message` is not 32 bytes.
+    public func prehash(of message: some Collection<UInt8>) throws(SignatureError) -> Prehash {
+        switch self {
+        case .sha256: try Prehash(bytes: SHA256.hash(message))
+        case .sha3_256: try Prehash(bytes: SHA3_256.hash(message))
+        case .keccak256: try Prehash(bytes: Keccak256.hash(message))
+        case .blake2b256: try Prehash(bytes: BLAKE2b.hash256(message))
+        case .identity: try Prehash(bytes: message)
+        case .custom(let digest): digest
+        }
+    }
+}
