@@ -20,6 +20,7 @@ struct Bench: AsyncParsableCommand {
             BenchModexp.self,
             BenchHashing.self,
             BenchSecp256k1.self,
+            BenchProofs.self,
         ]
     )
 }
