@@ -10,8 +10,6 @@ public enum HashingError: Error, Sendable, Equatable, CustomStringConvertible {
     case negativeOutputLength(byteCount: Int)
     /// HKDF-Expand given a pseudorandom key shorter than HashLen (RFC 5869 §2.3).
     case pseudoRandomKeyTooShort(byteCount: Int, minimum: Int)
-    /// libsodium refused parameters that passed our own checks.
-    case libsodiumFailure(operation: String)
 
     public var description: String {
         switch self {
@@ -25,8 +23,6 @@ public enum HashingError: Error, Sendable, Equatable, CustomStringConvertible {
             "requested output length \(byteCount) is negative"
         case let .pseudoRandomKeyTooShort(byteCount, minimum):
             "pseudorandom key of \(byteCount) bytes is shorter than the hash length \(minimum)"
-        case let .libsodiumFailure(operation):
-            "libsodium rejected \(operation)"
         }
     }
 }
