@@ -22,6 +22,7 @@ struct Bench: AsyncParsableCommand {
             BenchPrimes.self,
             BenchPaillier.self,
             BenchSecp256k1.self,
+            BenchProofs.self,
         ]
     )
 }

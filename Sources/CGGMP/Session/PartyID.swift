@@ -1,0 +1,31 @@
+/// A protocol participant, named by its 32-byte Ed25519 identity (verifying) key.
+///
+/// Naming a party by its key means every signed message says who sent it in a form a third party
+/// can check, and the order of parties (by key bytes) is the same everywhere without an index
+/// assignment step.
+public struct PartyID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The Ed25519 verifying key.
+    public let bytes: [UInt8]
+
+    public static let byteCount = 32
+
+    /// - Throws: `.wrongPartyIDLength` unless `bytes` has 32 bytes.
+    public init(bytes: [UInt8]) throws(MessageDecodingError) {
+        guard bytes.count == Self.byteCount else {
+            throw .wrongPartyIDLength(bytes.count)
+        }
+        self.bytes = bytes
+    }
+
+    public static func < (lhs: PartyID, rhs: PartyID) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+
+    /// The first four bytes in hex: enough to tell parties apart in logs.
+    public var description: String {
+        "Party(" + bytes.prefix(4).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined() + "…)"
+    }
+}

@@ -1,0 +1,151 @@
+/// One round of a round-based protocol, as a value.
+///
+/// A round (after the manul round model) makes its outgoing messages with an injected generator,
+/// checks one incoming message at a time *without changing state* (so a caller may check messages
+/// from different senders in parallel), and is finalised with what it sent and what it accepted,
+/// giving the next round or the protocol's output. Secrets made while sending stay in the
+/// `RoundArtifact`, which never leaves the party. Each protocol's entry point is the only way to
+/// build its first round.
+public protocol Round<Output>: Sendable {
+    associatedtype Output: Sendable
+
+    /// The round number carried by this round's messages (1 for the first round).
+    var number: Int { get }
+    /// The parts every party sends to every other party in this round: a subset of
+    /// `.echoBroadcast`, `.broadcast` and `.direct`.
+    var messageKinds: Set<MessageKind> { get }
+
+    /// This party's payloads for the round, and the local artifact `finalize` receives.
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads
+
+    /// Checks `incoming` (which holds exactly the parts `messageKinds` names) and returns what
+    /// `finalize` needs from it.
+    /// - Throws: the protocol rule the sender broke.
+    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload
+
+    /// Ends the round: `verified` holds one entry for every other party.
+    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+                  using generator: inout some RandomNumberGenerator) -> RoundTransition<Output>
+}
+
+/// What a round finalises into.
+public enum RoundTransition<Output: Sendable>: Sendable {
+    case next(any Round<Output>)
+    case finished(Output)
+    /// The round cannot produce a result although every message passed its checks (an event of
+    /// negligible probability, such as a key summing to the identity); no one is blamed.
+    case aborted(String)
+}
+
+/// A round's outgoing payloads before the session signs them.
+public struct OutgoingPayloads: Sendable {
+    public var echoBroadcast: [UInt8]?
+    public var broadcast: [UInt8]?
+    /// One payload for every other party when the round has direct messages.
+    public var direct: [PartyID: [UInt8]]
+    public var artifact: RoundArtifact
+
+    public init(echoBroadcast: [UInt8]? = nil, broadcast: [UInt8]? = nil, direct: [PartyID: [UInt8]] = [:],
+                artifact: RoundArtifact = RoundArtifact(())) {
+        self.echoBroadcast = echoBroadcast
+        self.broadcast = broadcast
+        self.direct = direct
+        self.artifact = artifact
+    }
+}
+
+/// The payloads one sender sent in a round (signatures and envelope already checked).
+public struct IncomingPayloads: Sendable {
+    public let sender: PartyID
+    public let echoBroadcast: [UInt8]?
+    public let broadcast: [UInt8]?
+    public let direct: [UInt8]?
+}
+
+/// A round's local secrets from `makeMessages`, handed back to `finalize`; opaque to the session.
+public struct RoundArtifact: Sendable {
+    let value: any Sendable
+    public init(_ value: any Sendable) { self.value = value }
+    /// The stored value; the round that made it knows its type, so a mismatch is a bug.
+    public func unwrap<T>(as type: T.Type = T.self) -> T {
+        guard let value = value as? T else { preconditionFailure("artifact is not a \(T.self)") }
+        return value
+    }
+}
+
+/// What `verify` extracted from one sender's message; opaque to the session.
+public struct VerifiedPayload: Sendable {
+    let value: any Sendable
+    public init(_ value: any Sendable) { self.value = value }
+    public func unwrap<T>(as type: T.Type = T.self) -> T {
+        guard let value = value as? T else { preconditionFailure("verified payload is not a \(T.self)") }
+        return value
+    }
+}
+
+/// A protocol rule broken by a message's sender, as a round reports it: what was wrong and which
+/// earlier signed messages a third party needs to re-run the check.
+public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable name of the rule ("decommitment-mismatch", …).
+    public let rule: String
+    /// More detail (never secret values).
+    public let detail: String
+    /// Earlier messages the check used, by slot.
+    public let supportingMessages: [MessageSlot]
+
+    public init(rule: String, detail: String = "", supportingMessages: [MessageSlot] = []) {
+        self.rule = rule
+        self.detail = detail
+        self.supportingMessages = supportingMessages
+    }
+
+    public var description: String { detail.isEmpty ? rule : "\(rule): \(detail)" }
+}
+
+/// Names a message received earlier in the session: who sent it, in which round, of which kind.
+public struct MessageSlot: Sendable, Hashable {
+    public let round: Int
+    public let kind: MessageKind
+    public let sender: PartyID
+    public init(round: Int, kind: MessageKind, sender: PartyID) {
+        self.round = round
+        self.kind = kind
+        self.sender = sender
+    }
+}
+
+/// The public facts every participant and any third party agree on for one session.
+public struct SessionPublicData: Sendable, Hashable {
+    /// Chosen by the caller; must be unique per session (for example a block hash and a counter).
+    public let sessionID: [UInt8]
+    public let protocolTag: String
+    /// All participants, sorted by identity key.
+    public let committee: [PartyID]
+
+    /// - Throws: `.duplicateParty` or `.committeeTooSmall` (fewer than two parties).
+    public init(sessionID: [UInt8], protocolTag: String, committee: [PartyID]) throws(SessionSetupError) {
+        let sorted = committee.sorted()
+        guard sorted.count >= 2 else { throw .committeeTooSmall(sorted.count) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a == b { throw .duplicateParty(a) }
+        self.sessionID = sessionID
+        self.protocolTag = protocolTag
+        self.committee = sorted
+    }
+
+    /// The identifier bound into hashes and proofs: the session id together with the protocol tag
+    /// and the committee, so that agreeing on it means agreeing on all three.
+    public var boundSessionID: [UInt8] {
+        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/session-id/v1")
+        hasher.append(sessionID)
+        hasher.append(Array(protocolTag.utf8))
+        for party in committee { hasher.append(party.bytes) }
+        return hasher.finalize()
+    }
+}
+
+/// Why a session could not be set up (caller mistakes, reported rather than trapped).
+public enum SessionSetupError: Error, Equatable, Sendable {
+    case committeeTooSmall(Int)
+    case duplicateParty(PartyID)
+    case signerNotInCommittee(PartyID)
+}

@@ -1,0 +1,44 @@
+import Secp256k1
+
+/// One party's share of a key split additively among a fixed set of signers: the secrets sum to
+/// the key, and X_j = x_j·G are public. KeyInit produces these for all n parties (n-of-n);
+/// `ThresholdKeyShare.additiveShare(signers:)` produces them for a chosen t-subset. Signing takes
+/// this form.
+public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
+    public let owner: PartyID
+    /// X_j for every signer j (their sum is `publicKey`).
+    public let publicShares: [PartyID: Point]
+    public let publicKey: Point
+    /// x_owner.
+    let secretShare: Scalar
+
+    /// - Throws: when the owner is not a signer, the secret does not match X_owner, there are fewer
+    ///   than two signers, or the public shares sum to the identity.
+    public init(owner: PartyID, secretShare: Scalar, publicShares: [PartyID: Point]) throws(KeyShareError) {
+        guard publicShares.count >= 2 else { throw .notEnoughSigners(needed: 2, got: publicShares.count) }
+        guard let ownPublic = publicShares[owner] else { throw .ownerNotAHolder(owner) }
+        guard Point.generatorMultiple(secretShare) == ownPublic else { throw .secretDoesNotMatchPublicShare }
+        let publicKey = Point.sum(publicShares.values)
+        guard !publicKey.isIdentity else { throw .publicKeyIsIdentity }
+        self.owner = owner
+        self.secretShare = secretShare
+        self.publicShares = publicShares
+        self.publicKey = publicKey
+    }
+
+    /// The signers, sorted.
+    public var signers: [PartyID] { publicShares.keys.sorted() }
+
+    /// The shares of sk + tweak (a BIP32 non-hardened child key): the tweak is added to the share of
+    /// the first signer (by identity order) and to its public share, so the sum becomes sk + tweak
+    /// on every party without communication.
+    public func tweaked(by tweak: Scalar) throws(KeyShareError) -> AdditiveKeyShare {
+        let adjusted = signers[0]
+        var shares = publicShares
+        shares[adjusted] = shares[adjusted]! + Point.generatorMultiple(tweak)
+        return try AdditiveKeyShare(owner: owner, secretShare: owner == adjusted ? secretShare + tweak : secretShare,
+                                    publicShares: shares)
+    }
+
+    public var description: String { "AdditiveKeyShare(owner: \(owner), signers: \(publicShares.count))" }
+}
