@@ -1,1 +1,0 @@
-// Module Secp256k1 — see docs/architecture.md.
