@@ -1,1 +1,0 @@
-// Module Paillier — see docs/architecture.md.

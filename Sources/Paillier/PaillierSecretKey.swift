@@ -1,0 +1,146 @@
+import BigNum
+
+/// A Paillier secret key: the primes p, q of N = pq and every constant the CRT paths need.
+///
+/// Decryption and the owner's encryption work modulo p² and q² separately and recombine (Paillier
+/// 1999, §6), with the secret exponents through the constant-time `powerSecret`. `description`
+/// and reflection show the type name only.
+public struct PaillierSecretKey: Sendable {
+    public let publicKey: PaillierPublicKey
+    public let p: BigInt
+    public let q: BigInt
+    /// φ(N) = (p − 1)(q − 1).
+    public let totient: BigInt
+
+    /// p², q² and the Garner constant to recombine residues mod p² and q² into one mod N².
+    public let squaresBasis: CRTBasis
+    /// p, q and the Garner constant to recombine residues mod p and q into one mod N.
+    public let primesBasis: CRTBasis
+    /// h_p = L_p(g^(p−1) mod p²)⁻¹ mod p, with L_p(x) = (x − 1)/p; likewise h_q.
+    public let hp: BigInt
+    public let hq: BigInt
+    /// N mod p(p − 1) = N mod φ(p²): the exponent of r^N mod p²; likewise mod q².
+    public let maskExponentP: BigInt
+    public let maskExponentQ: BigInt
+    /// N⁻¹ mod (p − 1) and mod (q − 1): the exponents that undo r ↦ r^N modulo p and q.
+    public let nthRootExponentP: BigInt
+    public let nthRootExponentQ: BigInt
+
+    /// A key from two distinct odd primes with gcd(N, φ(N)) = 1 (true for primes of equal length).
+    ///
+    /// The primes are checked with Baillie–PSW, which no known composite passes; callers that hold
+    /// primes from `PrimeGenerator` or the committed vectors pass this check in milliseconds.
+    /// - Throws: `.invalidPrimes` naming the failed check.
+    public init(p: BigInt, q: BigInt) throws(PaillierError) {
+        guard p > BigInt(2), q > BigInt(2), p.isOdd, q.isOdd else { throw .invalidPrimes(reason: "p and q must be odd primes") }
+        guard p != q else { throw .invalidPrimes(reason: "p and q must differ") }
+        // Zero Miller–Rabin rounds: BPSW only, so the generator is never drawn from.
+        var unusedGenerator = ChaChaRandom(testSeed: 0)
+        guard p.isProbablePrime(rounds: 0, using: &unusedGenerator),
+              q.isProbablePrime(rounds: 0, using: &unusedGenerator)
+        else { throw .invalidPrimes(reason: "p and q must be prime") }
+        let n = p * q
+        let pMinusOne = p - .one, qMinusOne = q - .one
+        let totient = pMinusOne * qMinusOne
+        guard n.gcd(totient) == .one else { throw .invalidPrimes(reason: "gcd(N, φ(N)) must be 1") }
+
+        self.p = p
+        self.q = q
+        self.totient = totient
+        self.publicKey = PaillierPublicKey(validatedModulus: n)
+        let pSquared = p * p, qSquared = q * q
+        self.squaresBasis = try! CRTBasis(pSquared, qSquared)
+        self.primesBasis = try! CRTBasis(p, q)
+        // g = N + 1, so g^(p−1) mod p² = 1 + (p − 1)·N and L_p of it is (p − 1)·q mod p.
+        self.hp = try! (pMinusOne * q).inverse(modulo: p)
+        self.hq = try! (qMinusOne * p).inverse(modulo: q)
+        self.maskExponentP = try! n.modulo(p * pMinusOne)
+        self.maskExponentQ = try! n.modulo(q * qMinusOne)
+        self.nthRootExponentP = try! n.inverse(modulo: pMinusOne)
+        self.nthRootExponentQ = try! n.inverse(modulo: qMinusOne)
+    }
+
+    /// A fresh key with a modulus of exactly `modulusBits` bits from two distinct Paillier–Blum
+    /// primes (p ≡ q ≡ 3 mod 4) of `modulusBits / 2` bits each, as CGGMP requires.
+    /// - Precondition: `modulusBits` is even and ≥ 16.
+    public static func generate(modulusBits: Int, using generator: inout some RandomNumberGenerator, workers: Int = 1) -> PaillierSecretKey {
+        precondition(modulusBits % 2 == 0 && modulusBits >= 16, "modulus bits must be even and ≥ 16")
+        let p = PrimeGenerator.blumPrime(bits: modulusBits / 2, using: &generator, workers: workers)
+        var q = p
+        while q == p { q = PrimeGenerator.blumPrime(bits: modulusBits / 2, using: &generator, workers: workers) }
+        return try! PaillierSecretKey(p: p, q: q)
+    }
+
+    public var modulus: BigInt { publicKey.modulus }
+
+    // MARK: Encryption by the owner (CRT)
+
+    /// enc(m; r) computed as r^N mod p² and mod q² with exponents reduced mod φ(p²), φ(q²), then
+    /// recombined — about half the work of `PaillierPublicKey.encrypt`, same ciphertext.
+    /// - Throws: `.randomnessNotUnit`.
+    public func encrypt(_ plaintext: BigInt, randomness: BigInt) throws(PaillierError) -> PaillierCiphertext {
+        let r = try publicKey.reducedRandomness(randomness)
+        let maskP = try! r.powerSecret(maskExponentP, modulo: squaresBasis.first)
+        let maskQ = try! r.powerSecret(maskExponentQ, modulo: squaresBasis.second)
+        let mask = squaresBasis.combine(maskP, maskQ)
+        let n2 = publicKey.modulusSquared
+        return PaillierCiphertext(value: try! (publicKey.generatorPower(plaintext) * mask).modulo(n2))
+    }
+
+    /// enc(m; r) with r sampled uniformly from Z*_N, by the CRT path; returns r too.
+    public func encrypt(_ plaintext: BigInt, using generator: inout some RandomNumberGenerator) -> (ciphertext: PaillierCiphertext, randomness: BigInt) {
+        let r = try! BigInt.randomUnit(modulo: modulus, using: &generator)
+        return (try! encrypt(plaintext, randomness: r), r)
+    }
+
+    // MARK: Decryption
+
+    /// The plaintext of a (validated) ciphertext, centred in (−N/2, N/2], by CRT:
+    /// m_p = L_p(c^(p−1) mod p²)·h_p mod p, likewise m_q, recombined mod N.
+    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    public func decrypt(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
+        try publicKey.validate(ciphertext)
+        let mp = residue(of: ciphertext.value, prime: p, square: squaresBasis.first, h: hp)
+        let mq = residue(of: ciphertext.value, prime: q, square: squaresBasis.second, h: hq)
+        return try! primesBasis.combine(mp, mq).centred(modulo: modulus)
+    }
+
+    /// m mod prime = L_prime(c^(prime−1) mod prime²) · h mod prime.
+    private func residue(of c: BigInt, prime: BigInt, square: BigInt, h: BigInt) -> BigInt {
+        let u = try! c.powerSecret(prime - .one, modulo: square)
+        let l = try! (u - .one).dividedExactly(by: prime)
+        return try! (l * h).modulo(prime)
+    }
+
+    /// Textbook decryption without CRT, m = L(c^φ mod N²)·φ⁻¹ mod N (g = N + 1 makes μ = φ⁻¹):
+    /// the reference the CRT path is tested and benchmarked against.
+    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    public func decryptWithoutCRT(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
+        try publicKey.validate(ciphertext)
+        let n = modulus
+        let u = try! ciphertext.value.powerSecret(totient, modulo: publicKey.modulusSquared)
+        let l = try! (u - .one).dividedExactly(by: n)
+        let mu = try! totient.inverse(modulo: n)
+        return try! (l * mu).centred(modulo: n)
+    }
+
+    // MARK: Randomness recovery
+
+    /// The r in Z*_N with c = enc(m; r) for some m: c ≡ r^N (mod N), so r = (c mod N)^(N⁻¹ mod φ(N))
+    /// mod N, computed mod p and q with the reduced exponents. Needed by proofs (Πdec-like) that
+    /// open a ciphertext the prover did not make.
+    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    public func recoverRandomness(of ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
+        try publicKey.validate(ciphertext)
+        let c = ciphertext.value
+        let rp = try! c.powerSecret(nthRootExponentP, modulo: p)
+        let rq = try! c.powerSecret(nthRootExponentQ, modulo: q)
+        return primesBasis.combine(rp, rq)
+    }
+}
+
+extension PaillierSecretKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "PaillierSecretKey" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}

@@ -1,0 +1,100 @@
+import BigNum
+
+/// Ring-Pedersen parameters (N̂, s, t) (CGGMP, ePrint 2021/060 rev. 2024): N̂ a product of two safe
+/// primes, t a random square and s = t^λ, so commitments s^a·t^b mod N̂ hide b… and a, when λ is
+/// unknown to the committer.
+public struct RingPedersenParameters: Sendable, Hashable {
+    /// N̂.
+    public let modulus: BigInt
+    public let s: BigInt
+    public let t: BigInt
+
+    /// A peer's parameters: N̂ odd and exactly `expectedBits` long; s and t in [2, N̂ − 1) (not ±1),
+    /// coprime to N̂, with Jacobi symbol 1 (necessary for squares). That s lies in ⟨t⟩ is what the
+    /// Πprm proof shows; it cannot be checked here.
+    /// - Throws: `.modulusNotOddPositive`, `.modulusWrongLength`, `.ringPedersenParameterInvalid`.
+    public init(modulus: BigInt, s: BigInt, t: BigInt, expectedBits: Int) throws(PaillierError) {
+        guard modulus.signum > 0, modulus.isOdd, modulus > BigInt(3) else { throw .modulusNotOddPositive }
+        guard modulus.bitLength == expectedBits else {
+            throw .modulusWrongLength(expected: expectedBits, actual: modulus.bitLength)
+        }
+        for (name, value) in [("s", s), ("t", t)] {
+            guard value > .one, value < modulus - .one, value.gcd(modulus) == .one,
+                  (try? value.jacobi(modulus)) == 1
+            else { throw .ringPedersenParameterInvalid(name: name) }
+        }
+        self.init(validatedModulus: modulus, s: s, t: t)
+    }
+
+    init(validatedModulus modulus: BigInt, s: BigInt, t: BigInt) {
+        self.modulus = modulus
+        self.s = s
+        self.t = t
+    }
+
+    /// s^a · t^b mod N̂ for signed, possibly secret a and b (constant-time exponentiation).
+    /// - Throws: `.notInvertible` for a negative exponent when s or t is not a unit (never for
+    ///   validated parameters).
+    public func commit(_ a: BigInt, _ b: BigInt) throws(PaillierError) -> BigInt {
+        do {
+            let sa = try s.powerSecret(a, modulo: modulus)
+            let tb = try t.powerSecret(b, modulo: modulus)
+            return try (sa * tb).modulo(modulus)
+        } catch {
+            throw .notInvertible
+        }
+    }
+}
+
+extension RingPedersenParameters: CustomStringConvertible {
+    public var description: String { "RingPedersenParameters(\(modulus.bitLength) bits)" }
+}
+
+/// The trapdoor of ring-Pedersen parameters made by us: the factorisation's totient φ(N̂) and λ
+/// with s = t^λ (the witness of the Πprm proof). `description` and reflection show the type name only.
+public struct RingPedersenSecret: Sendable {
+    public let parameters: RingPedersenParameters
+    /// λ with s = t^λ mod N̂.
+    public let lambda: BigInt
+    /// φ(N̂) = (p − 1)(q − 1).
+    public let totient: BigInt
+
+    /// N̂ = pq for two distinct safe primes; t = r² mod N̂ for a uniform r ∈ Z*_N̂, λ uniform in
+    /// [0, φ(N̂)), s = t^λ.
+    ///
+    /// p, q and (p − 1)/2, (q − 1)/2 are checked with Baillie–PSW.
+    /// - Throws: `.invalidPrimes` naming the failed check.
+    public init(p: BigInt, q: BigInt, using generator: inout some RandomNumberGenerator) throws(PaillierError) {
+        guard p > BigInt(7), q > BigInt(7), p != q else { throw .invalidPrimes(reason: "p and q must be distinct safe primes > 7") }
+        // Zero Miller–Rabin rounds: BPSW only, so this generator is never drawn from.
+        var unusedGenerator = ChaChaRandom(testSeed: 0)
+        for prime in [p, q] {
+            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unusedGenerator),
+                  (prime >> 1).isProbablePrime(rounds: 0, using: &unusedGenerator)
+            else { throw .invalidPrimes(reason: "p and q must be safe primes") }
+        }
+        let modulus = p * q
+        let totient = (p - .one) * (q - .one)
+        var t = BigInt.one
+        // r² ∈ {1} happens only for r = ±1-like roots of unity; redraw so t is a non-trivial square.
+        while t == .one || t == modulus - .one {
+            let r = try! BigInt.randomUnit(modulo: modulus, using: &generator)
+            t = try! (r * r).modulo(modulus)
+        }
+        var lambda = BigInt.zero
+        var s = BigInt.one
+        while s == .one {  // λ with t^λ = 1 would make s trivial (λ = 0 or a multiple of t's order)
+            lambda = try! BigInt.random(below: totient, using: &generator)
+            s = try! t.powerSecret(lambda, modulo: modulus)
+        }
+        self.parameters = RingPedersenParameters(validatedModulus: modulus, s: s, t: t)
+        self.lambda = lambda
+        self.totient = totient
+    }
+}
+
+extension RingPedersenSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "RingPedersenSecret" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}
