@@ -42,6 +42,9 @@ public struct AffGStarProof: Sendable, Hashable {
 
     public let repetitions: [Repetition]
 
+    /// The prover's secret masks of one repetition.
+    private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
+
     static let transcriptTag = "CGGMP/aff-g*"
 
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
@@ -57,7 +60,6 @@ public struct AffGStarProof: Sendable, Hashable {
         try n0.requireCiphertext(statement.c.value, field: "C")
         let count = Challenge.binaryRepetitions(parameters)
 
-        struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
         var masks: [Mask] = []
         var commitments: [(a: BigInt, r: Point, b: BigInt)] = []
         masks.reserveCapacity(count)

@@ -53,6 +53,9 @@ public struct DecProof: Sendable, Hashable {
 
     public let repetitions: [Repetition]
 
+    /// The prover's secret masks of one repetition.
+    private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
+
     static let transcriptTag = "CGGMP/dec"
     /// Party counts the statement accepts (synedrion assumes at most 2^20 as well).
     public static let partyCountRange = 1...(1 << 20)
@@ -77,7 +80,6 @@ public struct DecProof: Sendable, Hashable {
         try n0.requireCiphertext(statement.k.value, field: "K")
         let count = Challenge.binaryRepetitions(parameters)
 
-        struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
         var masks: [Mask] = []
         var commitments: [(a: BigInt, b: Point, c: Point)] = []
         for _ in 0..<count {
