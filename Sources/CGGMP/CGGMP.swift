@@ -1,1 +1,0 @@
-// Module CGGMP — see docs/architecture.md.

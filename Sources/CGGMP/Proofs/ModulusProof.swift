@@ -1,0 +1,177 @@
+import BigNum
+import CGMP
+import Paillier
+
+/// Πmod (ePrint 2021/060 rev. 2024, Fig. 16): N is a Paillier–Blum modulus, N = pq with
+/// p ≡ q ≡ 3 (mod 4) and gcd(N, φ(N)) = 1.
+///
+/// The prover commits to a w with Jacobi symbol −1; for each of m challenges y_i ∈ Z*_N it shows a
+/// fourth root x_i of (−1)^a_i · w^b_i · y_i and an N-th root z_i of y_i. Fourth roots of a quarter
+/// of Z*_N (rather than fewer) and N-th roots of everything exist only for Blum moduli with
+/// gcd(N, φ(N)) = 1, so a cheating prover survives each repetition with probability at most 1/2.
+public struct ModulusProof: Sendable, Hashable, WireCodable {
+    /// The public input: the modulus N.
+    public struct Statement: Sendable, Hashable, WireCodable {
+        public let modulus: BigInt
+
+        public init(modulus: BigInt) { self.modulus = modulus }
+        public init(_ key: PaillierPublicKey) { self.modulus = key.modulus }
+
+        public func encode(to writer: inout WireWriter) { writer.write("N", modulus) }
+        public init(from reader: inout WireReader) throws(ProofError) {
+            modulus = try reader.readBigInt("N")
+        }
+    }
+
+    /// One repetition's response.
+    public struct Repetition: Sendable, Hashable, WireCodable {
+        /// A fourth root of (−1)^a · w^b · y mod N.
+        public let x: BigInt
+        public let a: Bool
+        public let b: Bool
+        /// An N-th root of y mod N.
+        public let z: BigInt
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("x", x)
+            writer.write("a", a)
+            writer.write("b", b)
+            writer.write("z", z)
+        }
+        public init(x: BigInt, a: Bool, b: Bool, z: BigInt) {
+            self.x = x; self.a = a; self.b = b; self.z = z
+        }
+        public init(from reader: inout WireReader) throws(ProofError) {
+            x = try reader.readBigInt("x")
+            a = try reader.readBool("a")
+            b = try reader.readBool("b")
+            z = try reader.readBigInt("z")
+        }
+    }
+
+    static let tag = "Πmod"
+
+    /// The commitment: a unit with Jacobi symbol −1.
+    public let w: BigInt
+    public let repetitions: [Repetition]
+
+    public init(w: BigInt, repetitions: [Repetition]) {
+        self.w = w
+        self.repetitions = repetitions
+    }
+
+    /// Proves that `key`'s modulus is a Paillier–Blum modulus.
+    /// - Precondition: p ≡ q ≡ 3 (mod 4) (our own keys always are).
+    public static func prove(
+        key: PaillierSecretKey, context: ProofContext, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) -> ModulusProof {
+        let n = key.modulus, p = key.p, q = key.q
+        precondition(p.testBit(0) && p.testBit(1) && q.testBit(0) && q.testBit(1), "Πmod needs Blum primes")
+        let crt = key.primesBasis
+
+        // w with Jacobi(w, N) = −1: then w is a non-residue modulo exactly one of p, q.
+        var w: BigInt
+        repeat { w = try! BigInt.randomUnit(modulo: n, using: &generator) } while (try! w.jacobi(n)) != -1
+        let wSymbols = (p: try! w.jacobi(p), q: try! w.jacobi(q))
+
+        var transcript = Transcript(proof: tag, context: context, parameters: parameters)
+        let statement = Statement(modulus: n)
+        transcript.append("statement", statement)
+        transcript.append("w", w)
+        let challenges = (0..<parameters.modRepetitions).map { _ in transcript.challengeUnit(modulo: n) }
+
+        // The principal fourth root modulo a Blum prime: (p+1)/4 squared, reduced mod p − 1.
+        let fourthRootExponentP = try! (((p + .one) >> 2) * ((p + .one) >> 2)).modulo(p - .one)
+        let fourthRootExponentQ = try! (((q + .one) >> 2) * ((q + .one) >> 2)).modulo(q - .one)
+
+        let repetitions = challenges.map { y -> Repetition in
+            // −1 is a non-residue modulo both primes; w modulo exactly one: some (a, b) makes
+            // (−1)^a w^b y a residue modulo both.
+            let yp = try! y.jacobi(p), yq = try! y.jacobi(q)
+            var a = false, b = false
+            search: for candidateA in [false, true] {
+                for candidateB in [false, true] {
+                    let sign = candidateA ? -1 : 1
+                    if yp * sign * (candidateB ? wSymbols.p : 1) == 1,
+                       yq * sign * (candidateB ? wSymbols.q : 1) == 1 {
+                        a = candidateA; b = candidateB
+                        break search
+                    }
+                }
+            }
+            var residue = y
+            if b { residue = try! (residue * w).modulo(n) }
+            if a { residue = n - residue }
+            let xp = try! residue.modulo(p).powerSecret(fourthRootExponentP, modulo: p)
+            let xq = try! residue.modulo(q).powerSecret(fourthRootExponentQ, modulo: q)
+            let zp = try! y.modulo(p).powerSecret(key.nthRootExponentP, modulo: p)
+            let zq = try! y.modulo(q).powerSecret(key.nthRootExponentQ, modulo: q)
+            return Repetition(x: crt.combine(xp, xq), a: a, b: b, z: crt.combine(zp, zq))
+        }
+        return ModulusProof(w: w, repetitions: repetitions)
+    }
+
+    /// Verifies the proof for `statement`.
+    ///
+    /// Checks, in order: N has the parameter set's exact bit length, is odd, is not a prime and
+    /// not a perfect power; exactly m repetitions; w ∈ [1, N), gcd(w, N) = 1 and Jacobi(w, N) = −1;
+    /// each x_i, z_i ∈ [0, N); z_i^N = y_i and x_i^4 = (−1)^a_i · w^b_i · y_i (mod N).
+    /// - Throws: the `ProofError` naming the first failed check.
+    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+        let n = statement.modulus
+        try Self.checkModulus(n, bits: parameters.modulusBits)
+        guard repetitions.count == parameters.modRepetitions else {
+            throw .wrongRepetitionCount(expected: parameters.modRepetitions, got: repetitions.count)
+        }
+        guard w.signum > 0, w < n else { throw .rangeCheckFailed(field: "w") }
+        guard w.gcd(n) == .one else { throw .notAUnit(field: "w") }
+        guard (try? w.jacobi(n)) == -1 else { throw .jacobiSymbolNotMinusOne }
+
+        var transcript = Transcript(proof: Self.tag, context: context, parameters: parameters)
+        transcript.append("statement", statement)
+        transcript.append("w", w)
+        for (index, repetition) in repetitions.enumerated() {
+            let y = transcript.challengeUnit(modulo: n)
+            guard repetition.x.signum >= 0, repetition.x < n else { throw .rangeCheckFailed(field: "x[\(index)]") }
+            guard repetition.z.signum >= 0, repetition.z < n else { throw .rangeCheckFailed(field: "z[\(index)]") }
+            guard try! repetition.z.power(n, modulo: n) == y else {
+                throw .equationFailed("z[\(index)]^N = y[\(index)]")
+            }
+            var expected = y
+            if repetition.b { expected = try! (expected * w).modulo(n) }
+            if repetition.a { expected = try! (-expected).modulo(n) }
+            guard try! repetition.x.power(BigInt(4), modulo: n) == expected else {
+                throw .equationFailed("x[\(index)]^4 = (−1)^a·w^b·y[\(index)]")
+            }
+        }
+    }
+
+    /// The checks on N that need no proof: exact length, odd, composite, not a prime power.
+    static func checkModulus(_ n: BigInt, bits: Int) throws(ProofError) {
+        guard n.bitLength == bits, n.signum > 0 else {
+            throw .modulusHasWrongBitLength(expected: bits, got: n.bitLength)
+        }
+        guard n.isOdd else { throw .modulusIsEven }
+        // Public input, so the Miller–Rabin bases may come from the system generator.
+        guard !n.isProbablePrime(rounds: 16) else { throw .modulusIsPrime }
+        guard n.withMPZ({ __gmpz_perfect_power_p($0) }) == 0 else { throw .modulusIsPerfectPower }
+    }
+
+    // MARK: Encoding
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("w", w)
+        writer.writeCount(repetitions.count)
+        for repetition in repetitions { writer.write(repetition) }
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        w = try reader.readBigInt("w")
+        let count = try reader.readCount("repetitions", minimumElementSize: 12)
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for _ in 0..<count { repetitions.append(try reader.read(Repetition.self)) }
+        self.repetitions = repetitions
+    }
+}
