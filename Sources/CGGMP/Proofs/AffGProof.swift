@@ -12,8 +12,8 @@ import Secp256k1
 /// Sign of y: the paper states D = C^x · enc0(y), but presigning (Fig. 8, round 2) builds
 /// D = K^γ · enc(−β) while F = enc(β); following synedrion's PAPER.md we prove that form, so
 /// T = s^{−y}t^μ, z2 = β − e·y, w_y = r_y·ρ_y^{−e}, and the verifier checks enc1(z2; w_y) = B_y·Y^{−e}.
-public struct AffGProof: Sendable, Hashable {
-    public struct Statement: Sendable {
+public struct AffGProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
         /// N0: the key C and D are encrypted under (the verifier's).
         public let verifierKey: PaillierPublicKey
         /// N1: the key Y is encrypted under (the prover's).
@@ -26,6 +26,30 @@ public struct AffGProof: Sendable, Hashable {
                     c: PaillierCiphertext, d: PaillierCiphertext, y: PaillierCiphertext, x: Point) {
             self.verifierKey = verifierKey; self.proverKey = proverKey
             self.c = c; self.d = d; self.y = y; self.x = x
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", verifierKey)
+            writer.write("N1", proverKey)
+            writer.write("C", c)
+            writer.write("D", d)
+            writer.write("Y", y)
+            writer.write("X", x)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            verifierKey = try reader.readPaillierKey("N0")
+            proverKey = try reader.readPaillierKey("N1")
+            c = try reader.readCiphertext("C")
+            d = try reader.readCiphertext("D")
+            y = try reader.readCiphertext("Y")
+            x = try reader.readPoint("X")
+        }
+
+        /// Both moduli have the parameter set's size.
+        func requireModuli(_ parameters: SchemeParameters) throws(ProofError) {
+            try ProofArithmetic.requireModulusBits(verifierKey.modulus, parameters: parameters)
+            try ProofArithmetic.requireModulusBits(proverKey.modulus, parameters: parameters)
         }
     }
 
@@ -55,7 +79,7 @@ public struct AffGProof: Sendable, Hashable {
     public let w: BigInt             // r·ρ^e mod N0
     public let wY: BigInt            // r_y·ρ_y^{−e} mod N1
 
-    static let transcriptTag = "CGGMP/aff-g"
+    static let transcriptTag = "Πaff-g"
 
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
@@ -115,6 +139,8 @@ public struct AffGProof: Sendable, Hashable {
         let pedersen = PedersenGroup(setup)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
 
+        try statement.requireModuli(parameters)
+        try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)
         // Membership, each in its own modulus.
         try n0.requireCiphertext(statement.c.value, field: "C")
         try n0.requireCiphertext(statement.d.value, field: "D")
@@ -181,13 +207,49 @@ public struct AffGProof: Sendable, Hashable {
         _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
     ) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N0", statement.verifierKey.modulus)
-        transcript.append("N1", statement.proverKey.modulus)
-        transcript.append("C", statement.c.value)
-        transcript.append("D", statement.d.value)
-        transcript.append("Y", statement.y.value)
-        transcript.append("X", statement.x)
+        transcript.append("statement", statement)
         setup.bind(into: &transcript)
         return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("A", ciphertextA)
+        writer.write("Bx", pointBx)
+        writer.write("By", ciphertextBy)
+        writer.write("E", commitmentE)
+        writer.write("S", commitmentS)
+        writer.write("F", commitmentF)
+        writer.write("T", commitmentT)
+        writer.write("z1", z1)
+        writer.write("z2", z2)
+        writer.write("z3", z3)
+        writer.write("z4", z4)
+        writer.write("w", w)
+        writer.write("wY", wY)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        ciphertextA = try reader.readBigInt("A")
+        pointBx = try reader.readPoint("Bx")
+        ciphertextBy = try reader.readBigInt("By")
+        commitmentE = try reader.readBigInt("E")
+        commitmentS = try reader.readBigInt("S")
+        commitmentF = try reader.readBigInt("F")
+        commitmentT = try reader.readBigInt("T")
+        z1 = try reader.readBigInt("z1")
+        z2 = try reader.readBigInt("z2")
+        z3 = try reader.readBigInt("z3")
+        z4 = try reader.readBigInt("z4")
+        w = try reader.readBigInt("w")
+        wY = try reader.readBigInt("wY")
+    }
+
+    init(ciphertextA: BigInt, pointBx: Point, ciphertextBy: BigInt, commitmentE: BigInt, commitmentS: BigInt,
+         commitmentF: BigInt, commitmentT: BigInt, z1: BigInt, z2: BigInt, z3: BigInt, z4: BigInt,
+         w: BigInt, wY: BigInt) {
+        self.ciphertextA = ciphertextA; self.pointBx = pointBx; self.ciphertextBy = ciphertextBy
+        self.commitmentE = commitmentE; self.commitmentS = commitmentS; self.commitmentF = commitmentF
+        self.commitmentT = commitmentT; self.z1 = z1; self.z2 = z2; self.z3 = z3; self.z4 = z4
+        self.w = w; self.wY = wY
     }
 }

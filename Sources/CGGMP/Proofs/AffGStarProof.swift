@@ -9,7 +9,7 @@ import Secp256k1
 ///
 /// Public: N0, C, D = C^x · enc0(−y; ρ) (mod N0²); N1, Y = enc1(y; μ) (mod N1²); X = x·G.
 /// Witness: x ∈ ±2^ℓ, y ∈ ±2^ℓ′, ρ ∈ Z*_{N0}, μ ∈ Z*_{N1}.
-public struct AffGStarProof: Sendable, Hashable {
+public struct AffGStarProof: Sendable, Hashable, WireCodable {
     public typealias Statement = AffGProof.Statement
 
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -45,7 +45,7 @@ public struct AffGStarProof: Sendable, Hashable {
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
 
-    static let transcriptTag = "CGGMP/aff-g*"
+    static let transcriptTag = "Πaff-g*"
 
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
@@ -105,6 +105,7 @@ public struct AffGStarProof: Sendable, Hashable {
         guard repetitions.count == expected else {
             throw .wrongRepetitionCount(expected: expected, got: repetitions.count)
         }
+        try statement.requireModuli(parameters)
         try n0.requireCiphertext(statement.c.value, field: "C")
         try n0.requireCiphertext(statement.d.value, field: "D")
         try n1.requireCiphertext(statement.y.value, field: "Y")
@@ -142,7 +143,7 @@ public struct AffGStarProof: Sendable, Hashable {
     }
 
     private static func absorb(_ commitments: [(BigInt, Point, BigInt)], into transcript: inout Transcript) {
-        transcript.append("repetitions", BigInt(commitments.count))
+        transcript.append("repetitions", count: commitments.count)
         for (a, r, b) in commitments {
             transcript.append("A", a)
             transcript.append("R", r)
@@ -154,12 +155,37 @@ public struct AffGStarProof: Sendable, Hashable {
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N0", statement.verifierKey.modulus)
-        transcript.append("N1", statement.proverKey.modulus)
-        transcript.append("C", statement.c.value)
-        transcript.append("D", statement.d.value)
-        transcript.append("Y", statement.y.value)
-        transcript.append("X", statement.x)
+        transcript.append("statement", statement)
         return transcript
     }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.writeCount(repetitions.count)
+        for (j, r) in repetitions.enumerated() {
+            writer.write("A[\(j)]", r.ciphertextA)
+            writer.write("R[\(j)]", r.pointR)
+            writer.write("B[\(j)]", r.ciphertextB)
+            writer.write("z[\(j)]", r.z)
+            writer.write("z'[\(j)]", r.zPrime)
+            writer.write("w[\(j)]", r.w)
+            writer.write("lambda[\(j)]", r.lambda)
+        }
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        // Each repetition takes at least 7 length-prefixed values of 5 bytes.
+        let count = try reader.readCount("repetitions", minimumElementSize: 35)
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for j in 0..<count {
+            repetitions.append(Repetition(
+                ciphertextA: try reader.readBigInt("A[\(j)]"), pointR: try reader.readPoint("R[\(j)]"),
+                ciphertextB: try reader.readBigInt("B[\(j)]"), z: try reader.readBigInt("z[\(j)]"),
+                zPrime: try reader.readBigInt("z'[\(j)]"), w: try reader.readBigInt("w[\(j)]"),
+                lambda: try reader.readBigInt("lambda[\(j)]")))
+        }
+        self.repetitions = repetitions
+    }
+
+    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
 }

@@ -12,8 +12,8 @@ import Secp256k1
 /// public input (Fig. 8/9 and §4.3.1 pass g or Γ); and y is the sum δ_i or χ_i of presigning,
 /// which lies in ±2^{ℓ′+ε+1+⌈log₂ n⌉} rather than ±2^ℓ′, so yBits is that and the party count is
 /// part of the statement.
-public struct DecProof: Sendable, Hashable {
-    public struct Statement: Sendable {
+public struct DecProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
         public let key: PaillierPublicKey    // N0
         public let k: PaillierCiphertext     // K
         public let x: Point                  // X = x·G
@@ -25,6 +25,30 @@ public struct DecProof: Sendable, Hashable {
                     s: Point, gamma: Point, partyCount: Int) {
             self.key = key; self.k = k; self.x = x; self.d = d; self.s = s; self.gamma = gamma
             self.partyCount = partyCount
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", key)
+            writer.write("K", k)
+            writer.write("X", x)
+            writer.write("D", d)
+            writer.write("S", s)
+            writer.write("Gamma", gamma)
+            writer.write("n", BigInt(partyCount))
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N0")
+            k = try reader.readCiphertext("K")
+            x = try reader.readPoint("X")
+            d = try reader.readCiphertext("D")
+            s = try reader.readPoint("S")
+            gamma = try reader.readPoint("Gamma")
+            let n = try reader.readBigInt("n")
+            guard let count = n.intValue, DecProof.partyCountRange.contains(count) else {
+                throw .malformedEncoding("n: party count out of range")
+            }
+            partyCount = count
         }
     }
 
@@ -56,7 +80,7 @@ public struct DecProof: Sendable, Hashable {
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
 
-    static let transcriptTag = "CGGMP/dec"
+    static let transcriptTag = "Πdec"
     /// Party counts the statement accepts (synedrion assumes at most 2^20 as well).
     public static let partyCountRange = 1...(1 << 20)
 
@@ -121,6 +145,7 @@ public struct DecProof: Sendable, Hashable {
         guard repetitions.count == expected else {
             throw .wrongRepetitionCount(expected: expected, got: repetitions.count)
         }
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
         try n0.requireCiphertext(statement.k.value, field: "K")
         try n0.requireCiphertext(statement.d.value, field: "D")
         for (j, repetition) in repetitions.enumerated() {
@@ -155,7 +180,7 @@ public struct DecProof: Sendable, Hashable {
     }
 
     private static func absorb(_ commitments: [(BigInt, Point, Point)], into transcript: inout Transcript) {
-        transcript.append("repetitions", BigInt(commitments.count))
+        transcript.append("repetitions", count: commitments.count)
         for (a, b, c) in commitments {
             transcript.append("A", a)
             transcript.append("B", b)
@@ -167,13 +192,35 @@ public struct DecProof: Sendable, Hashable {
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N0", statement.key.modulus)
-        transcript.append("K", statement.k.value)
-        transcript.append("X", statement.x)
-        transcript.append("D", statement.d.value)
-        transcript.append("S", statement.s)
-        transcript.append("Gamma", statement.gamma)
-        transcript.append("n", BigInt(statement.partyCount))
+        transcript.append("statement", statement)
         return transcript
     }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.writeCount(repetitions.count)
+        for (j, r) in repetitions.enumerated() {
+            writer.write("A[\(j)]", r.ciphertextA)
+            writer.write("B[\(j)]", r.pointB)
+            writer.write("C[\(j)]", r.pointC)
+            writer.write("z[\(j)]", r.z)
+            writer.write("w[\(j)]", r.w)
+            writer.write("nu[\(j)]", r.nu)
+        }
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        // Each repetition takes at least 6 length-prefixed values of 5 bytes.
+        let count = try reader.readCount("repetitions", minimumElementSize: 30)
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for j in 0..<count {
+            repetitions.append(Repetition(
+                ciphertextA: try reader.readBigInt("A[\(j)]"), pointB: try reader.readPoint("B[\(j)]"),
+                pointC: try reader.readPoint("C[\(j)]"), z: try reader.readBigInt("z[\(j)]"),
+                w: try reader.readBigInt("w[\(j)]"), nu: try reader.readBigInt("nu[\(j)]")))
+        }
+        self.repetitions = repetitions
+    }
+
+    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
 }

@@ -8,8 +8,8 @@ import Secp256k1
 /// Witness: x ∈ ±2^ℓ, ρ ∈ Z*_{N0}, b ∈ Z_q. Proves that C encrypts the same x that is committed
 /// in X under the El-Gamal key A, and that x ∈ ±2^{ℓ+ε}. (The paper lists a as a witness too; it
 /// is never used — PAPER.md of synedrion — so it is left out.)
-public struct EncElgProof: Sendable, Hashable {
-    public struct Statement: Sendable {
+public struct EncElgProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
         /// N0, the prover's Paillier key.
         public let key: PaillierPublicKey
         public let ciphertext: PaillierCiphertext   // C
@@ -18,6 +18,22 @@ public struct EncElgProof: Sendable, Hashable {
         public let x: Point                          // X
         public init(key: PaillierPublicKey, ciphertext: PaillierCiphertext, a: Point, b: Point, x: Point) {
             self.key = key; self.ciphertext = ciphertext; self.a = a; self.b = b; self.x = x
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", key)
+            writer.write("C", ciphertext)
+            writer.write("A", a)
+            writer.write("B", b)
+            writer.write("X", x)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N0")
+            ciphertext = try reader.readCiphertext("C")
+            a = try reader.readPoint("A")
+            b = try reader.readPoint("B")
+            x = try reader.readPoint("X")
         }
     }
 
@@ -44,7 +60,7 @@ public struct EncElgProof: Sendable, Hashable {
     public let z2: BigInt            // r·ρ^e mod N0
     public let z3: BigInt            // γ + e·μ
 
-    static let transcriptTag = "CGGMP/enc-elg"
+    static let transcriptTag = "Πenc-elg"
 
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
@@ -90,6 +106,8 @@ public struct EncElgProof: Sendable, Hashable {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         let pedersen = PedersenGroup(setup)
 
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
+        try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)
         // Membership: every value lives in the group its equation is computed in.
         try paillier.requireCiphertext(statement.ciphertext.value, field: "C")
         try paillier.requireCiphertext(ciphertextD, field: "D")
@@ -137,11 +155,7 @@ public struct EncElgProof: Sendable, Hashable {
         _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
     ) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N0", statement.key.modulus)
-        transcript.append("C", statement.ciphertext.value)
-        transcript.append("A", statement.a)
-        transcript.append("B", statement.b)
-        transcript.append("X", statement.x)
+        transcript.append("statement", statement)
         setup.bind(into: &transcript)
         return transcript
     }
@@ -154,5 +168,35 @@ public struct EncElgProof: Sendable, Hashable {
         transcript.append("Y", y)
         transcript.append("Z", z)
         transcript.append("T", t)
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("S", commitmentS)
+        writer.write("D", ciphertextD)
+        writer.write("Y", pointY)
+        writer.write("Z", pointZ)
+        writer.write("T", commitmentT)
+        writer.write("z1", z1)
+        writer.write("w", w)
+        writer.write("z2", z2)
+        writer.write("z3", z3)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        commitmentS = try reader.readBigInt("S")
+        ciphertextD = try reader.readBigInt("D")
+        pointY = try reader.readPoint("Y")
+        pointZ = try reader.readPoint("Z")
+        commitmentT = try reader.readBigInt("T")
+        z1 = try reader.readBigInt("z1")
+        w = try reader.readScalar("w")
+        z2 = try reader.readBigInt("z2")
+        z3 = try reader.readBigInt("z3")
+    }
+
+    init(commitmentS: BigInt, ciphertextD: BigInt, pointY: Point, pointZ: Point, commitmentT: BigInt,
+         z1: BigInt, w: Scalar, z2: BigInt, z3: BigInt) {
+        self.commitmentS = commitmentS; self.ciphertextD = ciphertextD; self.pointY = pointY
+        self.pointZ = pointZ; self.commitmentT = commitmentT; self.z1 = z1; self.w = w; self.z2 = z2; self.z3 = z3
     }
 }

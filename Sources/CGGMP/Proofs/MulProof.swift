@@ -12,14 +12,28 @@ import Secp256k1
 /// bounds |z| ≤ N + 2^{ℓ+challenge bits}, the most an honest prover produces, so a peer cannot make
 /// it exponentiate by an arbitrarily large number. The 2021 text checks "(1+N)^z · c^N" where it
 /// means v^N (synedrion noted the same).
-public struct MulProof: Sendable, Hashable {
-    public struct Statement: Sendable {
+public struct MulProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
         public let key: PaillierPublicKey     // N
         public let x: PaillierCiphertext      // X = enc(x; ρ_x)
         public let y: PaillierCiphertext      // Y
         public let c: PaillierCiphertext      // C = Y^x · ρ^N
         public init(key: PaillierPublicKey, x: PaillierCiphertext, y: PaillierCiphertext, c: PaillierCiphertext) {
             self.key = key; self.x = x; self.y = y; self.c = c
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N", key)
+            writer.write("X", x)
+            writer.write("Y", y)
+            writer.write("C", c)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N")
+            x = try reader.readCiphertext("X")
+            y = try reader.readCiphertext("Y")
+            c = try reader.readCiphertext("C")
         }
     }
 
@@ -38,7 +52,7 @@ public struct MulProof: Sendable, Hashable {
     public let u: BigInt             // r·ρ^e mod N
     public let v: BigInt             // s·ρ_x^e mod N
 
-    static let transcriptTag = "CGGMP/mul"
+    static let transcriptTag = "Πmul"
 
     /// - Throws: `ProofError` when Y is not a unit mod N².
     public static func prove(
@@ -70,6 +84,7 @@ public struct MulProof: Sendable, Hashable {
 
     public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
         try paillier.requireCiphertext(statement.x.value, field: "X")
         try paillier.requireCiphertext(statement.y.value, field: "Y")
         try paillier.requireCiphertext(statement.c.value, field: "C")
@@ -97,10 +112,27 @@ public struct MulProof: Sendable, Hashable {
 
     private static func transcript(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N", statement.key.modulus)
-        transcript.append("X", statement.x.value)
-        transcript.append("Y", statement.y.value)
-        transcript.append("C", statement.c.value)
+        transcript.append("statement", statement)
         return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("A", ciphertextA)
+        writer.write("B", ciphertextB)
+        writer.write("z", z)
+        writer.write("u", u)
+        writer.write("v", v)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        ciphertextA = try reader.readBigInt("A")
+        ciphertextB = try reader.readBigInt("B")
+        z = try reader.readBigInt("z")
+        u = try reader.readBigInt("u")
+        v = try reader.readBigInt("v")
+    }
+
+    init(ciphertextA: BigInt, ciphertextB: BigInt, z: BigInt, u: BigInt, v: BigInt) {
+        self.ciphertextA = ciphertextA; self.ciphertextB = ciphertextB; self.z = z; self.u = u; self.v = v
     }
 }

@@ -10,14 +10,28 @@ import Secp256k1
 ///
 /// The paper's figure creates B_x but sends "B", creates an unused r_y, and adds an undefined β
 /// into A (synedrion noted the same); this is the consistent reading: A = C^α · r^{N0}.
-public struct MulStarProof: Sendable, Hashable {
-    public struct Statement: Sendable {
+public struct MulStarProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
         public let key: PaillierPublicKey   // N0
         public let c: PaillierCiphertext    // C
         public let d: PaillierCiphertext    // D = C^x · ρ^{N0}
         public let x: Point                 // X = x·G
         public init(key: PaillierPublicKey, c: PaillierCiphertext, d: PaillierCiphertext, x: Point) {
             self.key = key; self.c = c; self.d = d; self.x = x
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", key)
+            writer.write("C", c)
+            writer.write("D", d)
+            writer.write("X", x)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N0")
+            c = try reader.readCiphertext("C")
+            d = try reader.readCiphertext("D")
+            x = try reader.readPoint("X")
         }
     }
 
@@ -37,7 +51,7 @@ public struct MulStarProof: Sendable, Hashable {
     public let z2: BigInt            // γ + e·m
     public let w: BigInt             // r·ρ^e mod N0
 
-    static let transcriptTag = "CGGMP/mul*"
+    static let transcriptTag = "Πmul*"
 
     /// - Throws: `ProofError` when C is not a unit mod N0².
     public static func prove(
@@ -78,6 +92,8 @@ public struct MulStarProof: Sendable, Hashable {
     ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         let pedersen = PedersenGroup(setup)
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
+        try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)
         try paillier.requireCiphertext(statement.c.value, field: "C")
         try paillier.requireCiphertext(statement.d.value, field: "D")
         try paillier.requireCiphertext(ciphertextA, field: "A")
@@ -119,11 +135,33 @@ public struct MulStarProof: Sendable, Hashable {
         _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
     ) -> Transcript {
         var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("N0", statement.key.modulus)
-        transcript.append("C", statement.c.value)
-        transcript.append("D", statement.d.value)
-        transcript.append("X", statement.x)
+        transcript.append("statement", statement)
         setup.bind(into: &transcript)
         return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("A", ciphertextA)
+        writer.write("Bx", pointBx)
+        writer.write("E", commitmentE)
+        writer.write("S", commitmentS)
+        writer.write("z1", z1)
+        writer.write("z2", z2)
+        writer.write("w", w)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        ciphertextA = try reader.readBigInt("A")
+        pointBx = try reader.readPoint("Bx")
+        commitmentE = try reader.readBigInt("E")
+        commitmentS = try reader.readBigInt("S")
+        z1 = try reader.readBigInt("z1")
+        z2 = try reader.readBigInt("z2")
+        w = try reader.readBigInt("w")
+    }
+
+    init(ciphertextA: BigInt, pointBx: Point, commitmentE: BigInt, commitmentS: BigInt, z1: BigInt, z2: BigInt, w: BigInt) {
+        self.ciphertextA = ciphertextA; self.pointBx = pointBx; self.commitmentE = commitmentE
+        self.commitmentS = commitmentS; self.z1 = z1; self.z2 = z2; self.w = w
     }
 }

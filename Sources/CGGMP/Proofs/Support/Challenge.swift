@@ -6,8 +6,8 @@ import Secp256k1
 /// The paper's e ← ±q is drawn as a signed integer in ±2^κ (κ = `securityBits`, the bit length
 /// of q for secp256k1): the Paillier and ring-Pedersen equations use e as an integer, the curve
 /// equations use e mod q. The bounds on the masks (ε ≥ ℓ + κ) assume exactly this size.
-/// Binary-challenge proofs (Πaff-g*, Πdec) repeat `modRepetitions` (m) times: their soundness
-/// error is 2^−m, the statistical parameter the set uses for Πmod/Πprm too.
+/// Binary-challenge proofs (Πaff-g*, Πdec) repeat `bitChallengeRepetitions` times (soundness
+/// error 2^−repetitions).
 enum Challenge {
     static func signedBits(_ parameters: SchemeParameters) -> Int { parameters.securityBits }
 
@@ -15,7 +15,7 @@ enum Challenge {
         transcript.challengeSigned(bits: signedBits(parameters))
     }
 
-    static func binaryRepetitions(_ parameters: SchemeParameters) -> Int { parameters.modRepetitions }
+    static func binaryRepetitions(_ parameters: SchemeParameters) -> Int { parameters.bitChallengeRepetitions }
 }
 
 /// Integers into the curve's scalar field.

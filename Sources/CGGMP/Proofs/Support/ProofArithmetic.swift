@@ -33,6 +33,14 @@ enum ProofArithmetic {
         guard value.gcd(modulus) == .one else { throw .notAUnit(field: field) }
     }
 
+    /// Rejects a Paillier or ring-Pedersen modulus whose size is not the parameter set's.
+    static func requireModulusBits(_ modulus: BigInt, parameters: SchemeParameters) throws(ProofError) {
+        guard modulus.bitLength == parameters.modulusBits else {
+            throw .modulusHasWrongBitLength(expected: parameters.modulusBits, got: modulus.bitLength)
+        }
+        guard modulus.isOdd else { throw .modulusIsEven }
+    }
+
     /// Uniform in ±2^bits · scale (scale > 0): the masks of ring-Pedersen randomness (γ, μ, m, δ).
     static func randomSigned(bits: Int, scaledBy scale: BigInt, using generator: inout some RandomNumberGenerator) -> BigInt {
         let bound = scale << bits
