@@ -27,7 +27,7 @@ extension AffGCase {
     }
 
     @Test func validProofVerifiesAtProduction112() throws {
-        let c = AffGCase(.production112, seed: 3)
+        let c = AffGCase(.production112FewRepetitions, seed: 3)
         try c.verifyStar(c.proveStar())
     }
 

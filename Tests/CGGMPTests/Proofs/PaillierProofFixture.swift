@@ -8,7 +8,7 @@ import TestSupport
 /// tests): a verifier key N0, a prover key N1, the verifier's ring-Pedersen parameters and a
 /// second, unrelated set of ring-Pedersen parameters.
 struct PaillierProofFixture: Sendable {
-    let parameters: SchemeParameters
+    private(set) var parameters: SchemeParameters
     let verifierKey: PaillierSecretKey
     let proverKey: PaillierSecretKey
     let setup: RingPedersenParameters
@@ -18,9 +18,18 @@ struct PaillierProofFixture: Sendable {
     static let testing = PaillierProofFixture(parameters: .testing)
     static let production112 = PaillierProofFixture(parameters: .production112)
 
-    static func of(_ name: String) -> PaillierProofFixture {
-        name == SchemeParameters.production112.name ? production112 : testing
-    }
+    /// production112's keys and sizes, but 16 instead of 256 binary-challenge repetitions, so the
+    /// Πaff-g* and Πdec tests at production sizes take seconds in debug builds. Every repetition
+    /// runs the same checks; the full count runs in `tss bench proofs`, which verifies every proof.
+    static let production112FewRepetitions: PaillierProofFixture = {
+        var fixture = production112
+        let p = SchemeParameters.production112
+        fixture.parameters = SchemeParameters(
+            name: "production112-sizes-16-bit-challenges", paillierPrimeBits: p.paillierPrimeBits, ell: p.ell,
+            ellPrime: p.ellPrime, epsilon: p.epsilon, securityBits: p.securityBits, modRepetitions: p.modRepetitions,
+            prmRepetitions: p.prmRepetitions, bitChallengeRepetitions: 16)
+        return fixture
+    }()
 
     init(parameters: SchemeParameters) {
         self.parameters = parameters
