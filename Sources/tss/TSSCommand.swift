@@ -19,6 +19,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchModexp.self,
             BenchHashing.self,
+            BenchPaillierProofs.self,
         ]
     )
 }
