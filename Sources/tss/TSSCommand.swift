@@ -20,6 +20,7 @@ struct Bench: AsyncParsableCommand {
             BenchModexp.self,
             BenchHashing.self,
             BenchProofs.self,
+            BenchPaillierProofs.self,
         ]
     )
 }
