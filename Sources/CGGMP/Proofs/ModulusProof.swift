@@ -153,8 +153,11 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
             throw .modulusHasWrongBitLength(expected: bits, got: n.bitLength)
         }
         guard n.isOdd else { throw .modulusIsEven }
-        // Public input, so the Miller–Rabin bases may come from the system generator.
-        guard !n.isProbablePrime(rounds: 16) else { throw .modulusIsPrime }
+        // Baillie–PSW alone (no random Miller–Rabin bases, so no generator): it never calls a prime
+        // composite, so every prime N is rejected; a composite it wrongly called prime would only be
+        // rejected too.
+        var unusedGenerator = ChaChaRandom(testSeed: 0)
+        guard !n.isProbablePrime(rounds: 0, using: &unusedGenerator) else { throw .modulusIsPrime }
         guard n.withMPZ({ __gmpz_perfect_power_p($0) }) == 0 else { throw .modulusIsPerfectPower }
     }
 

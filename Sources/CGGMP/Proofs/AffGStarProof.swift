@@ -1,0 +1,191 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+/// Πaff-g* (CGGMP 2024, Fig. 27): the setup-less affine-operation proof used in the
+/// identifiable-abort rounds, where every party must be able to check it without its own
+/// ring-Pedersen parameters. Same statement as Πaff-g (including the −y sign of D, see
+/// `AffGProof`), proved with binary challenges repeated `Challenge.binaryRepetitions` times.
+///
+/// Public: N0, C, D = C^x · enc0(−y; ρ) (mod N0²); N1, Y = enc1(y; μ) (mod N1²); X = x·G.
+/// Witness: x ∈ ±2^ℓ, y ∈ ±2^ℓ′, ρ ∈ Z*_{N0}, μ ∈ Z*_{N1}.
+public struct AffGStarProof: Sendable, Hashable, WireCodable {
+    public typealias Statement = AffGProof.Statement
+
+    public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        public let x: BigInt     // ∈ ±2^ℓ
+        public let y: BigInt     // ∈ ±2^ℓ′
+        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        public let mu: BigInt    // μ ∈ Z*_{N1}
+        public init(x: BigInt, y: BigInt, rho: BigInt, mu: BigInt) {
+            self.x = x; self.y = y; self.rho = rho; self.mu = mu
+        }
+        public var description: String { "AffGStarProof.Witness" }
+        public var debugDescription: String { description }
+    }
+
+    /// One repetition j: commitments (A_j, R_j, B_j) and responses (z_j, z′_j, w_j, λ_j).
+    public struct Repetition: Sendable, Hashable {
+        public let ciphertextA: BigInt   // C^α · enc0(β; r) mod N0²
+        public let pointR: Point         // α·G
+        public let ciphertextB: BigInt   // enc1(β; s) mod N1²
+        public let z: BigInt             // α + e_j·x
+        public let zPrime: BigInt        // β − e_j·y
+        public let w: BigInt             // r·ρ^{e_j} mod N0
+        public let lambda: BigInt        // s·μ^{−e_j} mod N1
+        public init(ciphertextA: BigInt, pointR: Point, ciphertextB: BigInt,
+                    z: BigInt, zPrime: BigInt, w: BigInt, lambda: BigInt) {
+            self.ciphertextA = ciphertextA; self.pointR = pointR; self.ciphertextB = ciphertextB
+            self.z = z; self.zPrime = zPrime; self.w = w; self.lambda = lambda
+        }
+    }
+
+    public let repetitions: [Repetition]
+
+    /// The prover's secret masks of one repetition.
+    private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
+
+    static let transcriptTag = "Πaff-g*"
+
+    /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
+    public static func prove(
+        _ statement: Statement, witness: Witness,
+        context: ProofContext, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) throws(ProofError) -> AffGStarProof {
+        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πaff-g*: x must lie in ±2^ℓ")
+        precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g*: y must lie in ±2^ℓ′")
+        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
+        let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
+        try n0.requireCiphertext(statement.c.value, field: "C")
+        let count = Challenge.binaryRepetitions(parameters)
+
+        var masks: [Mask] = []
+        var commitments: [(a: BigInt, r: Point, b: BigInt)] = []
+        masks.reserveCapacity(count)
+        commitments.reserveCapacity(count)
+        for _ in 0..<count {
+            let mask = Mask(
+                alpha: BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator),
+                beta: BigInt.random(signedBits: parameters.ellPrime + parameters.epsilon, using: &generator),
+                r: n0.randomRandomizer(using: &generator),
+                s: n1.randomRandomizer(using: &generator))
+            masks.append(mask)
+            commitments.append((
+                a: n0.add(n0.scaleSecret(statement.c.value, by: mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+                r: Point.generator * CurveBridge.scalar(mask.alpha),
+                b: n1.encrypt(mask.beta, randomizer: mask.s)))
+        }
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        Self.absorb(commitments, into: &transcript)
+        let bits = transcript.challengeBits(count)
+
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for j in 0..<count {
+            let mask = masks[j]
+            let e = bits[j] ? BigInt.one : BigInt.zero
+            repetitions.append(Repetition(
+                ciphertextA: commitments[j].a, pointR: commitments[j].r, ciphertextB: commitments[j].b,
+                z: mask.alpha + e * witness.x,
+                zPrime: mask.beta - e * witness.y,
+                w: n0.maskRandomizer(mask.r, secret: witness.rho, exponent: e),
+                lambda: n1.maskRandomizer(mask.s, secret: witness.mu, exponent: -e)))
+        }
+        return AffGStarProof(repetitions: repetitions)
+    }
+
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
+        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
+        let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
+        let expected = Challenge.binaryRepetitions(parameters)
+        guard repetitions.count == expected else {
+            throw .wrongRepetitionCount(expected: expected, got: repetitions.count)
+        }
+        try statement.requireModuli(parameters)
+        try n0.requireCiphertext(statement.c.value, field: "C")
+        try n0.requireCiphertext(statement.d.value, field: "D")
+        try n1.requireCiphertext(statement.y.value, field: "Y")
+        for (j, repetition) in repetitions.enumerated() {
+            try n0.requireCiphertext(repetition.ciphertextA, field: "A[\(j)]")
+            try n1.requireCiphertext(repetition.ciphertextB, field: "B[\(j)]")
+            try n0.requireRandomizer(repetition.w, field: "w[\(j)]")
+            try n1.requireRandomizer(repetition.lambda, field: "lambda[\(j)]")
+            try ProofArithmetic.requireSignedRange(repetition.z, bits: parameters.ell + parameters.epsilon, field: "z[\(j)]")
+            try ProofArithmetic.requireSignedRange(
+                repetition.zPrime, bits: parameters.ellPrime + parameters.epsilon, field: "z'[\(j)]")
+        }
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        Self.absorb(repetitions.map { ($0.ciphertextA, $0.pointR, $0.ciphertextB) }, into: &transcript)
+        let bits = transcript.challengeBits(expected)
+        let yInverse = try n1.scalePublic(statement.y.value, by: -1, field: "Y")
+
+        for (j, repetition) in repetitions.enumerated() {
+            let set = bits[j]
+            // C^z · enc0(z′; w) = A · D^{e_j} mod N0²
+            let left1 = n0.add(try n0.scalePublic(statement.c.value, by: repetition.z, field: "C"),
+                               n0.encrypt(repetition.zPrime, randomizer: repetition.w))
+            let right1 = set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA
+            guard left1 == right1 else { throw .equationFailed("C^z·enc0(z'; w) = A·D^e [\(j)]") }
+            // z·G = R + e_j·X
+            let left2 = Point.generator * CurveBridge.scalar(repetition.z)
+            let right2 = set ? repetition.pointR + statement.x : repetition.pointR
+            guard left2 == right2 else { throw .equationFailed("z·G = R + e·X [\(j)]") }
+            // enc1(z′; λ) = B · Y^{−e_j} mod N1²
+            let left3 = n1.encrypt(repetition.zPrime, randomizer: repetition.lambda)
+            let right3 = set ? n1.add(repetition.ciphertextB, yInverse) : repetition.ciphertextB
+            guard left3 == right3 else { throw .equationFailed("enc1(z'; lambda) = B·Y^-e [\(j)]") }
+        }
+    }
+
+    private static func absorb(_ commitments: [(BigInt, Point, BigInt)], into transcript: inout Transcript) {
+        transcript.append("repetitions", count: commitments.count)
+        for (a, r, b) in commitments {
+            transcript.append("A", a)
+            transcript.append("R", r)
+            transcript.append("B", b)
+        }
+    }
+
+    private static func transcript(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+    ) -> Transcript {
+        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
+        transcript.append("statement", statement)
+        return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.writeCount(repetitions.count)
+        for (j, r) in repetitions.enumerated() {
+            writer.write("A[\(j)]", r.ciphertextA)
+            writer.write("R[\(j)]", r.pointR)
+            writer.write("B[\(j)]", r.ciphertextB)
+            writer.write("z[\(j)]", r.z)
+            writer.write("z'[\(j)]", r.zPrime)
+            writer.write("w[\(j)]", r.w)
+            writer.write("lambda[\(j)]", r.lambda)
+        }
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        // Each repetition takes at least 7 length-prefixed values of 5 bytes.
+        let count = try reader.readCount("repetitions", minimumElementSize: 35)
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for j in 0..<count {
+            repetitions.append(Repetition(
+                ciphertextA: try reader.readBigInt("A[\(j)]"), pointR: try reader.readPoint("R[\(j)]"),
+                ciphertextB: try reader.readBigInt("B[\(j)]"), z: try reader.readBigInt("z[\(j)]"),
+                zPrime: try reader.readBigInt("z'[\(j)]"), w: try reader.readBigInt("w[\(j)]"),
+                lambda: try reader.readBigInt("lambda[\(j)]")))
+        }
+        self.repetitions = repetitions
+    }
+
+    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
+}

@@ -1,0 +1,226 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+/// Πdec (CGGMP 2024, Fig. 28): a Paillier "decryption in the exponent" proof for the
+/// identifiable-abort rounds, with binary challenges repeated `Challenge.binaryRepetitions` times.
+///
+/// Public: the prover's key N0; K, D (mod N0²) with enc0(y; ρ) = K^x · D; X = x·G; a base point Γ
+/// and S = y·Γ; the number of parties n. Witness: x ∈ ±2^ℓ, y ∈ ±2^{yBits}, ρ ∈ Z*_{N0}.
+///
+/// Following synedrion's PAPER.md: Fig. 28's "(1 + N)^z" reads "(1 + N)^y"; the base point Γ is a
+/// public input (Fig. 8/9 and §4.3.1 pass g or Γ); and y is the sum δ_i or χ_i of presigning,
+/// which lies in ±2^{ℓ′+ε+1+⌈log₂ n⌉} rather than ±2^ℓ′, so yBits is that and the party count is
+/// part of the statement.
+public struct DecProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
+        public let key: PaillierPublicKey    // N0
+        public let k: PaillierCiphertext     // K
+        public let x: Point                  // X = x·G
+        public let d: PaillierCiphertext     // D = enc0(y; ρ) · K^{−x}
+        public let s: Point                  // S = y·Γ
+        public let gamma: Point              // Γ
+        public let partyCount: Int           // n ≥ 1
+        public init(key: PaillierPublicKey, k: PaillierCiphertext, x: Point, d: PaillierCiphertext,
+                    s: Point, gamma: Point, partyCount: Int) {
+            self.key = key; self.k = k; self.x = x; self.d = d; self.s = s; self.gamma = gamma
+            self.partyCount = partyCount
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", key)
+            writer.write("K", k)
+            writer.write("X", x)
+            writer.write("D", d)
+            writer.write("S", s)
+            writer.write("Gamma", gamma)
+            writer.write("n", BigInt(partyCount))
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N0")
+            k = try reader.readCiphertext("K")
+            x = try reader.readPoint("X")
+            d = try reader.readCiphertext("D")
+            s = try reader.readPoint("S")
+            gamma = try reader.readPoint("Gamma")
+            let n = try reader.readBigInt("n")
+            guard let count = n.intValue, DecProof.partyCountRange.contains(count) else {
+                throw .malformedEncoding("n: party count out of range")
+            }
+            partyCount = count
+        }
+    }
+
+    public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        public let x: BigInt     // ∈ ±2^ℓ
+        public let y: BigInt     // ∈ ±2^{yBits}
+        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho }
+        public var description: String { "DecProof.Witness" }
+        public var debugDescription: String { description }
+    }
+
+    /// One repetition j: commitments (A_j, B_j, C_j) and responses (z_j, w_j, ν_j).
+    public struct Repetition: Sendable, Hashable {
+        public let ciphertextA: BigInt   // K^{−α} · enc0(β; r) mod N0²
+        public let pointB: Point         // β·Γ
+        public let pointC: Point         // α·G
+        public let z: BigInt             // α + e_j·x
+        public let w: BigInt             // β + e_j·y
+        public let nu: BigInt            // r·ρ^{e_j} mod N0
+        public init(ciphertextA: BigInt, pointB: Point, pointC: Point, z: BigInt, w: BigInt, nu: BigInt) {
+            self.ciphertextA = ciphertextA; self.pointB = pointB; self.pointC = pointC
+            self.z = z; self.w = w; self.nu = nu
+        }
+    }
+
+    public let repetitions: [Repetition]
+
+    /// The prover's secret masks of one repetition.
+    private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
+
+    static let transcriptTag = "Πdec"
+    /// Party counts the statement accepts (synedrion assumes at most 2^20 as well).
+    public static let partyCountRange = 1...(1 << 20)
+
+    /// The bit bound of y: ℓ′ + ε + 1 + ⌈log₂ n⌉.
+    public static func plaintextBits(partyCount: Int, parameters: SchemeParameters) -> Int {
+        let ceilLog2 = partyCount <= 1 ? 0 : Int.bitWidth - (partyCount - 1).leadingZeroBitCount
+        return parameters.ellPrime + parameters.epsilon + 1 + ceilLog2
+    }
+
+    /// - Throws: `ProofError` when K is not a unit mod N0² or the party count is outside `partyCountRange`.
+    public static func prove(
+        _ statement: Statement, witness: Witness,
+        context: ProofContext, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) throws(ProofError) -> DecProof {
+        guard Self.partyCountRange.contains(statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
+        let yBits = plaintextBits(partyCount: statement.partyCount, parameters: parameters)
+        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πdec: x must lie in ±2^ℓ")
+        precondition(ProofArithmetic.isInSignedRange(witness.y, bits: yBits), "Πdec: y out of range")
+        let n0 = PaillierGroup(modulus: statement.key.modulus)
+        try n0.requireCiphertext(statement.k.value, field: "K")
+        let count = Challenge.binaryRepetitions(parameters)
+
+        var masks: [Mask] = []
+        var commitments: [(a: BigInt, b: Point, c: Point)] = []
+        for _ in 0..<count {
+            let mask = Mask(
+                alpha: BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator),
+                beta: BigInt.random(signedBits: yBits + parameters.epsilon, using: &generator),
+                r: n0.randomRandomizer(using: &generator))
+            masks.append(mask)
+            commitments.append((
+                a: n0.add(n0.scaleSecret(statement.k.value, by: -mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+                b: statement.gamma * CurveBridge.scalar(mask.beta),
+                c: Point.generator * CurveBridge.scalar(mask.alpha)))
+        }
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        Self.absorb(commitments, into: &transcript)
+        let bits = transcript.challengeBits(count)
+
+        var repetitions: [Repetition] = []
+        for j in 0..<count {
+            let mask = masks[j]
+            let e = bits[j] ? BigInt.one : BigInt.zero
+            repetitions.append(Repetition(
+                ciphertextA: commitments[j].a, pointB: commitments[j].b, pointC: commitments[j].c,
+                z: mask.alpha + e * witness.x,
+                w: mask.beta + e * witness.y,
+                nu: n0.maskRandomizer(mask.r, secret: witness.rho, exponent: e)))
+        }
+        return DecProof(repetitions: repetitions)
+    }
+
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
+        guard Self.partyCountRange.contains(statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
+        let yBits = Self.plaintextBits(partyCount: statement.partyCount, parameters: parameters)
+        let n0 = PaillierGroup(modulus: statement.key.modulus)
+        let expected = Challenge.binaryRepetitions(parameters)
+        guard repetitions.count == expected else {
+            throw .wrongRepetitionCount(expected: expected, got: repetitions.count)
+        }
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
+        try n0.requireCiphertext(statement.k.value, field: "K")
+        try n0.requireCiphertext(statement.d.value, field: "D")
+        for (j, repetition) in repetitions.enumerated() {
+            try n0.requireCiphertext(repetition.ciphertextA, field: "A[\(j)]")
+            try n0.requireRandomizer(repetition.nu, field: "nu[\(j)]")
+            try ProofArithmetic.requireSignedRange(repetition.z, bits: parameters.ell + parameters.epsilon, field: "z[\(j)]")
+            try ProofArithmetic.requireSignedRange(repetition.w, bits: yBits + parameters.epsilon, field: "w[\(j)]")
+        }
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        Self.absorb(repetitions.map { ($0.ciphertextA, $0.pointB, $0.pointC) }, into: &transcript)
+        let bits = transcript.challengeBits(expected)
+
+        for (j, repetition) in repetitions.enumerated() {
+            let set = bits[j]
+            // enc0(w; ν) · K^{−z} = A · D^{e_j} mod N0²
+            let left1 = n0.add(n0.encrypt(repetition.w, randomizer: repetition.nu),
+                               try n0.scalePublic(statement.k.value, by: -repetition.z, field: "K"))
+            let right1 = set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA
+            guard left1 == right1 else { throw .equationFailed("enc0(w; nu)·K^-z = A·D^e [\(j)]") }
+            // z·G = C + e_j·X
+            let left2 = Point.generator * CurveBridge.scalar(repetition.z)
+            guard left2 == (set ? repetition.pointC + statement.x : repetition.pointC) else {
+                throw .equationFailed("z·G = C + e·X [\(j)]")
+            }
+            // w·Γ = B + e_j·S
+            let left3 = statement.gamma * CurveBridge.scalar(repetition.w)
+            guard left3 == (set ? repetition.pointB + statement.s : repetition.pointB) else {
+                throw .equationFailed("w·Gamma = B + e·S [\(j)]")
+            }
+        }
+    }
+
+    private static func absorb(_ commitments: [(BigInt, Point, Point)], into transcript: inout Transcript) {
+        transcript.append("repetitions", count: commitments.count)
+        for (a, b, c) in commitments {
+            transcript.append("A", a)
+            transcript.append("B", b)
+            transcript.append("C", c)
+        }
+    }
+
+    private static func transcript(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+    ) -> Transcript {
+        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
+        transcript.append("statement", statement)
+        return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.writeCount(repetitions.count)
+        for (j, r) in repetitions.enumerated() {
+            writer.write("A[\(j)]", r.ciphertextA)
+            writer.write("B[\(j)]", r.pointB)
+            writer.write("C[\(j)]", r.pointC)
+            writer.write("z[\(j)]", r.z)
+            writer.write("w[\(j)]", r.w)
+            writer.write("nu[\(j)]", r.nu)
+        }
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        // Each repetition takes at least 6 length-prefixed values of 5 bytes.
+        let count = try reader.readCount("repetitions", minimumElementSize: 30)
+        var repetitions: [Repetition] = []
+        repetitions.reserveCapacity(count)
+        for j in 0..<count {
+            repetitions.append(Repetition(
+                ciphertextA: try reader.readBigInt("A[\(j)]"), pointB: try reader.readPoint("B[\(j)]"),
+                pointC: try reader.readPoint("C[\(j)]"), z: try reader.readBigInt("z[\(j)]"),
+                w: try reader.readBigInt("w[\(j)]"), nu: try reader.readBigInt("nu[\(j)]")))
+        }
+        self.repetitions = repetitions
+    }
+
+    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
+}

@@ -1,0 +1,138 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+/// Πmul (CGGMP, "Paillier multiplication", Fig. 29 of the 2021 numbering): C encrypts the product
+/// of the plaintext of X with the plaintext of Y, all under the prover's own key N.
+///
+/// Public: N; X = enc(x; ρ_x), Y, C = Y^x · ρ^N (mod N²). Witness: x ∈ ±2^ℓ (the protocol's x is a
+/// nonce share k), ρ, ρ_x ∈ Z*_N. Used in the signing identifiable-abort round (H = enc(k·γ)).
+///
+/// The paper puts no range on z = α + e·x (it only needs α ∈ Z_N to hide e·x); the verifier still
+/// bounds |z| ≤ N + 2^{ℓ+challenge bits}, the most an honest prover produces, so a peer cannot make
+/// it exponentiate by an arbitrarily large number. The 2021 text checks "(1+N)^z · c^N" where it
+/// means v^N (synedrion noted the same).
+public struct MulProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
+        public let key: PaillierPublicKey     // N
+        public let x: PaillierCiphertext      // X = enc(x; ρ_x)
+        public let y: PaillierCiphertext      // Y
+        public let c: PaillierCiphertext      // C = Y^x · ρ^N
+        public init(key: PaillierPublicKey, x: PaillierCiphertext, y: PaillierCiphertext, c: PaillierCiphertext) {
+            self.key = key; self.x = x; self.y = y; self.c = c
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N", key)
+            writer.write("X", x)
+            writer.write("Y", y)
+            writer.write("C", c)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N")
+            x = try reader.readCiphertext("X")
+            y = try reader.readCiphertext("Y")
+            c = try reader.readCiphertext("C")
+        }
+    }
+
+    public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        public let x: BigInt      // ∈ ±2^ℓ
+        public let rho: BigInt    // ρ ∈ Z*_N (randomizer of C)
+        public let rhoX: BigInt   // ρ_x ∈ Z*_N (randomizer of X)
+        public init(x: BigInt, rho: BigInt, rhoX: BigInt) { self.x = x; self.rho = rho; self.rhoX = rhoX }
+        public var description: String { "MulProof.Witness" }
+        public var debugDescription: String { description }
+    }
+
+    public let ciphertextA: BigInt   // A = Y^α · r^N mod N²
+    public let ciphertextB: BigInt   // B = enc(α; s) mod N²
+    public let z: BigInt             // α + e·x
+    public let u: BigInt             // r·ρ^e mod N
+    public let v: BigInt             // s·ρ_x^e mod N
+
+    static let transcriptTag = "Πmul"
+
+    /// - Throws: `ProofError` when Y is not a unit mod N².
+    public static func prove(
+        _ statement: Statement, witness: Witness,
+        context: ProofContext, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) throws(ProofError) -> MulProof {
+        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πmul: x must lie in ±2^ℓ")
+        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        try paillier.requireCiphertext(statement.y.value, field: "Y")
+
+        let alpha = paillier.randomRandomizer(using: &generator)   // α ∈ Z*_N
+        let r = paillier.randomRandomizer(using: &generator)
+        let s = paillier.randomRandomizer(using: &generator)
+        let a = paillier.add(paillier.scaleSecret(statement.y.value, by: alpha), paillier.encrypt(.zero, randomizer: r))
+        let b = paillier.encrypt(alpha, randomizer: s)
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        transcript.append("A", a)
+        transcript.append("B", b)
+        let e = Challenge.signed(&transcript, parameters: parameters)
+
+        return MulProof(
+            ciphertextA: a, ciphertextB: b,
+            z: alpha + e * witness.x,
+            u: paillier.maskRandomizer(r, secret: witness.rho, exponent: e),
+            v: paillier.maskRandomizer(s, secret: witness.rhoX, exponent: e))
+    }
+
+    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
+        try paillier.requireCiphertext(statement.x.value, field: "X")
+        try paillier.requireCiphertext(statement.y.value, field: "Y")
+        try paillier.requireCiphertext(statement.c.value, field: "C")
+        try paillier.requireCiphertext(ciphertextA, field: "A")
+        try paillier.requireCiphertext(ciphertextB, field: "B")
+        try paillier.requireRandomizer(u, field: "u")
+        try paillier.requireRandomizer(v, field: "v")
+        let zBound = paillier.modulus + BigInt.powerOfTwo(parameters.ell + Challenge.signedBits(parameters))
+        try ProofArithmetic.requireSignedRange(z, bound: zBound, field: "z")
+
+        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        transcript.append("A", ciphertextA)
+        transcript.append("B", ciphertextB)
+        let e = Challenge.signed(&transcript, parameters: parameters)
+
+        // Y^z · u^N = A · C^e mod N²
+        let left1 = paillier.add(try paillier.scalePublic(statement.y.value, by: z, field: "Y"),
+                                 paillier.encrypt(.zero, randomizer: u))
+        let right1 = paillier.add(ciphertextA, try paillier.scalePublic(statement.c.value, by: e, field: "C"))
+        guard left1 == right1 else { throw .equationFailed("Y^z·u^N = A·C^e") }
+        // enc(z; v) = B · X^e mod N²
+        let right2 = paillier.add(ciphertextB, try paillier.scalePublic(statement.x.value, by: e, field: "X"))
+        guard paillier.encrypt(z, randomizer: v) == right2 else { throw .equationFailed("enc(z; v) = B·X^e") }
+    }
+
+    private static func transcript(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) -> Transcript {
+        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
+        transcript.append("statement", statement)
+        return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("A", ciphertextA)
+        writer.write("B", ciphertextB)
+        writer.write("z", z)
+        writer.write("u", u)
+        writer.write("v", v)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        ciphertextA = try reader.readBigInt("A")
+        ciphertextB = try reader.readBigInt("B")
+        z = try reader.readBigInt("z")
+        u = try reader.readBigInt("u")
+        v = try reader.readBigInt("v")
+    }
+
+    init(ciphertextA: BigInt, ciphertextB: BigInt, z: BigInt, u: BigInt, v: BigInt) {
+        self.ciphertextA = ciphertextA; self.ciphertextB = ciphertextB; self.z = z; self.u = u; self.v = v
+    }
+}

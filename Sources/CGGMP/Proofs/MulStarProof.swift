@@ -1,0 +1,167 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+/// Πmul* (CGGMP, "multiplication Paillier vs group", Fig. 31 of the 2021 numbering): D is C
+/// multiplied by the x committed in X = x·G, in range.
+///
+/// Public: N0, C, D = C^x · ρ^{N0} (mod N0²), X = x·G; the verifier's ring-Pedersen (N̂, s, t).
+/// Witness: x ∈ ±2^ℓ, ρ ∈ Z*_{N0}. Proves x ∈ ±2^{ℓ+ε}.
+///
+/// The paper's figure creates B_x but sends "B", creates an unused r_y, and adds an undefined β
+/// into A (synedrion noted the same); this is the consistent reading: A = C^α · r^{N0}.
+public struct MulStarProof: Sendable, Hashable, WireCodable {
+    public struct Statement: Sendable, Hashable, WireCodable {
+        public let key: PaillierPublicKey   // N0
+        public let c: PaillierCiphertext    // C
+        public let d: PaillierCiphertext    // D = C^x · ρ^{N0}
+        public let x: Point                 // X = x·G
+        public init(key: PaillierPublicKey, c: PaillierCiphertext, d: PaillierCiphertext, x: Point) {
+            self.key = key; self.c = c; self.d = d; self.x = x
+        }
+
+        public func encode(to writer: inout WireWriter) {
+            writer.write("N0", key)
+            writer.write("C", c)
+            writer.write("D", d)
+            writer.write("X", x)
+        }
+
+        public init(from reader: inout WireReader) throws(ProofError) {
+            key = try reader.readPaillierKey("N0")
+            c = try reader.readCiphertext("C")
+            d = try reader.readCiphertext("D")
+            x = try reader.readPoint("X")
+        }
+    }
+
+    public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        public let x: BigInt     // ∈ ±2^ℓ
+        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        public init(x: BigInt, rho: BigInt) { self.x = x; self.rho = rho }
+        public var description: String { "MulStarProof.Witness" }
+        public var debugDescription: String { description }
+    }
+
+    public let ciphertextA: BigInt   // A = C^α · r^{N0} mod N0²
+    public let pointBx: Point        // B_x = α·G
+    public let commitmentE: BigInt   // E = s^α t^γ mod N̂
+    public let commitmentS: BigInt   // S = s^x t^m mod N̂
+    public let z1: BigInt            // α + e·x
+    public let z2: BigInt            // γ + e·m
+    public let w: BigInt             // r·ρ^e mod N0
+
+    static let transcriptTag = "Πmul*"
+
+    /// - Throws: `ProofError` when C is not a unit mod N0².
+    public static func prove(
+        _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
+        context: ProofContext, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) throws(ProofError) -> MulStarProof {
+        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πmul*: x must lie in ±2^ℓ")
+        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        let pedersen = PedersenGroup(setup)
+        try paillier.requireCiphertext(statement.c.value, field: "C")
+
+        let alpha = BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator)
+        let r = paillier.randomRandomizer(using: &generator)
+        let gamma = ProofArithmetic.randomSigned(
+            bits: parameters.ell + parameters.epsilon, scaledBy: pedersen.modulus, using: &generator)
+        let m = ProofArithmetic.randomSigned(bits: parameters.ell, scaledBy: pedersen.modulus, using: &generator)
+
+        let a = paillier.add(paillier.scaleSecret(statement.c.value, by: alpha), paillier.encrypt(.zero, randomizer: r))
+        let bX = Point.generator * CurveBridge.scalar(alpha)
+        let commitmentE = pedersen.commitSecret(alpha, gamma)
+        let commitmentS = pedersen.commitSecret(witness.x, m)
+
+        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        Self.absorbFirstMessage(&transcript, a, bX, commitmentE, commitmentS)
+        let e = Challenge.signed(&transcript, parameters: parameters)
+
+        return MulStarProof(
+            ciphertextA: a, pointBx: bX, commitmentE: commitmentE, commitmentS: commitmentS,
+            z1: alpha + e * witness.x,
+            z2: gamma + e * m,
+            w: paillier.maskRandomizer(r, secret: witness.rho, exponent: e))
+    }
+
+    public func verify(
+        _ statement: Statement, setup: RingPedersenParameters,
+        context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
+        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        let pedersen = PedersenGroup(setup)
+        try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
+        try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)
+        try paillier.requireCiphertext(statement.c.value, field: "C")
+        try paillier.requireCiphertext(statement.d.value, field: "D")
+        try paillier.requireCiphertext(ciphertextA, field: "A")
+        try paillier.requireRandomizer(w, field: "w")
+        try pedersen.requireCommitment(commitmentE, field: "E")
+        try pedersen.requireCommitment(commitmentS, field: "S")
+        try ProofArithmetic.requireSignedRange(z1, bits: parameters.ell + parameters.epsilon, field: "z1")
+        let z2Bound = (BigInt.powerOfTwo(parameters.ell + parameters.epsilon)
+            + BigInt.powerOfTwo(parameters.ell + Challenge.signedBits(parameters))) * pedersen.modulus
+        try ProofArithmetic.requireSignedRange(z2, bound: z2Bound, field: "z2")
+
+        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        Self.absorbFirstMessage(&transcript, ciphertextA, pointBx, commitmentE, commitmentS)
+        let e = Challenge.signed(&transcript, parameters: parameters)
+
+        // C^z1 · w^{N0} = A · D^e mod N0²
+        let left1 = paillier.add(try paillier.scalePublic(statement.c.value, by: z1, field: "C"),
+                                 paillier.encrypt(.zero, randomizer: w))
+        let right1 = paillier.add(ciphertextA, try paillier.scalePublic(statement.d.value, by: e, field: "D"))
+        guard left1 == right1 else { throw .equationFailed("C^z1·w^N0 = A·D^e") }
+        // z1·G = B_x + e·X
+        guard Point.generator * CurveBridge.scalar(z1) == pointBx + statement.x * CurveBridge.scalar(e) else {
+            throw .equationFailed("z1·G = Bx + e·X")
+        }
+        // s^z1 t^z2 = E · S^e mod N̂
+        guard try pedersen.commitPublic(z1, z2) == pedersen.combine(commitmentE, commitmentS, exponent: e, field: "S") else {
+            throw .equationFailed("s^z1·t^z2 = E·S^e")
+        }
+    }
+
+    private static func absorbFirstMessage(_ transcript: inout Transcript, _ a: BigInt, _ bX: Point, _ e: BigInt, _ s: BigInt) {
+        transcript.append("A", a)
+        transcript.append("Bx", bX)
+        transcript.append("E", e)
+        transcript.append("S", s)
+    }
+
+    private static func transcript(
+        _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
+    ) -> Transcript {
+        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
+        transcript.append("statement", statement)
+        setup.bind(into: &transcript)
+        return transcript
+    }
+
+    public func encode(to writer: inout WireWriter) {
+        writer.write("A", ciphertextA)
+        writer.write("Bx", pointBx)
+        writer.write("E", commitmentE)
+        writer.write("S", commitmentS)
+        writer.write("z1", z1)
+        writer.write("z2", z2)
+        writer.write("w", w)
+    }
+
+    public init(from reader: inout WireReader) throws(ProofError) {
+        ciphertextA = try reader.readBigInt("A")
+        pointBx = try reader.readPoint("Bx")
+        commitmentE = try reader.readBigInt("E")
+        commitmentS = try reader.readBigInt("S")
+        z1 = try reader.readBigInt("z1")
+        z2 = try reader.readBigInt("z2")
+        w = try reader.readBigInt("w")
+    }
+
+    init(ciphertextA: BigInt, pointBx: Point, commitmentE: BigInt, commitmentS: BigInt, z1: BigInt, z2: BigInt, w: BigInt) {
+        self.ciphertextA = ciphertextA; self.pointBx = pointBx; self.commitmentE = commitmentE
+        self.commitmentS = commitmentS; self.z1 = z1; self.z2 = z2; self.w = w
+    }
+}
