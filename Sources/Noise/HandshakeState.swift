@@ -235,6 +235,21 @@ public struct HandshakeState: ~Copyable, Sendable {
             receiving: isInitiator ? (oneWay ? nil : responderToInitiator) : initiatorToResponder)
     }
 
+    /// Test vectors only: like ``intoTransport()``, but a one-way pattern keeps the second
+    /// CipherState (responder → initiator) that Noise discards. flynn's vectors send on it;
+    /// production code must not, which is why ``intoTransport()`` refuses that direction.
+    @_spi(NoiseTesting)
+    public consuming func intoTransportKeepingOneWayReverseDirectionForTesting() throws(NoiseError) -> TransportState {
+        guard isHandshakeFinished else { throw .handshakeNotFinished }
+        let (initiatorToResponder, responderToInitiator) = progress.symmetric.split()
+        let isInitiator = role == .initiator
+        return TransportState(
+            protocolName: protocolName, role: role, handshakeHash: progress.symmetric.handshakeHash,
+            remoteStaticKey: progress.remoteStatic,
+            sending: isInitiator ? initiatorToResponder : responderToInitiator,
+            receiving: isInitiator ? responderToInitiator : initiatorToResponder)
+    }
+
     // MARK: Helpers
 
     private func mixDH(_ next: inout Progress, _ local: X25519PrivateKey?, _ remote: X25519PublicKey?) throws(NoiseError) {

@@ -8,7 +8,7 @@ struct TSSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tss",
         abstract: "swift-tss: threshold ECDSA (CGGMP) demo, benchmarks and debugging tools.",
-        subcommands: [Bench.self]
+        subcommands: [Bench.self, NoiseCommand.self]
     )
 }
 
@@ -18,6 +18,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks (medians of repeated samples; --json for machine-readable output).",
         subcommands: [
             // one line per benchmark, e.g. BenchModexp.self
+            BenchNoise.self,
         ]
     )
 }
