@@ -17,7 +17,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (medians of repeated samples; --json for machine-readable output).",
         subcommands: [
-            // one line per benchmark, e.g. BenchModexp.self
+            BenchModexp.self,
+            BenchHashing.self,
             BenchNoise.self,
         ]
     )

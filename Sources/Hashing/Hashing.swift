@@ -1,1 +1,0 @@
-// Module Hashing — see docs/architecture.md.

@@ -1,4 +1,0 @@
-import Testing
-@testable import Hashing
-
-@Test func HashingModuleLinks() { #expect(Bool(true)) }
