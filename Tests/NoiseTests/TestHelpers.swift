@@ -1,3 +1,4 @@
+import Testing
 @_spi(NoiseTesting) @testable import Noise
 
 /// Deterministic keys for tests.
@@ -14,7 +15,8 @@ func thrownError(_ body: () throws -> Void) -> NoiseError? {
     } catch let error as NoiseError {
         return error
     } catch {
-        preconditionFailure("expected a NoiseError, got \(error)")
+        Issue.record("expected a NoiseError, got \(error)")
+        return nil
     }
 }
 
