@@ -36,6 +36,25 @@ struct CipherState: Sendable {
         return plaintext
     }
 
+    /// Transport-only variants writing into caller memory (the chunked framing fills one
+    /// buffer). A transport CipherState always has a key.
+    mutating func encrypt(plaintext: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(NoiseError) {
+        guard let key else { preconditionFailure("transport CipherState without a key") }
+        guard nonce != .max else { throw .nonceExhausted }
+        cipher.seal(key: key, nonce: nonce, ad: [], plaintext: plaintext, into: out)
+        nonce += 1
+    }
+
+    mutating func decrypt(ciphertext: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(NoiseError) {
+        guard let key else { preconditionFailure("transport CipherState without a key") }
+        guard nonce != .max else { throw .nonceExhausted }
+        guard ciphertext.count >= NoiseCipher.tagLength else {
+            throw .messageTooShort(length: ciphertext.count, minimum: NoiseCipher.tagLength)
+        }
+        guard cipher.open(key: key, nonce: nonce, ad: [], ciphertext: ciphertext, into: out) else { throw .decryptionFailed }
+        nonce += 1
+    }
+
     /// Rekey(): k = REKEY(k); the nonce is not reset (spec section 11.3).
     mutating func rekey() {
         guard let key else { return }

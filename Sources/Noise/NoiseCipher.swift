@@ -30,32 +30,72 @@ public enum NoiseCipher: String, Sendable, CaseIterable {
         return nonce
     }
 
+    /// ENCRYPT(k, n, ad, plaintext) written into `out`, which holds exactly plaintext + 16 bytes.
+    func seal(key: SecretBytes, nonce n: UInt64, ad: [UInt8], plaintext: UnsafeRawBufferPointer,
+              into out: UnsafeMutableRawBufferPointer, aesBackend: AESGCMBackend = preferredAESGCMBackend) {
+        precondition(out.count == plaintext.count + Self.tagLength)
+        let nonce = nonceBytes(n)
+        if self == .aesGCM && aesBackend == .swiftCrypto {
+            let sealed = AESGCMFallback.seal(key: key, nonce: nonce, ad: ad, plaintext: plaintext)
+            out.copyBytes(from: sealed)
+            return
+        }
+        var written: UInt64 = 0
+        key.withUnsafeBytes { k in
+            let kp = k.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let mp = plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            let cp = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            switch self {
+            case .chaChaPoly:
+                _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+                    cp, &written, mp, UInt64(plaintext.count), ad, UInt64(ad.count), nil, nonce, kp)
+            case .aesGCM:
+                _ = crypto_aead_aes256gcm_encrypt(
+                    cp, &written, mp, UInt64(plaintext.count), ad, UInt64(ad.count), nil, nonce, kp)
+            }
+        }
+        precondition(Int(written) == out.count)
+    }
+
+    /// DECRYPT(k, n, ad, ciphertext) into `out` (exactly ciphertext − 16 bytes); false when
+    /// authentication fails, in which case `out` holds nothing meaningful.
+    func open(key: SecretBytes, nonce n: UInt64, ad: [UInt8], ciphertext: UnsafeRawBufferPointer,
+              into out: UnsafeMutableRawBufferPointer, aesBackend: AESGCMBackend = preferredAESGCMBackend) -> Bool {
+        guard ciphertext.count >= Self.tagLength, out.count == ciphertext.count - Self.tagLength else { return false }
+        let nonce = nonceBytes(n)
+        if self == .aesGCM && aesBackend == .swiftCrypto {
+            guard let opened = AESGCMFallback.open(key: key, nonce: nonce, ad: ad, ciphertext: ciphertext) else { return false }
+            out.copyBytes(from: opened)
+            return true
+        }
+        var written: UInt64 = 0
+        let rc: Int32 = key.withUnsafeBytes { k in
+            let kp = k.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let cp = ciphertext.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            // libsodium wants a non-null output pointer even for an empty plaintext.
+            var empty: UInt8 = 0
+            return withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                let mp = out.count > 0 ? out.baseAddress!.assumingMemoryBound(to: UInt8.self) : emptyPointer
+                return switch self {
+                case .chaChaPoly:
+                    crypto_aead_chacha20poly1305_ietf_decrypt(
+                        mp, &written, nil, cp, UInt64(ciphertext.count), ad, UInt64(ad.count), nonce, kp)
+                case .aesGCM:
+                    crypto_aead_aes256gcm_decrypt(
+                        mp, &written, nil, cp, UInt64(ciphertext.count), ad, UInt64(ad.count), nonce, kp)
+                }
+            }
+        }
+        return rc == 0 && Int(written) == out.count
+    }
+
     /// ENCRYPT(k, n, ad, plaintext): ciphertext ‖ tag.
     func encrypt(key: SecretBytes, nonce n: UInt64, ad: [UInt8], plaintext: UnsafeRawBufferPointer,
                  aesBackend: AESGCMBackend = preferredAESGCMBackend) -> [UInt8] {
-        let nonce = nonceBytes(n)
-        if self == .aesGCM && aesBackend == .swiftCrypto {
-            return AESGCMFallback.seal(key: key, nonce: nonce, ad: ad, plaintext: plaintext)
-        }
-        let outLength = plaintext.count + Self.tagLength
-        return [UInt8](unsafeUninitializedCapacity: outLength) { out, initialised in
-            var written: UInt64 = 0
-            key.withUnsafeBytes { k in
-                let kp = k.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let mp = plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                switch self {
-                case .chaChaPoly:
-                    _ = crypto_aead_chacha20poly1305_ietf_encrypt(
-                        out.baseAddress!, &written, mp, UInt64(plaintext.count),
-                        ad, UInt64(ad.count), nil, nonce, kp)
-                case .aesGCM:
-                    _ = crypto_aead_aes256gcm_encrypt(
-                        out.baseAddress!, &written, mp, UInt64(plaintext.count),
-                        ad, UInt64(ad.count), nil, nonce, kp)
-                }
-            }
-            precondition(Int(written) == outLength)
-            initialised = outLength
+        let length = plaintext.count + Self.tagLength
+        return [UInt8](unsafeUninitializedCapacity: length) { out, initialised in
+            seal(key: key, nonce: n, ad: ad, plaintext: plaintext, into: UnsafeMutableRawBufferPointer(out), aesBackend: aesBackend)
+            initialised = length
         }
     }
 
@@ -63,31 +103,11 @@ public enum NoiseCipher: String, Sendable, CaseIterable {
     func decrypt(key: SecretBytes, nonce n: UInt64, ad: [UInt8], ciphertext: UnsafeRawBufferPointer,
                  aesBackend: AESGCMBackend = preferredAESGCMBackend) -> [UInt8]? {
         guard ciphertext.count >= Self.tagLength else { return nil }
-        let nonce = nonceBytes(n)
-        if self == .aesGCM && aesBackend == .swiftCrypto {
-            return AESGCMFallback.open(key: key, nonce: nonce, ad: ad, ciphertext: ciphertext)
-        }
-        let outLength = ciphertext.count - Self.tagLength
+        let length = ciphertext.count - Self.tagLength
         var ok = false
-        let plaintext = [UInt8](unsafeUninitializedCapacity: max(outLength, 1)) { out, initialised in
-            var written: UInt64 = 0
-            key.withUnsafeBytes { k in
-                let kp = k.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let cp = ciphertext.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let rc: Int32 = switch self {
-                case .chaChaPoly:
-                    crypto_aead_chacha20poly1305_ietf_decrypt(
-                        out.baseAddress!, &written, nil, cp, UInt64(ciphertext.count),
-                        ad, UInt64(ad.count), nonce, kp)
-                case .aesGCM:
-                    crypto_aead_aes256gcm_decrypt(
-                        out.baseAddress!, &written, nil, cp, UInt64(ciphertext.count),
-                        ad, UInt64(ad.count), nonce, kp)
-                }
-                ok = rc == 0 && Int(written) == outLength
-            }
-            // libsodium leaves the output untouched on failure; report nothing initialised then.
-            initialised = ok ? outLength : 0
+        let plaintext = [UInt8](unsafeUninitializedCapacity: length) { out, initialised in
+            ok = open(key: key, nonce: n, ad: ad, ciphertext: ciphertext, into: UnsafeMutableRawBufferPointer(out), aesBackend: aesBackend)
+            initialised = ok ? length : 0
         }
         return ok ? plaintext : nil
     }

@@ -75,16 +75,30 @@ public struct TransportState: ~Copyable, Sendable {
     /// and the ciphertexts are concatenated. An empty plaintext is one empty chunk.
     public mutating func writeChunked(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard var next = sending else { throw .oneWayPattern }
-        let chunkCount = max(1, (plaintext.count + Self.maximumPayloadLength - 1) / Self.maximumPayloadLength)
-        var out: [UInt8] = []
-        out.reserveCapacity(plaintext.count + chunkCount * NoiseCipher.tagLength)
-        try plaintext.withBytes { (all) throws(NoiseError) in
-            for index in 0..<chunkCount {
-                let start = index * Self.maximumPayloadLength
-                let end = min(start + Self.maximumPayloadLength, all.count)
-                out += try next.encrypt(ad: [], plaintext: UnsafeRawBufferPointer(rebasing: all[start..<end]))
+        let chunk = Self.maximumPayloadLength
+        let chunkCount = max(1, (plaintext.count + chunk - 1) / chunk)
+        let total = plaintext.count + chunkCount * NoiseCipher.tagLength
+        var failure: NoiseError?
+        // Each chunk is sealed straight into its place in the output: no per-chunk arrays.
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialised in
+            plaintext.withUnsafeBytes { all in
+                for index in 0..<chunkCount {
+                    let start = index * chunk
+                    let end = min(start + chunk, all.count)
+                    let outStart = start + index * NoiseCipher.tagLength
+                    let outEnd = outStart + (end - start) + NoiseCipher.tagLength
+                    do throws(NoiseError) {
+                        try next.encrypt(plaintext: UnsafeRawBufferPointer(rebasing: all[start..<end]),
+                                         into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[outStart..<outEnd]))
+                    } catch {
+                        failure = error
+                        return
+                    }
+                }
             }
+            initialised = failure == nil ? total : 0
         }
+        if let failure { throw failure }
         sending = next
         return out
     }
@@ -93,20 +107,32 @@ public struct TransportState: ~Copyable, Sendable {
     /// All-or-nothing: one bad chunk rejects the whole message and leaves the nonce unchanged.
     public mutating func readChunked(_ data: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard var next = receiving else { throw .oneWayPattern }
+        let chunk = noiseMaximumMessageLength
         // Every chunk, including a final short one, carries at least a tag.
-        guard !data.isEmpty, data.count % noiseMaximumMessageLength == 0
-                || data.count % noiseMaximumMessageLength >= NoiseCipher.tagLength
+        guard !data.isEmpty, data.count % chunk == 0 || data.count % chunk >= NoiseCipher.tagLength
         else { throw .truncatedChunk(length: data.count) }
-        var out: [UInt8] = []
-        out.reserveCapacity(data.count)
-        try data.withBytes { (all) throws(NoiseError) in
-            var start = 0
-            while start < all.count {
-                let end = min(start + noiseMaximumMessageLength, all.count)
-                out += try next.decrypt(ad: [], ciphertext: UnsafeRawBufferPointer(rebasing: all[start..<end]))
-                start = end
+        let chunkCount = (data.count + chunk - 1) / chunk
+        let total = data.count - chunkCount * NoiseCipher.tagLength
+        var failure: NoiseError?
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialised in
+            data.withUnsafeBytes { all in
+                for index in 0..<chunkCount {
+                    let start = index * chunk
+                    let end = min(start + chunk, all.count)
+                    let outStart = index * (chunk - NoiseCipher.tagLength)
+                    let outEnd = outStart + (end - start) - NoiseCipher.tagLength
+                    do throws(NoiseError) {
+                        try next.decrypt(ciphertext: UnsafeRawBufferPointer(rebasing: all[start..<end]),
+                                         into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[outStart..<outEnd]))
+                    } catch {
+                        failure = error
+                        return
+                    }
+                }
             }
+            initialised = failure == nil ? total : 0
         }
+        if let failure { throw failure }
         receiving = next
         return out
     }
