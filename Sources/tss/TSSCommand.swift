@@ -8,7 +8,7 @@ struct TSSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tss",
         abstract: "swift-tss: threshold ECDSA (CGGMP) demo, benchmarks and debugging tools.",
-        subcommands: [Bench.self]
+        subcommands: [Bench.self, NoiseCommand.self]
     )
 }
 
@@ -24,6 +24,7 @@ struct Bench: AsyncParsableCommand {
             BenchSecp256k1.self,
             BenchProofs.self,
             BenchPaillierProofs.self,
+            BenchNoise.self,
         ]
     )
 }

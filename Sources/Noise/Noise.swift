@@ -1,1 +1,0 @@
-// Module Noise — see docs/architecture.md.

@@ -1,4 +1,0 @@
-import Testing
-@testable import Noise
-
-@Test func NoiseModuleLinks() { #expect(Bool(true)) }
