@@ -131,6 +131,11 @@ public struct Session<Output: Sendable>: Sendable {
         var parts = partial[sender] ?? [:]
         parts[message.kind] = message
         guard parts.count == round.messageKinds.count else { return CheckedMessage(messages: [message], payload: nil) }
+        return try verifyParts(parts, from: sender)
+    }
+
+    /// Runs the round's check on one sender's complete set of parts.
+    private func verifyParts(_ parts: [MessageKind: SignedMessage], from sender: PartyID) throws(SessionError) -> CheckedMessage {
         let incoming = IncomingPayloads(sender: sender, echoBroadcast: parts[.echoBroadcast]?.payload,
                                         broadcast: parts[.broadcast]?.payload, direct: parts[.direct]?.payload)
         do {
@@ -182,7 +187,10 @@ public struct Session<Output: Sendable>: Sendable {
             accepted[MessageSlot(round: first.round, kind: .echo, sender: sender)] = first
         } else {
             // Another message from the same sender may have been accepted since `check` ran.
-            for message in checked.messages where message == first { try checkNotDuplicate(message) }
+            // (Parts of a multi-part message recorded earlier as partial are not duplicates.)
+            for message in checked.messages where partial[sender]?[message.kind] != message {
+                try checkNotDuplicate(message)
+            }
             if let payload = checked.payload {
                 for message in checked.messages {
                     accepted[MessageSlot(round: message.round, kind: message.kind, sender: sender)] = message
@@ -191,6 +199,16 @@ public struct Session<Output: Sendable>: Sendable {
                 verified[sender] = payload
             } else {
                 partial[sender, default: [:]][first.kind] = first
+                // The parts of a multi-part round may each have been checked before the other
+                // arrived; the last one to be accepted completes the set, which is checked now.
+                if let parts = partial[sender], parts.count == round.messageKinds.count {
+                    let completed = try verifyParts(parts, from: sender)
+                    for message in completed.messages {
+                        accepted[MessageSlot(round: message.round, kind: message.kind, sender: sender)] = message
+                    }
+                    partial[sender] = nil
+                    verified[sender] = completed.payload
+                }
             }
         }
         advanceIfComplete()
