@@ -82,5 +82,8 @@ public final class PresignatureSlot: Sendable, CustomStringConvertible {
         stored.withLock { value in value.take() }
     }
 
+    /// Whether the presignature was taken.
+    public var isTaken: Bool { stored.withLock { $0 == nil } }
+
     public var description: String { "PresignatureSlot(owner: \(owner))" }
 }

@@ -42,3 +42,121 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: publicKey)
     }
 }
+
+/// Presign now, sign later; BIP32 derivation; the presignature's binding to its key and signers.
+@Suite struct PresignThenSignTests {
+    let all = makeSigners(3)
+
+    /// Runs presigning for `shares` and returns each signer's slot.
+    func presign(_ shares: [PartyID: AdditiveKeyShare], seed: UInt64) throws -> [PartyID: PresignatureSlot] {
+        let signers = all.filter { shares[$0.partyID] != nil }
+        let aux = SigningFixture.auxInfos(for: signers.map(\.partyID).sorted(), material: SigningFixture.testing)
+        let sessions = try signers.map {
+            try Presigning.makeSession(sessionID: Array("presign-\(seed)".utf8), keyShare: shares[$0.partyID]!,
+                                       auxInfo: aux[$0.partyID]!, signer: $0, parameters: .testing)
+        }
+        var runner = simulation(sessions, seed: seed)
+        guard case .finished(let slots) = runner.run() else { throw SigningFixture.FixtureError.keyInitFailed }
+        return slots
+    }
+
+    func sign(_ slots: [PartyID: PresignatureSlot], shares: [PartyID: AdditiveKeyShare], prehash: Prehash,
+              seed: UInt64) throws -> SimulationRunner<RecoverableSignature, ChaChaRandom>.Outcome {
+        let signers = all.filter { shares[$0.partyID] != nil }
+        let sessions = try signers.map { signer throws -> Session<RecoverableSignature> in
+            guard let presignature = slots[signer.partyID]!.take() else { throw SigningFixture.FixtureError.keyInitFailed }
+            return try Signing.makeSession(sessionID: Array("sign-\(seed)".utf8), presignature: presignature,
+                                           keyShare: shares[signer.partyID]!, prehash: prehash, signer: signer)
+        }
+        var runner = simulation(sessions, seed: seed)
+        return runner.run()
+    }
+
+    @Test func presignThenSignVerifies() throws {
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 3, seed: 21)
+        let slots = try presign(shares, seed: 1)
+        let publicKey = shares.values.first!.publicKey
+        #expect(Set(slots.values.map(\.commitments)).count == 1)
+        #expect(slots.values.allSatisfy { $0.publicKey == publicKey })
+        let prehash = testPrehash("sign later")
+        guard case .finished(let signatures) = try sign(slots, shares: shares, prehash: prehash, seed: 1) else {
+            Issue.record("signing did not finish")
+            return
+        }
+        try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: publicKey)
+        // R = Γ: the signature's r is the presignature's nonce x coordinate.
+        #expect(signatures.values.first!.signature.r == slots.values.first!.commitments.r)
+        // Each slot handed its presignature out once.
+        #expect(slots.values.allSatisfy { $0.isTaken })
+    }
+
+    @Test func dealerThresholdKeySignsUnderADerivedKey() throws {
+        var generator = ChaChaRandom(testSeed: 31)
+        let holders = all.map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
+        let root = try ExtendedPublicKey(publicKey: dealt.commitment.publicKey, chainCode: [UInt8](repeating: 7, count: 32))
+        let derivation = try root.derive(path: "m/0/5")
+        let chosen = Array(holders.sorted().suffix(2))
+        var shares: [PartyID: AdditiveKeyShare] = [:]
+        for party in chosen {
+            let threshold = try ThresholdKeyShare(receiving: dealt.shares[party]!, commitment: dealt.commitment,
+                                                  threshold: 2, holders: holders)
+            shares[party] = try threshold.tweaked(by: derivation.tweak).additiveShare(signers: chosen)
+        }
+        #expect(shares.values.first!.publicKey == derivation.key.publicKey)
+        let slots = try presign(shares, seed: 2)
+        let prehash = testPrehash("derived")
+        guard case .finished(let signatures) = try sign(slots, shares: shares, prehash: prehash, seed: 2) else {
+            Issue.record("signing did not finish")
+            return
+        }
+        try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: derivation.key.publicKey)
+        #expect(!signatures.values.first!.signature.isValid(for: prehash, publicKey: root.publicKey))
+    }
+
+    /// RUSTSEC-2025-0127: a presignature made for the root key is refused for a child key (and the
+    /// reverse), and one made by one signer set is refused for another.
+    @Test func presignatureIsBoundToItsKeyAndSigners() throws {
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 3, seed: 41)
+        let slots = try presign(shares, seed: 3)
+        let party = all[0]
+        let tweaked = try shares[party.partyID]!.tweaked(by: Scalar(99))
+        #expect(throws: SigningSetupError.presignatureForAnotherKey) {
+            try Signing.makeSession(sessionID: [1], presignature: slots[party.partyID]!.take()!, keyShare: tweaked,
+                                    prehash: testPrehash("m"), signer: party)
+        }
+        // Another signer set: the same party's share of a 2-of-3 key among two of the parties.
+        let otherShares = try SigningFixture.additiveShares(signers: all, threshold: 2, seed: 42)
+        let member = all.first { otherShares[$0.partyID] != nil }!
+        #expect(throws: SigningSetupError.presignatureForAnotherSignerSet) {
+            try Signing.makeSession(sessionID: [1], presignature: try presign(shares, seed: 4)[member.partyID]!.take()!,
+                                    keyShare: otherShares[member.partyID]!, prehash: testPrehash("m"), signer: member)
+        }
+        // Someone else's presignature.
+        #expect(throws: SigningSetupError.ownerMismatch) {
+            try Signing.makeSession(sessionID: [1], presignature: try presign(shares, seed: 5)[all[2].partyID]!.take()!,
+                                    keyShare: shares[all[2].partyID]!, prehash: testPrehash("m"), signer: all[1])
+        }
+    }
+
+    @Test func presigningRejectsMismatchedInputs() throws {
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 3, seed: 51)
+        let aux = SigningFixture.auxInfos(for: all.map(\.partyID).sorted(), material: SigningFixture.testing)
+        #expect(throws: SigningSetupError.ownerMismatch) {
+            try Presigning.makeSession(sessionID: [1], keyShare: shares[all[0].partyID]!, auxInfo: aux[all[1].partyID]!,
+                                       signer: all[0], parameters: .testing)
+        }
+        let twoAux = SigningFixture.auxInfos(for: Array(all.map(\.partyID).sorted().prefix(2)),
+                                             material: SigningFixture.testing)
+        let member = all.map(\.partyID).sorted()[0]
+        #expect(throws: SigningSetupError.signerSetMismatch) {
+            try Presigning.makeSession(sessionID: [1], keyShare: shares[member]!, auxInfo: twoAux[member]!,
+                                       signer: all.first { $0.partyID == member }!, parameters: .testing)
+        }
+        // Moduli of the wrong size for the parameter set.
+        #expect(throws: SigningSetupError.auxInfoWrongSize(all.map(\.partyID).sorted()[0])) {
+            try Presigning.makeSession(sessionID: [1], keyShare: shares[member]!, auxInfo: aux[member]!,
+                                       signer: all.first { $0.partyID == member }!, parameters: .production112)
+        }
+    }
+}
