@@ -160,3 +160,72 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         }
     }
 }
+
+@Suite struct SigningProductionTests {
+    /// The one production-size run: 2-of-3 dealer key, committed 1024-bit primes, production112.
+    @Test func interactiveSigningAtProduction112() throws {
+        let all = makeSigners(3)
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 2, seed: 112)
+        let signers = all.filter { shares[$0.partyID] != nil }
+        let aux = SigningFixture.auxInfos(for: signers.map(\.partyID).sorted(), material: SigningFixture.production112)
+        let prehash = testPrehash("production112")
+        let sessions = try signers.map {
+            try InteractiveSigning.makeSession(sessionID: Array("production".utf8), keyShare: shares[$0.partyID]!,
+                                               auxInfo: aux[$0.partyID]!, prehash: prehash, signer: $0,
+                                               parameters: .production112)
+        }
+        var runner = simulation(sessions, seed: 112, parallel: true)
+        guard case .finished(let signatures) = runner.run() else {
+            Issue.record("signing did not finish")
+            return
+        }
+        try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: shares.values.first!.publicKey)
+    }
+
+    /// A bad σ share in standalone signing is named with evidence checked against the
+    /// presignature's commitments.
+    @Test func standaloneSigningBlamesABadShare() throws {
+        let all = makeSigners(2)
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 2, seed: 71)
+        let aux = SigningFixture.auxInfos(for: all.map(\.partyID).sorted(), material: SigningFixture.testing)
+        let presignSessions = try all.map {
+            try Presigning.makeSession(sessionID: [7], keyShare: shares[$0.partyID]!, auxInfo: aux[$0.partyID]!,
+                                       signer: $0, parameters: .testing)
+        }
+        var presigning = simulation(presignSessions, seed: 71)
+        guard case .finished(let slots) = presigning.run() else {
+            Issue.record("presigning did not finish")
+            return
+        }
+        let commitments = slots.values.first!.commitments
+        let prehash = testPrehash("standalone")
+        let culprit = all[0]
+        let sessions = try all.map { signer throws -> Session<RecoverableSignature> in
+            guard let presignature = slots[signer.partyID]!.take() else { throw SigningFixture.FixtureError.keyInitFailed }
+            return try Signing.makeSession(sessionID: [8], presignature: presignature, keyShare: shares[signer.partyID]!,
+                                           prehash: prehash, signer: signer)
+        }
+        var signing = simulation(sessions, seed: 72) { message, _ in
+            guard message.sender == culprit.partyID else { return message }
+            let sigma = try! SignatureShareMessage(serialized: message.payload).sigma
+            return message.replacingPayload(SignatureShareMessage(sigma: sigma + .one).serialized(), signer: culprit)
+        }
+        guard case .faulted(let faults) = signing.run(), let fault = faults[all[1].partyID] else {
+            Issue.record("the bad share was not detected")
+            return
+        }
+        #expect(fault.culprit == culprit.partyID)
+        let publicData = try Signing.publicData(sessionID: [8], committee: all.map(\.partyID))
+        #expect(throws: Never.self) {
+            try fault.evidence.verify(publicData: publicData,
+                                      rechecker: Signing.evidenceRechecker(commitments: commitments, prehash: prehash))
+        }
+        // An honest share presented as evidence does not convince.
+        let honest = signing.sentMessages.first { $0.sender == all[1].partyID }!
+        let honestEvidence = Evidence(culprit: all[1].partyID, round: 1, reason: fault.reason, messages: [honest])
+        #expect(throws: EvidenceError.notProven("the protocol check passes")) {
+            try honestEvidence.verify(publicData: publicData,
+                                      rechecker: Signing.evidenceRechecker(commitments: commitments, prehash: prehash))
+        }
+    }
+}
