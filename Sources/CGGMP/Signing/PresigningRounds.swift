@@ -90,7 +90,8 @@ struct PresignRound1<Output: Sendable>: Round, CustomStringConvertible {
 /// What round 2 keeps locally: the MtA secrets and its own payloads.
 struct PresignRound2Artifact: Sendable {
     let mta: [PartyID: MtASecrets]
-    let gamma: Point
+    let values: PresignRound2Public
+    var gamma: Point { values.gamma }
 }
 
 /// What round 2 accepted from one sender: its public values and the decrypted α, α̂ for us.
@@ -156,6 +157,11 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
             }
             f.append(partyF); fHat.append(partyFHat); d.append(partyD); dHat.append(partyDHat)
         }
+        let others = context.others
+        let ownValues = PresignRound2Public(
+            gamma: gammaPoint, d: Dictionary(uniqueKeysWithValues: zip(others, d)),
+            dHat: Dictionary(uniqueKeysWithValues: zip(others, dHat)), f: Dictionary(uniqueKeysWithValues: zip(others, f)),
+            fHat: Dictionary(uniqueKeysWithValues: zip(others, fHat)))
         let mine = round1[context.me]!
         let elog = ElogProof.prove(
             y: secrets.gamma, lambda: secrets.b,
@@ -164,7 +170,7 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
         return OutgoingPayloads(
             echoBroadcast: PresignRound2Echo(gamma: gammaPoint, f: f, fHat: fHat).serialized(),
             broadcast: PresignRound2Broadcast(d: d, dHat: dHat, psi: psi, psiHat: psiHat, elog: elog).serialized(),
-            artifact: RoundArtifact(PresignRound2Artifact(mta: mta, gamma: gammaPoint)))
+            artifact: RoundArtifact(PresignRound2Artifact(mta: mta, values: ownValues)))
     }
 
     func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
@@ -193,8 +199,10 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
             delta += value.alpha + Scalar(reducing: mta.beta)
             chi += value.alphaHat + Scalar(reducing: mta.betaHat)
         }
+        var round2 = received.mapValues(\.values)
+        round2[context.me] = own.values
         return .next(PresignRound3(context: context, completion: completion, secrets: secrets, round1: round1,
-                                   gamma: gamma, delta: delta, chi: chi))
+                                   round2: round2, mta: own.mta, gamma: gamma, delta: delta, chi: chi))
     }
 
     var description: String { "PresignRound2" }
@@ -206,6 +214,9 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
     let completion: PresignCompletion<Output>
     let secrets: PresignSecrets
     let round1: [PartyID: PresignRound1Echo]
+    /// Every signer's round-2 values (for the failure rounds).
+    let round2: [PartyID: PresignRound2Public]
+    let mta: [PartyID: MtASecrets]
     /// Γ = Σ Γ_j.
     let gamma: Point
     let delta: Scalar
@@ -214,7 +225,9 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
     var ownValues: PresignRound3Public {
-        PresignRound3Public(delta: delta, bigDelta: secrets.k * gamma, s: chi * gamma)
+        let misbehaviour = context.misbehaviour
+        return PresignRound3Public(delta: misbehaviour == .wrongDelta ? delta + .one : delta, bigDelta: secrets.k * gamma,
+                                   s: misbehaviour == .wrongS ? chi * gamma + .generator : chi * gamma)
     }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
@@ -226,7 +239,7 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
             context: PresignChecks.context(epid: context.epid, prover: context.me),
             parameters: context.parameters, using: &generator)
         return OutgoingPayloads(
-            echoBroadcast: PresignRound3Echo(delta: delta).serialized(),
+            echoBroadcast: PresignRound3Echo(delta: values.delta).serialized(),
             broadcast: PresignRound3Broadcast(bigDelta: values.bigDelta, s: values.s, elog: elog).serialized())
     }
 
@@ -245,11 +258,13 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
             return .aborted("δ = 0")
         }
         // δ·G = Σ Δ_j holds when every δ_j is right; Σ S_j = δ·X when every χ_j is.
-        guard Point.generatorMultiple(delta) == Point.sum(round3.values.map(\.bigDelta)) else {
-            return .aborted("δ·G ≠ Σ Δ_j: some party sent a wrong δ_j (identifying it needs the failure round)")
-        }
-        guard Point.sum(round3.values.map(\.s)) == delta * context.inputs.publicKey else {
-            return .aborted("Σ S_j ≠ δ·X: some party sent a wrong S_j (identifying it needs the failure round)")
+        let failure: PresignFailureRound<Output>.Kind? =
+            Point.generatorMultiple(delta) != Point.sum(round3.values.map(\.bigDelta)) ? .delta
+            : Point.sum(round3.values.map(\.s)) != delta * context.inputs.publicKey ? .chi : nil
+        if let failure {
+            return .next(PresignFailureRound<Output>(
+                kind: failure, context: context, secrets: secrets, round1: round1, round2: round2, round3: round3,
+                mta: mta, gamma: gamma))
         }
         guard !gamma.isIdentity, let inverse = try? delta.inverted() else { return .aborted("Γ is the identity") }
         return completion(PresignatureMaterial(

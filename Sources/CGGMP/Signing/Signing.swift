@@ -53,9 +53,19 @@ public enum InteractiveSigning {
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
         parameters: SchemeParameters
     ) throws(SigningSetupError) -> Session<RecoverableSignature> {
+        try makeSession(sessionID: sessionID, keyShare: keyShare, auxInfo: auxInfo, prehash: prehash, signer: signer,
+                        verifier: verifier, parameters: parameters, misbehaviour: .none)
+    }
+
+    /// With a test-only misbehaviour of this party.
+    static func makeSession(
+        sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, prehash: Prehash,
+        signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
+        parameters: SchemeParameters, misbehaviour: PresignMisbehaviour
+    ) throws(SigningSetupError) -> Session<RecoverableSignature> {
         try PresignContext.session(
             sessionID: sessionID, protocolTag: protocolTag, keyShare: keyShare, auxInfo: auxInfo, signer: signer,
-            verifier: verifier, parameters: parameters
+            verifier: verifier, parameters: parameters, misbehaviour: misbehaviour
         ) { material in .next(SignRound(number: signingRound, material: material, prehash: prehash)) }
     }
 
@@ -185,6 +195,31 @@ struct PresignRechecker: EvidenceRechecker {
                 _ = try PresignChecks.round3(echo: echo.payload, broadcast: broadcast.payload, sender: sender,
                                              senderRound1: senderRound1, gamma: gamma, committee: committee,
                                              epid: epid, parameters: parameters)
+            case 5, 6:
+                guard offending.kind == .echoBroadcast, let gamma = gamma() else { return nil }
+                var round1s: [PartyID: PresignRound1Echo] = [:]
+                var round2s: [PartyID: PresignRound2Public] = [:]
+                var round3s: [PartyID: PresignRound3Public] = [:]
+                for party in committee {
+                    guard let first = round1(party), let echo2 = find(2, .echoBroadcast, party),
+                          let broadcast2 = find(2, .broadcast, party),
+                          let second = PresignChecks.round2Values(echo: echo2.payload, broadcast: broadcast2.payload,
+                                                                  sender: party, committee: committee),
+                          let echo3 = find(3, .echoBroadcast, party), let broadcast3 = find(3, .broadcast, party),
+                          let delta = try? PresignRound3Echo(serialized: echo3.payload),
+                          let third = try? PresignRound3Broadcast(serialized: broadcast3.payload) else { return nil }
+                    round1s[party] = first
+                    round2s[party] = second
+                    round3s[party] = PresignRound3Public(delta: delta.delta, bigDelta: third.bigDelta, s: third.s)
+                }
+                guard Set(inputs.publicAux.keys) == Set(committee), Set(inputs.publicShares.keys) == Set(committee) else {
+                    return nil
+                }
+                let view = PresignFailureView(kind: offending.round == 5 ? .delta : .chi, committee: committee,
+                                              inputs: inputs, round1: round1s, round2: round2s, round3: round3s,
+                                              gamma: gamma)
+                try PresignChecks.failure(offending.payload, sender: sender, view: view, round: offending.round,
+                                          epid: epid, parameters: parameters)
             case InteractiveSigning.signingRound:
                 guard let prehash, offending.kind == .broadcast, let gamma = gamma() else { return nil }
                 var round3: [PartyID: PresignRound3Public] = [:]

@@ -29,13 +29,14 @@ import Testing
                      aux: SigningFixture.auxInfos(for: signers.map(\.partyID).sorted(), material: SigningFixture.testing))
     }
 
-    func runner(_ setup: Setup, sessionID: [UInt8]? = nil, seed: UInt64,
+    func runner(_ setup: Setup, sessionID: [UInt8]? = nil, seed: UInt64, culpritMisbehaviour: PresignMisbehaviour = .none,
                 tamper: SimulationRunner<RecoverableSignature, ChaChaRandom>.Tamper? = nil) throws
         -> SimulationRunner<RecoverableSignature, ChaChaRandom> {
         let sessions = try signers.map {
             try InteractiveSigning.makeSession(sessionID: sessionID ?? self.sessionID, keyShare: setup.shares[$0.partyID]!,
                                                auxInfo: setup.aux[$0.partyID]!, prehash: prehash, signer: $0,
-                                               parameters: .testing)
+                                               parameters: .testing,
+                                               misbehaviour: $0.partyID == culprit.partyID ? culpritMisbehaviour : .none)
         }
         return simulation(sessions, seed: seed, tamper: tamper)
     }
@@ -126,6 +127,24 @@ import Testing
             SignatureShareMessage(sigma: try! SignatureShareMessage(serialized: payload).sigma + .one).serialized()
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-signature-share")
+    }
+
+    /// A wrong δ share makes δ·G ≠ ΣΔ_j; the failure round (5) names the sender by its Πdec.
+    @Test func badDeltaShareIsBlamedInTheFailureRound() throws {
+        let setup = try setup()
+        var runner = try runner(setup, seed: 9, culpritMisbehaviour: .wrongDelta)
+        let outcome = runner.run()
+        try expectCulpritNamed(outcome, setup: setup, rule: "invalid-dec")
+        if case .faulted(let faults) = outcome { #expect(faults.values.allSatisfy { $0.round == 5 }) }
+    }
+
+    /// A wrong S_j makes Σ S_j ≠ δ·X; the failure round (6) names the sender by its Πdec.
+    @Test func badKeyNonceShareIsBlamedInTheFailureRound() throws {
+        let setup = try setup()
+        var runner = try runner(setup, seed: 10, culpritMisbehaviour: .wrongS)
+        let outcome = runner.run()
+        try expectCulpritNamed(outcome, setup: setup, rule: "invalid-dec")
+        if case .faulted(let faults) = outcome { #expect(faults.values.allSatisfy { $0.round == 6 }) }
     }
 
     @Test func replayedMessageFromAnotherSessionIsRejected() throws {
