@@ -19,7 +19,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchModexp.self,
             BenchHashing.self,
-            BenchPaillierProofs.self,
+            BenchProofs.self,
         ]
     )
 }

@@ -1,0 +1,147 @@
+import ArgumentParser
+import BigNum
+import CGGMP
+import Foundation
+import Paillier
+import Secp256k1
+
+/// `tss bench proofs`: prove and verify time and encoded size of each CGGMP proof at a parameter
+/// set (production112 by default), with keys built from the committed primes in `Vectors/primes`.
+struct BenchProofs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proofs",
+        abstract: "CGGMP zero-knowledge proofs: prove / verify medians and encoded sizes.")
+
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "Samples per measurement (median is reported).") var samples = 5
+    @Option(help: "Parameter set: production112, production128 or testing.") var parameters = "production112"
+    @Option(help: "Folder holding blum-<bits>.json and safe-<bits>.json.") var primes = "Vectors/primes"
+    @Option(help: "Only proofs whose name contains this text.") var only: String?
+
+    func run() throws {
+        let sets: [String: SchemeParameters] = [
+            "production112": .production112, "production128": .production128, "testing": .testing,
+        ]
+        guard let set = sets[parameters] else { throw ValidationError("unknown parameter set \(parameters)") }
+        let inputs = try ProofBenchInputs(parameters: set, primesFolder: primes)
+        var results: [[String: Any]] = []
+        for benchCase in ProofBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
+            let (prove, verify) = benchCase.setup(inputs)
+            var encoded: [UInt8] = []
+            let proveMicros = BenchClock.medianMicros(samples: samples, iterations: 1) { encoded = prove() }
+            guard (try? verify(encoded)) != nil else {
+                throw ValidationError("\(benchCase.name): a fresh proof did not verify")
+            }
+            let verifyMicros = BenchClock.medianMicros(samples: samples, iterations: 1) { try! verify(encoded) }
+            results.append(["proof": benchCase.name, "parameters": set.name, "prove_ms": proveMicros / 1000,
+                            "verify_ms": verifyMicros / 1000, "bytes": encoded.count])
+        }
+        if json {
+            print(BenchOutput.json(["benchmarks": results]))
+        } else {
+            print(BenchOutput.table(
+                ["proof (\(set.name))", "prove ms", "verify ms", "bytes"],
+                results.map { r in [r["proof"] as! String, BenchOutput.fixed(r["prove_ms"] as! Double, 1),
+                                    BenchOutput.fixed(r["verify_ms"] as! Double, 1), String(r["bytes"] as! Int)] }))
+        }
+    }
+}
+
+/// What every proof benchmark draws on: the prover's Paillier key, a second party's Paillier key,
+/// the verifier's ring-Pedersen parameters, a context and a seeded generator.
+struct ProofBenchInputs: Sendable {
+    let parameters: SchemeParameters
+    let proverKey: PaillierSecretKey
+    let otherKey: PaillierSecretKey
+    let ringPedersen: RingPedersenSecret
+    let context = ProofContext(sessionID: Array("bench-session".utf8), proverID: Array("bench-prover".utf8))
+
+    init(parameters: SchemeParameters, primesFolder: String) throws {
+        self.parameters = parameters
+        func load(_ kind: String) throws -> [BigInt] {
+            let url = URL(fileURLWithPath: primesFolder).appendingPathComponent("\(kind)-\(parameters.paillierPrimeBits).json")
+            guard let data = try? Data(contentsOf: url),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let hex = object["primes"] as? [String], hex.count >= 4
+            else { throw ValidationError("cannot read four primes from \(url.path) (run from the repository root)") }
+            return try hex.map { try BigInt(hex: $0) }
+        }
+        let blum = try load("blum"), safe = try load("safe")
+        proverKey = try PaillierSecretKey(p: blum[0], q: blum[1])
+        otherKey = try PaillierSecretKey(p: blum[2], q: blum[3])
+        var rng = ChaChaRandom(testSeed: 0x70726f6f6673)
+        ringPedersen = try RingPedersenSecret(p: safe[0], q: safe[1], using: &rng)
+    }
+}
+
+/// One proof to benchmark: `setup` builds the statement and returns a prover (giving the serialized
+/// proof) and a verifier (of serialized proofs, so decoding is timed too).
+struct ProofBenchCase: Sendable {
+    let name: String
+    let setup: @Sendable (ProofBenchInputs) -> (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)
+
+    /// Every benchmarked proof; add a line per proof.
+    static let all: [ProofBenchCase] = [.modulus, .ringPedersen, .noSmallFactor, .schnorr, .elog] + paillierCurveCases
+
+    static let modulus = ProofBenchCase(name: "Πmod") { inputs in
+        let statement = ModulusProof.Statement(inputs.proverKey.publicKey)
+        return ({
+            var rng = ChaChaRandom(testSeed: 1)
+            return ModulusProof.prove(key: inputs.proverKey, context: inputs.context, parameters: inputs.parameters,
+                                      using: &rng).serialized()
+        }, { bytes in
+            try ModulusProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+        })
+    }
+
+    static let ringPedersen = ProofBenchCase(name: "Πprm") { inputs in
+        let statement = RingPedersenProof.Statement(inputs.ringPedersen.parameters)
+        return ({
+            var rng = ChaChaRandom(testSeed: 2)
+            return RingPedersenProof.prove(secret: inputs.ringPedersen, context: inputs.context,
+                                           parameters: inputs.parameters, using: &rng).serialized()
+        }, { bytes in
+            try RingPedersenProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+        })
+    }
+
+    static let noSmallFactor = ProofBenchCase(name: "Πfac") { inputs in
+        let verifierParameters = inputs.ringPedersen.parameters
+        let statement = NoSmallFactorProof.Statement(inputs.proverKey.publicKey, verifierParameters: verifierParameters)
+        return ({
+            var rng = ChaChaRandom(testSeed: 3)
+            return NoSmallFactorProof.prove(key: inputs.proverKey, verifierParameters: verifierParameters,
+                                            context: inputs.context, parameters: inputs.parameters, using: &rng).serialized()
+        }, { bytes in
+            try NoSmallFactorProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+        })
+    }
+
+    static let schnorr = ProofBenchCase(name: "Πsch") { inputs in
+        var setupRNG = ChaChaRandom(testSeed: 4)
+        let x = Scalar.random(using: &setupRNG)
+        let statement = SchnorrProof.Statement(publicPoint: .generatorMultiple(x))
+        return ({
+            var rng = ChaChaRandom(testSeed: 5)
+            return SchnorrProof.prove(secret: x, statement: statement, context: inputs.context,
+                                      parameters: inputs.parameters, using: &rng).serialized()
+        }, { bytes in
+            try SchnorrProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+        })
+    }
+
+    static let elog = ProofBenchCase(name: "Πelog") { inputs in
+        var setupRNG = ChaChaRandom(testSeed: 6)
+        let y = Scalar.random(using: &setupRNG), lambda = Scalar.random(using: &setupRNG)
+        let x = Point.generatorMultiple(.random(using: &setupRNG)), h = Point.generatorMultiple(.random(using: &setupRNG))
+        let statement = ElogProof.Statement(L: .generatorMultiple(lambda), M: .generatorMultiple(y) + lambda * x,
+                                            X: x, Y: y * h, h: h)
+        return ({
+            var rng = ChaChaRandom(testSeed: 7)
+            return ElogProof.prove(y: y, lambda: lambda, statement: statement, context: inputs.context,
+                                   parameters: inputs.parameters, using: &rng).serialized()
+        }, { bytes in
+            try ElogProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+        })
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import CGGMP
-
-@Test func CGGMPModuleLinks() { #expect(Bool(true)) }
