@@ -23,7 +23,6 @@ struct Bench: AsyncParsableCommand {
             BenchPaillier.self,
             BenchSecp256k1.self,
             BenchProofs.self,
-            BenchPaillierProofs.self,
             BenchNoise.self,
         ]
     )
