@@ -43,8 +43,13 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
 
     public func loadHeader() throws(StoreError) -> StoreHeader? {
         try Self.run {
-            try queue.read { db in
-                guard try db.tableExists("store_header") else { throw StoreError.notAStore }
+            try queue.read { db -> StoreHeader? in
+                guard try db.tableExists("store_header") else {
+                    // An empty database is a store not yet created; any other schema is someone else's file.
+                    let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+                    if tables == 0 { return nil }
+                    throw StoreError.notAStore
+                }
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT format_version, store_id, kdf, kdf_opslimit, kdf_memlimit, kdf_salt, check_tag
                     FROM store_header
@@ -58,7 +63,10 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
     public func initialize(header: StoreHeader) throws(StoreError) {
         try Self.run {
             try queue.write { db in
-                guard try !db.tableExists("store_header") else { throw StoreError.storeAlreadyExists }
+                let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+                guard tables == 0 else {
+                    throw try db.tableExists("store_header") ? StoreError.storeAlreadyExists : StoreError.notAStore
+                }
                 try db.execute(sql: Self.schema)
                 let kdfArguments: [(any DatabaseValueConvertible)?]
                 switch header.keyDerivation {
