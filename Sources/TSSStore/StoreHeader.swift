@@ -25,7 +25,7 @@ public struct PasswordHashingLimits: Sendable, Equatable, CustomStringConvertibl
         self.init(uncheckedOperations: UInt64(operations), memoryBytes: UInt64(memoryBytes))
     }
 
-    /// libsodium's MODERATE: 3 passes, 256 MiB (about a second on a laptop). The default.
+    /// libsodium's MODERATE: 3 passes, 256 MiB (about one second per open; see docs/store.md). The default.
     public static let moderate = PasswordHashingLimits(
         unchecked: crypto_pwhash_argon2id_opslimit_moderate(), crypto_pwhash_argon2id_memlimit_moderate())
     /// libsodium's SENSITIVE: 4 passes, 1 GiB (several seconds).
