@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TSSStore", dependencies: [
-            "TSS", "CSodium",
+            "CSodium",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Executable
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "TestSupport"]),
-        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TSS", "TestSupport"]),
+        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
