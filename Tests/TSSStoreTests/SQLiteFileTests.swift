@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import TSSStore
 
 /// Damage to the file itself: every failure is a typed error and the file is left byte-for-byte alone.
 @Suite struct SQLiteFileTests {
     /// A store file with a few records, and its pristine bytes.
     static func populatedFile(_ fixture: StoreFixture) throws -> Data {
-        var rng = SeededRandom(seed: 30)
+        var rng = SplitMix64(seed: 30)
         let store = try fixture.createPasswordStore()
         try store.saveKeyShare([UInt8](repeating: 1, count: 2000), version: 1, keyID: "k", using: &rng)
         try store.saveAuxInfo([UInt8](repeating: 2, count: 5000), version: 1, keyID: "k", using: &rng)
@@ -52,7 +53,7 @@ import Testing
 
     @Test func garbageFileIsCorrupt() throws {
         let fixture = StoreFixture(.sqlite)
-        var rng = SeededRandom(seed: 31)
+        var rng = SplitMix64(seed: 31)
         let garbage = Data(ShareStore.randomBytes(8192, using: &rng))
         let url = URL(fileURLWithPath: fixture.path)
         try garbage.write(to: url)
@@ -113,7 +114,7 @@ import Testing
         let queue = try DatabaseQueue(path: fixture.path)
         try queue.write { db in try db.execute(sql: "CREATE TABLE other (x INTEGER)") }
         #expect(throws: StoreError.notAStore) { try ShareStore.open(path: fixture.path, password: "pw") }
-        var rng = SeededRandom(seed: 32)
+        var rng = SplitMix64(seed: 32)
         #expect(throws: StoreError.storeAlreadyExists) {
             try ShareStore.create(path: fixture.path, password: "pw", limits: .insecureMinimumForTestsOnly, using: &rng)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TSSStore
 
 /// The behaviour every backend must show; each test runs against memory and SQLite.
@@ -9,7 +10,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func persistsAcrossReopen(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 10)
+        var rng = SplitMix64(seed: 10)
         let share = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let aux = Array("aux info bytes".utf8)
         do {
@@ -47,7 +48,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func masterKeyStore(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let master = try MasterKey.random(using: &rng)
         let store = try ShareStore.create(backend: fixture.newBackend(), masterKey: master, using: &rng)
         try store.saveKeyShare([42], version: 1, keyID: Self.keyID, using: &rng)
@@ -66,7 +67,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func wrongPasswordIsReportedAsSuch(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 12)
+        var rng = SplitMix64(seed: 12)
         try fixture.createPasswordStore().saveKeyShare([5, 6], version: 1, keyID: Self.keyID, using: &rng)
 
         #expect(throws: StoreError.wrongPassword) {
@@ -122,7 +123,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func tamperedRecordsFailAuthentication(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 13)
+        var rng = SplitMix64(seed: 13)
         let store = try fixture.createPasswordStore()
         try store.saveKeyShare(Array(repeating: 0xAB, count: 64), version: 1, keyID: Self.keyID, using: &rng)
         let key = try RecordKey.keyShare(keyID: Self.keyID)
@@ -160,7 +161,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func swappedRecordsFailAuthentication(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 14)
+        var rng = SplitMix64(seed: 14)
         let store = try fixture.createPasswordStore()
         try store.saveKeyShare([1], version: 1, keyID: "alice", using: &rng)
         try store.saveKeyShare([2], version: 1, keyID: "bob", using: &rng)
@@ -182,7 +183,7 @@ import Testing
         #expect(throws: StoreError.recordAuthenticationFailed(alice)) { try store.keyShare(keyID: "alice") }
 
         // A record from another store under the same master key does not open here either.
-        var otherRng = SeededRandom(seed: 15)
+        var otherRng = SplitMix64(seed: 15)
         let master = try MasterKey.random(using: &otherRng)
         let first = InMemoryRecordBackend(), second = InMemoryRecordBackend()
         let store1 = try ShareStore.create(backend: first, masterKey: master, using: &otherRng)
@@ -195,7 +196,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func presignaturesAreSingleUse(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 16)
+        var rng = SplitMix64(seed: 16)
         let store = try fixture.createPasswordStore()
         try store.addPresignature([1], version: 1, keyID: Self.keyID, presignatureID: "a", using: &rng)
         let a = try RecordKey.presignature(keyID: Self.keyID, presignatureID: "a")
@@ -225,7 +226,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func tamperedPresignatureIsNotConsumed(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 17)
+        var rng = SplitMix64(seed: 17)
         let store = try fixture.createPasswordStore()
         try store.addPresignature([1, 2, 3], version: 1, keyID: Self.keyID, presignatureID: "p", using: &rng)
         let key = try RecordKey.presignature(keyID: Self.keyID, presignatureID: "p")
@@ -242,7 +243,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func concurrentTakersNeverShareAPresignature(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 18)
+        var rng = SplitMix64(seed: 18)
         let store = try fixture.createPasswordStore()
         for i in 0..<5 {
             try store.addPresignature([UInt8(i)], version: 1, keyID: Self.keyID, presignatureID: "p\(i)", using: &rng)
@@ -282,7 +283,7 @@ import Testing
     @Test(arguments: BackendKind.allCases)
     func createAndOpenGuardExistingState(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
-        var rng = SeededRandom(seed: 19)
+        var rng = SplitMix64(seed: 19)
         #expect(throws: StoreError.self) { try ShareStore.open(backend: fixture.reopenBackend(), password: "pw") }
         let store = try fixture.createPasswordStore()
         try store.saveKeyShare([1], version: 1, keyID: Self.keyID, using: &rng)
@@ -302,7 +303,7 @@ import Testing
 
 @Test func seededRunsAreReproducible() throws {
     func sealedShare() throws -> SealedRecord {
-        var rng = SeededRandom(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let backend = InMemoryRecordBackend()
         let store = try ShareStore.create(backend: backend, password: "pw", limits: .insecureMinimumForTestsOnly, using: &rng)
         try store.saveKeyShare([1, 2, 3], version: 1, keyID: "k", using: &rng)
@@ -326,7 +327,7 @@ import Testing
 }
 
 @Test func secretsAreNotPrinted() throws {
-    var rng = SeededRandom(seed: 5)
+    var rng = SplitMix64(seed: 5)
     let master = try MasterKey(bytes: [UInt8](repeating: 0x5A, count: 32))
     #expect(String(describing: master) == "MasterKey")
     #expect(String(reflecting: master) == "MasterKey")

@@ -1,20 +1,9 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import TSSStore
 
-/// SplitMix64: a tiny seeded generator so test runs are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The two backends every suite test runs against.
 enum BackendKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -54,7 +43,7 @@ final class StoreFixture {
     }
 
     func createPasswordStore(_ password: String = "correct horse", seed: UInt64 = 1) throws -> ShareStore {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return try ShareStore.create(backend: newBackend(), password: password,
                                      limits: .insecureMinimumForTestsOnly, using: &rng)
     }
