@@ -58,6 +58,7 @@ let package = Package(
             "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
             "CGGMP", "TSS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
-        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "TestSupport"]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
