@@ -35,8 +35,9 @@ import Testing
     func honestRunAtTestingParameters(parties: Int) throws {
         let signers = makeSigners(parties)
         var runner = auxGenRunner(signers: signers, seed: UInt64(parties))
-        guard case .finished(let outputs) = runner.run() else {
-            Issue.record("AuxGen did not finish")
+        let outcome = runner.run()
+        guard case .finished(let outputs) = outcome else {
+            Issue.record("AuxGen did not finish: \(outcome)")
             return
         }
         try checkOutputs(outputs, signers: signers, parameters: .testing)
