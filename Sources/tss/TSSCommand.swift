@@ -24,6 +24,7 @@ struct Bench: AsyncParsableCommand {
             BenchSecp256k1.self,
             BenchProofs.self,
             BenchPaillierProofs.self,
+            BenchProtocol.self,
             BenchNoise.self,
         ]
     )
