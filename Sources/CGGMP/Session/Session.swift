@@ -131,6 +131,11 @@ public struct Session<Output: Sendable>: Sendable {
         var parts = partial[sender] ?? [:]
         parts[message.kind] = message
         guard parts.count == round.messageKinds.count else { return CheckedMessage(messages: [message], payload: nil) }
+        return try verifyParts(parts, from: sender)
+    }
+
+    /// Runs the round's check on a sender's complete set of parts.
+    private func verifyParts(_ parts: [MessageKind: SignedMessage], from sender: PartyID) throws(SessionError) -> CheckedMessage {
         let incoming = IncomingPayloads(sender: sender, echoBroadcast: parts[.echoBroadcast]?.payload,
                                         broadcast: parts[.broadcast]?.payload, direct: parts[.direct]?.payload)
         do {
@@ -170,7 +175,9 @@ public struct Session<Output: Sendable>: Sendable {
                                     evidence: Evidence(culprit: culprit, round: round, reason: reason, messages: messages)))
     }
 
-    /// Records a message `check` accepted.
+    /// Records a message `check` accepted. When it completes a sender's parts that were checked
+    /// one by one (for instance in parallel, each seeing the others missing), the round's check
+    /// runs here on the complete set and may throw `.fault`.
     public mutating func accept(_ checked: CheckedMessage) throws(SessionError) {
         guard let first = checked.messages.first, first.round == round.number else {
             throw .outOfOrder("the message was checked in another round")
@@ -183,14 +190,21 @@ public struct Session<Output: Sendable>: Sendable {
         } else {
             // Another message from the same sender may have been accepted since `check` ran.
             for message in checked.messages where message == first { try checkNotDuplicate(message) }
+            var checked = checked
+            if checked.payload == nil {
+                partial[sender, default: [:]][first.kind] = first
+                // Parts checked concurrently each saw the others missing; the last one accepted
+                // completes the set, which is verified now.
+                if let parts = partial[sender], parts.count == round.messageKinds.count {
+                    checked = try verifyParts(parts, from: sender)
+                }
+            }
             if let payload = checked.payload {
                 for message in checked.messages {
                     accepted[MessageSlot(round: message.round, kind: message.kind, sender: sender)] = message
                 }
                 partial[sender] = nil
                 verified[sender] = payload
-            } else {
-                partial[sender, default: [:]][first.kind] = first
             }
         }
         advanceIfComplete()

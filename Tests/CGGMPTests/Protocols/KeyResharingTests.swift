@@ -10,7 +10,7 @@ typealias ResharingRunner = SimulationRunner<ThresholdKeyShare?, ChaChaRandom>
 
 /// A resharing simulation: every committee member's session, dealers with their old share.
 func resharingRunner(configuration: KeyResharingConfiguration, oldShares: [PartyID: ThresholdKeyShare],
-                     signers: [Ed25519Signer], seed: UInt64,
+                     signers: [Ed25519Signer], seed: UInt64, parallel: Bool = false,
                      tamper: ResharingRunner.Tamper? = nil) throws -> ResharingRunner {
     let members = Set(configuration.committee)
     let participants = signers.filter { members.contains($0.partyID) }
@@ -24,7 +24,7 @@ func resharingRunner(configuration: KeyResharingConfiguration, oldShares: [Party
     for (index, signer) in participants.enumerated() {
         generators[signer.partyID] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index))
     }
-    return SimulationRunner(sessions: sessions, generators: generators, tamper: tamper)
+    return SimulationRunner(sessions: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
 }
 
 /// A dealt t-of-n key with a known secret, as threshold shares.
@@ -133,7 +133,8 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let configuration = try KeyResharingConfiguration(oldKey: old[oldHolders[0]]!.publicPart,
                                                           dealers: [oldHolders[0], oldHolders[2]],
                                                           newHolders: Array(ids[0..<5]), newThreshold: 3)
-        var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 2)
+        var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 2,
+                                         parallel: true)
         try expectValidNewKey(try #require(finishedShares(runner.run())), configuration: configuration)
     }
 
