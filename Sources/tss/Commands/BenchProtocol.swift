@@ -17,6 +17,7 @@ struct BenchProtocol: ParsableCommand {
     @Option(help: "Runs per protocol (median is reported).") var samples = 3
     @Option(help: "Parameter set: production112, production128 or testing.") var parameters = "production112"
     @Option(help: "Only protocols whose name contains this text.") var only: String?
+    @Option(help: "Folder holding blum-<bits>.json and safe-<bits>.json (AuxGen, KeyRefresh).") var primes = "Vectors/primes"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
@@ -27,7 +28,7 @@ struct BenchProtocol: ParsableCommand {
         guard parties >= 2 else { throw ValidationError("at least two parties") }
         let threshold = self.threshold ?? max(2, parties / 2 + 1)
         guard (2...parties).contains(threshold) else { throw ValidationError("threshold must be in 2...\(parties)") }
-        let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set)
+        let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
         for benchCase in ProtocolBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
             var traffic = ProtocolTraffic(messages: 0, bytes: 0)
@@ -65,11 +66,13 @@ struct ProtocolBenchInputs: Sendable {
     let threshold: Int
     let parameters: SchemeParameters
     let thresholdShares: [PartyID: ThresholdKeyShare]
+    /// Each party's AuxGen primes from the committed files, or why they could not be read.
+    let auxPrimes: Result<[AuxGenPrimes], ValidationError>
     let sessionID = Array("bench-protocol".utf8)
 
     var committee: [PartyID] { signers.map(\.partyID) }
 
-    init(parties: Int, threshold: Int, parameters: SchemeParameters) throws {
+    init(parties: Int, threshold: Int, parameters: SchemeParameters, primesFolder: String) throws {
         signers = try (0..<parties).map { try Ed25519Signer(seed: [UInt8](repeating: UInt8(truncatingIfNeeded: $0 + 1), count: 32)) }
         self.threshold = threshold
         self.parameters = parameters
@@ -82,6 +85,31 @@ struct ProtocolBenchInputs: Sendable {
                                                    threshold: threshold, holders: holders)
         }
         thresholdShares = shares
+        auxPrimes = Result { () throws(ValidationError) in
+            try Self.committedAuxPrimes(parties: parties, bits: parameters.paillierPrimeBits, folder: primesFolder)
+        }
+    }
+
+    /// Party i gets Blum primes 2i, 2i+1 and safe primes 2i, 2i+1, reused cyclically when the files
+    /// hold fewer parties' worth (the work per party is the same; the moduli then repeat, which
+    /// AuxGen does not check and which only a benchmark may do).
+    static func committedAuxPrimes(parties: Int, bits: Int, folder: String) throws(ValidationError) -> [AuxGenPrimes] {
+        func load(_ kind: String) throws(ValidationError) -> [BigInt] {
+            let url = URL(fileURLWithPath: folder).appendingPathComponent("\(kind)-\(bits).json")
+            guard let data = try? Data(contentsOf: url),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let hex = object["primes"] as? [String], hex.count >= 2,
+                  let primes = try? hex.map({ try BigInt(hex: $0) })
+            else { throw ValidationError("cannot read primes from \(url.path) (run from the repository root)") }
+            return primes
+        }
+        let blum = try load("blum"), safe = try load("safe")
+        let pairs = min(blum.count, safe.count) / 2
+        return (0..<parties).map { party in
+            let k = party % pairs
+            return AuxGenPrimes(paillierP: blum[2 * k], paillierQ: blum[2 * k + 1],
+                                ringPedersenP: safe[2 * k], ringPedersenQ: safe[2 * k + 1])
+        }
     }
 
     /// Runs `sessions` to completion with seeded generators.
@@ -103,7 +131,7 @@ struct ProtocolBenchCase: Sendable {
     let name: String
     let run: @Sendable (ProtocolBenchInputs, UInt64) throws -> ProtocolTraffic
 
-    static let all: [ProtocolBenchCase] = [keyInit, keyResharing]
+    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh]
 
     /// KeyInit among all n parties.
     static let keyInit = ProtocolBenchCase(name: "KeyInit") { inputs, seed in
@@ -124,6 +152,26 @@ struct ProtocolBenchCase: Sendable {
                 sessionID: inputs.sessionID, configuration: configuration,
                 oldShare: configuration.dealers.contains(signer.partyID) ? inputs.thresholdShares[signer.partyID] : nil,
                 signer: signer)
+        }, seed: seed)
+    }
+
+    /// AuxGen among all n parties, primes from the committed files (prime generation excluded).
+    static let auxGen = ProtocolBenchCase(name: "AuxGen") { inputs, seed in
+        let primes = try inputs.auxPrimes.get()
+        return try inputs.simulate(inputs.signers.enumerated().map { index, signer in
+            try AuxGen.makeSession(sessionID: inputs.sessionID, committee: inputs.committee, signer: signer,
+                                   parameters: inputs.parameters, primes: primes[index])
+        }, seed: seed)
+    }
+
+    /// KeyRefresh of an n-of-n additive key (the dealt key's additive form over all n).
+    static let keyRefresh = ProtocolBenchCase(name: "KeyRefresh") { inputs, seed in
+        let primes = try inputs.auxPrimes.get()
+        let everyone = inputs.committee
+        return try inputs.simulate(inputs.signers.enumerated().map { index, signer in
+            try KeyRefresh.makeSession(sessionID: inputs.sessionID,
+                                       keyShare: inputs.thresholdShares[signer.partyID]!.additiveShare(signers: everyone),
+                                       signer: signer, parameters: inputs.parameters, primes: primes[index])
         }, seed: seed)
     }
 }
