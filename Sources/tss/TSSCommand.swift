@@ -23,6 +23,7 @@ struct Bench: AsyncParsableCommand {
             BenchPaillier.self,
             BenchSecp256k1.self,
             BenchProofs.self,
+            BenchProtocol.self,
             BenchNoise.self,
         ]
     )
