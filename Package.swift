@@ -24,7 +24,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -50,7 +49,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TSSStore", dependencies: [
-            "TSS", "CSodium",
+            "CSodium",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Executable
@@ -58,8 +57,7 @@ let package = Package(
             "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
             "CGGMP", "TSS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Tests (TestSupport: locating Vectors/ and ../shared/vectors, hex helpers)
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -69,8 +67,8 @@ let package = Package(
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
-        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "TestSupport"]),
-        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TSS", "TestSupport"]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ struct TSSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tss",
         abstract: "swift-tss: threshold ECDSA (CGGMP) demo, benchmarks and debugging tools.",
-        subcommands: [Bench.self, NoiseCommand.self, Demo.self]
+        subcommands: [Bench.self, NoiseCommand.self, Envelope.self, Demo.self]
     )
 }
 
@@ -23,7 +23,7 @@ struct Bench: AsyncParsableCommand {
             BenchPaillier.self,
             BenchSecp256k1.self,
             BenchProofs.self,
-            BenchPaillierProofs.self,
+            BenchProtocol.self,
             BenchNoise.self,
         ]
     )

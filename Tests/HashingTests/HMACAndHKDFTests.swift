@@ -47,7 +47,7 @@ import TestSupport
     }
 
     @Test func sha2AndHMACAgreeWithSwiftCrypto() {
-        var random = SplitMix(seed: 11)
+        var random = SplitMix64(seed: 11)
         for length in [0, 1, 55, 56, 64, 111, 112, 128, 1000] {
             let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             let key = (0..<(length % 150)).map { _ in UInt8.random(in: 0...255, using: &random) }

@@ -34,7 +34,7 @@ import TestSupport
 
     @Test func manyPieceSplits() throws {
         let inputs = try Self.vectorInputs(lengths: [1000, 2049])
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         for (input, vector) in inputs {
             for _ in 0..<20 {
                 var pieces: [ArraySlice<UInt8>] = []
@@ -102,15 +102,3 @@ import TestSupport
     }
 }
 
-/// Small deterministic generator for split points (test-only).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

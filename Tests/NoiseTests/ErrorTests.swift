@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @_spi(NoiseTesting) @testable import Noise
 
 /// Every failure the brief names, and that a failed call leaves the state as it was.

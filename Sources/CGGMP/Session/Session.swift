@@ -134,7 +134,7 @@ public struct Session<Output: Sendable>: Sendable {
         return try verifyParts(parts, from: sender)
     }
 
-    /// Runs the round's check on one sender's complete set of parts.
+    /// Runs the round's check on a sender's complete set of parts.
     private func verifyParts(_ parts: [MessageKind: SignedMessage], from sender: PartyID) throws(SessionError) -> CheckedMessage {
         let incoming = IncomingPayloads(sender: sender, echoBroadcast: parts[.echoBroadcast]?.payload,
                                         broadcast: parts[.broadcast]?.payload, direct: parts[.direct]?.payload)
@@ -175,7 +175,9 @@ public struct Session<Output: Sendable>: Sendable {
                                     evidence: Evidence(culprit: culprit, round: round, reason: reason, messages: messages)))
     }
 
-    /// Records a message `check` accepted.
+    /// Records a message `check` accepted. When it completes a sender's parts that were checked
+    /// one by one (for instance in parallel, each seeing the others missing), the round's check
+    /// runs here on the complete set and may throw `.fault`.
     public mutating func accept(_ checked: CheckedMessage) throws(SessionError) {
         guard let first = checked.messages.first, first.round == round.number else {
             throw .outOfOrder("the message was checked in another round")
@@ -187,9 +189,18 @@ public struct Session<Output: Sendable>: Sendable {
             accepted[MessageSlot(round: first.round, kind: .echo, sender: sender)] = first
         } else {
             // Another message from the same sender may have been accepted since `check` ran.
-            // (Parts of a multi-part message recorded earlier as partial are not duplicates.)
+            // (A part already held as partial, which `check` combined with the new one, is no duplicate.)
             for message in checked.messages where partial[sender]?[message.kind] != message {
                 try checkNotDuplicate(message)
+            }
+            var checked = checked
+            if checked.payload == nil {
+                partial[sender, default: [:]][first.kind] = first
+                // Parts checked concurrently each saw the others missing; the last one accepted
+                // completes the set, which is verified now.
+                if let parts = partial[sender], parts.count == round.messageKinds.count {
+                    checked = try verifyParts(parts, from: sender)
+                }
             }
             if let payload = checked.payload {
                 for message in checked.messages {
@@ -197,18 +208,6 @@ public struct Session<Output: Sendable>: Sendable {
                 }
                 partial[sender] = nil
                 verified[sender] = payload
-            } else {
-                partial[sender, default: [:]][first.kind] = first
-                // The parts of a multi-part round may each have been checked before the other
-                // arrived; the last one to be accepted completes the set, which is checked now.
-                if let parts = partial[sender], parts.count == round.messageKinds.count {
-                    let completed = try verifyParts(parts, from: sender)
-                    for message in completed.messages {
-                        accepted[MessageSlot(round: message.round, kind: message.kind, sender: sender)] = message
-                    }
-                    partial[sender] = nil
-                    verified[sender] = completed.payload
-                }
             }
         }
         advanceIfComplete()

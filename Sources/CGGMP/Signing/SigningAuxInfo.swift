@@ -2,26 +2,12 @@ import BigNum
 import Paillier
 import Secp256k1
 
-/// One signer's public auxiliary data: its Paillier key (for the MtA ciphertexts addressed to it)
-/// and its ring-Pedersen parameters (the setup other parties' range proofs to it are made under).
-///
-/// Presigning trusts these values: they must come out of AuxGen (or key refresh), which checks
-/// Πmod and Πfac for every Paillier modulus and Πprm for every ring-Pedersen setup. Presigning
-/// checks only their sizes against the parameter set.
-public struct PublicAuxInfo: Sendable, Hashable {
-    public let paillierKey: PaillierPublicKey
-    public let ringPedersen: RingPedersenParameters
-
-    public init(paillierKey: PaillierPublicKey, ringPedersen: RingPedersenParameters) {
-        self.paillierKey = paillierKey
-        self.ringPedersen = ringPedersen
-    }
-}
-
 /// What one signer brings to presigning besides its key share: its own Paillier secret key and
 /// every signer's public auxiliary data.
 ///
-/// The minimal shape presigning needs; AuxGen's output converts to it.
+/// The minimal shape presigning needs; AuxGen's `AuxInfo` converts to it with
+/// `init(_:signers:)`. The public aux data (`PublicAuxInfo`, AuxGen's type) is trusted to have
+/// passed AuxGen's Πmod, Πfac and Πprm checks; presigning checks only the moduli sizes.
 public struct SigningAuxInfo: Sendable, CustomStringConvertible {
     public let owner: PartyID
     public let paillierSecret: PaillierSecretKey
@@ -36,6 +22,16 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
         self.owner = owner
         self.paillierSecret = paillierSecret
         self.publicAux = publicAux
+    }
+
+    /// AuxGen's (or KeyRefresh's) output restricted to one signing session's signers.
+    public init(_ auxInfo: AuxInfo, signers: [PartyID]) throws(SigningSetupError) {
+        var publicAux: [PartyID: PublicAuxInfo] = [:]
+        for party in signers {
+            guard let info = auxInfo.publicInfo[party] else { throw .missingAuxInfo(party) }
+            publicAux[party] = info
+        }
+        try self.init(owner: auxInfo.owner, paillierSecret: auxInfo.paillierSecretKey, publicAux: publicAux)
     }
 
     public var description: String { "SigningAuxInfo(owner: \(owner), parties: \(publicAux.count))" }

@@ -81,7 +81,7 @@ struct ProofBenchCase: Sendable {
     let setup: @Sendable (ProofBenchInputs) -> (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)
 
     /// Every benchmarked proof; add a line per proof.
-    static let all: [ProofBenchCase] = [.modulus, .ringPedersen, .noSmallFactor, .schnorr, .elog]
+    static let all: [ProofBenchCase] = [.modulus, .ringPedersen, .noSmallFactor, .schnorr, .elog] + paillierCurveCases
 
     static let modulus = ProofBenchCase(name: "Πmod") { inputs in
         let statement = ModulusProof.Statement(inputs.proverKey.publicKey)

@@ -1,0 +1,144 @@
+import BigNum
+import Paillier
+
+/// AuxGen: every party makes a Paillier key N_i and ring-Pedersen parameters (N̂_i, s_i, t_i) and
+/// proves them well-formed to every other party (ePrint 2021/060 rev. 2024, Figure 7 without the
+/// share update; compare synedrion `protocols/aux_gen.rs`).
+///
+/// 1. echo-broadcast V_i = H(sid, i, N̂_i, s_i, t_i, ρ_i, N_i, ψ̂_i, u_i), where ψ̂_i = Πprm(N̂_i, s_i, t_i)
+///    bound to (sid, i);
+/// 2. echo-broadcast (N̂_i, s_i, t_i, ρ_i) and broadcast (N_i, ψ̂_i, u_i); receivers check them
+///    against V_i, check both moduli's sizes, that N_i is composite and not a prime power, the
+///    ring-Pedersen parameters, and ψ̂_i;
+/// 3. with ρ = ⊕_j ρ_j, broadcast ψ_i = Πmod(N_i) and send each j φ_{i,j} = Πfac(N_i) under j's own
+///    ring-Pedersen parameters, both bound to (sid ‖ ρ, i); receivers check both.
+///
+/// The values j needs to re-check another party's proofs later (ring-Pedersen parameters and ρ_j)
+/// are echo-broadcast, so evidence of a bad Πfac can show which parameters the prover saw.
+public enum AuxGen {
+    public static let protocolTag = "CGGMP24/AuxGen/v1"
+
+    /// The protocol's entry point: a session whose first round is AuxGen's round 1.
+    /// - Parameter primes: this party's primes, `parameters.paillierPrimeBits` bits each (Blum
+    ///   primes for N, safe primes for N̂); see `AuxGenPrimes.generate`.
+    public static func makeSession(
+        sessionID: [UInt8], committee: [PartyID], signer: some IdentitySigner,
+        verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters,
+        primes: AuxGenPrimes
+    ) throws(AuxGenSetupError) -> Session<AuxInfo> {
+        try makeSession(sessionID: sessionID, committee: committee, signer: signer, verifier: verifier,
+                        parameters: parameters, primes: primes, misbehaviour: nil)
+    }
+
+    /// With a test hook that makes this party cheat in a way the tampering of signed messages
+    /// cannot express (a committed value that is wrong from the start).
+    static func makeSession(
+        sessionID: [UInt8], committee: [PartyID], signer: some IdentitySigner,
+        verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters,
+        primes: AuxGenPrimes, misbehaviour: AuxMisbehaviour?
+    ) throws(AuxGenSetupError) -> Session<AuxInfo> {
+        let publicData: SessionPublicData
+        do { publicData = try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee) }
+        catch { throw .session(error) }
+        let keys = try AuxKeyMaterial(primes: primes, parameters: parameters, checkSizes: misbehaviour == nil)
+        let context = AuxGenContext(publicData: publicData, me: signer.partyID, parameters: parameters,
+                                    keys: keys, misbehaviour: misbehaviour)
+        do {
+            return try Session(publicData: publicData, signer: signer, verifier: verifier,
+                               firstRound: AuxGenRound1(context: context))
+        } catch {
+            throw .session(error)
+        }
+    }
+
+    /// Re-runs AuxGen's checks for third-party verification of `Evidence`.
+    public static func evidenceRechecker(parameters: SchemeParameters,
+                                         verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> some EvidenceRechecker {
+        AuxGenRechecker(parameters: parameters, verifier: verifier)
+    }
+
+    /// The public data of an AuxGen session (for `Evidence.verify`).
+    public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
+        try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
+    }
+}
+
+/// Why AuxGen (or KeyRefresh) could not start: a session set-up mistake or unusable primes.
+public enum AuxGenSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    case session(SessionSetupError)
+    /// A prime has the wrong size for the parameter set.
+    case primeSize(expected: Int, got: Int)
+    /// The primes do not make a Paillier–Blum modulus or a ring-Pedersen modulus; says which check.
+    case invalidPrimes(String)
+
+    public var description: String {
+        switch self {
+        case .session(let error): "session set-up: \(error)"
+        case .primeSize(let expected, let got): "a prime has \(got) bits, expected \(expected)"
+        case .invalidPrimes(let what): "invalid primes: \(what)"
+        }
+    }
+}
+
+/// A test hook: how a party cheats in its committed round-1 values.
+enum AuxMisbehaviour: Sendable {
+    /// Publish this modulus instead of the Paillier key's.
+    case substitutePaillierModulus(BigInt)
+    /// Publish a Πprm proof with a changed response.
+    case corruptRingPedersenProof
+}
+
+/// One party's Paillier key and ring-Pedersen primes, checked.
+struct AuxKeyMaterial: Sendable, CustomStringConvertible {
+    let paillier: PaillierSecretKey
+    let ringPedersenPrimes: (p: BigInt, q: BigInt)
+
+    init(primes: AuxGenPrimes, parameters: SchemeParameters, checkSizes: Bool = true) throws(AuxGenSetupError) {
+        let all = [primes.paillierP, primes.paillierQ, primes.ringPedersenP, primes.ringPedersenQ]
+        if checkSizes, let wrong = all.first(where: { $0.bitLength != parameters.paillierPrimeBits }) {
+            throw .primeSize(expected: parameters.paillierPrimeBits, got: wrong.bitLength)
+        }
+        for prime in [primes.paillierP, primes.paillierQ] where !(prime.testBit(0) && prime.testBit(1)) {
+            throw .invalidPrimes("Paillier primes must be ≡ 3 mod 4")
+        }
+        do { paillier = try PaillierSecretKey(p: primes.paillierP, q: primes.paillierQ) }
+        catch { throw .invalidPrimes("Paillier: \(error)") }
+        // The safe-prime check itself runs when the ring-Pedersen secret is made in round 1; check
+        // here so a bad input fails at set-up rather than later.
+        var unused = ChaChaRandom(testSeed: 0)
+        for prime in [primes.ringPedersenP, primes.ringPedersenQ] {
+            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unused),
+                  (prime >> 1).isProbablePrime(rounds: 0, using: &unused) else {
+                throw .invalidPrimes("ring-Pedersen primes must be safe primes")
+            }
+        }
+        guard primes.ringPedersenP != primes.ringPedersenQ else { throw .invalidPrimes("ring-Pedersen primes must differ") }
+        ringPedersenPrimes = (primes.ringPedersenP, primes.ringPedersenQ)
+    }
+
+    func ringPedersenSecret(using generator: inout some RandomNumberGenerator) -> RingPedersenSecret {
+        try! RingPedersenSecret(p: ringPedersenPrimes.p, q: ringPedersenPrimes.q, using: &generator)
+    }
+
+    var description: String { "AuxKeyMaterial" }
+}
+
+/// What every AuxGen round knows.
+struct AuxGenContext: Sendable {
+    let publicData: SessionPublicData
+    let me: PartyID
+    let parameters: SchemeParameters
+    let keys: AuxKeyMaterial
+    let misbehaviour: AuxMisbehaviour?
+    let sid: [UInt8]
+
+    init(publicData: SessionPublicData, me: PartyID, parameters: SchemeParameters, keys: AuxKeyMaterial,
+         misbehaviour: AuxMisbehaviour?) {
+        self.publicData = publicData
+        self.me = me
+        self.parameters = parameters
+        self.keys = keys
+        self.misbehaviour = misbehaviour
+        self.sid = publicData.boundSessionID
+    }
+}

@@ -1,0 +1,197 @@
+import BigNum
+import Paillier
+
+/// One party's public auxiliary data: its Paillier key N_j and its ring-Pedersen parameters
+/// (N̂_j, s_j, t_j), both proven well-formed during AuxGen (Πmod, Πfac, Πprm).
+public struct PublicAuxInfo: Sendable, Hashable, CustomStringConvertible {
+    public let paillierKey: PaillierPublicKey
+    public let ringPedersen: RingPedersenParameters
+
+    public init(paillierKey: PaillierPublicKey, ringPedersen: RingPedersenParameters) {
+        self.paillierKey = paillierKey
+        self.ringPedersen = ringPedersen
+    }
+
+    public var description: String { "PublicAuxInfo(N: \(paillierKey.modulus.bitLength) bits)" }
+}
+
+/// The output of AuxGen (or of the aux part of KeyRefresh) for one party: its own Paillier secret
+/// key and ring-Pedersen trapdoor, and every party's `PublicAuxInfo`. The signing protocols take
+/// this together with a key share.
+///
+/// `description` prints no secret. `encoded()` is a versioned binary form for storage; it holds
+/// secrets, so store it as such.
+public struct AuxInfo: Sendable, CustomStringConvertible {
+    public let owner: PartyID
+    /// The name of the `SchemeParameters` the keys were made and proven for.
+    public let parameterSetName: String
+    public let paillierSecretKey: PaillierSecretKey
+    public let ringPedersenSecret: RingPedersenSecret
+    /// Every party's public data, the owner's included.
+    public let publicInfo: [PartyID: PublicAuxInfo]
+    /// The safe primes of N̂_owner: `RingPedersenSecret` keeps only φ(N̂), and storage needs them
+    /// to rebuild it.
+    let ringPedersenPrimes: (p: BigInt, q: BigInt)
+
+    /// - Throws: when the owner's public entry is missing or does not match its secrets, or fewer
+    ///   than two parties are present.
+    init(owner: PartyID, parameters: SchemeParameters, paillierSecretKey: PaillierSecretKey,
+         ringPedersenSecret: RingPedersenSecret, ringPedersenPrimes: (p: BigInt, q: BigInt),
+         publicInfo: [PartyID: PublicAuxInfo]) throws(AuxInfoError) {
+        try self.init(owner: owner, parameterSetName: parameters.name, paillierSecretKey: paillierSecretKey,
+                      ringPedersenSecret: ringPedersenSecret, ringPedersenPrimes: ringPedersenPrimes,
+                      publicInfo: publicInfo)
+    }
+
+    private init(owner: PartyID, parameterSetName: String, paillierSecretKey: PaillierSecretKey,
+                 ringPedersenSecret: RingPedersenSecret, ringPedersenPrimes: (p: BigInt, q: BigInt),
+                 publicInfo: [PartyID: PublicAuxInfo]) throws(AuxInfoError) {
+        guard publicInfo.count >= 2 else { throw .notEnoughParties(publicInfo.count) }
+        guard let own = publicInfo[owner] else { throw .ownerMissing }
+        guard own.paillierKey == paillierSecretKey.publicKey, own.ringPedersen == ringPedersenSecret.parameters,
+              ringPedersenPrimes.p * ringPedersenPrimes.q == ringPedersenSecret.parameters.modulus
+        else { throw .secretsDoNotMatchPublicInfo }
+        self.owner = owner
+        self.parameterSetName = parameterSetName
+        self.paillierSecretKey = paillierSecretKey
+        self.ringPedersenSecret = ringPedersenSecret
+        self.ringPedersenPrimes = ringPedersenPrimes
+        self.publicInfo = publicInfo
+    }
+
+    /// The parties, sorted.
+    public var parties: [PartyID] { publicInfo.keys.sorted() }
+
+    /// The same aux info for a subset of its parties (the signers of one signing session).
+    /// - Throws: `.ownerMissing`, `.unknownParty`, `.notEnoughParties`.
+    public func restricted(to parties: some Sequence<PartyID>) throws(AuxInfoError) -> AuxInfo {
+        var subset: [PartyID: PublicAuxInfo] = [:]
+        for party in parties {
+            guard let info = publicInfo[party] else { throw .unknownParty(party) }
+            subset[party] = info
+        }
+        return try AuxInfo(owner: owner, parameterSetName: parameterSetName, paillierSecretKey: paillierSecretKey,
+                           ringPedersenSecret: ringPedersenSecret, ringPedersenPrimes: ringPedersenPrimes,
+                           publicInfo: subset)
+    }
+
+    public var description: String { "AuxInfo(owner: \(owner), parties: \(publicInfo.count))" }
+
+    // MARK: Storage encoding
+
+    /// "TSSAUX" then a format version byte.
+    static let magic: [UInt8] = Array("TSSAUX".utf8)
+    public static let encodingVersion: UInt8 = 1
+
+    /// The storage form: magic, version, then the parameter-set name, the owner, the Paillier
+    /// primes, the ring-Pedersen primes, t and λ, and every party's (id, N, N̂, s, t) in party order.
+    public func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        writer.write("parameters", bytes: Array(parameterSetName.utf8))
+        writer.write("owner", bytes: owner.bytes)
+        writer.write("paillier-p", paillierSecretKey.p)
+        writer.write("paillier-q", paillierSecretKey.q)
+        writer.write("ring-pedersen-p", ringPedersenPrimes.p)
+        writer.write("ring-pedersen-q", ringPedersenPrimes.q)
+        writer.write("t", ringPedersenSecret.parameters.t)
+        writer.write("lambda", ringPedersenSecret.lambda)
+        writer.writeCount(publicInfo.count)
+        for party in parties {
+            let info = publicInfo[party]!
+            writer.write("party", bytes: party.bytes)
+            writer.write("N", info.paillierKey.modulus)
+            writer.write("N-hat", info.ringPedersen.modulus)
+            writer.write("s", info.ringPedersen.s)
+            writer.write("t", info.ringPedersen.t)
+        }
+        return Self.magic + [Self.encodingVersion] + writer.bytes
+    }
+
+    /// Reads `encoded()` output made for `parameters`, re-checking what it can: the parameter set,
+    /// the primes (Baillie–PSW), every modulus size and ring-Pedersen parameter, the owner's
+    /// secrets against its public entry, and the party order.
+    /// - Throws: `AuxInfoError` saying what was wrong.
+    public init(encoded bytes: [UInt8], parameters: SchemeParameters) throws(AuxInfoError) {
+        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw .malformedEncoding("not an AuxInfo encoding")
+        }
+        let version = bytes[Self.magic.count]
+        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
+        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        do {
+            let name = String(decoding: try reader.readBytes("parameters"), as: UTF8.self)
+            guard name == parameters.name else { throw AuxInfoError.parameterSetMismatch(expected: parameters.name, found: name) }
+            let owner = try Self.readParty(&reader)
+            let paillierP = try reader.readBigInt("paillier-p"), paillierQ = try reader.readBigInt("paillier-q")
+            let rpP = try reader.readBigInt("ring-pedersen-p"), rpQ = try reader.readBigInt("ring-pedersen-q")
+            let t = try reader.readBigInt("t"), lambda = try reader.readBigInt("lambda")
+            let count = try reader.readCount("parties", minimumElementSize: 5 * 5)
+            var publicInfo: [PartyID: PublicAuxInfo] = [:]
+            var previous: PartyID?
+            for _ in 0..<count {
+                let party = try Self.readParty(&reader)
+                if let previous, !(previous < party) { throw AuxInfoError.malformedEncoding("parties not in strictly increasing order") }
+                previous = party
+                let n = try reader.readBigInt("N"), nHat = try reader.readBigInt("N-hat")
+                let s = try reader.readBigInt("s"), partyT = try reader.readBigInt("t")
+                do {
+                    publicInfo[party] = PublicAuxInfo(
+                        paillierKey: try PaillierPublicKey(modulus: n, expectedBits: parameters.modulusBits),
+                        ringPedersen: try RingPedersenParameters(modulus: nHat, s: s, t: partyT, expectedBits: parameters.modulusBits))
+                } catch {
+                    throw AuxInfoError.invalidPublicInfo(party, "\(error)")
+                }
+            }
+            try reader.finish()
+            let paillier: PaillierSecretKey
+            let ringPedersen: RingPedersenSecret
+            do {
+                paillier = try PaillierSecretKey(p: paillierP, q: paillierQ)
+                ringPedersen = try RingPedersenSecret(p: rpP, q: rpQ, t: t, lambda: lambda)
+            } catch {
+                throw AuxInfoError.invalidSecret("\(error)")
+            }
+            try self.init(owner: owner, parameterSetName: name, paillierSecretKey: paillier,
+                          ringPedersenSecret: ringPedersen, ringPedersenPrimes: (rpP, rpQ), publicInfo: publicInfo)
+        } catch let error as AuxInfoError {
+            throw error
+        } catch {
+            throw .malformedEncoding("\(error)")
+        }
+    }
+
+    private static func readParty(_ reader: inout WireReader) throws -> PartyID {
+        do {
+            return try PartyID(bytes: try reader.readBytes("party"))
+        } catch {
+            throw AuxInfoError.malformedEncoding("party id: \(error)")
+        }
+    }
+}
+
+/// Why an `AuxInfo` could not be made or decoded. Never carries a secret value.
+public enum AuxInfoError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformedEncoding(String)
+    case unsupportedVersion(UInt8)
+    case parameterSetMismatch(expected: String, found: String)
+    case notEnoughParties(Int)
+    case ownerMissing
+    case unknownParty(PartyID)
+    case secretsDoNotMatchPublicInfo
+    case invalidSecret(String)
+    case invalidPublicInfo(PartyID, String)
+
+    public var description: String {
+        switch self {
+        case .malformedEncoding(let what): "malformed AuxInfo encoding: \(what)"
+        case .unsupportedVersion(let version): "unsupported AuxInfo encoding version \(version)"
+        case .parameterSetMismatch(let expected, let found): "AuxInfo is for parameter set \(found), expected \(expected)"
+        case .notEnoughParties(let count): "AuxInfo needs at least two parties, got \(count)"
+        case .ownerMissing: "the owner has no public entry"
+        case .unknownParty(let party): "\(party) has no aux info"
+        case .secretsDoNotMatchPublicInfo: "the owner's secrets do not match its public entry"
+        case .invalidSecret(let what): "stored secret is invalid: \(what)"
+        case .invalidPublicInfo(let party, let what): "public aux info of \(party) is invalid: \(what)"
+        }
+    }
+}

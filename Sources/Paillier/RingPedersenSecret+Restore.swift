@@ -1,0 +1,34 @@
+import BigNum
+
+extension RingPedersenSecret {
+    /// Rebuilds stored parameters from their safe primes, the base t and the trapdoor λ (so a
+    /// party can keep its ring-Pedersen secret across restarts; s = t^λ is recomputed, not trusted).
+    ///
+    /// p and q are checked as in `init(p:q:using:)`; t must be a square candidate in Z*_N̂ other
+    /// than ±1 and λ must lie in [0, φ(N̂)) with t^λ ≠ 1.
+    /// - Throws: `.invalidPrimes` or `.ringPedersenParameterInvalid` naming the failed check.
+    public init(p: BigInt, q: BigInt, t: BigInt, lambda: BigInt) throws(PaillierError) {
+        guard p > BigInt(7), q > BigInt(7), p != q else { throw .invalidPrimes(reason: "p and q must be distinct safe primes > 7") }
+        var unusedGenerator = ChaChaRandom(testSeed: 0)
+        for prime in [p, q] {
+            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unusedGenerator),
+                  (prime >> 1).isProbablePrime(rounds: 0, using: &unusedGenerator)
+            else { throw .invalidPrimes(reason: "p and q must be safe primes") }
+        }
+        let modulus = p * q
+        let totient = (p - .one) * (q - .one)
+        guard lambda.signum >= 0, lambda < totient else { throw .ringPedersenParameterInvalid(name: "lambda") }
+        guard t > .one, t < modulus - .one, t.gcd(modulus) == .one, (try? t.jacobi(modulus)) == 1 else {
+            throw .ringPedersenParameterInvalid(name: "t")
+        }
+        let s = try! t.powerSecret(lambda, modulo: modulus)
+        guard s != .one else { throw .ringPedersenParameterInvalid(name: "lambda") }
+        self.init(parameters: RingPedersenParameters(validatedModulus: modulus, s: s, t: t), lambda: lambda, totient: totient)
+    }
+
+    private init(parameters: RingPedersenParameters, lambda: BigInt, totient: BigInt) {
+        self.parameters = parameters
+        self.lambda = lambda
+        self.totient = totient
+    }
+}

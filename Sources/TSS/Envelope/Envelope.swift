@@ -1,0 +1,138 @@
+import CGGMP
+import Crypto
+import Foundation
+
+/// An encrypt-and-sign envelope (user ↔ server, dealer → server): a message signed with the
+/// sender's Ed25519 identity key, sealed with HPKE to the recipient's X25519 key.
+///
+/// HPKE: base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 (swift-crypto),
+/// info = `swift-tss/envelope/v1`, empty AAD. The versioned info binds the ciphertext to this
+/// format: an HPKE ciphertext made for another application under the same key, or with empty
+/// info as the network's own envelopes use, does not open as one of ours, and a future version
+/// cannot be passed off as this one by editing the `version` field.
+///
+/// Wire format: docs/wire-formats.md, "Envelopes".
+public struct Envelope: Sendable, Equatable {
+    public static let version = 1
+    static var ciphersuite: HPKE.Ciphersuite { HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .chaChaPoly) }
+    static let info = Data("swift-tss/envelope/v1".utf8)
+    static let encapsulatedKeyByteCount = 32
+
+    /// HPKE `enc`: the sender's ephemeral X25519 public key.
+    public let encapsulatedKey: [UInt8]
+    /// HPKE ciphertext of the signed plaintext (with its 16-byte tag).
+    public let ciphertext: [UInt8]
+
+    init(encapsulatedKey: [UInt8], ciphertext: [UInt8]) {
+        self.encapsulatedKey = encapsulatedKey
+        self.ciphertext = ciphertext
+    }
+
+    /// Signs `message` with `signer` and seals it to `recipient`.
+    ///
+    /// - Parameter bindRecipient: include (and sign) the recipient's key so the recipient can
+    ///   check the envelope was meant for it; on by default.
+    /// - Note: The HPKE ephemeral key comes from swift-crypto's system CSPRNG: its HPKE API has no
+    ///   way to pass a generator, so sealing is the one operation here that seeded runs cannot
+    ///   reproduce. The Ed25519 signature is deterministic.
+    public static func seal(
+        _ message: [UInt8], signer: some IdentitySigner, to recipient: Curve25519.KeyAgreement.PublicKey,
+        bindRecipient: Bool = true
+    ) throws(EnvelopeError) -> Envelope {
+        let plaintext = EnvelopePlaintext(signing: message, with: signer,
+                                          recipient: bindRecipient ? Array(recipient.rawRepresentation) : nil)
+        return try seal(plaintext: plaintext.encoded(), to: recipient)
+    }
+
+    /// Seals raw plaintext bytes: the HPKE layer alone (tests use it to seal crafted plaintexts).
+    static func seal(plaintext: [UInt8], to recipient: Curve25519.KeyAgreement.PublicKey) throws(EnvelopeError) -> Envelope {
+        do {
+            var sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: ciphersuite, info: info)
+            let ciphertext = try sender.seal(plaintext, authenticating: Data())
+            return Envelope(encapsulatedKey: Array(sender.encapsulatedKey), ciphertext: Array(ciphertext))
+        } catch {
+            throw .invalidRecipientKey("HPKE cannot encapsulate to this key")
+        }
+    }
+
+    /// Decrypts with our X25519 key, then checks the sender's signature and, when the envelope
+    /// names a recipient key, that it is ours.
+    public func open(with recipientKey: Curve25519.KeyAgreement.PrivateKey) throws(EnvelopeError) -> OpenedEnvelope {
+        let plaintext = try EnvelopePlaintext(decoding: decrypt(with: recipientKey))
+        guard plaintext.isSignatureValid else { throw .badSignature }
+        if let recipient = plaintext.recipient, recipient != Array(recipientKey.publicKey.rawRepresentation) {
+            throw .wrongRecipient
+        }
+        return OpenedEnvelope(message: plaintext.message, sender: plaintext.sender, isRecipientBound: plaintext.recipient != nil)
+    }
+
+    /// The HPKE layer alone.
+    func decrypt(with recipientKey: Curve25519.KeyAgreement.PrivateKey) throws(EnvelopeError) -> [UInt8] {
+        do {
+            var recipient = try HPKE.Recipient(privateKey: recipientKey, ciphersuite: Self.ciphersuite,
+                                               info: Self.info, encapsulatedKey: Data(encapsulatedKey))
+            return Array(try recipient.open(ciphertext, authenticating: Data()))
+        } catch {
+            throw .decryptionFailed
+        }
+    }
+
+    // MARK: Encoding: {"ciphertext":B64,"encapsulated_key":B64,"version":1}
+
+    private struct JSONForm: Codable {
+        var version: Int
+        var encapsulatedKey: String
+        var ciphertext: String
+
+        enum CodingKeys: String, CodingKey {
+            case version, ciphertext
+            case encapsulatedKey = "encapsulated_key"
+        }
+    }
+
+    private struct VersionProbe: Decodable { var version: Int }
+
+    /// Compact JSON, members sorted by name, base64 with padding.
+    public func encoded() -> [UInt8] {
+        JSONObjectText.encode(JSONForm(version: Self.version, encapsulatedKey: Base64Field.encode(encapsulatedKey),
+                                       ciphertext: Base64Field.encode(ciphertext)))
+    }
+
+    /// Decodes an envelope, checking the version first so that a future format is reported as
+    /// unsupported rather than malformed.
+    public init(encoded bytes: some Collection<UInt8>) throws(EnvelopeError) {
+        let data = Data(bytes)
+        let probe: VersionProbe
+        do {
+            probe = try JSONDecoder().decode(VersionProbe.self, from: data)
+        } catch {
+            throw .malformedEnvelope("not a JSON object with an integer version")
+        }
+        guard probe.version == Self.version else { throw .unsupportedVersion(probe.version) }
+        let form: JSONForm
+        do {
+            form = try JSONDecoder().decode(JSONForm.self, from: data)
+        } catch {
+            throw .malformedEnvelope("missing or non-string encapsulated_key or ciphertext")
+        }
+        guard let key = Base64Field.decode(form.encapsulatedKey, expectedCount: Self.encapsulatedKeyByteCount) else {
+            throw .malformedEnvelope("encapsulated_key is not 32 bytes of canonical base64")
+        }
+        guard let ciphertext = Base64Field.decode(form.ciphertext) else {
+            throw .malformedEnvelope("ciphertext is not canonical base64")
+        }
+        // ChaCha20-Poly1305 output carries at least its 16-byte tag.
+        guard ciphertext.count >= 16 else { throw .malformedEnvelope("ciphertext shorter than its 16-byte tag") }
+        self.init(encapsulatedKey: key, ciphertext: ciphertext)
+    }
+}
+
+/// A verified envelope's contents.
+public struct OpenedEnvelope: Sendable, Equatable {
+    public let message: [UInt8]
+    /// The sender's identity, whose signature over the message verified.
+    public let sender: PartyID
+    /// Whether the sender named (and signed) our key as the recipient; false for envelopes sealed
+    /// with `bindRecipient: false`.
+    public let isRecipientBound: Bool
+}

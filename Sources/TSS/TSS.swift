@@ -1,1 +1,0 @@
-// Module TSS — see docs/architecture.md.

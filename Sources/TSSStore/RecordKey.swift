@@ -1,0 +1,106 @@
+/// What a record holds. The raw value is the on-disk code and the byte bound into associated data.
+public enum RecordKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case keyShare = 1
+    case auxInfo = 2
+    case presignature = 3
+
+    public var description: String {
+        switch self {
+        case .keyShare: "keyShare"
+        case .auxInfo: "auxInfo"
+        case .presignature: "presignature"
+        }
+    }
+}
+
+/// Where a record lives: its kind, the key it belongs to, and (for presignatures) which one.
+///
+/// Key IDs and item IDs are stored in clear (they index the table); they must not be secret.
+/// Both are UTF-8, at most `maximumIDByteCount` bytes, without NUL; key IDs are non-empty;
+/// presignatures need a non-empty item ID and the other kinds have none.
+public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
+    public static let maximumIDByteCount = 255
+
+    public let kind: RecordKind
+    public let keyID: String
+    public let itemID: String
+
+    public init(kind: RecordKind, keyID: String, itemID: String = "") throws(StoreError) {
+        try Self.validate(keyID, name: "key ID", allowEmpty: false)
+        switch kind {
+        case .presignature:
+            try Self.validate(itemID, name: "presignature ID", allowEmpty: false)
+        case .keyShare, .auxInfo:
+            guard itemID.isEmpty else {
+                throw .invalidRecordKey(reason: "\(kind) records have no item ID")
+            }
+        }
+        self.kind = kind
+        self.keyID = keyID
+        self.itemID = itemID
+    }
+
+    public static func keyShare(keyID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .keyShare, keyID: keyID)
+    }
+
+    public static func auxInfo(keyID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .auxInfo, keyID: keyID)
+    }
+
+    public static func presignature(keyID: String, presignatureID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .presignature, keyID: keyID, itemID: presignatureID)
+    }
+
+    static func validate(_ id: String, name: String, allowEmpty: Bool) throws(StoreError) {
+        let count = id.utf8.count
+        if count == 0 && !allowEmpty { throw .invalidRecordKey(reason: "\(name) is empty") }
+        guard count <= maximumIDByteCount else {
+            throw .invalidRecordKey(reason: "\(name) is \(count) bytes; at most \(maximumIDByteCount)")
+        }
+        guard !id.utf8.contains(0) else { throw .invalidRecordKey(reason: "\(name) contains NUL") }
+    }
+
+    public var description: String {
+        itemID.isEmpty ? "\(kind)(\(keyID))" : "\(kind)(\(keyID)/\(itemID))"
+    }
+}
+
+/// A decrypted record: the caller's payload and the caller's format version for it.
+/// The payload is secret (a key share, aux info or presignature), so it is never printed.
+public struct StoredRecord: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The protocol layer's serialisation version for `payload`; authenticated with the record.
+    public var version: UInt32
+    public var payload: [UInt8]
+
+    public init(version: UInt32, payload: [UInt8]) {
+        self.version = version
+        self.payload = payload
+    }
+
+    public var description: String { "StoredRecord(version: \(version), \(payload.count) bytes)" }
+    public var debugDescription: String { description }
+}
+
+/// A presignature handed out by `take`: it is gone from the store and must be used at most once.
+public struct TakenPresignature: Sendable, CustomStringConvertible {
+    public let key: RecordKey
+    public let record: StoredRecord
+
+    public var description: String { "TakenPresignature(\(key))" }
+}
+
+/// A record as backends hold it: clear key and version, random nonce, AEAD ciphertext ‖ tag.
+public struct SealedRecord: Sendable, Equatable {
+    public var key: RecordKey
+    public var version: UInt32
+    public var nonce: [UInt8]
+    public var ciphertext: [UInt8]
+
+    public init(key: RecordKey, version: UInt32, nonce: [UInt8], ciphertext: [UInt8]) {
+        self.key = key
+        self.version = version
+        self.nonce = nonce
+        self.ciphertext = ciphertext
+    }
+}

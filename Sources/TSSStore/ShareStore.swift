@@ -1,0 +1,231 @@
+/// The encrypted share store: key shares, aux info and presignatures sealed per record with
+/// XChaCha20-Poly1305 under a key derived from the master key (random, or Argon2id of a password).
+///
+/// Payloads are opaque bytes: the protocol layer serialises its own types and names their format
+/// with `version`. Every record's associated data binds store ID, kind, key ID, item ID and
+/// version, so a ciphertext cannot be moved to another key, store or version undetected.
+/// See docs/store.md for the format and threat model.
+///
+/// Sealing takes the random generator as a parameter; outside tests pass
+/// `SystemRandomNumberGenerator`: nonces are random, and a seeded generator replayed against the
+/// same store would repeat nonces.
+public struct ShareStore: Sendable, CustomStringConvertible {
+    public let backend: any RecordBackend
+    public let header: StoreHeader
+    private let keys: StoreKeys
+
+    // MARK: Creating and opening
+
+    /// Creates a password-protected store in an empty backend. The salt, limits and check tag go
+    /// into the header so `open(backend:password:)` needs only the password.
+    public static func create(
+        backend: some RecordBackend, password: String, limits: PasswordHashingLimits = .moderate,
+        using rng: inout some RandomNumberGenerator
+    ) throws(StoreError) -> ShareStore {
+        guard !password.isEmpty else { throw .emptyPassword }
+        let salt = randomBytes(StoreKeyDerivation.saltByteCount, using: &rng)
+        let master = try StoreKeys.masterKey(password: password, salt: salt, limits: limits)
+        return try create(backend: backend, master: master, derivation: .argon2id(limits, salt: salt), using: &rng)
+    }
+
+    /// Creates a store protected by a caller-held 32-byte master key.
+    public static func create(
+        backend: some RecordBackend, masterKey: MasterKey, using rng: inout some RandomNumberGenerator
+    ) throws(StoreError) -> ShareStore {
+        try create(backend: backend, master: masterKey.secret, derivation: .masterKey, using: &rng)
+    }
+
+    private static func create(
+        backend: some RecordBackend, master: SecretBytes, derivation: StoreKeyDerivation,
+        using rng: inout some RandomNumberGenerator
+    ) throws(StoreError) -> ShareStore {
+        if try backend.loadHeader() != nil { throw .storeAlreadyExists }
+        let keys = try StoreKeys(master: master)
+        var header = StoreHeader(
+            formatVersion: StoreHeader.currentFormatVersion,
+            storeID: randomBytes(StoreHeader.storeIDByteCount, using: &rng),
+            keyDerivation: derivation, checkTag: [])
+        header.checkTag = keys.checkTag(for: header)
+        try backend.initialize(header: header)
+        return ShareStore(backend: backend, header: header, keys: keys)
+    }
+
+    /// Opens a password-protected store. A wrong password is `.wrongPassword`; nothing is written.
+    public static func open(backend: some RecordBackend, password: String) throws(StoreError) -> ShareStore {
+        let header = try loadVerifiableHeader(backend)
+        guard case .argon2id(let limits, let salt) = header.keyDerivation else {
+            throw .credentialKindMismatch(storeUses: header.keyDerivation.kind)
+        }
+        guard !password.isEmpty else { throw .emptyPassword }
+        let keys = try StoreKeys(master: StoreKeys.masterKey(password: password, salt: salt, limits: limits))
+        guard keys.matches(header) else { throw .wrongPassword }
+        return ShareStore(backend: backend, header: header, keys: keys)
+    }
+
+    /// Opens a master-key store. A wrong key is `.wrongMasterKey`; nothing is written.
+    public static func open(backend: some RecordBackend, masterKey: MasterKey) throws(StoreError) -> ShareStore {
+        let header = try loadVerifiableHeader(backend)
+        guard case .masterKey = header.keyDerivation else {
+            throw .credentialKindMismatch(storeUses: header.keyDerivation.kind)
+        }
+        let keys = try StoreKeys(master: masterKey.secret)
+        guard keys.matches(header) else { throw .wrongMasterKey }
+        return ShareStore(backend: backend, header: header, keys: keys)
+    }
+
+    private static func loadVerifiableHeader(_ backend: some RecordBackend) throws(StoreError) -> StoreHeader {
+        guard let header = try backend.loadHeader() else { throw .storeNotFound }
+        try header.validate()
+        return header
+    }
+
+    private init(backend: any RecordBackend, header: StoreHeader, keys: StoreKeys) {
+        self.backend = backend
+        self.header = header
+        self.keys = keys
+    }
+
+    // MARK: Generic records
+
+    /// Seals and stores `record` under `key`, replacing any earlier record there. Presignatures
+    /// are insert-only: use `addPresignature`.
+    public func put(_ record: StoredRecord, at key: RecordKey, using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        guard key.kind != .presignature else {
+            throw .invalidRecordKey(reason: "presignatures are insert-only; use addPresignature")
+        }
+        try backend.upsert(seal(record, at: key, using: &rng))
+    }
+
+    /// The record under `key`, decrypted and authenticated, or nil when there is none.
+    public func get(_ key: RecordKey) throws(StoreError) -> StoredRecord? {
+        guard let sealed = try backend.load(key) else { return nil }
+        guard sealed.key == key else {
+            throw .malformedRecord(key, reason: "backend returned a record for another key")
+        }
+        return try open(sealed)
+    }
+
+    /// Removes the record under `key`; returns whether one was there.
+    @discardableResult
+    public func delete(_ key: RecordKey) throws(StoreError) -> Bool {
+        try backend.delete(key)
+    }
+
+    /// Removes every record (share, aux info, presignatures) of `keyID`; returns how many.
+    @discardableResult
+    public func deleteAll(keyID: String) throws(StoreError) -> Int {
+        try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
+        return try backend.deleteAll(keyID: keyID)
+    }
+
+    /// Record keys, in insertion order, optionally filtered by kind and key ID. Metadata only.
+    public func keys(kind: RecordKind? = nil, keyID: String? = nil) throws(StoreError) -> [RecordKey] {
+        try backend.keys(kind: kind, keyID: keyID)
+    }
+
+    // MARK: Typed records
+
+    public func saveKeyShare(_ payload: [UInt8], version: UInt32, keyID: String,
+                             using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        try put(StoredRecord(version: version, payload: payload), at: .keyShare(keyID: keyID), using: &rng)
+    }
+
+    public func keyShare(keyID: String) throws(StoreError) -> StoredRecord? {
+        try get(.keyShare(keyID: keyID))
+    }
+
+    public func saveAuxInfo(_ payload: [UInt8], version: UInt32, keyID: String,
+                            using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        try put(StoredRecord(version: version, payload: payload), at: .auxInfo(keyID: keyID), using: &rng)
+    }
+
+    public func auxInfo(keyID: String) throws(StoreError) -> StoredRecord? {
+        try get(.auxInfo(keyID: keyID))
+    }
+
+    /// Adds a presignature. Fails with `.recordExists` if the ID is present and with
+    /// `.presignatureAlreadyUsed` if it was ever taken or deleted: an ID is never reusable.
+    public func addPresignature(_ payload: [UInt8], version: UInt32, keyID: String, presignatureID: String,
+                                using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        let key = try RecordKey.presignature(keyID: keyID, presignatureID: presignatureID)
+        try backend.insert(seal(StoredRecord(version: version, payload: payload), at: key, using: &rng))
+    }
+
+    /// Removes and returns the oldest presignature of `keyID`, or nil when none is left. Atomic:
+    /// concurrent takers (threads, connections, processes on the same file) never receive the same
+    /// one. A presignature that fails authentication is reported and left in place.
+    public func takePresignature(keyID: String) throws(StoreError) -> TakenPresignature? {
+        try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
+        return try backend.takeOldest(kind: .presignature, keyID: keyID) { sealed throws(StoreError) in
+            TakenPresignature(key: sealed.key, record: try open(sealed))
+        }
+    }
+
+    public func presignatureCount(keyID: String) throws(StoreError) -> Int {
+        try backend.count(kind: .presignature, keyID: keyID)
+    }
+
+    // MARK: Sealing
+
+    private func seal(_ record: StoredRecord, at key: RecordKey, using rng: inout some RandomNumberGenerator) throws(StoreError) -> SealedRecord {
+        let nonce = Self.randomBytes(XChaCha20Poly1305.nonceByteCount, using: &rng)
+        let ad = StoreKeys.associatedData(storeID: header.storeID, key: key, version: record.version)
+        let ciphertext = keys.recordKey.withUnsafeBytes { key in
+            // Sizes are fixed by construction, so the AEAD cannot reject them.
+            try! XChaCha20Poly1305.seal(record.payload, associatedData: ad, nonce: nonce, key: key)
+        }
+        return SealedRecord(key: key, version: record.version, nonce: nonce, ciphertext: ciphertext)
+    }
+
+    private func open(_ sealed: SealedRecord) throws(StoreError) -> StoredRecord {
+        guard sealed.nonce.count == XChaCha20Poly1305.nonceByteCount else {
+            throw .malformedRecord(sealed.key, reason: "nonce is \(sealed.nonce.count) bytes, expected 24")
+        }
+        guard sealed.ciphertext.count >= XChaCha20Poly1305.tagByteCount else {
+            throw .malformedRecord(sealed.key, reason: "ciphertext shorter than the 16-byte tag")
+        }
+        let ad = StoreKeys.associatedData(storeID: header.storeID, key: sealed.key, version: sealed.version)
+        do {
+            let payload = try keys.recordKey.withUnsafeBytes { key throws(XChaCha20Poly1305.Failure) in
+                try XChaCha20Poly1305.open(sealed.ciphertext, associatedData: ad, nonce: sealed.nonce, key: key)
+            }
+            return StoredRecord(version: sealed.version, payload: payload)
+        } catch {
+            throw .recordAuthenticationFailed(sealed.key)
+        }
+    }
+
+    static func randomBytes(_ count: Int, using rng: inout some RandomNumberGenerator) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: rng.next().littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
+    }
+
+    public var description: String { "ShareStore(\(header.keyDerivation.kind.rawValue))" }
+}
+
+extension ShareStore {
+    /// Creates a store in a new SQLite file at `path` (refuses an existing non-empty file).
+    public static func create(
+        path: String, password: String, limits: PasswordHashingLimits = .moderate,
+        using rng: inout some RandomNumberGenerator
+    ) throws(StoreError) -> ShareStore {
+        try create(backend: SQLiteRecordBackend.create(path: path), password: password, limits: limits, using: &rng)
+    }
+
+    public static func create(path: String, masterKey: MasterKey,
+                              using rng: inout some RandomNumberGenerator) throws(StoreError) -> ShareStore {
+        try create(backend: SQLiteRecordBackend.create(path: path), masterKey: masterKey, using: &rng)
+    }
+
+    public static func open(path: String, password: String) throws(StoreError) -> ShareStore {
+        try open(backend: SQLiteRecordBackend.open(path: path), password: password)
+    }
+
+    public static func open(path: String, masterKey: MasterKey) throws(StoreError) -> ShareStore {
+        try open(backend: SQLiteRecordBackend.open(path: path), masterKey: masterKey)
+    }
+}

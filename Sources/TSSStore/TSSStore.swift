@@ -1,1 +1,0 @@
-// Module TSSStore — see docs/architecture.md.

@@ -1,0 +1,177 @@
+import ArgumentParser
+import BigNum
+import CGGMP
+import Foundation
+import Secp256k1
+
+/// `tss bench protocol`: whole protocols among N simulated parties in one process, reported as
+/// wall-clock seconds per party (the simulation runs every party on one thread, so the total
+/// divided by N is one party's computation; network time is not included).
+struct BenchProtocol: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protocol",
+        abstract: "CGGMP protocols among N simulated parties: seconds per party, messages and bytes.")
+
+    @Option(help: "Number of parties.") var parties = 3
+    @Option(help: "Threshold where a protocol needs one (default: a majority, at least 2).") var threshold: Int?
+    @Option(help: "Runs per protocol (median is reported).") var samples = 3
+    @Option(help: "Parameter set: production112, production128 or testing.") var parameters = "production112"
+    @Option(help: "Only protocols whose name contains this text.") var only: String?
+    @Option(help: "Folder holding blum-<bits>.json and safe-<bits>.json (AuxGen, KeyRefresh).") var primes = "Vectors/primes"
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        let sets: [String: SchemeParameters] = [
+            "production112": .production112, "production128": .production128, "testing": .testing,
+        ]
+        guard let set = sets[parameters] else { throw ValidationError("unknown parameter set \(parameters)") }
+        guard parties >= 2 else { throw ValidationError("at least two parties") }
+        let threshold = self.threshold ?? max(2, parties / 2 + 1)
+        guard (2...parties).contains(threshold) else { throw ValidationError("threshold must be in 2...\(parties)") }
+        let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set, primesFolder: primes)
+        var results: [[String: Any]] = []
+        for benchCase in ProtocolBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
+            var traffic = ProtocolTraffic(messages: 0, bytes: 0)
+            var seconds: [Double] = []
+            for sample in 0..<samples {
+                let start = BenchClock.now()
+                traffic = try benchCase.run(inputs, UInt64(sample))
+                seconds.append(Double(BenchClock.now() - start) / 1e9)
+            }
+            results.append(["protocol": benchCase.name, "parties": parties, "threshold": threshold,
+                            "parameters": set.name, "seconds_per_party": BenchClock.median(seconds) / Double(parties),
+                            "messages": traffic.messages, "bytes": traffic.bytes])
+        }
+        if json {
+            print(BenchOutput.json(["benchmarks": results]))
+        } else {
+            print(BenchOutput.table(
+                ["protocol (\(set.name), n=\(parties), t=\(threshold))", "s/party", "messages", "bytes"],
+                results.map { r in [r["protocol"] as! String, BenchOutput.fixed(r["seconds_per_party"] as! Double, 4),
+                                    String(r["messages"] as! Int), String(r["bytes"] as! Int)] }))
+        }
+    }
+}
+
+/// Messages sent in one run (a broadcast counts once) and their encoded bytes.
+struct ProtocolTraffic: Sendable {
+    let messages: Int
+    let bytes: Int
+}
+
+/// What the protocol benchmarks share: identities, the threshold, the parameters and a dealt
+/// t-of-n key for protocols that start from one.
+struct ProtocolBenchInputs: Sendable {
+    let signers: [Ed25519Signer]
+    let threshold: Int
+    let parameters: SchemeParameters
+    let thresholdShares: [PartyID: ThresholdKeyShare]
+    /// Each party's AuxGen primes from the committed files, or why they could not be read.
+    let auxPrimes: Result<[AuxGenPrimes], ValidationError>
+    let sessionID = Array("bench-protocol".utf8)
+
+    var committee: [PartyID] { signers.map(\.partyID) }
+
+    init(parties: Int, threshold: Int, parameters: SchemeParameters, primesFolder: String) throws {
+        signers = try (0..<parties).map { try Ed25519Signer(seed: [UInt8](repeating: UInt8(truncatingIfNeeded: $0 + 1), count: 32)) }
+        self.threshold = threshold
+        self.parameters = parameters
+        var generator = ChaChaRandom(testSeed: 0x70726f746f636f6c)
+        let holders = signers.map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(threshold: threshold, holders: holders, using: &generator)
+        var shares: [PartyID: ThresholdKeyShare] = [:]
+        for holder in holders {
+            shares[holder] = try ThresholdKeyShare(receiving: dealt.shares[holder]!, commitment: dealt.commitment,
+                                                   threshold: threshold, holders: holders)
+        }
+        thresholdShares = shares
+        auxPrimes = Result { () throws(ValidationError) in
+            try Self.committedAuxPrimes(parties: parties, bits: parameters.paillierPrimeBits, folder: primesFolder)
+        }
+    }
+
+    /// Party i gets Blum primes 2i, 2i+1 and safe primes 2i, 2i+1, reused cyclically when the files
+    /// hold fewer parties' worth (the work per party is the same; the moduli then repeat, which
+    /// AuxGen does not check and which only a benchmark may do).
+    static func committedAuxPrimes(parties: Int, bits: Int, folder: String) throws(ValidationError) -> [AuxGenPrimes] {
+        func load(_ kind: String) throws(ValidationError) -> [BigInt] {
+            let url = URL(fileURLWithPath: folder).appendingPathComponent("\(kind)-\(bits).json")
+            guard let data = try? Data(contentsOf: url),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let hex = object["primes"] as? [String], hex.count >= 2,
+                  let primes = try? hex.map({ try BigInt(hex: $0) })
+            else { throw ValidationError("cannot read primes from \(url.path) (run from the repository root)") }
+            return primes
+        }
+        let blum = try load("blum"), safe = try load("safe")
+        let pairs = min(blum.count, safe.count) / 2
+        return (0..<parties).map { party in
+            let k = party % pairs
+            return AuxGenPrimes(paillierP: blum[2 * k], paillierQ: blum[2 * k + 1],
+                                ringPedersenP: safe[2 * k], ringPedersenQ: safe[2 * k + 1])
+        }
+    }
+
+    /// Runs `sessions` to completion with seeded generators.
+    func simulate<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64) throws -> ProtocolTraffic {
+        var generators: [PartyID: ChaChaRandom] = [:]
+        for (index, session) in sessions.enumerated() {
+            generators[session.me] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index))
+        }
+        var runner = SimulationRunner(sessions: sessions, generators: generators)
+        guard case .finished = runner.run() else { throw ValidationError("the simulated run did not finish") }
+        return ProtocolTraffic(messages: runner.sentMessages.count,
+                               bytes: runner.sentMessages.reduce(0) { $0 + $1.encoded.count })
+    }
+}
+
+/// One protocol to benchmark: `run` builds every party's session and runs them once. Adding a
+/// protocol (AuxGen, presigning, signing) is one more entry in `all`.
+struct ProtocolBenchCase: Sendable {
+    let name: String
+    let run: @Sendable (ProtocolBenchInputs, UInt64) throws -> ProtocolTraffic
+
+    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh]
+
+    /// KeyInit among all n parties.
+    static let keyInit = ProtocolBenchCase(name: "KeyInit") { inputs, seed in
+        try inputs.simulate(inputs.signers.map {
+            try KeyInit.makeSession(sessionID: inputs.sessionID, committee: inputs.committee, signer: $0,
+                                    parameters: inputs.parameters)
+        }, seed: seed)
+    }
+
+    /// KeyResharing of the dealt t-of-n key to the same n parties and threshold, t of them dealing.
+    static let keyResharing = ProtocolBenchCase(name: "KeyResharing") { inputs, seed in
+        let holders = inputs.committee.sorted()
+        let configuration = try KeyResharingConfiguration(
+            oldKey: inputs.thresholdShares[holders[0]]!.publicPart, dealers: Array(holders.prefix(inputs.threshold)),
+            newHolders: holders, newThreshold: inputs.threshold)
+        return try inputs.simulate(inputs.signers.map { signer in
+            try KeyResharing.makeSession(
+                sessionID: inputs.sessionID, configuration: configuration,
+                oldShare: configuration.dealers.contains(signer.partyID) ? inputs.thresholdShares[signer.partyID] : nil,
+                signer: signer)
+        }, seed: seed)
+    }
+
+    /// AuxGen among all n parties, primes from the committed files (prime generation excluded).
+    static let auxGen = ProtocolBenchCase(name: "AuxGen") { inputs, seed in
+        let primes = try inputs.auxPrimes.get()
+        return try inputs.simulate(inputs.signers.enumerated().map { index, signer in
+            try AuxGen.makeSession(sessionID: inputs.sessionID, committee: inputs.committee, signer: signer,
+                                   parameters: inputs.parameters, primes: primes[index])
+        }, seed: seed)
+    }
+
+    /// KeyRefresh of an n-of-n additive key (the dealt key's additive form over all n).
+    static let keyRefresh = ProtocolBenchCase(name: "KeyRefresh") { inputs, seed in
+        let primes = try inputs.auxPrimes.get()
+        let everyone = inputs.committee
+        return try inputs.simulate(inputs.signers.enumerated().map { index, signer in
+            try KeyRefresh.makeSession(sessionID: inputs.sessionID,
+                                       keyShare: inputs.thresholdShares[signer.partyID]!.additiveShare(signers: everyone),
+                                       signer: signer, parameters: inputs.parameters, primes: primes[index])
+        }, seed: seed)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import TSSStore
-
-@Test func TSSStoreModuleLinks() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import TSS
-
-@Test func TSSModuleLinks() { #expect(Bool(true)) }
