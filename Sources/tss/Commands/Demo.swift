@@ -9,13 +9,13 @@ import Secp256k1
 
 /// `tss demo`: a threshold ECDSA signature among simulated parties, end to end.
 ///
-/// KeyInit (n-of-n) when T = N; for T < N a trusted dealer's T-of-N key until key resharing is
-/// merged (then: KeyInit among T, reshare to N). Aux info: fresh Paillier (Blum) and ring-Pedersen
-/// (safe) primes for every party, generated here until the AuxGen protocol is merged (so the
-/// Πmod/Πfac/Πprm exchange is not run). Then presigning among the T signers and one signing round.
+/// KeyInit among T parties (a T-of-T key); for T < N, KeyResharing from them to all N holders with
+/// threshold T. AuxGen among all N (fresh primes, both cores). Then presigning among T holders (the
+/// last T, so that for T < N they include holders that only got their share by resharing) and one
+/// signing round; the signature is verified with libsecp256k1.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "KeyInit → aux info → presign → sign among simulated parties; verify the signature.")
+        abstract: "KeyInit (→ KeyResharing) → AuxGen → presign → sign among simulated parties; verify the signature.")
 
     @Option(help: "Number of parties holding the key.") var parties: Int = 3
     @Option(help: "Number of signers needed (and used).") var threshold: Int = 2
@@ -52,52 +52,51 @@ struct Demo: AsyncParsableCommand {
             return result
         }
 
-        // Key generation.
-        let signers = Array(identities.prefix(threshold))
+        // Key generation: KeyInit (n-of-n) among T parties; for T < N, resharing to all N with threshold T.
+        let founders = Array(identities.prefix(threshold))
+        let signers = Array(identities.suffix(threshold))
         let shares: [PartyID: AdditiveKeyShare] = try phase("key generation", "keyInit") {
-            if threshold == parties {
-                progress("KeyInit among all \(parties) parties (\(parties)-of-\(parties) key)")
-                let sessions = try identities.map {
-                    try KeyInit.makeSession(sessionID: Array("tss demo KeyInit".utf8), committee: committee, signer: $0,
-                                            parameters: parameters)
-                }
-                return try simulate(sessions, freshGenerator)
+            progress("KeyInit among \(threshold) parties (\(threshold)-of-\(threshold) key)")
+            let keyInitSessions = try founders.map {
+                try KeyInit.makeSession(sessionID: Array("tss demo KeyInit".utf8), committee: founders.map(\.partyID),
+                                        signer: $0, parameters: parameters)
             }
-            progress("NOTE: key resharing is not merged yet, so the \(threshold)-of-\(parties) key comes from a trusted "
-                     + "dealer (DealerKeyGeneration), not from KeyInit among \(threshold) followed by resharing")
-            var generator = freshGenerator()
-            let dealt = try DealerKeyGeneration.deal(threshold: threshold, holders: committee, using: &generator)
-            var result: [PartyID: AdditiveKeyShare] = [:]
-            for signer in signers {
-                let share = try ThresholdKeyShare(receiving: dealt.shares[signer.partyID]!, commitment: dealt.commitment,
-                                                  threshold: threshold, holders: committee)
-                result[signer.partyID] = try share.additiveShare(signers: signers.map(\.partyID))
+            let additive = try simulate(keyInitSessions, freshGenerator)
+            if threshold == parties { return additive }
+            progress("KeyResharing from the \(threshold) KeyInit parties to all \(parties) (threshold \(threshold))")
+            let old = try additive.mapValues { try ThresholdKeyShare(additive: $0) }
+            let configuration = try KeyResharingConfiguration(
+                oldKey: old.values.first!.publicPart, dealers: founders.map(\.partyID), newHolders: committee,
+                newThreshold: threshold)
+            let resharingSessions = try identities.map {
+                try KeyResharing.makeSession(sessionID: Array("tss demo reshare".utf8), configuration: configuration,
+                                             oldShare: old[$0.partyID], signer: $0)
             }
-            return result
+            let reshared = try simulate(resharingSessions, freshGenerator)
+            progress("signing with the last \(threshold) holders")
+            return try Dictionary(uniqueKeysWithValues: signers.map { signer in
+                guard let share = reshared[signer.partyID] ?? nil else { throw DemoError("no reshared share") }
+                return (signer.partyID, try share.additiveShare(signers: signers.map(\.partyID)))
+            })
         }
         let publicKey = shares.values.first!.publicKey
 
-        // Aux info for every party (AuxGen runs among all holders).
-        let aux: [PartyID: SigningAuxInfo] = try phase("aux info", "auxGen") {
-            progress("NOTE: the AuxGen protocol is not merged yet: each party generates its Paillier and ring-Pedersen "
-                     + "primes locally; the Πmod/Πfac/Πprm exchange is not run")
-            var secrets: [PartyID: PaillierSecretKey] = [:]
-            var publicAux: [PartyID: PublicAuxInfo] = [:]
-            for (index, party) in committee.enumerated() {
+        // AuxGen among all N holders (fresh Paillier and ring-Pedersen primes, proven with
+        // Πmod, Πfac and Πprm).
+        let aux: [PartyID: SigningAuxInfo] = try phase("AuxGen", "auxGen") {
+            var sessions: [Session<AuxInfo>] = []
+            for (index, identity) in identities.enumerated() {
                 var generator = freshGenerator()
-                progress("party \(index + 1)/\(parties): generating two \(parameters.paillierPrimeBits)-bit Blum primes")
-                let paillier = PaillierSecretKey.generate(modulusBits: parameters.modulusBits, using: &generator, workers: 2)
-                progress("party \(index + 1)/\(parties): generating two \(parameters.paillierPrimeBits)-bit safe primes")
-                let p = PrimeGenerator.safePrime(bits: parameters.paillierPrimeBits, using: &generator, workers: 2)
-                var q = p
-                while q == p { q = PrimeGenerator.safePrime(bits: parameters.paillierPrimeBits, using: &generator, workers: 2) }
-                let ringPedersen = try RingPedersenSecret(p: p, q: q, using: &generator).parameters
-                secrets[party] = paillier
-                publicAux[party] = PublicAuxInfo(paillierKey: paillier.publicKey, ringPedersen: ringPedersen)
+                let primes = AuxGenPrimes.generate(parameters: parameters, using: &generator, workers: 2) { step in
+                    progress("party \(index + 1)/\(parties): \(step) done")
+                }
+                sessions.append(try AuxGen.makeSession(sessionID: Array("tss demo AuxGen".utf8), committee: committee,
+                                                       signer: identity, parameters: parameters, primes: primes))
             }
-            let signerAux = publicAux.filter { shares[$0.key] != nil }
+            progress("running AuxGen (proof exchange)")
+            let outputs = try simulate(sessions, freshGenerator)
             return try Dictionary(uniqueKeysWithValues: signers.map {
-                ($0.partyID, try SigningAuxInfo(owner: $0.partyID, paillierSecret: secrets[$0.partyID]!, publicAux: signerAux))
+                ($0.partyID, try SigningAuxInfo(outputs[$0.partyID]!, signers: signers.map(\.partyID)))
             })
         }
 
