@@ -229,3 +229,51 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         }
     }
 }
+
+@Suite struct SigningWithAuxGenTests {
+    /// The whole pipeline at `testing`: KeyInit and AuxGen (committed primes) among 3, KeyResharing
+    /// to 4 holders with threshold 3, then presign + sign by three holders, one of them new.
+    @Test func keyInitReshareAuxGenSign() throws {
+        let all = makeSigners(4)
+        let founders = Array(all.prefix(3))
+        var keyInit = keyInitRunner(signers: founders, seed: 81)
+        guard case .finished(let additive) = keyInit.run() else {
+            Issue.record("KeyInit did not finish")
+            return
+        }
+        let old = try additive.mapValues { try ThresholdKeyShare(additive: $0) }
+        let configuration = try KeyResharingConfiguration(
+            oldKey: old.values.first!.publicPart, dealers: founders.map(\.partyID), newHolders: all.map(\.partyID),
+            newThreshold: 3)
+        let resharing = try all.map {
+            try KeyResharing.makeSession(sessionID: Array("reshare for signing".utf8), configuration: configuration,
+                                         oldShare: old[$0.partyID], signer: $0)
+        }
+        var reshare = simulation(resharing, seed: 82)
+        guard case .finished(let reshared) = reshare.run() else {
+            Issue.record("resharing did not finish")
+            return
+        }
+        var auxGen = auxGenRunner(signers: all, seed: 83)
+        guard case .finished(let auxInfos) = auxGen.run() else {
+            Issue.record("AuxGen did not finish")
+            return
+        }
+        let signers = Array(all.suffix(3))  // includes all[3], which holds only a reshared share
+        let ids = signers.map(\.partyID)
+        let prehash = testPrehash("pipeline")
+        let sessions = try signers.map { signer in
+            let share = try #require(reshared[signer.partyID] ?? nil)
+            return try InteractiveSigning.makeSession(
+                sessionID: Array("pipeline sign".utf8), keyShare: try share.additiveShare(signers: ids),
+                auxInfo: try SigningAuxInfo(auxInfos[signer.partyID]!, signers: ids), prehash: prehash, signer: signer,
+                parameters: .testing)
+        }
+        var signing = simulation(sessions, seed: 84)
+        guard case .finished(let signatures) = signing.run() else {
+            Issue.record("signing did not finish")
+            return
+        }
+        try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: additive.values.first!.publicKey)
+    }
+}
