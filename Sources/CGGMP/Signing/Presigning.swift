@@ -103,7 +103,8 @@ struct PresignContext: Sendable {
     ) throws(SigningSetupError) -> Session<Output> {
         guard keyShare.owner == signer.partyID, auxInfo.owner == signer.partyID else { throw .ownerMismatch }
         guard Set(keyShare.signers) == Set(auxInfo.publicAux.keys) else { throw .signerSetMismatch }
-        for (party, aux) in auxInfo.publicAux {
+        for party in auxInfo.publicAux.keys.sorted() {
+            let aux = auxInfo.publicAux[party]!
             guard aux.paillierKey.modulus.bitLength == parameters.modulusBits,
                   aux.ringPedersen.modulus.bitLength == parameters.modulusBits else { throw .auxInfoWrongSize(party) }
         }
