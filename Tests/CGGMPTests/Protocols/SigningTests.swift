@@ -277,3 +277,38 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         try expectValidSignature(signatures.values.first!, prehash: prehash, publicKey: additive.values.first!.publicKey)
     }
 }
+
+@Suite struct SigningReproducibilityTests {
+    @Test func seededRunsAreReproducibleAndDescriptionsHideSecrets() throws {
+        let all = makeSigners(2)
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 2, seed: 91)
+        let aux = SigningFixture.auxInfos(for: all.map(\.partyID).sorted(), material: SigningFixture.testing)
+        func run(seed: UInt64, parallel: Bool) throws -> (SimulationRunner<PresignatureSlot, ChaChaRandom>, [PartyID: PresignatureSlot]) {
+            let sessions = try all.map {
+                try Presigning.makeSession(sessionID: [9], keyShare: shares[$0.partyID]!, auxInfo: aux[$0.partyID]!,
+                                           signer: $0, parameters: .testing)
+            }
+            var runner = simulation(sessions, seed: seed, parallel: parallel)
+            guard case .finished(let slots) = runner.run() else { throw SigningFixture.FixtureError.keyInitFailed }
+            return (runner, slots)
+        }
+        let (first, a) = try run(seed: 1, parallel: false)
+        let (second, b) = try run(seed: 1, parallel: true)
+        let (third, c) = try run(seed: 2, parallel: false)
+        #expect(first.sentMessages.map(\.encoded) == second.sentMessages.map(\.encoded))
+        #expect(first.sentMessages.map(\.encoded) != third.sentMessages.map(\.encoded))
+        let party = all[0].partyID
+        #expect(a[party]!.commitments == b[party]!.commitments)
+        #expect(a[party]!.commitments != c[party]!.commitments)
+        // No secret in descriptions: neither the share nor the presignature's k̃, χ̃.
+        guard let presignature = a[party]!.take() else {
+            Issue.record("no presignature")
+            return
+        }
+        let secrets = [presignature.material.kTilde, presignature.material.chiTilde, shares[party]!.secretShare]
+        let printed = ["\(a[party]!)", presignature.description, "\(aux[party]!)"]
+        for secret in secrets {
+            for text in printed { #expect(!text.contains(hexString(secret.bytes))) }
+        }
+    }
+}
