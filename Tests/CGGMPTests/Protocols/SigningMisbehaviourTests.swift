@@ -97,6 +97,24 @@ import Testing
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g")
     }
 
+    @Test func badEncElgProofForGIsBlamed() throws {
+        let setup = try setup()
+        // ψ¹'s fields follow ψ⁰'s nine: field 15 is ψ¹'s response w.
+        var runner = try runner(setup, seed: 11, tamper: tampering(round: 1, kind: .direct) { payload in
+            try! PresignRound1Direct(serialized: payload).perturbed(field: 15).get().serialized()
+        })
+        try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-enc-elg-G")
+    }
+
+    @Test func badAffGHatProofIsBlamed() throws {
+        let setup = try setup()
+        // Per recipient: D, D̂, ψ (13 fields), ψ̂ (13 fields); field 15 is the first ψ̂'s A.
+        var runner = try runner(setup, seed: 12, tamper: tampering(round: 2, kind: .broadcast) { payload in
+            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 15).get().serialized()
+        })
+        try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g-hat")
+    }
+
     @Test func badElogProofIsBlamed() throws {
         let setup = try setup()
         // Δ_i changed: its Πelog no longer matches.
