@@ -1,6 +1,7 @@
 import CSodium
 
-/// libsodium must be initialised once before its guarded allocator and Argon2id are used.
+/// libsodium must be initialised once before any of its functions run: `sodium_init` switches
+/// implementations process-wide, which is unsafe while another thread is inside one of them.
 let sodiumInitialization: Void = {
     precondition(sodium_init() >= 0, "libsodium failed to initialise")
 }()

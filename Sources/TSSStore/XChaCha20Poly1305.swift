@@ -55,6 +55,9 @@ enum XChaCha20Poly1305 {
     }
 
     private static func checkSizes(key: UnsafeRawBufferPointer, nonce: [UInt8]) throws(Failure) {
+        // sodium_init switches ChaCha20/Poly1305 implementations (with different state layouts);
+        // it must finish before any AEAD call, or a concurrent first init can corrupt a MAC.
+        _ = sodiumInitialization
         guard key.count == keyByteCount, key.baseAddress != nil else { throw .invalidKeyLength(key.count) }
         guard nonce.count == nonceByteCount else { throw .invalidNonceLength(nonce.count) }
     }
