@@ -7,8 +7,8 @@ import Testing
 @testable import CGGMP
 
 /// Seeded regression transcripts (`Vectors/cggmp/`): KeyInit (n = 3), AuxGen (n = 3), KeyResharing
-/// (2-of-3 → 2-of-3 among the same holders) and InteractiveSigning by two of the three new holders,
-/// with the AuxGen output as their aux info — every protocol at `testing` with the committed
+/// (2-of-3 → 2-of-3 among the same holders) and InteractiveSigning by two, and by all three, of the
+/// new holders, with the AuxGen output as their aux info — every protocol at `testing` with the committed
 /// 512-bit primes, fixed ChaCha seeds and fixed Ed25519 identity seeds.
 ///
 /// `TSS_REGENERATE_VECTORS=1 swift test --filter RegressionVectorTests` rewrites the files;
@@ -140,14 +140,15 @@ import Testing
 
     static let signedText = "swift-tss regression vector: interactive signing"
 
-    /// The first and last of the three (sorted) sign with their reshared shares and AuxGen's aux info.
-    static func interactiveSigning(shares: [PartyID: ThresholdKeyShare], aux: [PartyID: AuxInfo]) throws
-        -> RegressionTranscript {
+    /// Some of the three reshared holders (by sorted position) sign with their reshared shares and
+    /// AuxGen's aux info.
+    static func interactiveSigning(positions: [Int], shares: [PartyID: ThresholdKeyShare], aux: [PartyID: AuxInfo])
+        throws -> RegressionTranscript {
         let sorted = identities.sorted { $0.partyID < $1.partyID }
-        let signers = [sorted[0], sorted[2]]
+        let signers = positions.map { sorted[$0] }
         let chosen = signers.map(\.partyID)
-        let seeds = seeds(0x4001, 2)
-        let sessionID = Array("regression InteractiveSigning 2 of 3".utf8)
+        let seeds = seeds(0x4001 + 0x100 * UInt64(signers.count), signers.count)
+        let sessionID = Array("regression InteractiveSigning \(signers.count) of 3".utf8)
         let prehash = try Prehash(bytes: SHA256.hash(Array(signedText.utf8)))
         let sessions = try signers.map {
             try InteractiveSigning.makeSession(
@@ -162,7 +163,8 @@ import Testing
         }
         let publicKey = shares[chosen[0]]!.publicKey
         return RegressionTranscript(
-            scenario: "InteractiveSigning by 2 of the 3 reshared holders (first and last sorted), AuxGen's aux info",
+            scenario: "InteractiveSigning by \(signers.count) of the 3 reshared holders of the 2-of-3 key "
+                + "(sorted positions \(positions)), AuxGen's aux info",
             protocolTag: InteractiveSigning.protocolTag, parameterSet: SchemeParameters.testing.name,
             sessionID: hexString(sessionID), parties: parties(signers, seeds: seeds), inputs: [:],
             rounds: RegressionTranscript.rounds(runner.sentMessages),
@@ -197,12 +199,15 @@ import Testing
         try Self.record(auxTranscript, file: "auxgen-n3.json")
         let (resharingTranscript, shares) = try Self.keyResharing()
         try Self.record(resharingTranscript, file: "keyresharing-2of3.json")
-        let signing = try Self.interactiveSigning(shares: shares, aux: aux)
-        // The signature is also checked here, so a regenerated file never holds a bad one.
-        let signature = try RecoverableSignature(rawRepresentation: hexBytes(signing.outputs.signature!))
-        let prehash = try Prehash(bytes: hexBytes(signing.outputs.prehash!))
-        #expect(signature.signature.isValid(for: prehash, publicKey: Point.generatorMultiple(Self.resharedSecret)))
-        try Self.record(signing, file: "interactive-signing-2of3.json")
+        for (positions, file) in [([0, 2], "interactive-signing-2of3.json"),
+                                  ([0, 1, 2], "interactive-signing-2of3-all-holders.json")] {
+            let signing = try Self.interactiveSigning(positions: positions, shares: shares, aux: aux)
+            // The signature is also checked here, so a regenerated file never holds a bad one.
+            let signature = try RecoverableSignature(rawRepresentation: hexBytes(signing.outputs.signature!))
+            let prehash = try Prehash(bytes: hexBytes(signing.outputs.prehash!))
+            #expect(signature.signature.isValid(for: prehash, publicKey: Point.generatorMultiple(Self.resharedSecret)))
+            try Self.record(signing, file: file)
+        }
     }
 
     /// The independent check: coincurve (libsecp256k1 through python) verifies the recorded
