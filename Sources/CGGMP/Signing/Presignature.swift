@@ -27,6 +27,9 @@ public struct PresignatureCommitments: Sendable, Hashable {
 struct PresignatureMaterial: Sendable {
     let owner: PartyID
     let signers: [PartyID]
+    /// The parameter set presigning ran under (recorded so a stored presignature made under
+    /// `testing` is never loaded where production parameters are expected).
+    let parameterSetName: String
     /// The public key the presignature was made for (the key share's, after any BIP32 tweak).
     let publicKey: Point
     /// k̃_i = k_i·δ⁻¹.

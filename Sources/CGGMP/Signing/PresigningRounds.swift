@@ -268,7 +268,8 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
         }
         guard !gamma.isIdentity, let inverse = try? delta.inverted() else { return .aborted("Γ is the identity") }
         return completion(PresignatureMaterial(
-            owner: context.me, signers: context.committee, publicKey: context.inputs.publicKey,
+            owner: context.me, signers: context.committee, parameterSetName: context.parameters.name,
+            publicKey: context.inputs.publicKey,
             kTilde: secrets.k * inverse, chiTilde: chi * inverse, commitments: commitments))
     }
 
