@@ -24,6 +24,8 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
         case finished([PartyID: F.Output])
         /// Errors, keyed by the server that reported them (it stopped there).
         case failed([PartyID: FlowError])
+        /// No flow could send or advance (a bug in a flow, or a message that never came).
+        case stalled
     }
 
     /// Runs until every flow finishes or any flow fails.
@@ -62,7 +64,7 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
                 do { try flows[party]!.advance(using: &generators[party]!) } catch { errors[party] = error }
             }
             if !errors.isEmpty { return .failed(errors) }
-            guard progressed else { return .failed([:]) }
+            guard progressed else { return .stalled }
         }
         return .finished(flows.mapValues { $0.output! })
     }
