@@ -189,7 +189,10 @@ public struct Session<Output: Sendable>: Sendable {
             accepted[MessageSlot(round: first.round, kind: .echo, sender: sender)] = first
         } else {
             // Another message from the same sender may have been accepted since `check` ran.
-            for message in checked.messages where message == first { try checkNotDuplicate(message) }
+            // (A part already held as partial, which `check` combined with the new one, is no duplicate.)
+            for message in checked.messages where partial[sender]?[message.kind] != message {
+                try checkNotDuplicate(message)
+            }
             var checked = checked
             if checked.payload == nil {
                 partial[sender, default: [:]][first.kind] = first

@@ -22,23 +22,12 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
     ///   on one polynomial of degree t − 1, or an identity public key.
     public init(owner: PartyID, threshold: Int, secretShare: Scalar,
                 publicShares: [PartyID: Point]) throws(KeyShareError) {
-        let holders = publicShares.keys.sorted()
-        guard threshold >= 2 else { throw .thresholdTooSmall(threshold) }
-        guard threshold <= holders.count else {
-            throw .thresholdExceedsPartyCount(threshold: threshold, parties: holders.count)
-        }
+        // The public part checks the threshold, the evaluation points and that every public
+        // share lies on one polynomial of degree t − 1.
+        let publicPart = try ThresholdPublicKey(threshold: threshold, publicShares: publicShares)
         guard let ownPublic = publicShares[owner] else { throw .ownerNotAHolder(owner) }
         guard Point.generatorMultiple(secretShare) == ownPublic else { throw .secretDoesNotMatchPublicShare }
-        try Lagrange.requireUsablePoints(holders)
-        // The first t holders fix the polynomial; every other share must lie on it.
-        let basis = holders.prefix(threshold).map { (x: $0.evaluationPoint, y: publicShares[$0]!) }
-        for holder in holders.dropFirst(threshold) {
-            guard Lagrange.interpolate(at: holder.evaluationPoint, basis) == publicShares[holder]! else {
-                throw .inconsistentPublicShares(holder)
-            }
-        }
-        let publicKey = Lagrange.interpolate(at: .zero, basis)
-        guard !publicKey.isIdentity else { throw .publicKeyIsIdentity }
+        let publicKey = publicPart.publicKey
         self.owner = owner
         self.threshold = threshold
         self.secretShare = secretShare

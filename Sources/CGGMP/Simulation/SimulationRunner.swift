@@ -61,17 +61,26 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
             // Deliver.
             var faults: [PartyID: ProtocolFault] = [:]
             for recipient in parties {
+                // A sender's parts of a multi-part round are delivered in two passes: every part but
+                // its last first (cheap: recorded as partial), then the last parts, whose checks
+                // complete each sender's message and may run in parallel.
                 let inbox = inboxes[recipient] ?? []
-                let results = check(inbox, at: sessions[recipient]!)
-                for result in results {
-                    do {
-                        try sessions[recipient]!.accept(try result.get())
-                    } catch .fault(let fault) {
-                        faults[recipient] = faults[recipient] ?? fault
-                    } catch .alreadyReceived {
-                        continue
-                    } catch {
-                        return .aborted("\(recipient) could not accept a message: \(error)")
+                var lastIndex: [PartyID: Int] = [:]
+                for (index, message) in inbox.enumerated() { lastIndex[message.sender] = index }
+                let passes = [inbox.indices.filter { lastIndex[inbox[$0].sender] != $0 },
+                              inbox.indices.filter { lastIndex[inbox[$0].sender] == $0 }]
+                for pass in passes {
+                    let results = check(pass.map { inbox[$0] }, at: sessions[recipient]!)
+                    for result in results {
+                        do {
+                            try sessions[recipient]!.accept(try result.get())
+                        } catch .fault(let fault) {
+                            faults[recipient] = faults[recipient] ?? fault
+                        } catch .alreadyReceived {
+                            continue
+                        } catch {
+                            return .aborted("\(recipient) could not accept a message: \(error)")
+                        }
                     }
                 }
             }
@@ -87,7 +96,9 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                     return .aborted("\(party) could not finalise: \(error)")
                 }
             }
-            guard progressed else { return .aborted("no party can make progress") }
+            guard progressed else {
+                return .aborted("no party can make progress (rounds: \(parties.map { sessions[$0]!.roundNumber }))")
+            }
         }
         return .finished(outputs)
     }

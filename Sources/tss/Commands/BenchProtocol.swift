@@ -2,6 +2,7 @@ import ArgumentParser
 import BigNum
 import CGGMP
 import Foundation
+import Paillier
 import Secp256k1
 
 /// `tss bench protocol`: whole protocols among N simulated parties in one process, reported as
@@ -39,7 +40,8 @@ struct BenchProtocol: ParsableCommand {
                 seconds.append(Double(BenchClock.now() - start) / 1e9)
             }
             results.append(["protocol": benchCase.name, "parties": parties, "threshold": threshold,
-                            "parameters": set.name, "seconds_per_party": BenchClock.median(seconds) / Double(parties),
+                            "parameters": set.name, "seconds_per_party": BenchClock.median(seconds)
+                                / Double(benchCase.runsAmongThreshold ? threshold : parties),
                             "messages": traffic.messages, "bytes": traffic.bytes])
         }
         if json {
@@ -129,9 +131,11 @@ struct ProtocolBenchInputs: Sendable {
 /// protocol (AuxGen, presigning, signing) is one more entry in `all`.
 struct ProtocolBenchCase: Sendable {
     let name: String
+    /// Whether only t of the n parties take part (signing), so time is divided by t.
+    var runsAmongThreshold = false
     let run: @Sendable (ProtocolBenchInputs, UInt64) throws -> ProtocolTraffic
 
-    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh]
+    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh, presign, interactiveSigning]
 
     /// KeyInit among all n parties.
     static let keyInit = ProtocolBenchCase(name: "KeyInit") { inputs, seed in
@@ -173,5 +177,53 @@ struct ProtocolBenchCase: Sendable {
                                        keyShare: inputs.thresholdShares[signer.partyID]!.additiveShare(signers: everyone),
                                        signer: signer, parameters: inputs.parameters, primes: primes[index])
         }, seed: seed)
+    }
+
+    /// Presigning among the first t holders (additive shares of the dealt key), aux info built
+    /// from the committed primes (included: a few milliseconds of key setup per party).
+    static let presign = ProtocolBenchCase(name: "Presign (t parties)", runsAmongThreshold: true) { inputs, seed in
+        let (signers, shares, aux) = try inputs.signingInputs()
+        return try inputs.simulate(signers.map {
+            try Presigning.makeSession(sessionID: inputs.sessionID, keyShare: shares[$0.partyID]!,
+                                       auxInfo: aux[$0.partyID]!, signer: $0, parameters: inputs.parameters)
+        }, seed: seed)
+    }
+
+    /// Presigning and the signing round in one session, among the first t holders.
+    static let interactiveSigning = ProtocolBenchCase(name: "InteractiveSigning (t parties)", runsAmongThreshold: true) { inputs, seed in
+        let (signers, shares, aux) = try inputs.signingInputs()
+        let prehash = try Prehash(bytes: [UInt8](repeating: 0x5a, count: 32))
+        return try inputs.simulate(signers.map {
+            try InteractiveSigning.makeSession(sessionID: inputs.sessionID, keyShare: shares[$0.partyID]!,
+                                               auxInfo: aux[$0.partyID]!, prehash: prehash, signer: $0,
+                                               parameters: inputs.parameters)
+        }, seed: seed)
+    }
+}
+
+extension ProtocolBenchInputs {
+    /// The first t holders, their additive shares of the dealt key, and aux info from the committed
+    /// primes (as AuxGen would leave it, without running it).
+    func signingInputs() throws -> ([Ed25519Signer], [PartyID: AdditiveKeyShare], [PartyID: SigningAuxInfo]) {
+        let signers = Array(self.signers.sorted { $0.partyID < $1.partyID }.prefix(threshold))
+        let ids = signers.map(\.partyID)
+        let primes = try auxPrimes.get()
+        var generator = ChaChaRandom(testSeed: 0x7369676e)
+        var secrets: [PartyID: PaillierSecretKey] = [:]
+        var publicAux: [PartyID: PublicAuxInfo] = [:]
+        for (index, party) in ids.enumerated() {
+            let paillier = try PaillierSecretKey(p: primes[index].paillierP, q: primes[index].paillierQ)
+            let ringPedersen = try RingPedersenSecret(p: primes[index].ringPedersenP, q: primes[index].ringPedersenQ,
+                                                      using: &generator)
+            secrets[party] = paillier
+            publicAux[party] = PublicAuxInfo(paillierKey: paillier.publicKey, ringPedersen: ringPedersen.parameters)
+        }
+        var shares: [PartyID: AdditiveKeyShare] = [:]
+        var aux: [PartyID: SigningAuxInfo] = [:]
+        for party in ids {
+            shares[party] = try thresholdShares[party]!.additiveShare(signers: ids)
+            aux[party] = try SigningAuxInfo(owner: party, paillierSecret: secrets[party]!, publicAux: publicAux)
+        }
+        return (signers, shares, aux)
     }
 }

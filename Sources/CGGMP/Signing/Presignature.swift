@@ -1,0 +1,89 @@
+import Secp256k1
+import Synchronization
+
+/// The public values of a finished presigning, normalised by δ⁻¹ (Fig. 8, output): the nonce
+/// point Γ (R; r is its x coordinate) and, for every signer j, Δ̃_j = δ⁻¹·Δ_j and S̃_j = δ⁻¹·S_j,
+/// against which j's signature share is checked: σ_j·Γ = m·Δ̃_j + r·S̃_j.
+public struct PresignatureCommitments: Sendable, Hashable {
+    /// Γ = Σ γ_j·G.
+    public let nonce: Point
+    /// Δ̃_j for every signer j.
+    public let nonceShares: [PartyID: Point]
+    /// S̃_j for every signer j.
+    public let keyNonceShares: [PartyID: Point]
+
+    public init(nonce: Point, nonceShares: [PartyID: Point], keyNonceShares: [PartyID: Point]) {
+        self.nonce = nonce
+        self.nonceShares = nonceShares
+        self.keyNonceShares = keyNonceShares
+    }
+
+    /// r: the x coordinate of Γ reduced mod q.
+    var r: Scalar { Scalar(reducing: nonce.xCoordinateBytes ?? []) }
+}
+
+/// Everything a finished presigning leaves one party (copyable inside the module; callers only
+/// ever see it inside the non-copyable `Presignature`).
+struct PresignatureMaterial: Sendable {
+    let owner: PartyID
+    let signers: [PartyID]
+    /// The public key the presignature was made for (the key share's, after any BIP32 tweak).
+    let publicKey: Point
+    /// k̃_i = k_i·δ⁻¹.
+    let kTilde: Scalar
+    /// χ̃_i = χ_i·δ⁻¹.
+    let chiTilde: Scalar
+    let commitments: PresignatureCommitments
+
+    /// σ_i = k̃_i·m + χ̃_i·r.
+    func signatureShare(for prehash: Prehash) -> Scalar {
+        kTilde * prehash.scalar + chiTilde * commitments.r
+    }
+}
+
+/// One signer's presignature: the output of presigning, spent by exactly one signing.
+///
+/// Non-copyable, and consumed by `Signing.makeSession`, so the compiler refuses a second use (two
+/// signatures with one nonce reveal the key). It records the public key and the signer set it was
+/// made for, and signing under any other key or set is refused at run time: a presignature made
+/// for one BIP32 derivation never signs under another (RUSTSEC-2025-0127).
+public struct Presignature: ~Copyable, Sendable {
+    let material: PresignatureMaterial
+
+    init(material: PresignatureMaterial) { self.material = material }
+
+    public var owner: PartyID { material.owner }
+    public var signers: [PartyID] { material.signers }
+    public var publicKey: Point { material.publicKey }
+    public var commitments: PresignatureCommitments { material.commitments }
+
+    public var description: String { "Presignature(owner: \(owner), signers: \(signers.count))" }
+}
+
+/// A presigning session's output: holds the party's `Presignature` until it is taken, once.
+///
+/// The session machinery passes outputs around by copy, which a non-copyable value cannot be; the
+/// slot is the one copyable handle, and `take()` hands the presignature out exactly once.
+public final class PresignatureSlot: Sendable, CustomStringConvertible {
+    private let stored: Mutex<Presignature?>
+    public let owner: PartyID
+    public let publicKey: Point
+    public let commitments: PresignatureCommitments
+
+    init(_ material: PresignatureMaterial) {
+        owner = material.owner
+        publicKey = material.publicKey
+        commitments = material.commitments
+        stored = Mutex(Presignature(material: material))
+    }
+
+    /// The presignature, or nil when it was already taken.
+    public func take() -> Presignature? {
+        stored.withLock { value in value.take() }
+    }
+
+    /// Whether the presignature was taken.
+    public var isTaken: Bool { stored.withLock { $0 == nil } }
+
+    public var description: String { "PresignatureSlot(owner: \(owner))" }
+}

@@ -1,0 +1,273 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+/// Presigning: three rounds that produce, without the message, everything a one-round signing
+/// needs (ePrint 2021/060 rev. 2024, Fig. 8 "ECDSA Pre-Signing"; compare synedrion
+/// `protocols/interactive_signing.rs`).
+///
+/// Party i samples k_i, γ_i and:
+/// 1. echo-broadcasts K_i = enc_i(k_i), G_i = enc_i(γ_i), an El-Gamal key Y_i and El-Gamal
+///    commitments A_i to k_i and B_i to γ_i; sends each j the proofs ψ⁰, ψ¹ (Πenc-elg, under j's
+///    ring-Pedersen setup) that K_i, G_i encrypt the committed values, in range;
+/// 2. echo-broadcasts Γ_i = γ_i·G and F_{j,i} = enc_i(β_{j,i}), F̂_{j,i} = enc_i(β̂_{j,i}); broadcasts
+///    the MtA ciphertexts D_{j,i} = K_j^{γ_i}·enc_j(−β_{j,i}) and D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{j,i})
+///    with Πaff-g proofs (under j's setup) and Πelog that Γ_i opens B_i;
+/// 3. with α_{i,j} = dec_i(D_{i,j}), α̂ likewise: δ_i = γ_i k_i + Σ(α + β), χ_i = x_i k_i + Σ(α̂ + β̂);
+///    echo-broadcasts δ_i; broadcasts Δ_i = k_i·Γ (Γ = Σ Γ_j) with Πelog that it opens A_i, and
+///    S_i = χ_i·Γ.
+/// Every party then checks δ·G = Σ Δ_j (δ = Σ δ_j) and Σ S_j = δ·X, and keeps Γ, k̃_i = k_i/δ,
+/// χ̃_i = χ_i/δ and every Δ̃_j, S̃_j. Since δ = kγ and Σ χ_j = kx, the signature of m is
+/// (r, Σ σ_j) with R = Γ and σ_j = k̃_j·m + χ̃_j·r.
+public enum Presigning {
+    public static let protocolTag = "CGGMP24/Presign/v1"
+
+    /// A presigning session among the key share's signers; its output holds the `Presignature`.
+    public static func makeSession(
+        sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, signer: some IdentitySigner,
+        verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters
+    ) throws(SigningSetupError) -> Session<PresignatureSlot> {
+        try PresignContext.session(
+            sessionID: sessionID, protocolTag: protocolTag, keyShare: keyShare, auxInfo: auxInfo, signer: signer,
+            verifier: verifier, parameters: parameters) { material in .finished(PresignatureSlot(material)) }
+    }
+
+    /// Re-runs presigning's checks for third-party verification of `Evidence`.
+    public static func evidenceRechecker(inputs: PresigningPublicInputs,
+                                         parameters: SchemeParameters) -> some EvidenceRechecker {
+        PresignRechecker(inputs: inputs, parameters: parameters, prehash: nil)
+    }
+
+    public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
+        try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
+    }
+}
+
+/// The public facts presigning depends on, which a third party needs to re-check evidence: every
+/// signer's public key share and public aux info.
+public struct PresigningPublicInputs: Sendable, Hashable {
+    public let publicShares: [PartyID: Point]
+    public let publicAux: [PartyID: PublicAuxInfo]
+
+    public init(publicShares: [PartyID: Point], publicAux: [PartyID: PublicAuxInfo]) {
+        self.publicShares = publicShares
+        self.publicAux = publicAux
+    }
+
+    public var publicKey: Point { Point.sum(publicShares.values) }
+
+    /// The identifier every proof of the session is bound to: the session id (with protocol tag and
+    /// committee), the parameter set, and every signer's public share and aux data — so a proof
+    /// is only valid for exactly these keys (the "epid" of synedrion, Remark 4.1 of the paper).
+    func epid(publicData: SessionPublicData, parameters: SchemeParameters) -> [UInt8] {
+        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/presign/epid/v1")
+        hasher.append(publicData.boundSessionID)
+        hasher.append(Array(parameters.name.utf8))
+        for party in publicData.committee {
+            hasher.append(party.bytes)
+            hasher.append(publicShares[party]?.compressedBytes ?? [])
+            if let aux = publicAux[party] {
+                hasher.append(aux.paillierKey.modulus.magnitudeBytes())
+                hasher.append(aux.ringPedersen.modulus.magnitudeBytes())
+                hasher.append(aux.ringPedersen.s.magnitudeBytes())
+                hasher.append(aux.ringPedersen.t.magnitudeBytes())
+            }
+        }
+        return hasher.finalize()
+    }
+}
+
+/// What every presigning round knows.
+struct PresignContext: Sendable {
+    let publicData: SessionPublicData
+    let me: PartyID
+    let parameters: SchemeParameters
+    let inputs: PresigningPublicInputs
+    let epid: [UInt8]
+    let keyShare: AdditiveKeyShare
+    let aux: SigningAuxInfo
+    /// Test hook: a deliberately wrong round-3 value (misbehaviour tests only).
+    var misbehaviour: PresignMisbehaviour = .none
+
+    var committee: [PartyID] { publicData.committee }
+    var others: [PartyID] { committee.filter { $0 != me } }
+
+    func key(_ party: PartyID) -> PaillierPublicKey { inputs.publicAux[party]!.paillierKey }
+
+    /// Checks the inputs and builds a session whose first round is presigning's round 1;
+    /// `completion` turns the finished presignature into the protocol's next step or output.
+    static func session<Output: Sendable>(
+        sessionID: [UInt8], protocolTag: String, keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo,
+        signer: some IdentitySigner, verifier: some IdentitySignatureVerifier, parameters: SchemeParameters,
+        misbehaviour: PresignMisbehaviour = .none, completion: @escaping @Sendable (PresignatureMaterial) -> RoundTransition<Output>
+    ) throws(SigningSetupError) -> Session<Output> {
+        guard keyShare.owner == signer.partyID, auxInfo.owner == signer.partyID else { throw .ownerMismatch }
+        guard Set(keyShare.signers) == Set(auxInfo.publicAux.keys) else { throw .signerSetMismatch }
+        for party in auxInfo.publicAux.keys.sorted() {
+            let aux = auxInfo.publicAux[party]!
+            guard aux.paillierKey.modulus.bitLength == parameters.modulusBits,
+                  aux.ringPedersen.modulus.bitLength == parameters.modulusBits else { throw .auxInfoWrongSize(party) }
+        }
+        let publicData: SessionPublicData
+        do {
+            publicData = try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: keyShare.signers)
+        } catch { throw .session(error) }
+        let inputs = PresigningPublicInputs(publicShares: keyShare.publicShares, publicAux: auxInfo.publicAux)
+        let context = PresignContext(
+            publicData: publicData, me: signer.partyID, parameters: parameters, inputs: inputs,
+            epid: inputs.epid(publicData: publicData, parameters: parameters), keyShare: keyShare, aux: auxInfo,
+            misbehaviour: misbehaviour)
+        do {
+            return try Session(publicData: publicData, signer: signer, verifier: verifier,
+                               firstRound: PresignRound1(context: context, completion: completion))
+        } catch { throw .session(error) }
+    }
+}
+
+/// Test hook: a party that sends a wrong δ_i or S_i in round 3 and keeps it as its own value (so
+/// it, too, enters the failure round, as a cheater running otherwise honest code would).
+enum PresignMisbehaviour: Sendable { case none, wrongDelta, wrongS }
+
+/// Round 2's public values from one sender, as every party sees them (indexed by recipient).
+struct PresignRound2Public: Sendable {
+    let gamma: Point
+    let d: [PartyID: PaillierCiphertext]
+    let dHat: [PartyID: PaillierCiphertext]
+    let f: [PartyID: PaillierCiphertext]
+    let fHat: [PartyID: PaillierCiphertext]
+}
+
+/// Round 3's public values from one sender.
+struct PresignRound3Public: Sendable {
+    let delta: Scalar
+    let bigDelta: Point
+    let s: Point
+}
+
+/// The checks of each round, as pure functions of public values, shared by the rounds and by the
+/// evidence rechecker.
+enum PresignChecks {
+    static func decode<T: WireCodable>(_ payload: [UInt8], _ what: String) throws(RoundViolation) -> T {
+        do { return try T(serialized: payload) } catch {
+            throw RoundViolation(rule: "malformed-\(what)", detail: "\(error)")
+        }
+    }
+
+    static func context(epid: [UInt8], prover: PartyID) -> ProofContext {
+        ProofContext(sessionID: epid, proverID: prover.bytes)
+    }
+
+    /// Round 1: ψ⁰ and ψ¹ (made for `recipient`, under its ring-Pedersen setup) prove that K and G
+    /// encrypt the values A and B commit to, in range.
+    static func round1(echo: [UInt8], direct: [UInt8], sender: PartyID, recipient: PartyID,
+                       inputs: PresigningPublicInputs, epid: [UInt8],
+                       parameters: SchemeParameters) throws(RoundViolation) -> PresignRound1Echo {
+        let message: PresignRound1Echo = try decode(echo, "round1-echo")
+        let proofs: PresignRound1Direct = try decode(direct, "round1-proofs")
+        guard let senderAux = inputs.publicAux[sender], let recipientAux = inputs.publicAux[recipient] else {
+            throw RoundViolation(rule: "unknown-party")
+        }
+        let context = context(epid: epid, prover: sender)
+        do {
+            try proofs.psi0.verify(message.kStatement(key: senderAux.paillierKey), setup: recipientAux.ringPedersen,
+                                   context: context, parameters: parameters)
+        } catch { throw RoundViolation(rule: "invalid-enc-elg-K", detail: "\(error)") }
+        do {
+            try proofs.psi1.verify(message.gStatement(key: senderAux.paillierKey), setup: recipientAux.ringPedersen,
+                                   context: context, parameters: parameters)
+        } catch { throw RoundViolation(rule: "invalid-enc-elg-G", detail: "\(error)") }
+        return message
+    }
+
+    /// Round 2: every D, D̂ with its Πaff-g proof (under the recipient's setup), and Πelog for Γ.
+    static func round2(echo: [UInt8], broadcast: [UInt8], sender: PartyID, round1: [PartyID: PresignRound1Echo],
+                       committee: [PartyID], inputs: PresigningPublicInputs, epid: [UInt8],
+                       parameters: SchemeParameters) throws(RoundViolation) -> PresignRound2Public {
+        let support = committee.map { MessageSlot(round: 1, kind: .echoBroadcast, sender: $0) }
+        let first: PresignRound2Echo = try decode(echo, "round2-echo")
+        let second: PresignRound2Broadcast = try decode(broadcast, "round2-broadcast")
+        let recipients = committee.filter { $0 != sender }
+        guard first.f.count == recipients.count, first.fHat.count == recipients.count,
+              second.d.count == recipients.count else {
+            throw RoundViolation(rule: "wrong-mta-count", detail: "expected \(recipients.count) entries")
+        }
+        guard let senderAux = inputs.publicAux[sender], let senderShare = inputs.publicShares[sender],
+              let senderRound1 = round1[sender] else { throw RoundViolation(rule: "unknown-party") }
+        let context = context(epid: epid, prover: sender)
+        var d: [PartyID: PaillierCiphertext] = [:], dHat: [PartyID: PaillierCiphertext] = [:]
+        var f: [PartyID: PaillierCiphertext] = [:], fHat: [PartyID: PaillierCiphertext] = [:]
+        for (index, recipient) in recipients.enumerated() {
+            guard let recipientAux = inputs.publicAux[recipient], let recipientK = round1[recipient]?.k else {
+                throw RoundViolation(rule: "unknown-party")
+            }
+            let statement = AffGProof.Statement(
+                verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey, c: recipientK,
+                d: second.d[index], y: first.f[index], x: first.gamma)
+            do {
+                try second.psi[index].verify(statement, setup: recipientAux.ringPedersen, context: context,
+                                             parameters: parameters)
+            } catch {
+                throw RoundViolation(rule: "invalid-aff-g", detail: "D for \(recipient): \(error)", supportingMessages: support)
+            }
+            let hatStatement = AffGProof.Statement(
+                verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey, c: recipientK,
+                d: second.dHat[index], y: first.fHat[index], x: senderShare)
+            do {
+                try second.psiHat[index].verify(hatStatement, setup: recipientAux.ringPedersen, context: context,
+                                                parameters: parameters)
+            } catch {
+                throw RoundViolation(rule: "invalid-aff-g-hat", detail: "D̂ for \(recipient): \(error)",
+                                     supportingMessages: support)
+            }
+            d[recipient] = second.d[index]; dHat[recipient] = second.dHat[index]
+            f[recipient] = first.f[index]; fHat[recipient] = first.fHat[index]
+        }
+        let elog = ElogProof.Statement(L: senderRound1.b1, M: senderRound1.b2, X: senderRound1.y, Y: first.gamma,
+                                       h: .generator)
+        do {
+            try second.elog.verify(elog, context: context, parameters: parameters)
+        } catch {
+            throw RoundViolation(rule: "invalid-elog-gamma", detail: "\(error)", supportingMessages: support)
+        }
+        return PresignRound2Public(gamma: first.gamma, d: d, dHat: dHat, f: f, fHat: fHat)
+    }
+
+    /// Round 3: Πelog shows Δ_j = k_j·Γ for the k_j committed in A_j.
+    static func round3(echo: [UInt8], broadcast: [UInt8], sender: PartyID, senderRound1: PresignRound1Echo,
+                       gamma: Point, committee: [PartyID], epid: [UInt8],
+                       parameters: SchemeParameters) throws(RoundViolation) -> PresignRound3Public {
+        let support = [MessageSlot(round: 1, kind: .echoBroadcast, sender: sender)]
+            + committee.map { MessageSlot(round: 2, kind: .echoBroadcast, sender: $0) }
+        let first: PresignRound3Echo = try decode(echo, "round3-echo")
+        let second: PresignRound3Broadcast = try decode(broadcast, "round3-broadcast")
+        let statement = ElogProof.Statement(L: senderRound1.a1, M: senderRound1.a2, X: senderRound1.y,
+                                            Y: second.bigDelta, h: gamma)
+        do {
+            try second.elog.verify(statement, context: context(epid: epid, prover: sender), parameters: parameters)
+        } catch {
+            throw RoundViolation(rule: "invalid-elog-delta", detail: "\(error)", supportingMessages: support)
+        }
+        return PresignRound3Public(delta: first.delta, bigDelta: second.bigDelta, s: second.s)
+    }
+
+    /// The normalised commitments from every signer's round-3 values (nil when δ = 0).
+    static func commitments(gamma: Point, round3: [PartyID: PresignRound3Public]) -> (delta: Scalar, PresignatureCommitments)? {
+        let delta = round3.values.reduce(Scalar.zero) { $0 + $1.delta }
+        guard let inverse = try? delta.inverted() else { return nil }
+        return (delta, PresignatureCommitments(nonce: gamma, nonceShares: round3.mapValues { inverse * $0.bigDelta },
+                                               keyNonceShares: round3.mapValues { inverse * $0.s }))
+    }
+
+    /// Signing: σ_j·Γ = m·Δ̃_j + r·S̃_j.
+    static func signatureShare(_ payload: [UInt8], sender: PartyID, commitments: PresignatureCommitments,
+                               prehash: Prehash, support: [MessageSlot]) throws(RoundViolation) -> Scalar {
+        let message: SignatureShareMessage = try decode(payload, "signature-share")
+        guard let nonceShare = commitments.nonceShares[sender],
+              let keyNonceShare = commitments.keyNonceShares[sender] else { throw RoundViolation(rule: "unknown-party") }
+        guard message.sigma * commitments.nonce == prehash.scalar * nonceShare + commitments.r * keyNonceShare else {
+            throw RoundViolation(rule: "invalid-signature-share", detail: "σ_j·Γ ≠ m·Δ̃_j + r·S̃_j",
+                                 supportingMessages: support)
+        }
+        return message.sigma
+    }
+}

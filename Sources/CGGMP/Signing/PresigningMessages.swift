@@ -1,0 +1,183 @@
+import BigNum
+import Paillier
+import Secp256k1
+
+// The payloads of presigning (ePrint 2021/060 rev. 2024, Fig. 8) and signing (Fig. 10). Lists
+// addressed "to every other signer" are in committee order with the sender left out, so they need
+// no party ids on the wire.
+
+/// Round 1 echo-broadcast: K_i = enc_i(k_i; ρ_i), G_i = enc_i(γ_i; ν_i), the El-Gamal key
+/// Y_i = y_i·G and the El-Gamal commitments A_i = (a_i·G, a_i·Y_i + k_i·G),
+/// B_i = (b_i·G, b_i·Y_i + γ_i·G).
+struct PresignRound1Echo: Sendable, Hashable, WireCodable {
+    let k: PaillierCiphertext
+    let g: PaillierCiphertext
+    let y: Point
+    let a1: Point
+    let a2: Point
+    let b1: Point
+    let b2: Point
+
+    init(k: PaillierCiphertext, g: PaillierCiphertext, y: Point, a1: Point, a2: Point, b1: Point, b2: Point) {
+        self.k = k; self.g = g; self.y = y; self.a1 = a1; self.a2 = a2; self.b1 = b1; self.b2 = b2
+    }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write("K", k)
+        writer.write("G", g)
+        writer.write("Y", y)
+        writer.write("A1", a1)
+        writer.write("A2", a2)
+        writer.write("B1", b1)
+        writer.write("B2", b2)
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        k = try reader.readCiphertext("K")
+        g = try reader.readCiphertext("G")
+        y = try reader.readPoint("Y")
+        a1 = try reader.readPoint("A1")
+        a2 = try reader.readPoint("A2")
+        b1 = try reader.readPoint("B1")
+        b2 = try reader.readPoint("B2")
+    }
+
+    /// Πenc-elg statement for K_i (ψ⁰) and for G_i (ψ¹).
+    func kStatement(key: PaillierPublicKey) -> EncElgProof.Statement {
+        EncElgProof.Statement(key: key, ciphertext: k, a: y, b: a1, x: a2)
+    }
+    func gStatement(key: PaillierPublicKey) -> EncElgProof.Statement {
+        EncElgProof.Statement(key: key, ciphertext: g, a: y, b: b1, x: b2)
+    }
+}
+
+/// Round 1 direct message to j: ψ⁰_{j,i}, ψ¹_{j,i} under j's ring-Pedersen setup.
+struct PresignRound1Direct: Sendable, Hashable, WireCodable {
+    let psi0: EncElgProof
+    let psi1: EncElgProof
+
+    init(psi0: EncElgProof, psi1: EncElgProof) { self.psi0 = psi0; self.psi1 = psi1 }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write(psi0)
+        writer.write(psi1)
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        psi0 = try reader.read()
+        psi1 = try reader.read()
+    }
+}
+
+/// Round 2 echo-broadcast: Γ_i = γ_i·G and, for every other j, F_{j,i} = enc_i(β_{i,j}) and
+/// F̂_{j,i} = enc_i(β̂_{i,j}) (under the sender's key).
+struct PresignRound2Echo: Sendable, Hashable, WireCodable {
+    let gamma: Point
+    let f: [PaillierCiphertext]
+    let fHat: [PaillierCiphertext]
+
+    init(gamma: Point, f: [PaillierCiphertext], fHat: [PaillierCiphertext]) {
+        self.gamma = gamma; self.f = f; self.fHat = fHat
+    }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write("Gamma", gamma)
+        writer.writeCount(f.count)
+        for value in f { writer.write("F", value) }
+        writer.writeCount(fHat.count)
+        for value in fHat { writer.write("Fhat", value) }
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        gamma = try reader.readPoint("Gamma")
+        var f: [PaillierCiphertext] = []
+        for _ in 0..<(try reader.readCount("F count", minimumElementSize: 5)) { f.append(try reader.readCiphertext("F")) }
+        var fHat: [PaillierCiphertext] = []
+        for _ in 0..<(try reader.readCount("Fhat count", minimumElementSize: 5)) {
+            fHat.append(try reader.readCiphertext("Fhat"))
+        }
+        self.f = f
+        self.fHat = fHat
+    }
+}
+
+/// Round 2 broadcast: for every other j, D_{j,i} = K_j^{γ_i}·enc_j(−β_{i,j}),
+/// D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{i,j}) with their Πaff-g proofs ψ_{j,i}, ψ̂_{j,i} (under j's
+/// setup); and ψ_i = Πelog for Γ_i against B_i.
+///
+/// Broadcast rather than sent directly (as synedrion does) so that every party can check every
+/// proof and the identifiable-abort rounds can recompute everyone's ciphertexts.
+struct PresignRound2Broadcast: Sendable, Hashable, WireCodable {
+    let d: [PaillierCiphertext]
+    let dHat: [PaillierCiphertext]
+    let psi: [AffGProof]
+    let psiHat: [AffGProof]
+    let elog: ElogProof
+
+    init(d: [PaillierCiphertext], dHat: [PaillierCiphertext], psi: [AffGProof], psiHat: [AffGProof], elog: ElogProof) {
+        self.d = d; self.dHat = dHat; self.psi = psi; self.psiHat = psiHat; self.elog = elog
+    }
+
+    func encode(to writer: inout WireWriter) {
+        writer.writeCount(d.count)
+        for index in d.indices {
+            writer.write("D", d[index])
+            writer.write("Dhat", dHat[index])
+            writer.write(psi[index])
+            writer.write(psiHat[index])
+        }
+        writer.write(elog)
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        let count = try reader.readCount("D count", minimumElementSize: 64)
+        var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
+        var psi: [AffGProof] = [], psiHat: [AffGProof] = []
+        for _ in 0..<count {
+            d.append(try reader.readCiphertext("D"))
+            dHat.append(try reader.readCiphertext("Dhat"))
+            psi.append(try reader.read())
+            psiHat.append(try reader.read())
+        }
+        elog = try reader.read()
+        self.d = d; self.dHat = dHat; self.psi = psi; self.psiHat = psiHat
+    }
+}
+
+/// Round 3 echo-broadcast: δ_i (echoed, because the failure round depends on everyone seeing the
+/// same δ_j).
+struct PresignRound3Echo: Sendable, Hashable, WireCodable {
+    let delta: Scalar
+    init(delta: Scalar) { self.delta = delta }
+    func encode(to writer: inout WireWriter) { writer.write("delta", delta) }
+    init(from reader: inout WireReader) throws(ProofError) { delta = try reader.readScalar("delta") }
+}
+
+/// Round 3 broadcast: Δ_i = k_i·Γ with ψ″_i = Πelog against A_i, and S_i = χ_i·Γ.
+struct PresignRound3Broadcast: Sendable, Hashable, WireCodable {
+    let bigDelta: Point
+    let s: Point
+    let elog: ElogProof
+
+    init(bigDelta: Point, s: Point, elog: ElogProof) { self.bigDelta = bigDelta; self.s = s; self.elog = elog }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write("Delta", bigDelta)
+        writer.write("S", s)
+        writer.write(elog)
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        bigDelta = try reader.readPoint("Delta")
+        s = try reader.readPoint("S")
+        elog = try reader.read()
+    }
+}
+
+/// The signing round's broadcast: σ_i = k̃_i·m + χ̃_i·r.
+struct SignatureShareMessage: Sendable, Hashable, WireCodable {
+    let sigma: Scalar
+    init(sigma: Scalar) { self.sigma = sigma }
+    func encode(to writer: inout WireWriter) { writer.write("sigma", sigma) }
+    init(from reader: inout WireReader) throws(ProofError) { sigma = try reader.readScalar("sigma") }
+}
