@@ -114,4 +114,42 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         guard case .badFlowMessage(_, let phase, _, let message) = error else { Issue.record("\(error)"); return }
         #expect(phase == .identitySignatures && message.hasValidSignature(Ed25519Verifier()))
     }
+
+    @Test func aStoredPresignatureIsUsedOnceAndSkipsPresigning() throws {
+        let servers = flowServers()
+        var registration = try registrationRunner(servers, seed: 21)
+        guard case .finished(let outputs) = registration.run() else { Issue.record("registration failed"); return }
+        let signing = [servers[0], servers[2]]
+        let signers = signing.map(\.partyID)
+        let request = try SigningRequest(user: flowUser, blockNumber: 52, prehash: try prehash("stored"), derivationPath: "m/5",
+                                         signers: signers)
+        // Presign ahead of time for the child key's additive shares (as a server would, then store).
+        let childShares = try signing.map { server in
+            try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare,
+                            auxInfo: outputs[server.partyID]!.auxInfo, signer: server, parameters: .testing).keyShare
+        }
+        let sessions = try zip(signing, childShares).map { server, share in
+            try Presigning.makeSession(sessionID: Array("presign ahead".utf8), keyShare: share,
+                                       auxInfo: try SigningAuxInfo(outputs[server.partyID]!.auxInfo, signers: signers),
+                                       signer: server, parameters: .testing)
+        }
+        var presigning = SimulationRunner(sessions: sessions, generators: flowGenerators(signing, seed: 41))
+        guard case .finished(let slots) = presigning.run() else { Issue.record("presigning failed"); return }
+        let flows = try signing.map { server in
+            try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare, auxInfo: outputs[server.partyID]!.auxInfo,
+                            presignature: slots[server.partyID]!, signer: server, parameters: .testing)
+        }
+        #expect(flows.allSatisfy { $0.phase == .sign })
+        var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 42))
+        guard case .finished(let results) = runner.run() else { Issue.record("signing failed"); return }
+        #expect(!runner.sentMessages.contains { $0.protocolTag == Presigning.protocolTag })
+        let output = results[signers[0]]!
+        let signature = try RecoverableSignature(rawRepresentation: output.signature)
+        #expect(signature.signature.isValid(for: request.prehash, publicKey: childShares[0].publicKey))
+        // The slot is spent: a second flow with it is refused.
+        #expect(throws: FlowError.self) {
+            try SigningFlow(request: request, keyShare: outputs[signers[0]]!.keyShare, auxInfo: outputs[signers[0]]!.auxInfo,
+                            presignature: slots[signers[0]]!, signer: signing[0], parameters: .testing)
+        }
+    }
 }
