@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
-        .testTarget(name: "TSSTests", dependencies: ["TSS", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,124 @@
+// A versioned encoding of `ProtocolFault` (with its evidence), so a server can file a fault in a
+// report and anyone can decode it and re-run `Evidence.verify` (docs/flows.md, "Fault reports").
+//
+// Layout: "TSSFLT", version 1, then wire fields: culprit, round, the reason (a tag byte and its
+// strings; a violation also lists its supporting message slots), and every evidence message in
+// `SignedMessage.encoded` form, offending message first.
+
+extension ProtocolFault {
+    static let magic: [UInt8] = Array("TSSFLT".utf8)
+    public static let encodingVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        writer.write("culprit", bytes: culprit.bytes)
+        writer.writeCount(round)
+        FaultReasonCoding.write(reason, to: &writer)
+        writer.writeCount(evidence.messages.count)
+        for message in evidence.messages { writer.write("message", bytes: message.encoded) }
+        return Self.magic + [Self.encodingVersion] + writer.bytes
+    }
+
+    /// Decodes `encoded()` output. Checks the structure only: whether the evidence proves the
+    /// fault is `evidence.verify(…)`'s question.
+    public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
+        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw .malformed("not a ProtocolFault encoding")
+        }
+        let version = bytes[Self.magic.count]
+        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
+        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        do {
+            let culprit = try FaultReasonCoding.party(&reader, "culprit")
+            let round = try reader.readCount("round", minimumElementSize: 0)
+            let reason = try FaultReasonCoding.read(&reader)
+            let count = try reader.readCount("messages", minimumElementSize: 4)
+            var messages: [SignedMessage] = []
+            for _ in 0..<count { messages.append(try SignedMessage(encoded: try reader.readBytes("message"))) }
+            try reader.finish()
+            self.init(culprit: culprit, round: round, reason: reason,
+                      evidence: Evidence(culprit: culprit, round: round, reason: reason, messages: messages))
+        } catch let error as FaultDecodingError {
+            throw error
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+}
+
+private enum FaultReasonCoding {
+    static func write(_ reason: FaultReason, to writer: inout WireWriter) {
+        func tag(_ value: Int) { writer.writeCount(value) }
+        func text(_ name: String, _ value: String) { writer.write(name, bytes: Array(value.utf8)) }
+        switch reason {
+        case .invalidSignature: tag(0)
+        case .wrongSession: tag(1)
+        case .senderMismatch: tag(2)
+        case .unexpectedMessage(let what): tag(3); text("what", what)
+        case .duplicateMessage: tag(4)
+        case .equivocation: tag(5)
+        case .invalidEcho(let what): tag(6); text("what", what)
+        case .violation(let violation):
+            tag(7)
+            text("rule", violation.rule)
+            text("detail", violation.detail)
+            writer.writeCount(violation.supportingMessages.count)
+            for slot in violation.supportingMessages {
+                writer.writeCount(slot.round)
+                writer.writeCount(Int(slot.kind.rawValue))
+                writer.write("sender", bytes: slot.sender.bytes)
+            }
+        }
+    }
+
+    static func read(_ reader: inout WireReader) throws -> FaultReason {
+        func text(_ name: String) throws -> String {
+            guard let value = String(validating: try reader.readBytes(name), as: UTF8.self) else {
+                throw FaultDecodingError.malformed("\(name) is not UTF-8")
+            }
+            return value
+        }
+        switch try reader.readCount("reason", minimumElementSize: 0) {
+        case 0: return .invalidSignature
+        case 1: return .wrongSession
+        case 2: return .senderMismatch
+        case 3: return .unexpectedMessage(try text("what"))
+        case 4: return .duplicateMessage
+        case 5: return .equivocation
+        case 6: return .invalidEcho(try text("what"))
+        case 7:
+            let rule = try text("rule"), detail = try text("detail")
+            let count = try reader.readCount("slots", minimumElementSize: 8 + 4 + PartyID.byteCount)
+            var slots: [MessageSlot] = []
+            for _ in 0..<count {
+                let round = try reader.readCount("slot round", minimumElementSize: 0)
+                let kindValue = try reader.readCount("slot kind", minimumElementSize: 0)
+                guard kindValue <= Int(UInt8.max), let kind = MessageKind(rawValue: UInt8(kindValue)) else {
+                    throw FaultDecodingError.malformed("unknown message kind \(kindValue)")
+                }
+                slots.append(MessageSlot(round: round, kind: kind, sender: try party(&reader, "sender")))
+            }
+            return .violation(RoundViolation(rule: rule, detail: detail, supportingMessages: slots))
+        case let other:
+            throw FaultDecodingError.malformed("unknown fault reason \(other)")
+        }
+    }
+
+    static func party(_ reader: inout WireReader, _ name: String) throws -> PartyID {
+        do { return try PartyID(bytes: try reader.readBytes(name)) }
+        catch { throw FaultDecodingError.malformed("\(name): \(error)") }
+    }
+}
+
+/// Why bytes offered as a fault report could not be decoded.
+public enum FaultDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformed(String)
+    case unsupportedVersion(UInt8)
+
+    public var description: String {
+        switch self {
+        case .malformed(let what): "malformed fault report: \(what)"
+        case .unsupportedVersion(let version): "unsupported fault report version \(version)"
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import CGGMP
+import Crypto
+
+/// Registration by a dealer (the first registration design): the user splits a key t-of-n with
+/// `DealerKeyGeneration`, and seals to each server an envelope holding that server's share, the
+/// Feldman commitment and what the key is for. A server opens its envelope, checks everything
+/// against what it expects from chain data, and stores the resulting `ThresholdKeyShare`.
+///
+/// The envelope is signed by the dealer's identity key, so a rejected share names its sender.
+public enum DealerRegistration {
+    /// One envelope per holder of `dealt`, each signed by `dealer` and sealed to the holder's
+    /// X25519 key.
+    /// - Throws: `.missingRecipientKey` for a holder without a key, `.envelope` when sealing fails.
+    public static func seal(
+        _ dealt: DealtKey, user: [UInt8], dealer: some IdentitySigner,
+        recipientKeys: [PartyID: Curve25519.KeyAgreement.PublicKey]
+    ) throws(DealerRegistrationError) -> [PartyID: Envelope] {
+        var envelopes: [PartyID: Envelope] = [:]
+        for holder in dealt.holders {
+            guard let key = recipientKeys[holder] else { throw .missingRecipientKey(holder) }
+            let payload = DealerRegistrationPayload(user: user, threshold: dealt.threshold, committee: dealt.holders,
+                                                    commitment: dealt.commitment, share: dealt.shares[holder]!)
+            do {
+                envelopes[holder] = try Envelope.seal(payload.encoded(), signer: dealer, to: key)
+            } catch {
+                throw .envelope(error)
+            }
+        }
+        return envelopes
+    }
+
+    /// Opens a server's envelope and checks it: sealed to us and signed by the expected dealer; for
+    /// the expected user, committee and threshold; the share is ours and lies on the committed
+    /// polynomial.
+    /// - Throws: `.envelope` when the envelope does not open (no sender can be named),
+    ///   `.unexpectedSender` for an envelope signed by someone other than the dealer, and
+    ///   `.rejected(sender:…)` naming the dealer for any bad content.
+    public static func open(
+        _ envelope: Envelope, recipientKey: Curve25519.KeyAgreement.PrivateKey, expecting expected: DealerRegistrationExpectation
+    ) throws(DealerRegistrationError) -> ThresholdKeyShare {
+        let opened: OpenedEnvelope
+        do { opened = try envelope.open(with: recipientKey) } catch { throw .envelope(error) }
+        guard opened.sender == expected.dealer else { throw .unexpectedSender(opened.sender) }
+        guard opened.isRecipientBound else { throw .rejected(sender: opened.sender, .notRecipientBound) }
+        return try check(opened.message, from: opened.sender, expecting: expected)
+    }
+
+    /// The checks of `open` on an already opened payload from `sender`.
+    public static func check(_ message: [UInt8], from sender: PartyID,
+                             expecting expected: DealerRegistrationExpectation) throws(DealerRegistrationError) -> ThresholdKeyShare {
+        func reject(_ reason: DealerRegistrationRejection) -> DealerRegistrationError { .rejected(sender: sender, reason) }
+        let payload: DealerRegistrationPayload
+        do { payload = try DealerRegistrationPayload(encoded: message) } catch { throw reject(error) }
+        guard payload.user == expected.user else { throw reject(.userMismatch) }
+        guard payload.committee == expected.committee.sorted() else { throw reject(.committeeMismatch) }
+        guard payload.threshold == expected.threshold else {
+            throw reject(.thresholdMismatch(expected: expected.threshold, got: payload.threshold))
+        }
+        guard payload.share.holder == expected.me else { throw reject(.shareForAnotherHolder(payload.share.holder)) }
+        do {
+            return try ThresholdKeyShare(receiving: payload.share, commitment: payload.commitment,
+                                         threshold: payload.threshold, holders: payload.committee)
+        } catch {
+            throw reject(.invalidShare(error))
+        }
+    }
+}
+
+/// What a server expects of a dealer registration, from chain data: who deals, for which user,
+/// the committee of holders (the server among them) and the threshold.
+public struct DealerRegistrationExpectation: Sendable, Hashable {
+    public let me: PartyID
+    public let dealer: PartyID
+    public let user: [UInt8]
+    public let committee: [PartyID]
+    public let threshold: Int
+
+    public init(me: PartyID, dealer: PartyID, user: [UInt8], committee: [PartyID], threshold: Int) {
+        self.me = me
+        self.dealer = dealer
+        self.user = user
+        self.committee = committee.sorted()
+        self.threshold = threshold
+    }
+}
+
+/// The plaintext of a dealer registration envelope.
+///
+/// Encoding: "TSSREG", version 1, then wire fields: user, threshold, committee (count and ids in
+/// increasing order), the Feldman commitment, the share (holder and value). Holds a secret share.
+public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
+    static let magic: [UInt8] = Array("TSSREG".utf8)
+    public static let encodingVersion: UInt8 = 1
+
+    public let user: [UInt8]
+    public let threshold: Int
+    /// The holders, sorted.
+    public let committee: [PartyID]
+    public let commitment: FeldmanCommitment
+    public let share: DealtShare
+
+    public init(user: [UInt8], threshold: Int, committee: [PartyID], commitment: FeldmanCommitment, share: DealtShare) {
+        self.user = user
+        self.threshold = threshold
+        self.committee = committee.sorted()
+        self.commitment = commitment
+        self.share = share
+    }
+
+    public func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        writer.write("user", bytes: user)
+        writer.writeCount(threshold)
+        writer.writeCount(committee.count)
+        for party in committee { writer.write("holder", bytes: party.bytes) }
+        writer.write(commitment)
+        writer.write(share)
+        return Self.magic + [Self.encodingVersion] + writer.bytes
+    }
+
+    public init(encoded bytes: [UInt8]) throws(DealerRegistrationRejection) {
+        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw .malformedPayload("not a dealer registration payload")
+        }
+        let version = bytes[Self.magic.count]
+        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
+        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        do {
+            user = try reader.readBytes("user")
+            threshold = try reader.readCount("threshold", minimumElementSize: 0)
+            let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
+            var parties: [PartyID] = []
+            for _ in 0..<count {
+                let party = try PartyID(bytes: try reader.readBytes("holder"))
+                if let last = parties.last, !(last < party) {
+                    throw DealerRegistrationRejection.malformedPayload("committee not in strictly increasing order")
+                }
+                parties.append(party)
+            }
+            committee = parties
+            commitment = try reader.read(FeldmanCommitment.self)
+            share = try reader.read(DealtShare.self)
+            try reader.finish()
+        } catch let error as DealerRegistrationRejection {
+            throw error
+        } catch {
+            throw .malformedPayload("\(error)")
+        }
+    }
+
+    public var description: String { "DealerRegistrationPayload(\(threshold)-of-\(committee.count))" }
+}
+
+/// Why a server rejected a dealer's registration. Never carries the share.
+public enum DealerRegistrationRejection: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformedPayload(String)
+    case unsupportedVersion(UInt8)
+    /// The envelope was sealed without naming our key, so it could have been meant for another server.
+    case notRecipientBound
+    case userMismatch
+    case committeeMismatch
+    case thresholdMismatch(expected: Int, got: Int)
+    /// The share in our envelope belongs to another holder.
+    case shareForAnotherHolder(PartyID)
+    /// The share is off the committed polynomial, or the commitment does not fit the threshold.
+    case invalidShare(KeyShareError)
+
+    public var description: String {
+        switch self {
+        case .malformedPayload(let what): "malformed registration payload: \(what)"
+        case .unsupportedVersion(let version): "unsupported registration payload version \(version)"
+        case .notRecipientBound: "the envelope does not name this server as its recipient"
+        case .userMismatch: "the registration is for another user"
+        case .committeeMismatch: "the committee differs from the expected one"
+        case .thresholdMismatch(let expected, let got): "threshold \(got), expected \(expected)"
+        case .shareForAnotherHolder(let party): "the share is for \(party)"
+        case .invalidShare(let error): "invalid share: \(error)"
+        }
+    }
+}
+
+/// Why a dealer registration failed.
+public enum DealerRegistrationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The dealer sent something wrong; `sender` is the identity whose signature is on it.
+    case rejected(sender: PartyID, DealerRegistrationRejection)
+    /// The envelope is validly signed, but not by the expected dealer.
+    case unexpectedSender(PartyID)
+    /// The envelope did not open (undecryptable, badly signed, for another recipient).
+    case envelope(EnvelopeError)
+    /// Sealing: no X25519 key for this holder.
+    case missingRecipientKey(PartyID)
+
+    /// The party to blame, when one can be named.
+    public var culprit: PartyID? {
+        if case .rejected(let sender, _) = self { return sender }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .rejected(let sender, let reason): "registration from \(sender) rejected: \(reason)"
+        case .unexpectedSender(let sender): "registration signed by \(sender), not the expected dealer"
+        case .envelope(let error): "registration envelope: \(error)"
+        case .missingRecipientKey(let party): "no envelope key for \(party)"
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import CGGMP
+
+/// One server's side of a network flow: several CGGMP sessions run one after another as a single
+/// pure state machine. Like `Session`, a flow does no I/O and holds no clock or generator: the
+/// caller sends what `makeMessages` returns, delivers what arrives with `receive`, and calls
+/// `advance` when `isReadyToAdvance`.
+public protocol Flow: Sendable {
+    associatedtype Output: Sendable
+    var me: PartyID { get }
+    /// Whether `makeMessages` has something to send.
+    var hasMessagesToSend: Bool { get }
+    /// Whether the current step is complete, so `advance` may be called.
+    var isReadyToAdvance: Bool { get }
+    /// The result, once the flow has finished.
+    var output: Output? { get }
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
+    /// Checks and records a message delivered by `deliverer` (the peer the authenticated channel
+    /// names). Messages of a later phase are kept and delivered when the flow gets there.
+    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt
+    mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError)
+}
+
+/// A signed message and the parties it goes to (a phase's broadcast goes to that phase's other
+/// participants only, so the recipients are listed).
+public struct FlowMessage: Sendable {
+    public let recipients: [PartyID]
+    public let message: SignedMessage
+
+    public init(recipients: [PartyID], message: SignedMessage) {
+        self.recipients = recipients
+        self.message = message
+    }
+}
+
+/// What `receive` did with a message.
+public enum FlowReceipt: Sendable, Equatable {
+    case accepted
+    /// For a later phase or step: kept, and delivered when the flow gets there.
+    case deferred
+    /// An exact duplicate, or a message of a phase already finished: dropped.
+    case ignored
+}
+
+/// The phases of the flows (docs/flows.md).
+public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
+    case keyInit = "key-init"
+    case oldKeyHandover = "old-key-handover"
+    case reshare
+    case auxGen = "aux-gen"
+    case presign
+    case sign
+    case identitySignatures = "identity-signatures"
+}
+
+/// A fault in one phase of a flow: the phase, the session's public data (so anyone can rebuild
+/// what `Evidence.verify` needs) and the fault with its evidence.
+///
+/// `encoded()` is a versioned form for reports: "TSSFFR", version 1, then wire fields: the phase
+/// name, session id, protocol tag, committee, and `ProtocolFault.encoded()`.
+public struct FlowFault: Error, Sendable, CustomStringConvertible {
+    public let phase: FlowPhase
+    public let publicData: SessionPublicData
+    public let fault: ProtocolFault
+
+    public init(phase: FlowPhase, publicData: SessionPublicData, fault: ProtocolFault) {
+        self.phase = phase
+        self.publicData = publicData
+        self.fault = fault
+    }
+
+    public var culprit: PartyID { fault.culprit }
+
+    static let magic: [UInt8] = Array("TSSFFR".utf8)
+    public static let encodingVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var writer = WireWriter()
+        writer.write("phase", bytes: Array(phase.rawValue.utf8))
+        writer.write("session", bytes: publicData.sessionID)
+        writer.write("protocol", bytes: Array(publicData.protocolTag.utf8))
+        writer.writeCount(publicData.committee.count)
+        for party in publicData.committee { writer.write("party", bytes: party.bytes) }
+        writer.write("fault", bytes: fault.encoded())
+        return Self.magic + [Self.encodingVersion] + writer.bytes
+    }
+
+    public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
+        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw .malformed("not a flow fault report")
+        }
+        let version = bytes[Self.magic.count]
+        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
+        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        do {
+            guard let phaseName = String(validating: try reader.readBytes("phase"), as: UTF8.self),
+                  let phase = FlowPhase(rawValue: phaseName) else { throw FaultDecodingError.malformed("unknown phase") }
+            let sessionID = try reader.readBytes("session")
+            guard let tag = String(validating: try reader.readBytes("protocol"), as: UTF8.self) else {
+                throw FaultDecodingError.malformed("protocol tag is not UTF-8")
+            }
+            let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
+            var committee: [PartyID] = []
+            for _ in 0..<count { committee.append(try PartyID(bytes: try reader.readBytes("party"))) }
+            let fault = try ProtocolFault(encoded: try reader.readBytes("fault"))
+            try reader.finish()
+            self.init(phase: phase, publicData: try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: committee),
+                      fault: fault)
+        } catch let error as FaultDecodingError {
+            throw error
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+
+    public var description: String { "\(phase): \(fault)" }
+}
+
+/// Why a flow stopped or refused a call.
+public enum FlowError: Error, Sendable, CustomStringConvertible {
+    /// A party broke a phase's protocol; names it and carries verifiable evidence.
+    case fault(FlowFault)
+    /// A party signed a bad message outside the CGGMP sessions (a handover or identity signature);
+    /// the signed message is the evidence.
+    case badFlowMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
+    /// Parties that must agree signed different values; one of them is lying, but the messages
+    /// alone do not say which. Both signed messages are included.
+    case disagreement(phase: FlowPhase, messages: [SignedMessage])
+    /// A message that belongs to none of the flow's sessions (not attributable: dropped).
+    case unexpectedMessage(String)
+    /// A phase could not be set up or finished with no one to blame.
+    case setup(String)
+    /// The caller drove the flow out of order (a bug in the driving code).
+    case outOfOrder(String)
+
+    /// The party to blame, when one can be named.
+    public var culprit: PartyID? {
+        switch self {
+        case .fault(let fault): fault.culprit
+        case .badFlowMessage(let culprit, _, _, _): culprit
+        default: nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .fault(let fault): "fault: \(fault)"
+        case .badFlowMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
+        case .disagreement(let phase, let messages): "\(phase): \(Set(messages.map(\.sender)).count) parties signed different values"
+        case .unexpectedMessage(let what): "unexpected message: \(what)"
+        case .setup(let what): "set-up: \(what)"
+        case .outOfOrder(let what): "flow used out of order: \(what)"
+        }
+    }
+}
+
+/// Delivers messages to one phase's session, holding back those of later steps, and maps session
+/// errors to flow errors.
+struct PhaseSession<Output: Sendable>: Sendable {
+    let phase: FlowPhase
+    var session: Session<Output>
+    /// Messages the session said belong to a later round; retried after every step.
+    private var waiting: [(message: SignedMessage, deliverer: PartyID)] = []
+
+    init(phase: FlowPhase, session: Session<Output>) {
+        self.phase = phase
+        self.session = session
+    }
+
+    var publicData: SessionPublicData { session.publicData }
+
+    func owns(_ message: SignedMessage) -> Bool {
+        message.sessionID == session.publicData.sessionID && message.protocolTag == session.publicData.protocolTag
+    }
+
+    /// The session's other participants.
+    var others: [PartyID] { session.publicData.committee.filter { $0 != session.me } }
+
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+        let outgoing: [OutgoingMessage]
+        do { outgoing = try session.makeMessages(using: &generator) } catch { throw map(error) }
+        let messages = outgoing.map { FlowMessage(recipients: $0.recipient.map { [$0] } ?? others, message: $0.message) }
+        try retryWaiting()
+        return messages
+    }
+
+    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
+        do {
+            try session.receive(message, from: deliverer)
+            return .accepted
+        } catch .notYetExpected {
+            waiting.append((message, deliverer))
+            return .deferred
+        } catch .alreadyReceived {
+            return .ignored
+        } catch {
+            throw map(error)
+        }
+    }
+
+    /// Finalises the current round; the session's output when it finished.
+    mutating func finalize(using generator: inout some RandomNumberGenerator) throws(FlowError) -> Output? {
+        let status: SessionStatus<Output>
+        do { status = try session.finalize(using: &generator) } catch { throw map(error) }
+        if case .finished(let output) = status { return output }
+        try retryWaiting()
+        return nil
+    }
+
+    private mutating func retryWaiting() throws(FlowError) {
+        let pending = waiting
+        waiting = []
+        for item in pending { _ = try receive(item.message, from: item.deliverer) }
+    }
+
+    func map(_ error: SessionError) -> FlowError {
+        switch error {
+        case .fault(let fault): .fault(FlowFault(phase: phase, publicData: session.publicData, fault: fault))
+        case .aborted(let reason): .setup("\(phase) aborted: \(reason)")
+        case .outOfOrder(let what): .outOfOrder("\(phase): \(what)")
+        case .notYetExpected, .alreadyReceived: .outOfOrder("\(phase): \(error)")
+        }
+    }
+}

@@ -1,0 +1,291 @@
+import CGGMP
+import Hashing
+import Secp256k1
+
+/// A signing request as every signer sees it (from the chain): who asks, at which block, the
+/// 32-byte hash to sign, the BIP32 path of the child key, and the t servers that sign.
+public struct SigningRequest: Sendable, Hashable {
+    public let user: [UInt8]
+    public let blockNumber: UInt64
+    public let prehash: Prehash
+    /// A non-hardened BIP32 path such as "m/0/7"; "m" signs with the registered key itself.
+    public let derivationPath: String
+    /// The signers, sorted (for instance `SigningCommittee.select` or `selectAny`).
+    public let signers: [PartyID]
+    /// Presigning, signing and the identity signatures: kind signing(messageHash), participants
+    /// = signers. The phases share it and are told apart by their protocol tags.
+    public let sessionID: SessionID
+
+    public init(user: [UInt8], blockNumber: UInt64, prehash: Prehash, derivationPath: String,
+                signers: [PartyID]) throws(FlowError) {
+        self.user = user
+        self.blockNumber = blockNumber
+        self.prehash = prehash
+        self.derivationPath = derivationPath
+        self.signers = signers.sorted()
+        do {
+            sessionID = try SessionID(kind: .signing(messageHash: prehash.bytes), participants: signers, user: user,
+                                      blockNumber: blockNumber)
+        } catch {
+            throw .setup("\(error)")
+        }
+    }
+}
+
+/// The flow's result on every signer: the 65-byte r‖s‖v signature (low s, v the recovery id) and
+/// every signer's identity signature over it.
+public struct SigningOutput: Sendable, Hashable {
+    public let sessionID: SessionID
+    /// r‖s‖v.
+    public let signature: [UInt8]
+    /// The child public key the signature verifies under.
+    public let publicKey: Point
+    /// Ed25519 over `attestedBytes(sessionID:signature:)`, for every signer.
+    public let identitySignatures: [PartyID: [UInt8]]
+
+    static let attestationContext = "swift-tss/signature-attestation/v1"
+
+    /// What each signer's identity key signs: DomainSeparatedInput("swift-tss/signature-attestation/v1",
+    /// session id, signature) — length-prefixed fields (docs/flows.md).
+    public static func attestedBytes(sessionID: SessionID, signature: [UInt8]) -> [UInt8] {
+        var input = DomainSeparatedInput(context: attestationContext)
+        input.appendField(sessionID.bytes)
+        input.appendField(signature)
+        return input.bytes
+    }
+
+    /// Whether `party`'s identity signature over this output verifies.
+    public func hasValidIdentitySignature(of party: PartyID, verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> Bool {
+        guard let signature = identitySignatures[party] else { return false }
+        return verifier.isValidSignature(signature, of: Self.attestedBytes(sessionID: sessionID, signature: self.signature),
+                                         by: party)
+    }
+}
+
+/// Signing for one signer, as one pure state machine:
+/// 1. derive the child key: tweak = BIP32 CKDpub(public key, chain code, path).tweak; every
+///    threshold share adds the tweak, then becomes the additive share for the request's signers;
+/// 2. presign among the signers (skipped when a stored presignature for the child key and signer
+///    set is given);
+/// 3. sign (one round), giving a signature the session has verified with libsecp256k1;
+/// 4. identity signatures: each signer broadcasts its Ed25519 signature over (session id ‖ r‖s‖v)
+///    and checks everyone else's against its own signature.
+public struct SigningFlow: Flow {
+    public static let attestationProtocolTag = "swift-tss/Signing/identity-signature/v1"
+
+    public let request: SigningRequest
+    public let me: PartyID
+    /// The child key's shares for the request's signers.
+    public let keyShare: AdditiveKeyShare
+    private let auxInfo: SigningAuxInfo
+    private let signer: any IdentitySigner
+    private let verifier: any IdentitySignatureVerifier
+    private let parameters: SchemeParameters
+    private var step: Step
+    private var later: [(message: SignedMessage, deliverer: PartyID)] = []
+
+    private enum Step: Sendable {
+        case presign(PhaseSession<PresignatureSlot>)
+        case sign(PhaseSession<RecoverableSignature>, PresignatureCommitments)
+        case attest(signature: [UInt8], received: [PartyID: [UInt8]], sent: Bool)
+        case finished(SigningOutput)
+    }
+
+    /// The chain code registered keys use: SHA-256 over ("swift-tss/bip32-chain-code/v1", the
+    /// compressed public key), so that every server derives the same children without storing
+    /// more than the key share.
+    public static func chainCode(for publicKey: Point) -> [UInt8] {
+        var input = DomainSeparatedInput(context: "swift-tss/bip32-chain-code/v1")
+        input.appendField(publicKey.compressedBytes)
+        return input.sha256
+    }
+
+    /// - Parameters:
+    ///   - keyShare, auxInfo: this server's registration output.
+    ///   - presignature: a stored presignature for the child key and these signers, or nil to presign.
+    /// - Throws: `.setup` when this server is not a signer, the path is hardened or malformed, the
+    ///   shares or aux info do not cover the signers, or the presignature does not fit.
+    public init(request: SigningRequest, keyShare thresholdShare: ThresholdKeyShare, auxInfo: AuxInfo,
+                presignature: PresignatureSlot? = nil, signer: some IdentitySigner,
+                verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters) throws(FlowError) {
+        guard request.signers.contains(signer.partyID) else { throw .setup("\(signer.partyID) is not a signer") }
+        self.request = request
+        self.me = signer.partyID
+        self.signer = signer
+        self.verifier = verifier
+        self.parameters = parameters
+        do {
+            let root = try ExtendedPublicKey(publicKey: thresholdShare.publicKey, chainCode: Self.chainCode(for: thresholdShare.publicKey))
+            let tweak = try root.derive(path: request.derivationPath).tweak
+            keyShare = try thresholdShare.tweaked(by: tweak).additiveShare(signers: request.signers)
+            self.auxInfo = try SigningAuxInfo(auxInfo, signers: request.signers)
+        } catch {
+            throw .setup("\(error)")
+        }
+        if let presignature {
+            guard let taken = presignature.take() else { throw .setup("the stored presignature was already used") }
+            step = try Self.signStep(request: request, presignature: taken, keyShare: keyShare, signer: signer, verifier: verifier)
+        } else {
+            do {
+                let session = try Presigning.makeSession(sessionID: request.sessionID.bytes, keyShare: keyShare,
+                                                         auxInfo: self.auxInfo, signer: signer, verifier: verifier,
+                                                         parameters: parameters)
+                step = .presign(PhaseSession(phase: .presign, session: session))
+            } catch {
+                throw .setup("presigning: \(error)")
+            }
+        }
+    }
+
+    private static func signStep(request: SigningRequest, presignature: consuming Presignature, keyShare: AdditiveKeyShare,
+                                 signer: some IdentitySigner, verifier: some IdentitySignatureVerifier) throws(FlowError) -> Step {
+        let commitments = presignature.commitments
+        do {
+            let session = try Signing.makeSession(sessionID: request.sessionID.bytes, presignature: presignature,
+                                                  keyShare: keyShare, prehash: request.prehash, signer: signer,
+                                                  verifier: verifier)
+            return .sign(PhaseSession(phase: .sign, session: session), commitments)
+        } catch {
+            throw .setup("signing: \(error)")
+        }
+    }
+
+    public var phase: FlowPhase? {
+        switch step {
+        case .presign: .presign
+        case .sign: .sign
+        case .attest: .identitySignatures
+        case .finished: nil
+        }
+    }
+
+    public var output: SigningOutput? {
+        if case .finished(let output) = step { return output }
+        return nil
+    }
+
+    public var hasMessagesToSend: Bool {
+        switch step {
+        case .presign(let phase): phase.session.hasMessagesToSend
+        case .sign(let phase, _): phase.session.hasMessagesToSend
+        case .attest(_, _, let sent): !sent
+        case .finished: false
+        }
+    }
+
+    public var isReadyToAdvance: Bool {
+        switch step {
+        case .presign(let phase): phase.session.isReadyToFinalize
+        case .sign(let phase, _): phase.session.isReadyToFinalize
+        case .attest(_, let received, let sent): sent && received.count == request.signers.count - 1
+        case .finished: false
+        }
+    }
+
+    /// The presignature's public commitments once presigning is done (for rechecking signing evidence).
+    public var presignatureCommitments: PresignatureCommitments? {
+        if case .sign(_, let commitments) = step { return commitments }
+        return nil
+    }
+
+    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+        switch step {
+        case .presign(var phase):
+            defer { step = .presign(phase) }
+            return try phase.makeMessages(using: &generator)
+        case .sign(var phase, let commitments):
+            defer { step = .sign(phase, commitments) }
+            return try phase.makeMessages(using: &generator)
+        case .attest(let signature, let received, false):
+            let attestation = signer.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: signature))
+            let message = SignedMessage(sessionID: request.sessionID.bytes, protocolTag: Self.attestationProtocolTag, round: 1,
+                                        kind: .broadcast, recipient: nil, payload: attestation, signer: signer)
+            step = .attest(signature: signature, received: received, sent: true)
+            return [FlowMessage(recipients: request.signers.filter { $0 != me }, message: message)]
+        case .attest, .finished:
+            throw .outOfOrder("nothing to send")
+        }
+    }
+
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
+        guard message.sessionID == request.sessionID.bytes, let target = Self.phase(ofTag: message.protocolTag) else {
+            throw .unexpectedMessage("\(message) belongs to none of this signing's sessions")
+        }
+        let current = phase.flatMap { Self.order.firstIndex(of: $0) } ?? Self.order.count
+        let index = Self.order.firstIndex(of: target)!
+        if index < current { return .ignored }
+        if index > current {
+            later.append((message, deliverer))
+            return .deferred
+        }
+        switch step {
+        case .presign(var phase):
+            defer { step = .presign(phase) }
+            return try phase.receive(message, from: deliverer)
+        case .sign(var phase, let commitments):
+            defer { step = .sign(phase, commitments) }
+            return try phase.receive(message, from: deliverer)
+        case .attest(let signature, var received, let sent):
+            guard message.sender == deliverer, message.hasValidSignature(verifier) else {
+                throw .unexpectedMessage("an identity signature not signed by the party that delivered it")
+            }
+            func bad(_ reason: String) -> FlowError {
+                .badFlowMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
+            }
+            guard message.sender != me, request.signers.contains(message.sender) else { throw bad("the sender is not another signer") }
+            guard message.round == 1, message.kind == .broadcast else { throw bad("not a round-1 broadcast") }
+            if let earlier = received[message.sender] {
+                if earlier == message.payload { return .ignored }
+                throw bad("a second, different identity signature")
+            }
+            guard verifier.isValidSignature(message.payload, of: SigningOutput.attestedBytes(sessionID: request.sessionID,
+                                                                                             signature: signature),
+                                            by: message.sender) else {
+                throw bad("the identity signature does not cover this session's signature")
+            }
+            received[message.sender] = message.payload
+            step = .attest(signature: signature, received: received, sent: sent)
+            return .accepted
+        case .finished:
+            return .ignored
+        }
+    }
+
+    public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
+        switch step {
+        case .presign(var phase):
+            guard let slot = try phase.finalize(using: &generator) else { step = .presign(phase); return }
+            guard let presignature = slot.take() else { throw .setup("presignature already taken") }
+            step = try Self.signStep(request: request, presignature: presignature, keyShare: keyShare, signer: signer,
+                                     verifier: verifier)
+            try deliverLater()
+        case .sign(var phase, let commitments):
+            guard let signature = try phase.finalize(using: &generator) else { step = .sign(phase, commitments); return }
+            step = .attest(signature: signature.rawRepresentation, received: [:], sent: false)
+            try deliverLater()
+        case .attest(let signature, var received, true) where received.count == request.signers.count - 1:
+            received[me] = signer.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: signature))
+            step = .finished(SigningOutput(sessionID: request.sessionID, signature: signature, publicKey: keyShare.publicKey,
+                                           identitySignatures: received))
+        case .attest, .finished:
+            throw .outOfOrder("nothing to advance")
+        }
+    }
+
+    private static let order: [FlowPhase] = [.presign, .sign, .identitySignatures]
+
+    private static func phase(ofTag tag: String) -> FlowPhase? {
+        switch tag {
+        case Presigning.protocolTag: .presign
+        case Signing.protocolTag: .sign
+        case attestationProtocolTag: .identitySignatures
+        default: nil
+        }
+    }
+
+    private mutating func deliverLater() throws(FlowError) {
+        let pending = later
+        later = []
+        for item in pending { _ = try receive(item.message, from: item.deliverer) }
+    }
+}

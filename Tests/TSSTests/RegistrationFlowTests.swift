@@ -1,0 +1,209 @@
+import BigNum
+import Crypto
+import Secp256k1
+import Testing
+import TestSupport
+import TSSStore
+@testable import CGGMP
+@testable import TSS
+
+private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey {
+    try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: label, count: 32))
+}
+
+@Suite struct DealerRegistrationTests {
+    let servers = flowServers()
+    let user = try! Ed25519Signer(seed: [UInt8](repeating: 0x77, count: 32))
+    let serverKeys = (0..<3).map { try! x25519(0x60 + UInt8($0)) }
+
+    func expectation(for server: PartyID, threshold: Int = 2) -> DealerRegistrationExpectation {
+        DealerRegistrationExpectation(me: server, dealer: user.partyID, user: flowUser,
+                                      committee: servers.map(\.partyID), threshold: threshold)
+    }
+
+    var recipientKeys: [PartyID: Curve25519.KeyAgreement.PublicKey] {
+        Dictionary(uniqueKeysWithValues: zip(servers.map(\.partyID), serverKeys.map(\.publicKey)))
+    }
+
+    @Test func sharesOpenStoreAndRecombine() throws {
+        var generator = ChaChaRandom(testSeed: 11)
+        let secret = Scalar.random(using: &generator)
+        let dealt = try DealerKeyGeneration.deal(secretKey: secret, threshold: 2, holders: servers.map(\.partyID),
+                                                 using: &generator)
+        let envelopes = try DealerRegistration.seal(dealt, user: flowUser, dealer: user, recipientKeys: recipientKeys)
+        var shares: [ThresholdKeyShare] = []
+        for (index, server) in servers.enumerated() {
+            // Over the wire: the JSON envelope encoding.
+            let envelope = try Envelope(encoded: envelopes[server.partyID]!.encoded())
+            let share = try DealerRegistration.open(envelope, recipientKey: serverKeys[index],
+                                                    expecting: expectation(for: server.partyID))
+            #expect(share.owner == server.partyID)
+            #expect(share.publicKey == Point.generatorMultiple(secret))
+            // Stored encrypted and read back.
+            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: try MasterKey.random(using: &generator),
+                                              using: &generator)
+            try store.saveKeyShare(share.encoded(), version: UInt32(ThresholdKeyShare.encodingVersion), keyID: "user-1",
+                                   using: &generator)
+            let record = try #require(try store.keyShare(keyID: "user-1"))
+            let restored = try ThresholdKeyShare(encoded: record.payload)
+            #expect(restored.owner == share.owner && restored.publicShares == share.publicShares)
+            #expect(restored.secretShare == share.secretShare)
+            shares.append(restored)
+        }
+        // Every pair recombines to the dealt secret.
+        for pair in [[0, 1], [0, 2], [1, 2]] {
+            #expect(try recombinedSecret(pair.map { shares[$0] }) == secret)
+        }
+    }
+
+    @Test func aShareOffTheCommitmentNamesTheDealer() throws {
+        var generator = ChaChaRandom(testSeed: 12)
+        let holders = servers.map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
+        let other = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
+        let victim = holders[1]
+        // The share of another key, with this key's commitment.
+        let payload = DealerRegistrationPayload(user: flowUser, threshold: 2, committee: holders,
+                                                commitment: dealt.commitment, share: other.shares[victim]!)
+        let envelope = try Envelope.seal(payload.encoded(), signer: user, to: serverKeys[1].publicKey)
+        #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .invalidShare(.shareDoesNotMatchCommitments(victim)))) {
+            try DealerRegistration.open(envelope, recipientKey: serverKeys[1], expecting: expectation(for: victim))
+        }
+    }
+
+    @Test func wrongCommitteeThresholdUserOrHolderAreRejected() throws {
+        var generator = ChaChaRandom(testSeed: 13)
+        let holders = servers.map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
+        let envelopes = try DealerRegistration.seal(dealt, user: flowUser, dealer: user, recipientKeys: recipientKeys)
+        let me = holders[0]
+        func open(_ expected: DealerRegistrationExpectation, key: Curve25519.KeyAgreement.PrivateKey? = nil) throws {
+            _ = try DealerRegistration.open(envelopes[me]!, recipientKey: key ?? serverKeys[0], expecting: expected)
+        }
+        #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .thresholdMismatch(expected: 3, got: 2))) {
+            try open(expectation(for: me, threshold: 3))
+        }
+        let stranger = try Ed25519Signer(seed: [UInt8](repeating: 0x99, count: 32)).partyID
+        #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .committeeMismatch)) {
+            try open(DealerRegistrationExpectation(me: me, dealer: user.partyID, user: flowUser,
+                                                   committee: [holders[0], holders[1], stranger], threshold: 2))
+        }
+        #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .userMismatch)) {
+            try open(DealerRegistrationExpectation(me: me, dealer: user.partyID, user: Array("someone else".utf8),
+                                                   committee: holders, threshold: 2))
+        }
+        #expect(throws: DealerRegistrationError.unexpectedSender(user.partyID)) {
+            try open(DealerRegistrationExpectation(me: me, dealer: stranger, user: flowUser, committee: holders, threshold: 2))
+        }
+        // Server 1's envelope opened by server 0's key fails at the envelope layer: nobody is named.
+        #expect(throws: DealerRegistrationError.envelope(.decryptionFailed)) {
+            _ = try DealerRegistration.open(envelopes[holders[1]]!, recipientKey: serverKeys[0], expecting: expectation(for: me))
+        }
+    }
+}
+
+@Suite struct RegistrationFlowTests {
+    @Test func threeServersRegisterWithThresholdTwo() throws {
+        let servers = flowServers()
+        var runner = try registrationRunner(servers, seed: 1)
+        guard case .finished(let outputs) = runner.run() else { Issue.record("registration did not finish"); return }
+        let plan = runner.flows.values.first!.plan
+        #expect(plan.founders.count == 2)
+        let shares = servers.map { outputs[$0.partyID]!.keyShare }
+        let publicKey = shares[0].publicKey
+        for (server, share) in zip(servers, shares) {
+            #expect(share.owner == server.partyID && share.threshold == 2 && share.holders == plan.committee)
+            #expect(share.publicKey == publicKey && share.publicShares == shares[0].publicShares)
+            let aux = outputs[server.partyID]!.auxInfo
+            #expect(aux.owner == server.partyID && aux.parties == plan.committee)
+            #expect(aux.publicInfo == outputs[servers[0].partyID]!.auxInfo.publicInfo)
+        }
+        let secret = try recombinedSecret([shares[0], shares[1]])
+        #expect(Point.generatorMultiple(secret) == publicKey)
+        #expect(try recombinedSecret([shares[1], shares[2]]) == secret)
+        #expect(try recombinedSecret([shares[0], shares[2]]) == secret)
+        // Each phase ran under its own session id.
+        let sessions = Set(runner.sentMessages.map(\.sessionID))
+        #expect(sessions == [plan.keyGenerationID.bytes, plan.reshareID.bytes, plan.auxiliaryInfoID.bytes])
+        #expect(runner.sentMessages.contains { $0.protocolTag == KeyInit.protocolTag && !plan.founders.contains($0.sender) } == false)
+    }
+
+    @Test func aFounderSendingABadResharedShareIsNamedWithEvidence() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 42)
+        let culprit = servers.first { $0.partyID == plan.founders[0] }!
+        let victim = plan.committee.first { $0 != culprit.partyID }!
+        var forged = WireWriter()
+        forged.write("share", Scalar.one)
+        let forgedPayload = forged.bytes
+        var runner = try registrationRunner(servers, seed: 2) { message, recipient in
+            guard message.protocolTag == KeyResharing.protocolTag, message.kind == .direct,
+                  message.sender == culprit.partyID, recipient == victim else { return message }
+            return message.replacingPayload(forgedPayload, signer: culprit)
+        }
+        guard case .failed(let errors) = runner.run() else { Issue.record("the bad share went unnoticed"); return }
+        #expect(errors.keys.sorted() == [victim])
+        guard case .fault(let fault) = errors[victim]! else { Issue.record("not a fault: \(errors[victim]!)"); return }
+        #expect(fault.phase == .reshare && fault.culprit == culprit.partyID)
+        #expect(errors[victim]!.culprit == culprit.partyID)
+
+        // A third party decodes the report and re-checks the evidence from public data.
+        let report = try FlowFault(encoded: fault.encoded())
+        #expect(report.culprit == culprit.partyID && report.phase == .reshare)
+        #expect(report.publicData == (try KeyResharing.publicData(sessionID: plan.reshareID.bytes,
+                                                                  configuration: runner.flows[victim]!.resharingConfiguration!)))
+        let configuration = try #require(runner.flows[victim]!.resharingConfiguration)
+        try report.fault.evidence.verify(publicData: report.publicData,
+                                         rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
+        // The same evidence does not convince with the honest share.
+        let honest = runner.sentMessages.first { $0.protocolTag == KeyResharing.protocolTag && $0.kind == .direct
+            && $0.sender == culprit.partyID && $0.recipient == victim }!
+        let cleared = try ProtocolFault(encoded: fault.fault.encoded())
+        #expect(throws: EvidenceError.self) {
+            try Evidence(culprit: cleared.culprit, round: cleared.round, reason: cleared.reason,
+                         messages: [honest] + cleared.evidence.messages.dropFirst())
+                .verify(publicData: report.publicData, rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
+        }
+    }
+
+    @Test func aTamperedKeyInitProofIsNamedWithEvidence() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 43)
+        let culprit = servers.first { $0.partyID == plan.founders[1] }!
+        var runner = try registrationRunner(servers, blockNumber: 43, seed: 3) { message, _ in
+            guard message.protocolTag == KeyInit.protocolTag, message.round == 3, message.sender == culprit.partyID else {
+                return message
+            }
+            var payload = message.payload
+            payload[payload.count - 1] ^= 1
+            return message.replacingPayload(payload, signer: culprit)
+        }
+        guard case .failed(let errors) = runner.run() else { Issue.record("the bad proof went unnoticed"); return }
+        guard case .fault(let fault) = errors.values.first! else { Issue.record("not a fault"); return }
+        #expect(fault.phase == .keyInit && fault.culprit == culprit.partyID)
+        let report = try FlowFault(encoded: fault.encoded())
+        #expect(report.publicData == (try KeyInit.publicData(sessionID: plan.keyGenerationID.bytes, committee: plan.founders)))
+        try report.fault.evidence.verify(publicData: report.publicData,
+                                         rechecker: KeyInit.evidenceRechecker(parameters: .testing))
+    }
+
+    @Test func faultReportsRejectGarbage() {
+        #expect(throws: FaultDecodingError.self) { try FlowFault(encoded: Array("TSSFFR".utf8) + [1, 0, 0]) }
+        #expect(throws: FaultDecodingError.unsupportedVersion(9)) { try FlowFault(encoded: Array("TSSFFR".utf8) + [9]) }
+        #expect(throws: FaultDecodingError.self) { try ProtocolFault(encoded: [1, 2, 3]) }
+    }
+
+    @Test func keyEncodingsRoundTripAndRejectGarbage() throws {
+        var generator = ChaChaRandom(testSeed: 14)
+        let holders = flowServers().map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
+        let share = try ThresholdKeyShare(receiving: dealt.shares[holders[0]]!, commitment: dealt.commitment,
+                                          threshold: 2, holders: holders)
+        #expect(try ThresholdPublicKey(encoded: share.publicPart.encoded()) == share.publicPart)
+        var bytes = share.encoded()
+        #expect(throws: KeyShareError.self) { try ThresholdKeyShare(encoded: Array(bytes.dropLast())) }
+        // A flipped bit in the secret share no longer matches the owner's public share.
+        bytes[7 + 4 + 32 + 31] ^= 1
+        #expect(throws: KeyShareError.self) { try ThresholdKeyShare(encoded: bytes) }
+    }
+}
