@@ -4,6 +4,7 @@ import Foundation
 import Secp256k1
 import Testing
 import TestSupport
+import TSSStore
 @testable import CGGMP
 @testable import TSS
 
@@ -134,7 +135,20 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
                                        signer: server, parameters: .testing)
         }
         var presigning = SimulationRunner(sessions: sessions, generators: flowGenerators(signing, seed: 41))
-        guard case .finished(let slots) = presigning.run() else { Issue.record("presigning failed"); return }
+        guard case .finished(let freshSlots) = presigning.run() else { Issue.record("presigning failed"); return }
+        // Each server stores its presignature encrypted at rest, then takes it back for this request.
+        var storeRandom = ChaChaRandom(testSeed: 43)
+        var slots: [PartyID: PresignatureSlot] = [:]
+        for server in signing {
+            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: try MasterKey.random(using: &storeRandom),
+                                              using: &storeRandom)
+            guard let fresh = freshSlots[server.partyID]!.take() else { Issue.record("slot already taken"); return }
+            let encoded = fresh.encoded()
+            try store.addPresignature(encoded, version: 1, keyID: "user-key", presignatureID: "p1", using: &storeRandom)
+            let taken = try #require(try store.takePresignature(keyID: "user-key"))
+            #expect(try store.takePresignature(keyID: "user-key") == nil)
+            slots[server.partyID] = PresignatureSlot(try Presignature(encoded: taken.record.payload, parameters: .testing))
+        }
         let flows = try signing.map { server in
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare, auxInfo: outputs[server.partyID]!.auxInfo,
                             presignature: slots[server.partyID]!, signer: server, parameters: .testing)

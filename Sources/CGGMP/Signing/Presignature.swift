@@ -80,6 +80,12 @@ public final class PresignatureSlot: Sendable, CustomStringConvertible {
         stored = Mutex(Presignature(material: material))
     }
 
+    /// A slot holding `presignature`, e.g. one decoded from the encrypted store
+    /// (`Presignature(encoded:parameters:)`), for flows that take a slot.
+    public convenience init(_ presignature: consuming Presignature) {
+        self.init(presignature.material)
+    }
+
     /// The presignature, or nil when it was already taken.
     public func take() -> Presignature? {
         stored.withLock { value in value.take() }
