@@ -115,7 +115,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
             f: pedersen.commitSecret(beta, delta),
             t: pedersen.commitSecret(-witness.y, mu))
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         first.absorb(into: &transcript)
         let e = Challenge.signed(&transcript, parameters: parameters)
 
@@ -162,7 +162,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
         try ProofArithmetic.requireSignedRange(z3, bound: maskBound, field: "z3")
         try ProofArithmetic.requireSignedRange(z4, bound: maskBound, field: "z4")
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         FirstMessage(a: ciphertextA, bX: pointBx, bY: ciphertextBy,
                      e: commitmentE, s: commitmentS, f: commitmentF, t: commitmentT).absorb(into: &transcript)
         let e = Challenge.signed(&transcript, parameters: parameters)
@@ -203,14 +203,6 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    private static func transcript(
-        _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
-    ) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        setup.bind(into: &transcript)
-        return transcript
-    }
 
     public func encode(to writer: inout WireWriter) {
         writer.write("A", ciphertextA)

@@ -77,7 +77,7 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
                 b: n1.encrypt(mask.beta, randomizer: mask.s)))
         }
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         Self.absorb(commitments, into: &transcript)
         let bits = transcript.challengeBits(count)
 
@@ -119,7 +119,7 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
                 repetition.zPrime, bits: parameters.ellPrime + parameters.epsilon, field: "z'[\(j)]")
         }
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         Self.absorb(repetitions.map { ($0.ciphertextA, $0.pointR, $0.ciphertextB) }, into: &transcript)
         let bits = transcript.challengeBits(expected)
         let yInverse = try n1.scalePublic(statement.y.value, by: -1, field: "Y")
@@ -151,13 +151,6 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    private static func transcript(
-        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
-    ) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        return transcript
-    }
 
     public func encode(to writer: inout WireWriter) {
         writer.writeCount(repetitions.count)

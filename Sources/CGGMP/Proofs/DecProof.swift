@@ -118,7 +118,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
                 c: Point.generator * CurveBridge.scalar(mask.alpha)))
         }
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         Self.absorb(commitments, into: &transcript)
         let bits = transcript.challengeBits(count)
 
@@ -155,7 +155,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
             try ProofArithmetic.requireSignedRange(repetition.w, bits: yBits + parameters.epsilon, field: "w[\(j)]")
         }
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         Self.absorb(repetitions.map { ($0.ciphertextA, $0.pointB, $0.pointC) }, into: &transcript)
         let bits = transcript.challengeBits(expected)
 
@@ -188,13 +188,6 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    private static func transcript(
-        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
-    ) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        return transcript
-    }
 
     public func encode(to writer: inout WireWriter) {
         writer.writeCount(repetitions.count)

@@ -86,7 +86,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
         let pointZ = Point.generator * beta
         let commitmentT = pedersen.commitSecret(alpha, gamma)
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         Self.absorbFirstMessage(&transcript, commitmentS, ciphertextD, pointY, pointZ, commitmentT)
         let e = Challenge.signed(&transcript, parameters: parameters)
 
@@ -121,7 +121,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
         try ProofArithmetic.requireSignedRange(
             z3, bound: Self.z3Bound(parameters: parameters, pedersenModulus: pedersen.modulus), field: "z3")
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         Self.absorbFirstMessage(&transcript, commitmentS, ciphertextD, pointY, pointZ, commitmentT)
         let e = Challenge.signed(&transcript, parameters: parameters)
         let eScalar = CurveBridge.scalar(e)
@@ -151,14 +151,6 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
             + BigInt.powerOfTwo(parameters.ell + Challenge.signedBits(parameters))) * pedersenModulus
     }
 
-    private static func transcript(
-        _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
-    ) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        setup.bind(into: &transcript)
-        return transcript
-    }
 
     private static func absorbFirstMessage(
         _ transcript: inout Transcript, _ s: BigInt, _ d: BigInt, _ y: Point, _ z: Point, _ t: BigInt

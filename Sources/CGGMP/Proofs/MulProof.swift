@@ -70,7 +70,7 @@ public struct MulProof: Sendable, Hashable, WireCodable {
         let a = paillier.add(paillier.scaleSecret(statement.y.value, by: alpha), paillier.encrypt(.zero, randomizer: r))
         let b = paillier.encrypt(alpha, randomizer: s)
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         transcript.append("A", a)
         transcript.append("B", b)
         let e = Challenge.signed(&transcript, parameters: parameters)
@@ -95,7 +95,7 @@ public struct MulProof: Sendable, Hashable, WireCodable {
         let zBound = paillier.modulus + BigInt.powerOfTwo(parameters.ell + Challenge.signedBits(parameters))
         try ProofArithmetic.requireSignedRange(z, bound: zBound, field: "z")
 
-        var transcript = Self.transcript(statement, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
         transcript.append("A", ciphertextA)
         transcript.append("B", ciphertextB)
         let e = Challenge.signed(&transcript, parameters: parameters)
@@ -110,11 +110,6 @@ public struct MulProof: Sendable, Hashable, WireCodable {
         guard paillier.encrypt(z, randomizer: v) == right2 else { throw .equationFailed("enc(z; v) = B·X^e") }
     }
 
-    private static func transcript(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        return transcript
-    }
 
     public func encode(to writer: inout WireWriter) {
         writer.write("A", ciphertextA)

@@ -75,7 +75,7 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
         let commitmentE = pedersen.commitSecret(alpha, gamma)
         let commitmentS = pedersen.commitSecret(witness.x, m)
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         Self.absorbFirstMessage(&transcript, a, bX, commitmentE, commitmentS)
         let e = Challenge.signed(&transcript, parameters: parameters)
 
@@ -105,7 +105,7 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
             + BigInt.powerOfTwo(parameters.ell + Challenge.signedBits(parameters))) * pedersen.modulus
         try ProofArithmetic.requireSignedRange(z2, bound: z2Bound, field: "z2")
 
-        var transcript = Self.transcript(statement, setup: pedersen, context: context, parameters: parameters)
+        var transcript = Transcript(proof: Self.transcriptTag, statement: statement, setup: pedersen, context: context, parameters: parameters)
         Self.absorbFirstMessage(&transcript, ciphertextA, pointBx, commitmentE, commitmentS)
         let e = Challenge.signed(&transcript, parameters: parameters)
 
@@ -131,14 +131,6 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
         transcript.append("S", s)
     }
 
-    private static func transcript(
-        _ statement: Statement, setup: PedersenGroup, context: ProofContext, parameters: SchemeParameters
-    ) -> Transcript {
-        var transcript = Transcript(proof: transcriptTag, context: context, parameters: parameters)
-        transcript.append("statement", statement)
-        setup.bind(into: &transcript)
-        return transcript
-    }
 
     public func encode(to writer: inout WireWriter) {
         writer.write("A", ciphertextA)
