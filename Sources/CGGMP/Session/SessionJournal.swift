@@ -1,0 +1,333 @@
+import BigNum
+
+/// A party's session recorded as the inputs that produced it, so a server can persist the session
+/// between rounds and rebuild it later.
+///
+/// Protocols are pure and take their randomness as a parameter, so a session's state is a function
+/// of its entry inputs, the generator seed and the order of calls. The journal keeps the seed and
+/// that order; `JournaledSession.restore` rebuilds the session from the same entry inputs and
+/// replays the calls, which reproduces the state bit for bit.
+///
+/// - Important: The journal holds the generator seed, from which every secret of the session
+///   (nonces, share polynomials, Paillier randomness) can be recomputed. It is as secret as the
+///   session's secrets: store it encrypted (e.g. in TSSStore), never log it.
+///
+/// Layout (version 1): `"TSSJNL" ‖ version ‖ u32 length ‖ protocol tag (UTF-8) ‖ u32 length ‖
+/// session id ‖ seed (32 bytes) ‖ u32 event count ‖ events`, each event a tag byte then:
+/// 1 `madeMessages`: u16 round ‖ 32-byte digest of the messages made;
+/// 2 `accepted`: u32 length ‖ `SignedMessage.encoded`;
+/// 3 `advanced`: u16 round that was finalised. Integers are big-endian.
+public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public static let magic = Array("TSSJNL".utf8)
+    public static let formatVersion: UInt8 = 1
+    public static let seedLength = 32
+    static let digestLength = 32
+
+    /// One call that changed the session.
+    public enum Event: Sendable, Equatable {
+        /// `makeMessages` ran in `round`; `digest` binds the messages it made, so a replay that makes
+        /// different ones is detected.
+        case madeMessages(round: Int, digest: [UInt8])
+        /// `receive` accepted this message.
+        case accepted(SignedMessage)
+        /// `finalize` ended `round`.
+        case advanced(round: Int)
+    }
+
+    public let protocolTag: String
+    public let sessionID: [UInt8]
+    /// The 32-byte seed of the session's `ChaChaRandom`. Secret.
+    public let seed: [UInt8]
+    public internal(set) var events: [Event]
+
+    /// - Precondition: `seed` has 32 bytes (checked by `JournaledSession.init`, which is the way in).
+    init(protocolTag: String, sessionID: [UInt8], seed: [UInt8], events: [Event] = []) {
+        precondition(seed.count == Self.seedLength)
+        self.protocolTag = protocolTag
+        self.sessionID = sessionID
+        self.seed = seed
+        self.events = events
+    }
+
+    public var description: String { "SessionJournal(\(protocolTag), \(events.count) events)" }
+    public var debugDescription: String { description }
+
+    // MARK: Encoding
+
+    /// The versioned binary form.
+    public var encoded: [UInt8] {
+        var out = Self.magic
+        out.append(Self.formatVersion)
+        Self.appendLengthPrefixed(Array(protocolTag.utf8), to: &out)
+        Self.appendLengthPrefixed(sessionID, to: &out)
+        out += seed
+        Self.appendUInt32(events.count, to: &out)
+        for event in events {
+            switch event {
+            case .madeMessages(let round, let digest):
+                out.append(EventTag.madeMessages.rawValue)
+                Self.appendUInt16(round, to: &out)
+                out += digest
+            case .accepted(let message):
+                out.append(EventTag.accepted.rawValue)
+                Self.appendLengthPrefixed(message.encoded, to: &out)
+            case .advanced(let round):
+                out.append(EventTag.advanced.rawValue)
+                Self.appendUInt16(round, to: &out)
+            }
+        }
+        return out
+    }
+
+    /// Decodes `encoded` output, rejecting a wrong magic or version, truncation, unknown events,
+    /// undecodable messages and trailing bytes. (Whether the events replay is checked by
+    /// `JournaledSession.restore`.)
+    public init(encoded bytes: [UInt8]) throws(SessionJournalDecodingError) {
+        var reader = JournalReader(bytes)
+        guard try reader.fixed("magic", count: Self.magic.count) == Self.magic else { throw .notAJournal }
+        let version = try reader.byte("version")
+        guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
+        guard let tag = String(validating: try reader.lengthPrefixed("protocol tag"), as: UTF8.self) else {
+            throw .malformed("protocol tag is not UTF-8")
+        }
+        let sessionID = try reader.lengthPrefixed("session id")
+        let seed = try reader.fixed("seed", count: Self.seedLength)
+        let count = try reader.uint32("event count")
+        // Every event takes at least three bytes, so a count the input cannot hold is refused
+        // before anything is reserved for it.
+        guard count <= reader.remaining / 3 else { throw .truncated(field: "events") }
+        var events: [Event] = []
+        events.reserveCapacity(count)
+        for index in 0..<count {
+            let tagByte = try reader.byte("event \(index) tag")
+            switch EventTag(rawValue: tagByte) {
+            case .madeMessages:
+                let round = try reader.uint16("event \(index) round")
+                events.append(.madeMessages(round: round, digest: try reader.fixed("event \(index) digest", count: Self.digestLength)))
+            case .accepted:
+                let messageBytes = try reader.lengthPrefixed("event \(index) message")
+                do {
+                    events.append(.accepted(try SignedMessage(encoded: messageBytes)))
+                } catch {
+                    throw .invalidMessage(event: index, error)
+                }
+            case .advanced:
+                events.append(.advanced(round: try reader.uint16("event \(index) round")))
+            case nil:
+                throw .unknownEvent(event: index, tag: tagByte)
+            }
+        }
+        guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
+        self.init(protocolTag: tag, sessionID: sessionID, seed: seed, events: events)
+    }
+
+    private enum EventTag: UInt8 { case madeMessages = 1, accepted = 2, advanced = 3 }
+
+    /// The digest a `madeMessages` event records: recipients and encoded messages, in order.
+    static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
+        var hasher = SHA256Hasher(domain: "TSS session journal made messages")
+        for item in messages {
+            hasher.append(item.recipient?.bytes ?? [])
+            hasher.append(item.message.encoded)
+        }
+        return hasher.finalize()
+    }
+
+    private static func appendUInt16(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0 && value <= Int(UInt16.max), "round number out of range")
+        out += [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+
+    private static func appendUInt32(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0 && value <= Int(UInt32.max), "journal field too long")
+        out += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+                UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+
+    private static func appendLengthPrefixed(_ value: [UInt8], to out: inout [UInt8]) {
+        appendUInt32(value.count, to: &out)
+        out += value
+    }
+}
+
+/// What was wrong with bytes offered as a session journal.
+public enum SessionJournalDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAJournal
+    case unsupportedVersion(UInt8)
+    case truncated(field: String)
+    case unknownEvent(event: Int, tag: UInt8)
+    case invalidMessage(event: Int, MessageDecodingError)
+    case trailingBytes(Int)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .notAJournal: "not a session journal (wrong magic)"
+        case .unsupportedVersion(let version): "unsupported session journal version \(version)"
+        case .truncated(let field): "session journal truncated in \(field)"
+        case .unknownEvent(let event, let tag): "session journal event \(event) has unknown tag \(tag)"
+        case .invalidMessage(let event, let error): "session journal event \(event): \(error)"
+        case .trailingBytes(let count): "\(count) trailing bytes after the session journal"
+        case .malformed(let what): "malformed session journal: \(what)"
+        }
+    }
+}
+
+/// A bounds-checked cursor over a journal's bytes.
+private struct JournalReader {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - position }
+
+    mutating func fixed(_ field: String, count: Int) throws(SessionJournalDecodingError) -> [UInt8] {
+        guard count <= remaining else { throw .truncated(field: field) }
+        defer { position += count }
+        return Array(bytes[position..<position + count])
+    }
+
+    mutating func byte(_ field: String) throws(SessionJournalDecodingError) -> UInt8 {
+        try fixed(field, count: 1)[0]
+    }
+
+    mutating func uint16(_ field: String) throws(SessionJournalDecodingError) -> Int {
+        let b = try fixed(field, count: 2)
+        return Int(b[0]) << 8 | Int(b[1])
+    }
+
+    mutating func uint32(_ field: String) throws(SessionJournalDecodingError) -> Int {
+        let b = try fixed(field, count: 4)
+        return Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
+    }
+
+    mutating func lengthPrefixed(_ field: String) throws(SessionJournalDecodingError) -> [UInt8] {
+        let length = try uint32("\(field) length")
+        guard length <= remaining else { throw .truncated(field: field) }
+        return try fixed(field, count: length)
+    }
+}
+
+/// A `Session` that runs on its own seeded generator and records every call that changes it in a
+/// `SessionJournal`, so it can be persisted between rounds and restored with `restore`.
+///
+/// Only calls that succeed are recorded. A call that throws `.fault` or `.aborted` ends the
+/// protocol for this party; such a session is abandoned, not persisted.
+public struct JournaledSession<Output: Sendable>: Sendable {
+    public private(set) var session: Session<Output>
+    private var generator: ChaChaRandom
+    /// Everything needed to rebuild this session (with its entry inputs). Secret: see `SessionJournal`.
+    public private(set) var journal: SessionJournal
+    /// The protocol's output once the last round was finalised.
+    public private(set) var output: Output?
+
+    /// Journals `session`, which must be fresh (no call made on it yet), running it on a
+    /// `ChaChaRandom` seeded with `seed`. The caller draws the seed from a secure generator and must
+    /// keep it (inside the journal) encrypted.
+    /// - Throws: `.wrongSeedLength` unless `seed` has 32 bytes.
+    public init(session: Session<Output>, seed: [UInt8]) throws(SessionJournalReplayError) {
+        guard seed.count == SessionJournal.seedLength else { throw .wrongSeedLength(seed.count) }
+        self.session = session
+        self.generator = ChaChaRandom(seed: seed)
+        self.journal = SessionJournal(protocolTag: session.publicData.protocolTag,
+                                      sessionID: session.publicData.sessionID, seed: seed)
+    }
+
+    public var me: PartyID { session.me }
+    public var roundNumber: Int { session.roundNumber }
+    public var hasMessagesToSend: Bool { session.hasMessagesToSend }
+    public var isReadyToFinalize: Bool { session.isReadyToFinalize }
+    public var isFinished: Bool { session.isFinished }
+
+    /// `Session.makeMessages` on the session's own generator, recorded.
+    public mutating func makeMessages() throws(SessionError) -> [OutgoingMessage] {
+        let round = session.roundNumber
+        let messages = try session.makeMessages(using: &generator)
+        journal.events.append(.madeMessages(round: round, digest: SessionJournal.digest(of: messages)))
+        return messages
+    }
+
+    /// `Session.check`: pure, so nothing is recorded.
+    public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> CheckedMessage {
+        try session.check(message, from: deliverer)
+    }
+
+    /// `Session.receive`, recorded when the message is accepted.
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) {
+        try session.receive(message, from: deliverer)
+        journal.events.append(.accepted(message))
+    }
+
+    /// `Session.finalize` on the session's own generator, recorded.
+    public mutating func finalize() throws(SessionError) -> SessionStatus<Output> {
+        let round = session.roundNumber
+        let status = try session.finalize(using: &generator)
+        journal.events.append(.advanced(round: round))
+        if case .finished(let result) = status { output = result }
+        return status
+    }
+
+    /// Rebuilds a session from its journal: `makeSession` must build the session from the same entry
+    /// inputs (parameters, committee, signer, shares) as the original; the journal's events are then
+    /// replayed on a generator with the journal's seed.
+    /// - Throws: `.wrongSession` if the built session has another protocol tag or session id,
+    ///   `.sessionSetupFailed` if `makeSession` throws, `.diverged` if an event does not replay as
+    ///   recorded (a message no longer accepted, different messages made, a round out of step).
+    public static func restore(journal: SessionJournal,
+                               makeSession: () throws -> Session<Output>) throws(SessionJournalReplayError) -> Self {
+        let session: Session<Output>
+        do { session = try makeSession() } catch { throw .sessionSetupFailed("\(error)") }
+        guard session.publicData.protocolTag == journal.protocolTag,
+              session.publicData.sessionID == journal.sessionID else { throw .wrongSession }
+        var restored = try Self(session: session, seed: journal.seed)
+        for (index, event) in journal.events.enumerated() {
+            switch event {
+            case .madeMessages(let round, let digest):
+                guard restored.roundNumber == round else {
+                    throw .diverged(event: index, "messages recorded in round \(round), session is in round \(restored.roundNumber)")
+                }
+                let messages: [OutgoingMessage]
+                do { messages = try restored.makeMessages() } catch {
+                    throw .diverged(event: index, "making messages failed: \(error)")
+                }
+                guard SessionJournal.digest(of: messages) == digest else {
+                    throw .diverged(event: index, "the replayed session made different messages")
+                }
+            case .accepted(let message):
+                do { try restored.receive(message, from: message.sender) } catch {
+                    throw .diverged(event: index, "an accepted message was refused: \(error)")
+                }
+            case .advanced(let round):
+                guard restored.roundNumber == round else {
+                    throw .diverged(event: index, "round \(round) finalised, session is in round \(restored.roundNumber)")
+                }
+                do { _ = try restored.finalize() } catch {
+                    throw .diverged(event: index, "finalising failed: \(error)")
+                }
+            }
+        }
+        // `restored.journal` was rebuilt event by event; equal by construction of the checks above.
+        return restored
+    }
+}
+
+/// Why a session could not be journaled or restored from a journal.
+public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible {
+    case wrongSeedLength(Int)
+    /// The session `makeSession` built has another protocol tag or session id than the journal.
+    case wrongSession
+    case sessionSetupFailed(String)
+    /// Event `event` did not replay as recorded: the journal or the entry inputs differ from the
+    /// original run.
+    case diverged(event: Int, String)
+
+    public var description: String {
+        switch self {
+        case .wrongSeedLength(let count): "journal seed must be 32 bytes, got \(count)"
+        case .wrongSession: "the rebuilt session belongs to another protocol run than the journal"
+        case .sessionSetupFailed(let why): "rebuilding the session failed: \(why)"
+        case .diverged(let event, let why): "journal replay diverged at event \(event): \(why)"
+        }
+    }
+}
