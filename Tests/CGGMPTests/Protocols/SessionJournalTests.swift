@@ -1,0 +1,189 @@
+import BigNum
+import Secp256k1
+import TestSupport
+import Testing
+@testable import CGGMP
+
+/// KeyInit with party 0 journaled, persisted and restored between rounds, against the same run
+/// uninterrupted (`keyInitRunner`, whose party 0 generator has the same seed).
+@Suite struct SessionJournalTests {
+    let signers = makeSigners(3)
+    let runSeed: UInt64 = 21
+    var committee: [PartyID] { signers.map(\.partyID) }
+
+    /// The 32-byte seed `ChaChaRandom(testSeed:)` uses for party `index` in `keyInitRunner`.
+    func seedBytes(party index: Int) -> [UInt8] {
+        let value = runSeed &* 1000 &+ UInt64(index)
+        return (0..<32).map { $0 < 8 ? UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) : 0 }
+    }
+
+    func makeSession(_ index: Int) throws -> Session<AdditiveKeyShare> {
+        try KeyInit.makeSession(sessionID: keyInitSessionID, committee: committee, signer: signers[index],
+                                parameters: .testing)
+    }
+
+    /// Runs KeyInit; after party 0 finalises each round in `restoreAfterRounds`, its journal is
+    /// encoded, the live session dropped, and the session restored from the decoded bytes.
+    /// Returns every party's output and party 0's messages in the order it sent them.
+    func journaledRun(restoreAfterRounds: Set<Int>) throws -> (outputs: [PartyID: AdditiveKeyShare], sent: [[UInt8]], restores: Int) {
+        var journaled: JournaledSession<AdditiveKeyShare>? = try JournaledSession(session: makeSession(0), seed: seedBytes(party: 0))
+        var plain = try (1..<signers.count).map { try makeSession($0) }
+        var generators = (1..<signers.count).map { ChaChaRandom(testSeed: runSeed &* 1000 &+ UInt64($0)) }
+        var outputs: [PartyID: AdditiveKeyShare] = [:]
+        var sent: [[UInt8]] = []
+        var restores = 0
+        for _ in 0..<20 where outputs.count < signers.count {
+            var inbox: [[SignedMessage]] = Array(repeating: [], count: signers.count)
+            func post(_ outgoing: [OutgoingMessage], from sender: Int) {
+                for item in outgoing {
+                    for recipient in signers.indices where recipient != sender
+                        && (item.recipient == nil || item.recipient == signers[recipient].partyID) {
+                        inbox[recipient].append(item.message)
+                    }
+                }
+            }
+            if journaled!.hasMessagesToSend {
+                let outgoing = try journaled!.makeMessages()
+                sent += outgoing.map(\.message.encoded)
+                post(outgoing, from: 0)
+            }
+            for index in plain.indices where plain[index].hasMessagesToSend {
+                post(try plain[index].makeMessages(using: &generators[index]), from: index + 1)
+            }
+            for message in inbox[0] { try journaled!.receive(message, from: message.sender) }
+            for index in plain.indices {
+                for message in inbox[index + 1] { try plain[index].receive(message, from: message.sender) }
+            }
+            if journaled!.isReadyToFinalize {
+                let round = journaled!.roundNumber
+                if case .finished(let share) = try journaled!.finalize() { outputs[signers[0].partyID] = share }
+                if restoreAfterRounds.contains(round) {
+                    let bytes = journaled!.journal.encoded
+                    let before = journaled!.journal
+                    journaled = nil
+                    let decoded = try SessionJournal(encoded: bytes)
+                    #expect(decoded == before)
+                    let restored = try JournaledSession.restore(journal: decoded) { try makeSession(0) }
+                    #expect(restored.journal == decoded)
+                    #expect(restored.roundNumber == round + 1)
+                    #expect(restored.hasMessagesToSend)
+                    journaled = restored
+                    restores += 1
+                }
+            }
+            for index in plain.indices where plain[index].isReadyToFinalize {
+                if case .finished(let share) = try plain[index].finalize(using: &generators[index]) {
+                    outputs[signers[index + 1].partyID] = share
+                }
+            }
+        }
+        return (outputs, sent, restores)
+    }
+
+    @Test func restoredSessionContinuesExactlyAsAnUninterruptedRun() throws {
+        var reference = keyInitRunner(signers: signers, seed: runSeed)
+        guard case .finished(let expected) = reference.run() else {
+            Issue.record("reference KeyInit did not finish")
+            return
+        }
+        let expectedSent = reference.sentMessages.filter { $0.sender == signers[0].partyID }.map(\.encoded)
+        let run = try journaledRun(restoreAfterRounds: [1, 2])
+        #expect(run.restores == 2)
+        #expect(run.outputs.count == signers.count)
+        let publicKey = try #require(expected[signers[0].partyID]).publicKey
+        for (party, share) in run.outputs {
+            #expect(share.publicKey == publicKey)
+            #expect(share.secretShare == expected[party]?.secretShare)
+        }
+        // Includes the restored party's first messages after each restore (rounds 2 and 3).
+        #expect(run.sent == expectedSent)
+        #expect(run.sent.count == 4)
+    }
+
+    /// A journal taken mid-protocol, for the corruption tests.
+    func journalAfterRoundOne() throws -> SessionJournal {
+        var session = try JournaledSession(session: makeSession(0), seed: seedBytes(party: 0))
+        var others = try (1..<3).map { try makeSession($0) }
+        var generators = (1..<3).map { ChaChaRandom(testSeed: UInt64($0)) }
+        var toZero: [SignedMessage] = []
+        let fromZero = try session.makeMessages().map(\.message)
+        for index in others.indices {
+            toZero += try others[index].makeMessages(using: &generators[index]).map(\.message)
+        }
+        for message in toZero { try session.receive(message, from: message.sender) }
+        _ = try session.makeMessages()  // the echo
+        _ = fromZero
+        #expect(session.journal.events.count == 4)
+        return session.journal
+    }
+
+    @Test func corruptedJournalsAreRejected() throws {
+        let journal = try journalAfterRoundOne()
+        let bytes = journal.encoded
+        #expect(try SessionJournal(encoded: bytes) == journal)
+        #expect(!"\(journal)".contains(hexString(journal.seed)))
+
+        #expect(throws: SessionJournalDecodingError.notAJournal) { try SessionJournal(encoded: [0x55] + bytes.dropFirst()) }
+        var badVersion = bytes
+        badVersion[6] = 2
+        #expect(throws: SessionJournalDecodingError.unsupportedVersion(2)) { try SessionJournal(encoded: badVersion) }
+        for length in [0, 5, 20, bytes.count - 1] {
+            #expect(throws: SessionJournalDecodingError.self) { try SessionJournal(encoded: Array(bytes.prefix(length))) }
+        }
+        #expect(throws: SessionJournalDecodingError.trailingBytes(1)) { try SessionJournal(encoded: bytes + [0]) }
+        // The first event's tag follows magic, version, tag, session id, seed and the count.
+        let firstEvent = 6 + 1 + 4 + KeyInit.protocolTag.utf8.count + 4 + keyInitSessionID.count + 32 + 4
+        #expect(bytes[firstEvent] == 1)
+        var unknownEvent = bytes
+        unknownEvent[firstEvent] = 9
+        #expect(throws: SessionJournalDecodingError.unknownEvent(event: 0, tag: 9)) { try SessionJournal(encoded: unknownEvent) }
+
+        // Well-formed but not what the session did: a received message with another payload.
+        var events = journal.events
+        guard case .accepted(let message) = events[1] else {
+            Issue.record("event 1 should be an accepted message")
+            return
+        }
+        events[1] = .accepted(message.replacingPayload(message.payload.reversed(), signer: signers[1]))
+        let forged = SessionJournal(protocolTag: journal.protocolTag, sessionID: journal.sessionID,
+                                    seed: journal.seed, events: events)
+        #expect(throws: SessionJournalReplayError.self) {
+            try JournaledSession.restore(journal: SessionJournal(encoded: forged.encoded)) { try makeSession(0) }
+        }
+        // Another seed makes other messages.
+        var otherSeed = journal.seed
+        otherSeed[31] ^= 1
+        let reseeded = SessionJournal(protocolTag: journal.protocolTag, sessionID: journal.sessionID,
+                                      seed: otherSeed, events: journal.events)
+        do {
+            _ = try JournaledSession.restore(journal: reseeded) { try makeSession(0) }
+            Issue.record("a journal with another seed replayed")
+        } catch {
+            guard case .diverged(let event, _) = error else {
+                Issue.record("expected divergence, got \(error)")
+                return
+            }
+            #expect(event == 0)
+        }
+        // Restoring into another party's session is refused too (its messages differ).
+        #expect(throws: SessionJournalReplayError.self) {
+            try JournaledSession.restore(journal: journal) { try makeSession(1) }
+        }
+        // And into another protocol run.
+        do {
+            _ = try JournaledSession.restore(journal: journal) {
+                try KeyInit.makeSession(sessionID: Array("another".utf8), committee: committee,
+                                        signer: signers[0], parameters: .testing)
+            }
+            Issue.record("a journal replayed into another session")
+        } catch {
+            guard case .wrongSession = error else {
+                Issue.record("expected wrongSession, got \(error)")
+                return
+            }
+        }
+        #expect(throws: SessionJournalReplayError.self) {
+            try JournaledSession(session: makeSession(0), seed: [1, 2, 3])
+        }
+    }
+}
