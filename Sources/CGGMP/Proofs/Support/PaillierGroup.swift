@@ -18,11 +18,12 @@ struct PaillierGroup: Sendable {
     }
 
     /// enc(m; r) = (1 + N)^m · r^N mod N², for any integer m (taken mod N: (1 + N)^m = 1 + mN mod N²).
-    /// The exponent N is public, so r^N may use the variable-time power even when r is secret.
+    /// The prover's r is secret; GMP's variable-time power leaks through its reductions as well as
+    /// through the exponent, so r^N uses the constant-time power (as `PaillierPublicKey` does).
     func encrypt(_ plaintext: BigInt, randomizer: BigInt) -> BigInt {
         let message = try! plaintext.modulo(modulus)
         let gToM = try! (BigInt.one + message * modulus).modulo(modulusSquared)
-        let rToN = try! randomizer.power(modulus, modulo: modulusSquared)
+        let rToN = ProofArithmetic.secretPower(randomizer, modulus, modulo: modulusSquared)
         return ProofArithmetic.multiply(gToM, rToN, modulo: modulusSquared)
     }
 
@@ -41,9 +42,10 @@ struct PaillierGroup: Sendable {
         try ProofArithmetic.publicPower(ciphertext, k, modulo: modulusSquared, field: field)
     }
 
-    /// r · ρ^e mod N: a randomizer masked by a public exponent (ρ secret, e public and signed).
+    /// r · ρ^e mod N: a randomizer masked by a public exponent (ρ secret, e public and signed);
+    /// the base is secret, so the power is the constant-time one.
     func maskRandomizer(_ r: BigInt, secret rho: BigInt, exponent e: BigInt) -> BigInt {
-        let rhoToE = try! rho.power(e, modulo: modulus)
+        let rhoToE = ProofArithmetic.secretPower(rho, e, modulo: modulus)
         return ProofArithmetic.multiply(r, rhoToE, modulo: modulus)
     }
 
