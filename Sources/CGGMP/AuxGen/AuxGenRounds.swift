@@ -167,7 +167,7 @@ struct AuxGenRound3: Round, CustomStringConvertible {
 }
 
 /// AuxGen's checks re-run from signed messages alone.
-struct AuxGenRechecker<Verifier: IdentitySignatureVerifier>: EvidenceRechecker {
+struct AuxGenRechecker<Verifier: IdentitySignatureVerifier>: LegacyEvidenceRechecker {
     let parameters: SchemeParameters
     let verifier: Verifier
 

@@ -121,7 +121,7 @@ struct KeyInitRound3: Round, CustomStringConvertible {
 }
 
 /// KeyInit's checks re-run from signed messages alone.
-struct KeyInitRechecker: EvidenceRechecker {
+struct KeyInitRechecker: LegacyEvidenceRechecker {
     let parameters: SchemeParameters
 
     func violation(offending: SignedMessage, supporting: [SignedMessage],

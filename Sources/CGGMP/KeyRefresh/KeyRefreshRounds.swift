@@ -160,7 +160,7 @@ struct KeyRefreshRound3: Round, CustomStringConvertible {
 }
 
 /// KeyRefresh's checks re-run from signed messages alone.
-struct KeyRefreshRechecker<Verifier: IdentitySignatureVerifier>: EvidenceRechecker {
+struct KeyRefreshRechecker<Verifier: IdentitySignatureVerifier>: LegacyEvidenceRechecker {
     let parameters: SchemeParameters
     let verifier: Verifier
 

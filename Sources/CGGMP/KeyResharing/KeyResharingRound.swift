@@ -103,7 +103,7 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
 /// KeyResharing's checks re-run from signed messages alone. A share mismatch is only provable
 /// with the direct message itself, so such evidence reveals the share the culprit sent (see
 /// docs/protocols.md for why that is acceptable).
-struct KeyResharingRechecker: EvidenceRechecker {
+struct KeyResharingRechecker: LegacyEvidenceRechecker {
     let configuration: KeyResharingConfiguration
 
     func violation(offending: SignedMessage, supporting: [SignedMessage],

@@ -5,6 +5,15 @@ public struct ProtocolFault: Error, Sendable, CustomStringConvertible {
     public let reason: FaultReason
     public let evidence: Evidence
 
+    /// Whether the culprit's own signatures prove the fault (then it may go into an exported report),
+    /// or only the receiving channel can attribute it. `Evidence.verdict` is the third party's check.
+    public var isTransportOnly: Bool {
+        switch reason {
+        case .invalidSignature, .senderMismatch: true
+        default: false
+        }
+    }
+
     public var description: String { "\(culprit) faulted in round \(round): \(reason)" }
 }
 
@@ -45,95 +54,167 @@ public enum FaultReason: Sendable, Equatable, CustomStringConvertible {
 
 /// The signed messages that prove a fault, checkable by anyone holding the session's public data.
 ///
-/// `messages[0]` is the offending message (for equivocation, the first of the two conflicting
-/// ones); the rest support the check.
-///
-/// Attribution: faults proven by the culprit's own signature (equivocation, invalid echo, protocol
-/// violations, a signed message for another session) are attributable to the culprit by anyone.
-/// An invalid signature or a sender mismatch shows only that the delivered bytes are bad; pinning
-/// them on the delivering party rests on the authenticated transport (the Noise channel), which a
-/// third party cannot see.
+/// `messages` holds the culprit's offending message(s) first, then what the check read: the
+/// culprit's own earlier messages, the echoes it signed, and commitment openings
+/// (see `SignedView`). Nothing in it may come from the accuser's word alone.
 public struct Evidence: Sendable {
     public let culprit: PartyID
     public let round: Int
     public let reason: FaultReason
     public let messages: [SignedMessage]
 
-    /// Re-runs the failed check from public data alone.
-    /// - Parameter rechecker: the protocol's re-verification of its own rules, needed for
-    ///   `.violation` evidence.
-    /// - Throws: `EvidenceError` when the messages do not show the claimed fault.
-    public func verify(publicData: SessionPublicData, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
-                       rechecker: (any EvidenceRechecker)? = nil) throws(EvidenceError) {
-        guard let offending = messages.first else { throw .notProven("no messages") }
-        guard publicData.committee.contains(culprit) else { throw .notProven("culprit is not in the committee") }
+    /// What the evidence shows a third party, re-run from the signed messages alone.
+    ///
+    /// - `.proven`: the culprit's own signatures show the fault (equivocation, a malformed echo, a
+    ///   broken protocol rule re-run over the culprit's `SignedView` with the same rule failing).
+    /// - `.transportOnly`: the delivered bytes are bad (invalid signature, wrong sender field), which
+    ///   only the party on the other end of the authenticated channel can attribute.
+    /// - `.notProven`: anything else, with the reason.
+    /// - Parameter rechecker: the protocol's re-run of its own checks, needed for `.violation`.
+    public func verdict(publicData: SessionPublicData, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
+                        rechecker: (any EvidenceRechecker)? = nil) -> EvidenceVerdict {
+        guard let offending = messages.first else { return .notProven("no messages") }
+        guard publicData.committee.contains(culprit) else { return .notProven("the culprit is not in the committee") }
         switch reason {
         case .invalidSignature:
-            guard !offending.hasValidSignature(verifier) else { throw .notProven("the signature is valid") }
-            return
+            guard messages.count == 1, !offending.hasValidSignature(verifier) else {
+                return .notProven("the signature is valid")
+            }
+            return .transportOnly("an invalid signature is attributable only by the receiving channel")
         case .senderMismatch:
-            guard offending.sender != culprit else { throw .notProven("the sender is the culprit") }
-            return
-        default:
+            guard messages.count == 1, offending.sender != culprit else { return .notProven("the sender is the culprit") }
+            return .transportOnly("a wrong sender field is attributable only by the receiving channel")
+        case .wrongSession, .unexpectedMessage, .duplicateMessage:
+            // A message signed for another session, a late message, a second copy: the network can
+            // replay, delay and duplicate an honest party's messages, so none of these is a fault.
+            return .notProven("\(reason) is no protocol fault")
+        case .equivocation, .invalidEcho, .violation:
             break
         }
-        // Every other kind of fault rests on messages the culprit or committee members signed.
         for message in messages {
-            guard message.hasValidSignature(verifier) else { throw .badSignature(message.sender) }
+            guard message.sessionID == publicData.sessionID, message.protocolTag == publicData.protocolTag else {
+                return .notProven("a message belongs to another session")
+            }
+            guard publicData.committee.contains(message.sender) else {
+                return .notProven("a message's sender is not in the committee")
+            }
+            guard message.hasValidSignature(verifier) else { return .notProven("\(message.sender)'s message is not signed by it") }
         }
-        guard offending.sender == culprit else { throw .notProven("the offending message is not the culprit's") }
+        guard offending.sender == culprit else { return .notProven("the offending message is not the culprit's") }
         switch reason {
-        case .wrongSession:
-            guard offending.sessionID != publicData.sessionID || offending.protocolTag != publicData.protocolTag else {
-                throw .notProven("the message belongs to this session")
-            }
         case .equivocation:
-            guard messages.count == 2, messages[0].occupiesSameSlot(as: messages[1]),
-                  messages[0].payload != messages[1].payload,
-                  messages[0].sessionID == publicData.sessionID, messages[0].protocolTag == publicData.protocolTag
-            else { throw .notProven("the messages do not conflict") }
+            guard messages.count == 2, messages[1].sender == culprit, messages[0].occupiesSameSlot(as: messages[1]),
+                  messages[0].payload != messages[1].payload else { return .notProven("the messages do not conflict") }
+            return .proven
         case .invalidEcho:
-            try requireInSession(offending, publicData)
-            guard offending.kind == .echo, messages.count == 1 else { throw .notProven("not an echo message") }
+            guard offending.kind == .echo, messages.count == 1 else { return .notProven("not an echo message") }
             guard EchoRound.problem(in: offending, publicData: publicData, verifier: verifier) != nil else {
-                throw .notProven("the echo is well-formed")
+                return .notProven("the echo is well-formed")
             }
-        case .violation:
-            try requireInSession(offending, publicData)
-            for message in messages.dropFirst() { try requireInSession(message, publicData) }
-            guard let rechecker else { throw .rechecker }
-            guard rechecker.violation(offending: offending, supporting: Array(messages.dropFirst()),
-                                      publicData: publicData) != nil else {
-                throw .notProven("the protocol check passes")
-            }
-        case .unexpectedMessage, .duplicateMessage:
-            // Only the signed message itself can be shown; whether it was unexpected depends on the
-            // accuser's state (for a duplicate, the second message is the evidence's other entry).
-            try requireInSession(offending, publicData)
-            if case .duplicateMessage = reason {
-                guard messages.count == 2, messages[0].occupiesSameSlot(as: messages[1]),
-                      messages[0] != messages[1] else { throw .notProven("not two messages for one slot") }
-            }
-        case .invalidSignature, .senderMismatch:
-            break
+            return .proven
+        case .violation(let claimed):
+            guard let rechecker else { return .notProven("a protocol violation needs the protocol's rechecker") }
+            return Self.recheck(claimed, culprit: culprit, round: round, messages: messages, publicData: publicData,
+                                verifier: verifier, rechecker: rechecker)
+        case .invalidSignature, .senderMismatch, .wrongSession, .unexpectedMessage, .duplicateMessage:
+            return .notProven("\(reason) is no protocol fault")
         }
     }
 
-    private func requireInSession(_ message: SignedMessage, _ publicData: SessionPublicData) throws(EvidenceError) {
-        guard message.sessionID == publicData.sessionID, message.protocolTag == publicData.protocolTag else {
-            throw .notProven("a message belongs to another session")
+    /// Re-runs the culprit's round check over the view its own signed messages give.
+    private static func recheck(_ claimed: RoundViolation, culprit: PartyID, round: Int, messages: [SignedMessage],
+                                publicData: SessionPublicData, verifier: some IdentitySignatureVerifier,
+                                rechecker: any EvidenceRechecker) -> EvidenceVerdict {
+        var parts: [MessageKind: SignedMessage] = [:]
+        for message in messages where message.sender == culprit && message.round == round && message.kind != .echo {
+            guard parts[message.kind] == nil || parts[message.kind] == message else {
+                return .notProven("two \(message.kind) messages of the culprit in round \(round)")
+            }
+            parts[message.kind] = message
         }
-        guard publicData.committee.contains(message.sender) else {
-            throw .notProven("a message's sender is not in the committee")
+        guard !parts.isEmpty else { return .notProven("no message of the culprit in round \(round)") }
+        var view: SignedView
+        switch SignedView.fromEvidence(sender: culprit, publicData: publicData, messages: messages, verifier: verifier) {
+        case .success(let built): view = built
+        case .failure(let error): return .notProven("\(error)")
+        }
+        do throws(RoundViolation) {
+            try rechecker.recheck(round: round, incoming: IncomingPayloads(sender: culprit, parts: parts), view: &view)
+            return .notProven("the protocol check passes")
+        } catch {
+            if error.rule == RoundViolation.incompleteViewRule { return .notProven("incomplete evidence: \(error.detail)") }
+            guard error.rule == claimed.rule else {
+                return .notProven("the check fails with \(error.rule), not the claimed \(claimed.rule)")
+            }
+            return .proven
+        }
+    }
+
+    /// Succeeds when `verdict` is `.proven`.
+    /// - Throws: `EvidenceError.notProven` (also for transport-only evidence, which convinces no third
+    ///   party), `.rechecker` when a violation was given no rechecker.
+    public func verify(publicData: SessionPublicData, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
+                       rechecker: (any EvidenceRechecker)? = nil) throws(EvidenceError) {
+        if case .violation = reason, rechecker == nil { throw .rechecker }
+        switch verdict(publicData: publicData, verifier: verifier, rechecker: rechecker) {
+        case .proven: return
+        case .transportOnly(let why): throw .notProven("transport-only: \(why)")
+        case .notProven(let why): throw .notProven(why)
         }
     }
 }
 
-/// A protocol's re-run of its own message checks, for third-party verification of evidence.
+/// What evidence shows a third party (`Evidence.verdict`).
+public enum EvidenceVerdict: Sendable, Equatable, CustomStringConvertible {
+    /// The culprit's own signed messages prove the fault.
+    case proven
+    /// Only the party that received the bytes over its authenticated channel can attribute them.
+    case transportOnly(String)
+    /// The messages do not show the fault.
+    case notProven(String)
+
+    /// The stable name printed by `tss fault verify`.
+    public var name: String {
+        switch self {
+        case .proven: "proven"
+        case .transportOnly: "transport-only"
+        case .notProven: "not-proven"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .proven: "proven"
+        case .transportOnly(let why): "transport-only (\(why))"
+        case .notProven(let why): "not proven (\(why))"
+        }
+    }
+}
+
+/// A protocol's round checks, re-run by a third party over the culprit's `SignedView`.
+///
+/// `recheck` must call the very function the live round's `verify(_:view:)` calls for `round`.
 public protocol EvidenceRechecker: Sendable {
-    /// The rule `offending` breaks given the `supporting` messages, or nil when it breaks none.
+    /// Re-runs the check of `incoming` (the culprit's parts of `round`).
+    /// - Throws: the rule the parts break (`incomplete-view` when `view` lacks what the check needs).
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation)
+}
+
+/// A rechecker not yet moved to `recheck(round:incoming:view:)`: it finds its supporting messages in
+/// whatever the evidence holds. Being replaced protocol by protocol.
+protocol LegacyEvidenceRechecker: EvidenceRechecker {
     func violation(offending: SignedMessage, supporting: [SignedMessage],
                    publicData: SessionPublicData) -> RoundViolation?
+}
+
+extension LegacyEvidenceRechecker {
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        guard let offending = incoming.messages.first else { throw .incompleteView("the offending message") }
+        let supporting = Array(incoming.messages.dropFirst()) + view.allMessages.filter { !incoming.messages.contains($0) }
+        if let violation = violation(offending: offending, supporting: supporting, publicData: view.publicData) {
+            throw violation
+        }
+    }
 }
 
 /// Why evidence did not convince.

@@ -18,14 +18,29 @@ public protocol Round<Output>: Sendable {
     /// This party's payloads for the round, and the local artifact `finalize` receives.
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads
 
-    /// Checks `incoming` (which holds exactly the parts `messageKinds` names) and returns what
-    /// `finalize` needs from it.
+    /// Checks `incoming` (which holds exactly the parts `messageKinds` names) against what its
+    /// sender signed earlier (`view`) and returns what `finalize` needs from it. The check reads
+    /// other parties' values only through `view`, and calls the same function the protocol's
+    /// `EvidenceRechecker` calls, so the live check and a third party's recheck cannot differ.
     /// - Throws: the protocol rule the sender broke.
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload
+
+    /// The check of a round not yet moved to `verify(_:view:)` (reads the round's own state).
     func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload
 
     /// Ends the round: `verified` holds one entry for every other party.
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output>
+}
+
+extension Round {
+    public func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        try verify(incoming)
+    }
+
+    public func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
+        preconditionFailure("\(Self.self) implements verify(_:view:)")
+    }
 }
 
 /// What a round finalises into.
@@ -60,6 +75,33 @@ public struct IncomingPayloads: Sendable {
     public let echoBroadcast: [UInt8]?
     public let broadcast: [UInt8]?
     public let direct: [UInt8]?
+    /// The addressee of the direct part (the checking party, live; the accuser, in evidence).
+    public let recipient: PartyID?
+    /// The signed messages the payloads came from.
+    let messages: [SignedMessage]
+
+    init(sender: PartyID, parts: [MessageKind: SignedMessage]) {
+        self.sender = sender
+        echoBroadcast = parts[.echoBroadcast]?.payload
+        broadcast = parts[.broadcast]?.payload
+        direct = parts[.direct]?.payload
+        recipient = parts[.direct]?.recipient
+        messages = MessageKind.allCases.compactMap { parts[$0] }
+    }
+
+    /// The part of `kind`.
+    /// - Throws: the `incomplete-view` violation when the sender's message has no such part (evidence
+    ///   that leaves it out proves nothing).
+    public func payload(_ kind: MessageKind) throws(RoundViolation) -> [UInt8] {
+        let value: [UInt8]? = switch kind {
+        case .echoBroadcast: echoBroadcast
+        case .broadcast: broadcast
+        case .direct: direct
+        case .echo: nil
+        }
+        guard let value else { throw .incompleteView("\(sender)'s \(kind) part") }
+        return value
+    }
 }
 
 /// A round's local secrets from `makeMessages`, handed back to `finalize`; opaque to the session.

@@ -19,6 +19,8 @@ public struct Session<Output: Sendable>: Sendable {
     private var partial: [PartyID: [MessageKind: SignedMessage]] = [:]
     private var verified: [PartyID: VerifiedPayload] = [:]
     private var echoed: Set<PartyID> = []
+    /// The entries of each party's accepted echoes: echoer → round → original sender → message.
+    private var attestedEntries: [PartyID: [Int: [PartyID: SignedMessage]]] = [:]
 
     private enum Phase: Sendable { case sending, collecting, echoToSend, collectingEchoes, readyToFinalize, finished }
 
@@ -42,6 +44,17 @@ public struct Session<Output: Sendable>: Sendable {
     public var isFinished: Bool { phase == .finished }
 
     private var others: [PartyID] { publicData.committee.filter { $0 != me } }
+
+    /// The parties whose messages the current step still waits for (empty while sending, when
+    /// ready to finalise, and after finishing). A caller that gives up waiting names these parties
+    /// as silent: a transport-level attribution, which no third party can check.
+    public var waitingFor: [PartyID] {
+        switch phase {
+        case .collecting: others.filter { verified[$0] == nil }
+        case .collectingEchoes: others.filter { !echoed.contains($0) }
+        case .sending, .echoToSend, .readyToFinalize, .finished: []
+        }
+    }
 
     // MARK: Sending
 
@@ -93,39 +106,41 @@ public struct Session<Output: Sendable>: Sendable {
     }
 
     /// Checks one message without changing the session. Safe to call concurrently.
-    /// - Throws: `.fault` naming the culprit, `.notYetExpected` for a message of a later step (keep
-    ///   it and deliver it again later), `.alreadyReceived` for an exact duplicate (drop it).
+    /// - Throws: `.fault` naming the culprit (proven by its signatures, or transport-only when the
+    ///   delivered bytes themselves are bad), `.notYetExpected` for a message of a later step (keep
+    ///   it and deliver it again later), `.alreadyReceived` for a copy of an accepted message and
+    ///   `.ignored` for a message that fills no slot of this session now (drop both: the network
+    ///   may duplicate, delay and misroute honest messages, so neither is anyone's fault).
     public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> CheckedMessage {
         guard message.sender == deliverer else {
             throw fault(deliverer, .senderMismatch, [message])
         }
         guard message.hasValidSignature(verifier) else { throw fault(deliverer, .invalidSignature, [message]) }
         guard message.sessionID == publicData.sessionID, message.protocolTag == publicData.protocolTag else {
-            throw fault(deliverer, .wrongSession, [message])
+            throw .ignored("the message belongs to another session")
         }
         let sender = message.sender
         guard sender != me, publicData.committee.contains(sender) else {
-            throw fault(deliverer, .unexpectedMessage("sender is not another committee member"), [message])
+            throw .ignored("the sender is not another committee member")
         }
-        guard phase != .finished else { throw .outOfOrder("the session is finished") }
+        if message.kind == .direct, message.recipient != me { throw .ignored("a direct message for another party") }
+        if phase == .finished || message.round < round.number {
+            // A late copy is dropped; a different message for a filled slot is equivocation.
+            try checkNotDuplicate(message)
+            throw .ignored("round \(message.round) is over")
+        }
         if message.round > round.number { throw .notYetExpected }
-        guard message.round == round.number else {
-            throw fault(sender, .unexpectedMessage("round \(message.round) is over"), [message])
-        }
         if message.kind == .echo {
             guard round.messageKinds.contains(.echoBroadcast) else {
-                throw fault(sender, .unexpectedMessage("round \(round.number) has no echo step"), [message])
+                throw .ignored("round \(round.number) has no echo step")
             }
             guard phase == .collectingEchoes || phase == .readyToFinalize else { throw .notYetExpected }
-            if echoed.contains(sender) { throw .alreadyReceived }
+            try checkNotDuplicate(message)
             try checkEcho(message)
             return CheckedMessage(messages: [message], payload: nil)
         }
         guard round.messageKinds.contains(message.kind) else {
-            throw fault(sender, .unexpectedMessage("round \(round.number) has no \(message.kind) messages"), [message])
-        }
-        if message.kind == .direct, message.recipient != me {
-            throw fault(sender, .unexpectedMessage("direct message for another party"), [message])
+            throw .ignored("round \(round.number) has no \(message.kind) messages")
         }
         try checkNotDuplicate(message)
         var parts = partial[sender] ?? [:]
@@ -134,27 +149,57 @@ public struct Session<Output: Sendable>: Sendable {
         return try verifyParts(parts, from: sender)
     }
 
-    /// Runs the round's check on a sender's complete set of parts.
+    /// Runs the round's check on a sender's complete set of parts, over the view of what the sender
+    /// signed; a violation's evidence is the parts and exactly what the check read.
     private func verifyParts(_ parts: [MessageKind: SignedMessage], from sender: PartyID) throws(SessionError) -> CheckedMessage {
-        let incoming = IncomingPayloads(sender: sender, echoBroadcast: parts[.echoBroadcast]?.payload,
-                                        broadcast: parts[.broadcast]?.payload, direct: parts[.direct]?.payload)
+        let incoming = IncomingPayloads(sender: sender, parts: parts)
+        var view = self.view(of: sender, parts: parts)
         do {
-            let payload = try round.verify(incoming)
-            return CheckedMessage(messages: MessageKind.allCases.compactMap { parts[$0] }, payload: payload)
+            let payload = try round.verify(incoming, view: &view)
+            return CheckedMessage(messages: incoming.messages, payload: payload)
         } catch {
-            let offending = MessageKind.allCases.compactMap { parts[$0] }
-            let supporting = error.supportingMessages.compactMap { accepted[$0] }
-            throw fault(sender, .violation(error), offending + supporting)
+            guard error.rule != RoundViolation.incompleteViewRule else {
+                // Every message a check reads was accepted before the round began.
+                throw .outOfOrder("round \(round.number)'s check lacks \(error.detail)")
+            }
+            var evidence = incoming.messages
+            for message in view.used + error.supportingMessages.compactMap({ accepted[$0] })
+            where !evidence.contains(message) {
+                evidence.append(message)
+            }
+            throw fault(sender, .violation(error), evidence)
         }
     }
 
+    /// What `sender` signed in this session so far, as a check may read it (see `SignedView`).
+    private func view(of sender: PartyID, parts: [MessageKind: SignedMessage]) -> SignedView {
+        var own: [SignedView.OwnSlot: SignedMessage] = [:]
+        var echoes: [Int: SignedMessage] = [:]
+        var unattested: [MessageSlot: SignedMessage] = [:]
+        for (slot, message) in accepted {
+            if slot.sender == sender {
+                if slot.kind == .echo {
+                    echoes[slot.round] = message
+                } else {
+                    own[SignedView.OwnSlot(round: slot.round, kind: slot.kind)] = message
+                }
+            } else if slot.kind == .echoBroadcast || slot.kind == .broadcast {
+                unattested[slot] = message
+            }
+        }
+        for (kind, message) in parts { own[SignedView.OwnSlot(round: message.round, kind: kind)] = message }
+        return SignedView(sender: sender, publicData: publicData, own: own, attested: attestedEntries[sender] ?? [:],
+                          echoes: echoes, unattested: unattested)
+    }
+
+    /// Refuses a second, different message for a slot already filled (equivocation); a copy of the
+    /// accepted one is `.alreadyReceived`.
     private func checkNotDuplicate(_ message: SignedMessage) throws(SessionError) {
         let slot = MessageSlot(round: message.round, kind: message.kind, sender: message.sender)
         let earlier = accepted[slot] ?? partial[message.sender]?[message.kind]
-        guard let earlier else { return }
-        if earlier == message { throw .alreadyReceived }
-        throw fault(message.sender, earlier.payload == message.payload ? .duplicateMessage : .equivocation,
-                    [earlier, message])
+        guard let earlier, earlier.round == message.round else { return }
+        if earlier.payload == message.payload { throw .alreadyReceived }
+        throw fault(message.sender, .equivocation, [earlier, message])
     }
 
     private func checkEcho(_ echo: SignedMessage) throws(SessionError) {
@@ -164,7 +209,9 @@ public struct Session<Output: Sendable>: Sendable {
         // Well-formed (checked above), so decoding succeeds.
         guard let entries = try? EchoRound.entries(of: echo) else { preconditionFailure("echo decoded before") }
         for entry in entries {
-            let mine = accepted[MessageSlot(round: entry.round, kind: .echoBroadcast, sender: entry.sender)]!
+            guard let mine = accepted[MessageSlot(round: entry.round, kind: .echoBroadcast, sender: entry.sender)] else {
+                preconditionFailure("the echo step starts after every echo-broadcast was accepted")
+            }
             if mine.payload != entry.payload { throw fault(entry.sender, .equivocation, [mine, entry]) }
         }
     }
@@ -179,14 +226,19 @@ public struct Session<Output: Sendable>: Sendable {
     /// one by one (for instance in parallel, each seeing the others missing), the round's check
     /// runs here on the complete set and may throw `.fault`.
     public mutating func accept(_ checked: CheckedMessage) throws(SessionError) {
-        guard let first = checked.messages.first, first.round == round.number else {
+        guard let first = checked.messages.first, first.round == round.number, phase != .finished else {
             throw .outOfOrder("the message was checked in another round")
         }
         let sender = first.sender
         if first.kind == .echo {
             guard phase == .collectingEchoes || phase == .readyToFinalize else { throw .outOfOrder("no echo step now") }
+            try checkNotDuplicate(first)
             guard echoed.insert(sender).inserted else { throw .alreadyReceived }
             accepted[MessageSlot(round: first.round, kind: .echo, sender: sender)] = first
+            // Well-formed: `check` ran `EchoRound.problem` on it.
+            let entries = (try? EchoRound.entries(of: first)) ?? []
+            attestedEntries[sender, default: [:]][first.round] = Dictionary(
+                entries.map { ($0.sender, $0) }, uniquingKeysWith: { a, _ in a })
         } else {
             // Another message from the same sender may have been accepted since `check` ran.
             // (A part already held as partial, which `check` combined with the new one, is no duplicate.)
@@ -280,6 +332,10 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     case notYetExpected
     /// This exact message was already accepted.
     case alreadyReceived
+    /// The message fills no slot of this session now (another session, a round that is over, a
+    /// kind the round does not use, another party's direct message): drop it. Not a fault, since
+    /// the network may replay, delay and misroute honest messages.
+    case ignored(String)
     /// The caller used the session out of order (a bug in the driving code).
     case outOfOrder(String)
     /// The protocol could not finish, with no one to blame (see `RoundTransition.aborted`).
@@ -290,6 +346,7 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
         case .fault(let fault): "\(fault)"
         case .notYetExpected: "message for a later step"
         case .alreadyReceived: "message already received"
+        case .ignored(let why): "message ignored: \(why)"
         case .outOfOrder(let what): "session used out of order: \(what)"
         case .aborted(let reason): "protocol aborted: \(reason)"
         }

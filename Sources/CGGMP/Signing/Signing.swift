@@ -127,7 +127,7 @@ struct SignRound: Round, CustomStringConvertible {
 }
 
 /// Standalone signing's check re-run from the signed σ message and the presignature commitments.
-struct SignRechecker: EvidenceRechecker {
+struct SignRechecker: LegacyEvidenceRechecker {
     let commitments: PresignatureCommitments
     let prehash: Prehash
 
@@ -143,7 +143,7 @@ struct SignRechecker: EvidenceRechecker {
 }
 
 /// Presigning's (and interactive signing's) checks re-run from signed messages alone.
-struct PresignRechecker: EvidenceRechecker {
+struct PresignRechecker: LegacyEvidenceRechecker {
     let inputs: PresigningPublicInputs
     let parameters: SchemeParameters
     /// Set for interactive signing, whose round 4 checks signature shares.

@@ -33,16 +33,22 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
         /// Parties detected faults (keyed by the accusing party).
         case faulted([PartyID: ProtocolFault])
         case aborted(String)
+        /// No party can make progress: each waiting party with the parties it still waits for
+        /// (what a real deployment's timeout names as silent).
+        case stalled([PartyID: [PartyID]])
     }
 
     /// Runs until every party finishes or any party detects a fault.
     public mutating func run() -> Outcome {
         let parties = sessions.keys.sorted()
         var outputs: [PartyID: Output] = [:]
+        // Messages for a later step of their recipient, delivered again each step.
+        var deferred: [PartyID: [SignedMessage]] = [:]
         while outputs.count < parties.count {
             var progressed = false
             // Send.
-            var inboxes: [PartyID: [SignedMessage]] = [:]
+            var inboxes = deferred
+            deferred = [:]
             for party in parties where sessions[party]!.hasMessagesToSend {
                 progressed = true
                 let outgoing: [OutgoingMessage]
@@ -71,12 +77,16 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                               inbox.indices.filter { lastIndex[inbox[$0].sender] == $0 }]
                 for pass in passes {
                     let results = check(pass.map { inbox[$0] }, at: sessions[recipient]!)
-                    for result in results {
+                    for (index, result) in zip(pass, results) {
                         do {
                             try sessions[recipient]!.accept(try result.get())
+                        } catch .notYetExpected {
+                            deferred[recipient, default: []].append(inbox[index])
                         } catch .fault(let fault) {
                             faults[recipient] = faults[recipient] ?? fault
                         } catch .alreadyReceived {
+                            continue
+                        } catch .ignored {
                             continue
                         } catch {
                             return .aborted("\(recipient) could not accept a message: \(error)")
@@ -97,7 +107,9 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                 }
             }
             guard progressed else {
-                return .aborted("no party can make progress (rounds: \(parties.map { sessions[$0]!.roundNumber }))")
+                var waiting: [PartyID: [PartyID]] = [:]
+                for party in parties where !sessions[party]!.waitingFor.isEmpty { waiting[party] = sessions[party]!.waitingFor }
+                return .stalled(waiting)
             }
         }
         return .finished(outputs)

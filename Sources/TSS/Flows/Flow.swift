@@ -192,6 +192,8 @@ struct PhaseSession<Output: Sendable>: Sendable {
             return .deferred
         } catch .alreadyReceived {
             return .ignored
+        } catch .ignored {
+            return .ignored
         } catch {
             throw map(error)
         }
@@ -217,7 +219,7 @@ struct PhaseSession<Output: Sendable>: Sendable {
         case .fault(let fault): .fault(FlowFault(phase: phase, publicData: session.publicData, fault: fault))
         case .aborted(let reason): .setup("\(phase) aborted: \(reason)")
         case .outOfOrder(let what): .outOfOrder("\(phase): \(what)")
-        case .notYetExpected, .alreadyReceived: .outOfOrder("\(phase): \(error)")
+        case .notYetExpected, .alreadyReceived, .ignored: .outOfOrder("\(phase): \(error)")
         }
     }
 }

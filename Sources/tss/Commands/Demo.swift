@@ -159,6 +159,7 @@ struct Demo: AsyncParsableCommand {
         case .finished(let outputs): return outputs
         case .faulted(let faults): throw DemoError("faults: \(faults.values.map(\.description))")
         case .aborted(let reason): throw DemoError("aborted: \(reason)")
+        case .stalled(let waiting): throw DemoError("stalled waiting for \(Set(waiting.values.joined()))")
         }
     }
 
