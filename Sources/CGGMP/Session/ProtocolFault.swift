@@ -5,6 +5,13 @@ public struct ProtocolFault: Error, Sendable, CustomStringConvertible {
     public let reason: FaultReason
     public let evidence: Evidence
 
+    /// The same fault and messages with `party` named as the culprit: what a malicious accuser would
+    /// present against an honest party. Its evidence must not verify unless `party` signed the fault.
+    public func accusing(_ party: PartyID) -> ProtocolFault {
+        ProtocolFault(culprit: party, round: round, reason: reason,
+                      evidence: Evidence(culprit: party, round: round, reason: reason, messages: evidence.messages))
+    }
+
     /// Whether the culprit's own signatures prove the fault (then it may go into an exported report),
     /// or only the receiving channel can attribute it. `Evidence.verdict` is the third party's check.
     public var isTransportOnly: Bool {
