@@ -27,6 +27,9 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
         precondition(Set(self.sessions.keys) == Set(generators.keys), "one generator per party")
     }
 
+    /// Steps after which `runToEnd` gives up (far more than any protocol here needs).
+    public static var maximumSteps: Int { 10_000 }
+
     /// How a simulated run ended.
     public enum Outcome: Sendable {
         case finished([PartyID: Output])
@@ -40,42 +43,65 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
 
     /// Runs until every party finishes or any party detects a fault.
     public mutating func run() -> Outcome {
+        var adversary = TamperingNetwork(tamper: tamper)
+        let report = runToEnd(adversary: &adversary, stopAtFirstFault: true)
+        if let abort = report.aborted.sorted(by: { $0.key < $1.key }).first { return .aborted("\(abort.key) \(abort.value)") }
+        if !report.faults.isEmpty { return .faulted(report.faults) }
+        if report.outputs.count == sessions.count { return .finished(report.outputs) }
+        return .stalled(report.waiting)
+    }
+
+    /// Runs every party until each has finished, detected a fault (it then stops, as a real party
+    /// aborts) or is stuck, with `adversary` standing for the network and the corrupt parties: it
+    /// sees every message of a step before any is delivered (so corrupt parties may rush), and
+    /// decides what is delivered to whom — dropping, duplicating, delaying, replacing.
+    /// - Parameter stopAtFirstFault: end the run in the step where the first fault is detected.
+    public mutating func runToEnd(adversary: inout some SimulationAdversary,
+                                  stopAtFirstFault: Bool = false) -> RunReport<Output> {
         let parties = sessions.keys.sorted()
-        var outputs: [PartyID: Output] = [:]
+        var report = RunReport<Output>()
+        func isActive(_ party: PartyID) -> Bool {
+            report.outputs[party] == nil && report.faults[party] == nil && report.aborted[party] == nil
+        }
         // Messages for a later step of their recipient, delivered again each step.
-        var deferred: [PartyID: [SignedMessage]] = [:]
-        while outputs.count < parties.count {
+        var deferred: [PartyID: [Delivery]] = [:]
+        var step = 0
+        // An adversary that keeps delivering (say, duplicates forever) cannot keep the run alive.
+        while parties.contains(where: isActive), step < Self.maximumSteps {
+            step += 1
             var progressed = false
             // Send.
-            var inboxes = deferred
-            deferred = [:]
-            for party in parties where sessions[party]!.hasMessagesToSend {
+            var sent: [Delivery] = []
+            for party in parties where isActive(party) && sessions[party]!.hasMessagesToSend {
                 progressed = true
-                let outgoing: [OutgoingMessage]
                 do {
-                    outgoing = try sessions[party]!.makeMessages(using: &generators[party]!)
-                } catch {
-                    return .aborted("\(party) could not send: \(error)")
-                }
-                for item in outgoing {
-                    sentMessages.append(item.message)
-                    for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
-                        inboxes[recipient, default: []].append(tamper?(item.message, recipient) ?? item.message)
+                    for item in try sessions[party]!.makeMessages(using: &generators[party]!) {
+                        sentMessages.append(item.message)
+                        for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
+                            sent.append(Delivery(message: item.message, recipient: recipient, deliverer: party))
+                        }
                     }
+                } catch {
+                    report.aborted[party] = "could not send: \(error)"
                 }
             }
+            var inboxes = deferred
+            deferred = [:]
+            for delivery in adversary.deliveries(of: sent, step: step) {
+                inboxes[delivery.recipient, default: []].append(delivery)
+                progressed = true
+            }
             // Deliver.
-            var faults: [PartyID: ProtocolFault] = [:]
-            for recipient in parties {
+            for recipient in parties where isActive(recipient) {
                 // A sender's parts of a multi-part round are delivered in two passes: every part but
                 // its last first (cheap: recorded as partial), then the last parts, whose checks
                 // complete each sender's message and may run in parallel.
                 let inbox = inboxes[recipient] ?? []
                 var lastIndex: [PartyID: Int] = [:]
-                for (index, message) in inbox.enumerated() { lastIndex[message.sender] = index }
-                let passes = [inbox.indices.filter { lastIndex[inbox[$0].sender] != $0 },
-                              inbox.indices.filter { lastIndex[inbox[$0].sender] == $0 }]
-                for pass in passes {
+                for (index, delivery) in inbox.enumerated() { lastIndex[delivery.message.sender] = index }
+                let passes = [inbox.indices.filter { lastIndex[inbox[$0].message.sender] != $0 },
+                              inbox.indices.filter { lastIndex[inbox[$0].message.sender] == $0 }]
+                deliver: for pass in passes {
                     let results = check(pass.map { inbox[$0] }, at: sessions[recipient]!)
                     for (index, result) in zip(pass, results) {
                         do {
@@ -83,41 +109,41 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                         } catch .notYetExpected {
                             deferred[recipient, default: []].append(inbox[index])
                         } catch .fault(let fault) {
-                            faults[recipient] = faults[recipient] ?? fault
-                        } catch .alreadyReceived {
-                            continue
-                        } catch .ignored {
+                            report.faults[recipient] = fault
+                            break deliver
+                        } catch .alreadyReceived, .ignored {
                             continue
                         } catch {
-                            return .aborted("\(recipient) could not accept a message: \(error)")
+                            report.aborted[recipient] = "could not accept a message: \(error)"
+                            break deliver
                         }
                     }
                 }
             }
-            if !faults.isEmpty { return .faulted(faults) }
+            if stopAtFirstFault, !report.faults.isEmpty { break }
             // Finalise.
-            for party in parties where sessions[party]!.isReadyToFinalize {
+            for party in parties where isActive(party) && sessions[party]!.isReadyToFinalize {
                 progressed = true
                 do {
                     if case .finished(let output) = try sessions[party]!.finalize(using: &generators[party]!) {
-                        outputs[party] = output
+                        report.outputs[party] = output
                     }
                 } catch {
-                    return .aborted("\(party) could not finalise: \(error)")
+                    report.aborted[party] = "could not finalise: \(error)"
                 }
             }
-            guard progressed else {
-                var waiting: [PartyID: [PartyID]] = [:]
-                for party in parties where !sessions[party]!.waitingFor.isEmpty { waiting[party] = sessions[party]!.waitingFor }
-                return .stalled(waiting)
-            }
+            // Deferred messages alone are no progress: they wait for a step that may never come.
+            guard progressed else { break }
         }
-        return .finished(outputs)
+        for party in parties where isActive(party) && !sessions[party]!.waitingFor.isEmpty {
+            report.waiting[party] = sessions[party]!.waitingFor
+        }
+        return report
     }
 
-    private func check(_ inbox: [SignedMessage], at session: Session<Output>) -> [Result<CheckedMessage, SessionError>] {
-        @Sendable func checkOne(_ message: SignedMessage) -> Result<CheckedMessage, SessionError> {
-            do { return .success(try session.check(message, from: message.sender)) } catch { return .failure(error) }
+    private func check(_ inbox: [Delivery], at session: Session<Output>) -> [Result<CheckedMessage, SessionError>] {
+        @Sendable func checkOne(_ delivery: Delivery) -> Result<CheckedMessage, SessionError> {
+            do { return .success(try session.check(delivery.message, from: delivery.deliverer)) } catch { return .failure(error) }
         }
         guard parallelVerification, inbox.count > 1 else { return inbox.map(checkOne) }
         let results = ResultSlots<Result<CheckedMessage, SessionError>>(count: inbox.count)
@@ -125,6 +151,59 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
             results.set(index, checkOne(inbox[index]))
         }
         return results.values
+    }
+}
+
+/// How every party's run ended (`SimulationRunner.runToEnd`).
+public struct RunReport<Output: Sendable>: Sendable {
+    /// Parties that finished, with their outputs.
+    public var outputs: [PartyID: Output] = [:]
+    /// Parties that detected a fault (and stopped), with the first fault each detected.
+    public var faults: [PartyID: ProtocolFault] = [:]
+    /// Parties whose driving code failed (a bug, or an unlucky abort with no one to blame).
+    public var aborted: [PartyID: String] = [:]
+    /// Parties still waiting when no one could progress, with the parties each waits for: what a
+    /// deployment's timeout names as silent.
+    public var waiting: [PartyID: [PartyID]] = [:]
+
+    public init() {}
+}
+
+/// One message on its way: to `recipient`, over the channel of `deliverer` (the party the
+/// authenticated transport names; a corrupt party may deliver messages others signed).
+public struct Delivery: Sendable {
+    public var message: SignedMessage
+    public var recipient: PartyID
+    public var deliverer: PartyID
+
+    public init(message: SignedMessage, recipient: PartyID, deliverer: PartyID) {
+        self.message = message
+        self.recipient = recipient
+        self.deliverer = deliverer
+    }
+}
+
+/// The network and the corrupt parties of a simulated run.
+public protocol SimulationAdversary {
+    /// Given every delivery the parties made in `step` (honest and corrupt alike, before any is
+    /// delivered), returns what is delivered now. Hold a delivery back to delay it (return it in a
+    /// later step), leave it out to drop it, return it twice to duplicate it, replace it to make a
+    /// corrupt party cheat. A step in which nothing is sent still calls it, so delayed messages
+    /// can be released.
+    mutating func deliveries(of sent: [Delivery], step: Int) -> [Delivery]
+}
+
+/// Delivers everything as sent, through an optional per-delivery tamper closure.
+struct TamperingNetwork: SimulationAdversary {
+    let tamper: (@Sendable (SignedMessage, PartyID) -> SignedMessage)?
+
+    mutating func deliveries(of sent: [Delivery], step: Int) -> [Delivery] {
+        guard let tamper else { return sent }
+        // The tampered message arrives over its (claimed) sender's channel.
+        return sent.map {
+            let message = tamper($0.message, $0.recipient)
+            return Delivery(message: message, recipient: $0.recipient, deliverer: message.sender)
+        }
     }
 }
 
