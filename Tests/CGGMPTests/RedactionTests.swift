@@ -29,9 +29,13 @@ func expectNoLeak(of secret: BigInt, in text: String, sourceLocation: SourceLoca
 
 func expectNoLeak(of secret: [UInt8], in text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!text.contains(hexString(secret)), "secret bytes printed as hex", sourceLocation: sourceLocation)
-    // What `dump` of an array prints: one decimal element per line.
-    let decimalLines = secret.prefix(8).map { "- \($0)" }.joined(separator: "\n")
-    #expect(!text.contains(decimalLines), "secret bytes printed element by element", sourceLocation: sourceLocation)
+    // What `description` ("[200, 201, …]") and `dump` ("- 200" per line, indented) of an array
+    // print: compare with the whitespace removed.
+    let squeezed = text.filter { !$0.isWhitespace }
+    let prefix = secret.prefix(8).map(String.init)
+    #expect(!squeezed.contains(prefix.joined(separator: ",")), "secret bytes printed as a list", sourceLocation: sourceLocation)
+    #expect(!squeezed.contains("-" + prefix.joined(separator: "-")), "secret bytes dumped element by element",
+            sourceLocation: sourceLocation)
 }
 
 @Suite struct RedactionTests {
