@@ -111,10 +111,12 @@ extension BigInt: Equatable, Hashable, Comparable {
     }
 }
 
-extension BigInt: CustomStringConvertible, CustomDebugStringConvertible {
+extension BigInt: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Never the value: a `BigInt` may be secret. Use `decimalString` / `hexString` deliberately.
     public var description: String { "BigInt(\(bitLength > 0 ? "…" : "0"))" }
     public var debugDescription: String { description }
+    /// No children, so `dump` and other reflection print only the type name.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// Owns one initialised `mpz_t`; cleared (and so wiped, see `GMPMemory`) when released.

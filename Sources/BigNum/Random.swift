@@ -118,3 +118,10 @@ extension BigInt {
         }
     }
 }
+
+extension ChaChaRandom: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Only the type name: the key (seed) determines every value the generator will produce.
+    public var description: String { "ChaChaRandom" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}

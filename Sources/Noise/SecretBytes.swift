@@ -39,3 +39,25 @@ final class SecretBytes: @unchecked Sendable {
         storage.deallocate()
     }
 }
+
+extension SecretBytes: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "SecretBytes" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension X25519PrivateKey: CustomReflectable {
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension CipherState: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "CipherState" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension SymmetricState: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "SymmetricState" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}

@@ -206,10 +206,12 @@ extension Scalar: Hashable {
     }
 }
 
-extension Scalar: CustomStringConvertible, CustomDebugStringConvertible {
+extension Scalar: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Only the type name: a scalar may be secret.
     public var description: String { "Scalar(…)" }
     public var debugDescription: String { description }
+    /// No children, so `dump` and other reflection never show the limbs.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 extension UInt {

@@ -104,6 +104,16 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    public func take<T>(_ key: RecordKey, open: (SealedRecord) throws(StoreError) -> T) throws(StoreError) -> T? {
+        try withState { state throws(StoreError) in
+            guard let entry = state.records[key] else { return nil }
+            let opened = try open(entry.record)
+            state.records.removeValue(forKey: key)
+            if key.kind == .presignature { state.usedPresignatures.insert(key) }
+            return opened
+        }
+    }
+
     /// Test hook: replaces the header as an attacker editing storage could.
     func replaceRawHeader(_ header: StoreHeader?) {
         lock.lock()

@@ -9,6 +9,7 @@
 /// - `takeOldest` is atomic across all concurrent callers (threads, and for a file backend other
 ///   connections and processes): the oldest matching record is passed to `open`; only if `open`
 ///   returns is the record deleted, in the same transaction. No record is handed out twice.
+/// - `take` is the same for the one record under `key` (session journals).
 public protocol RecordBackend: Sendable {
     func loadHeader() throws(StoreError) -> StoreHeader?
     func initialize(header: StoreHeader) throws(StoreError)
@@ -28,4 +29,7 @@ public protocol RecordBackend: Sendable {
     func takeOldest<T>(
         kind: RecordKind, keyID: String, open: (SealedRecord) throws(StoreError) -> T
     ) throws(StoreError) -> T?
+
+    /// Atomically passes the record under `key` to `open` and, if `open` returns, deletes it.
+    func take<T>(_ key: RecordKey, open: (SealedRecord) throws(StoreError) -> T) throws(StoreError) -> T?
 }

@@ -3,12 +3,20 @@ public enum RecordKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case keyShare = 1
     case auxInfo = 2
     case presignature = 3
+    /// A session journal (item ID: the caller's journal id, e.g. protocol tag and session id);
+    /// restored only by `takeJournal`, which removes it.
+    case journal = 4
+    /// A tombstone for a session id this party ran (key ID `RecordKey.usedSessionIDsKeyID`, item
+    /// ID the id in hex); insert-only, never deleted.
+    case usedSessionID = 5
 
     public var description: String {
         switch self {
         case .keyShare: "keyShare"
         case .auxInfo: "auxInfo"
         case .presignature: "presignature"
+        case .journal: "journal"
+        case .usedSessionID: "usedSessionID"
         }
     }
 }
@@ -28,8 +36,8 @@ public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
     public init(kind: RecordKind, keyID: String, itemID: String = "") throws(StoreError) {
         try Self.validate(keyID, name: "key ID", allowEmpty: false)
         switch kind {
-        case .presignature:
-            try Self.validate(itemID, name: "presignature ID", allowEmpty: false)
+        case .presignature, .journal, .usedSessionID:
+            try Self.validate(itemID, name: "\(kind) ID", allowEmpty: false)
         case .keyShare, .auxInfo:
             guard itemID.isEmpty else {
                 throw .invalidRecordKey(reason: "\(kind) records have no item ID")
@@ -50,6 +58,21 @@ public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
 
     public static func presignature(keyID: String, presignatureID: String) throws(StoreError) -> RecordKey {
         try RecordKey(kind: .presignature, keyID: keyID, itemID: presignatureID)
+    }
+
+    public static func journal(keyID: String, journalID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .journal, keyID: keyID, itemID: journalID)
+    }
+
+    /// The key ID under which used session ids are recorded (reserved: `deleteAll` refuses it).
+    public static let usedSessionIDsKeyID = "#used-session-ids"
+
+    public static func usedSessionID(_ sessionID: [UInt8]) throws(StoreError) -> RecordKey {
+        guard !sessionID.isEmpty, sessionID.count <= 64 else {
+            throw .invalidRecordKey(reason: "a session id must be 1 to 64 bytes")
+        }
+        let hex = sessionID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return try RecordKey(kind: .usedSessionID, keyID: usedSessionIDsKeyID, itemID: hex)
     }
 
     static func validate(_ id: String, name: String, allowEmpty: Bool) throws(StoreError) {

@@ -226,6 +226,27 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         return taken
     }
 
+    public func take<T>(_ key: RecordKey, open: (SealedRecord) throws(StoreError) -> T) throws(StoreError) -> T? {
+        var taken: T?
+        try Self.run {
+            // As in `takeOldest`: one IMMEDIATE transaction from the SELECT to the DELETE.
+            try queue.inTransaction(.immediate) { db in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT rowid, \(Self.recordColumns) FROM records WHERE kind = ? AND key_id = ? AND item_id = ?
+                    """, arguments: Self.keyArguments(key)) else { return .commit }
+                let opened = try open(try Self.decodeRecord(row))
+                try db.execute(sql: "DELETE FROM records WHERE rowid = ?", arguments: [row["rowid"] as DatabaseValue])
+                guard db.changesCount == 1 else {
+                    throw StoreError.backend(code: -1, message: "taken row vanished inside its transaction")
+                }
+                if key.kind == .presignature { try Self.markUsed(db, keyID: key.keyID, itemID: key.itemID) }
+                taken = opened
+                return .commit
+            }
+        }
+        return taken
+    }
+
     // MARK: Helpers
 
     private static let recordColumns = "kind, key_id, item_id, version, nonce, ciphertext"

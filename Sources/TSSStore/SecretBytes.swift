@@ -76,3 +76,21 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     public var description: String { "MasterKey" }
     public var debugDescription: String { "MasterKey" }
 }
+
+extension SecretBytes: CustomReflectable {
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension MasterKey: CustomReflectable {
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension StoreKeys: CustomDebugStringConvertible, CustomReflectable {
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+extension StoredRecord: CustomReflectable {
+    /// The payload is a secret (a key share, aux info, presignature or journal).
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}

@@ -93,6 +93,9 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         guard key.kind != .presignature else {
             throw .invalidRecordKey(reason: "presignatures are insert-only; use addPresignature")
         }
+        guard key.kind != .usedSessionID else {
+            throw .invalidRecordKey(reason: "used session ids are insert-only; use markSessionIDUsed")
+        }
         try backend.upsert(seal(record, at: key, using: &rng))
     }
 
@@ -105,16 +108,21 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         return try open(sealed)
     }
 
-    /// Removes the record under `key`; returns whether one was there.
+    /// Removes the record under `key`; returns whether one was there. Used-session-id tombstones
+    /// cannot be removed.
     @discardableResult
     public func delete(_ key: RecordKey) throws(StoreError) -> Bool {
-        try backend.delete(key)
+        guard key.kind != .usedSessionID else { throw .invalidRecordKey(reason: "used session ids are never deleted") }
+        return try backend.delete(key)
     }
 
-    /// Removes every record (share, aux info, presignatures) of `keyID`; returns how many.
+    /// Removes every record (share, aux info, presignatures, journals) of `keyID`; returns how many.
     @discardableResult
     public func deleteAll(keyID: String) throws(StoreError) -> Int {
         try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
+        guard keyID != RecordKey.usedSessionIDsKeyID else {
+            throw .invalidRecordKey(reason: "used session ids are never deleted")
+        }
         return try backend.deleteAll(keyID: keyID)
     }
 
@@ -163,6 +171,38 @@ public struct ShareStore: Sendable, CustomStringConvertible {
 
     public func presignatureCount(keyID: String) throws(StoreError) -> Int {
         try backend.count(kind: .presignature, keyID: keyID)
+    }
+
+    /// Stores (replacing) a session journal, e.g. `SessionJournal.encoded` after each round.
+    /// `journalID` names the session (for instance the hex of its session id and protocol tag).
+    public func saveJournal(_ payload: [UInt8], version: UInt32, keyID: String, journalID: String,
+                            using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        try put(StoredRecord(version: version, payload: payload), at: .journal(keyID: keyID, journalID: journalID), using: &rng)
+    }
+
+    /// Removes and returns a session journal, or nil when there is none. Atomic like
+    /// `takePresignature`: of concurrent takers (a crash loop, a failover replica) at most one
+    /// receives it, so a journal is restored at most once. There is no read-only accessor for
+    /// journal payloads besides `get`; restore code must use this.
+    public func takeJournal(keyID: String, journalID: String) throws(StoreError) -> StoredRecord? {
+        try backend.take(.journal(keyID: keyID, journalID: journalID)) { sealed throws(StoreError) in try open(sealed) }
+    }
+
+    /// Records that this party ran (or started) the session `sessionID`. Insert-only and never
+    /// deleted: a second call for the same id throws `.sessionIDAlreadyUsed`, across restarts and
+    /// across processes sharing the file.
+    public func markSessionIDUsed(_ sessionID: [UInt8], using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        let key = try RecordKey.usedSessionID(sessionID)
+        do {
+            try backend.insert(seal(StoredRecord(version: 1, payload: []), at: key, using: &rng))
+        } catch .recordExists {
+            throw .sessionIDAlreadyUsed(key)
+        }
+    }
+
+    /// Whether `markSessionIDUsed(sessionID)` was called before.
+    public func isSessionIDUsed(_ sessionID: [UInt8]) throws(StoreError) -> Bool {
+        try backend.load(try RecordKey.usedSessionID(sessionID)) != nil
     }
 
     // MARK: Sealing

@@ -43,6 +43,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case recordExists(RecordKey)
     /// This presignature ID was taken or deleted before; presignatures are single-use.
     case presignatureAlreadyUsed(RecordKey)
+    /// This session id was recorded as used before (`markSessionIDUsed`); a party never runs one twice.
+    case sessionIDAlreadyUsed(RecordKey)
 
     /// Any other database failure (SQLite result code and message; no SQL arguments).
     case backend(code: Int32, message: String)

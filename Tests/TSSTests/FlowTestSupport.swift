@@ -36,7 +36,8 @@ func registrationRunner(_ servers: [Ed25519Signer], blockNumber: UInt64 = 42, se
     let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: blockNumber)
     let flows = try servers.enumerated().map { index, server in
         try RegistrationFlow(plan: plan, signer: server, parameters: .testing,
-                             primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits))
+                             primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits),
+                             usedSessionIDs: UsedSessionIDs())
     }
     return FlowRunner(flows: flows, generators: flowGenerators(servers, seed: seed), tamper: tamper)
 }

@@ -10,7 +10,7 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
     let hash = [UInt8](repeating: 0xab, count: 32)
 
     func id(_ kind: SessionID.Kind? = nil, parties: [PartyID]? = nil, user: [UInt8]? = nil, block: UInt64 = 100) throws -> SessionID {
-        try SessionID(kind: kind ?? .signing(messageHash: hash), participants: parties ?? self.parties,
+        try SessionID(kind: kind ?? .signing(messageHash: hash, derivationPath: "m", attempt: 0), participants: parties ?? self.parties,
                       user: user ?? self.user, blockNumber: block)
     }
 
@@ -25,7 +25,7 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
         hashB[31] ^= 1
         let variants = try [
             id(),
-            id(.keyGeneration), id(.reshare), id(.auxiliaryInfo), id(.signing(messageHash: hashB)),
+            id(.keyGeneration), id(.reshare), id(.auxiliaryInfo), id(.signing(messageHash: hashB, derivationPath: "m", attempt: 0)),
             id(parties: [party(1), party(2)]), id(parties: [party(1), party(2), party(4)]),
             id(parties: parties + [party(4)]),
             id(user: []), id(user: user + [0]),
@@ -43,7 +43,7 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
     @Test func badInputsAreTypedErrors() {
         #expect(throws: SessionIDError.noParticipants) { try id(parties: []) }
         #expect(throws: SessionIDError.duplicateParticipant(party(1))) { try id(parties: [party(1), party(2), party(1)]) }
-        #expect(throws: SessionIDError.wrongMessageHashLength(31)) { try id(.signing(messageHash: [UInt8](repeating: 0, count: 31))) }
+        #expect(throws: SessionIDError.wrongMessageHashLength(31)) { try id(.signing(messageHash: [UInt8](repeating: 0, count: 31), derivationPath: "m", attempt: 0)) }
         #expect(throws: SessionIDError.wrongLength(5)) { try SessionID(bytes: [1, 2, 3, 4, 5]) }
     }
 }

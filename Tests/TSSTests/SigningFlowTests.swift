@@ -22,7 +22,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
     let signing = servers.filter { signers.contains($0.partyID) }
     let flows = try signing.map { server in
         try SigningFlow(request: request, keyShare: registrations[server.partyID]!.keyShare,
-                        auxInfo: registrations[server.partyID]!.auxInfo, signer: server, parameters: .testing)
+                        auxInfo: registrations[server.partyID]!.auxInfo, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
     }
     var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: seed))
     guard case .finished(let outputs) = runner.run() else { Issue.record("signing did not finish"); return }
@@ -101,7 +101,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
                                          signers: signers)
         let flows = try servers.prefix(2).map { server in
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare,
-                            auxInfo: outputs[server.partyID]!.auxInfo, signer: server, parameters: .testing)
+                            auxInfo: outputs[server.partyID]!.auxInfo, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
         var runner = FlowRunner(flows: flows, generators: flowGenerators(Array(servers.prefix(2)), seed: 24)) { message, _ in
             guard message.protocolTag == SigningFlow.attestationProtocolTag, message.sender == culprit.partyID else { return message }
@@ -127,7 +127,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         // Presign ahead of time for the child key's additive shares (as a server would, then store).
         let childShares = try signing.map { server in
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare,
-                            auxInfo: outputs[server.partyID]!.auxInfo, signer: server, parameters: .testing).keyShare
+                            auxInfo: outputs[server.partyID]!.auxInfo, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing).keyShare
         }
         let sessions = try zip(signing, childShares).map { server, share in
             try Presigning.makeSession(sessionID: Array("presign ahead".utf8), keyShare: share,
@@ -151,7 +151,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         }
         let flows = try signing.map { server in
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare, auxInfo: outputs[server.partyID]!.auxInfo,
-                            presignature: slots[server.partyID]!, signer: server, parameters: .testing)
+                            presignature: slots[server.partyID]!, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
         #expect(flows.allSatisfy { $0.phase == .sign })
         var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 42))
@@ -163,7 +163,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         // The slot is spent: a second flow with it is refused.
         #expect(throws: FlowError.self) {
             try SigningFlow(request: request, keyShare: outputs[signers[0]]!.keyShare, auxInfo: outputs[signers[0]]!.auxInfo,
-                            presignature: slots[signers[0]]!, signer: signing[0], parameters: .testing)
+                            presignature: slots[signers[0]]!, usedSessionIDs: UsedSessionIDs(), signer: signing[0], parameters: .testing)
         }
     }
 }

@@ -1,4 +1,6 @@
 import BigNum
+import CSodium
+import Synchronization
 
 /// A party's session recorded as the inputs that produced it, so a server can persist the session
 /// between rounds and rebuild it later.
@@ -8,20 +10,36 @@ import BigNum
 /// that order; `JournaledSession.restore` rebuilds the session from the same entry inputs and
 /// replays the calls, which reproduces the state bit for bit.
 ///
-/// - Important: The journal holds the generator seed, from which every secret of the session
-///   (nonces, share polynomials, Paillier randomness) can be recomputed. It is as secret as the
-///   session's secrets: store it encrypted (e.g. in TSSStore), never log it.
+/// A journal is for an *unfinished* session. Once the session produced its output the journal
+/// records a `finished` event and drops its seed, and a finished journal is never restored
+/// (`SessionJournalReplayError.finished`): replaying it would make the same output again, and for
+/// presigning or signing that is one nonce used twice, which reveals the key share. Journals of
+/// protocols with a one-time output (`oneTimeProtocolTags`) are restored only by *taking* them out
+/// of a `SessionJournalStore`, so one stored journal is restored at most once.
 ///
-/// Layout (version 1): `"TSSJNL" ‖ version ‖ u32 length ‖ protocol tag (UTF-8) ‖ u32 length ‖
-/// session id ‖ seed (32 bytes) ‖ u32 event count ‖ events`, each event a tag byte then:
+/// - Important: An unfinished journal holds the generator seed, from which every secret of the
+///   session (nonces, share polynomials, Paillier randomness) can be recomputed. It is as secret as
+///   the session's secrets: store it encrypted (e.g. in TSSStore), never log it.
+///
+/// Layout (version 2): `"TSSJNL" ‖ version ‖ u32 length ‖ protocol tag (UTF-8) ‖ u32 length ‖
+/// session id ‖ seed flag (1: a 32-byte seed follows; 0: none, the session finished) ‖ u32 event
+/// count ‖ events`, each event a tag byte then:
 /// 1 `madeMessages`: u16 round ‖ 32-byte digest of the messages made;
 /// 2 `accepted`: u32 length ‖ `SignedMessage.encoded`;
-/// 3 `advanced`: u16 round that was finalised. Integers are big-endian.
+/// 3 `advanced`: u16 round that was finalised;
+/// 4 `finished`: nothing (the last event; exactly when the seed flag is 0). Integers are big-endian.
+/// Version 1 (no `finished` event, seed always present) is refused.
 public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public static let magic = Array("TSSJNL".utf8)
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
     public static let seedLength = 32
     static let digestLength = 32
+
+    /// Protocols whose output may be produced once only (a presignature, or a signature made with
+    /// one): their journals are restored only with `JournaledSession.restore(takingFrom:makeSession:)`.
+    public static let oneTimeProtocolTags: Set<String> = [
+        Presigning.protocolTag, Signing.protocolTag, InteractiveSigning.protocolTag,
+    ]
 
     /// One call that changed the session.
     public enum Event: Sendable, Equatable {
@@ -32,12 +50,14 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
         case accepted(SignedMessage)
         /// `finalize` ended `round`.
         case advanced(round: Int)
+        /// The session produced its output (always the last event; the seed is gone).
+        case finished
     }
 
     public let protocolTag: String
     public let sessionID: [UInt8]
-    /// The 32-byte seed of the session's `ChaChaRandom`. Secret.
-    public let seed: [UInt8]
+    /// The 32-byte seed of the session's `ChaChaRandom`, or nil once the session finished. Secret.
+    public private(set) var seed: [UInt8]?
     public internal(set) var events: [Event]
 
     /// - Precondition: `seed` has 32 bytes (checked by `JournaledSession.init`, which is the way in).
@@ -49,7 +69,36 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
         self.events = events
     }
 
-    public var description: String { "SessionJournal(\(protocolTag), \(events.count) events)" }
+    /// A finished journal (no seed, `finished` last), as decoded.
+    private init(protocolTag: String, sessionID: [UInt8], finishedEvents events: [Event]) {
+        self.protocolTag = protocolTag
+        self.sessionID = sessionID
+        self.seed = nil
+        self.events = events
+    }
+
+    /// Whether the session produced its output; such a journal cannot be restored.
+    public var isFinished: Bool { events.last == .finished }
+
+    /// Whether the protocol's output is one-time (see `oneTimeProtocolTags`).
+    public var isOneTime: Bool { Self.oneTimeProtocolTags.contains(protocolTag) }
+
+    /// Records the end of the session and wipes the seed (zeroes this copy's bytes, then drops it;
+    /// copies the caller made earlier, e.g. `encoded` bytes, are the caller's to discard).
+    mutating func markFinished() {
+        guard !isFinished else { return }
+        events.append(.finished)
+        if seed != nil {
+            seed!.withUnsafeMutableBytes { buffer in
+                if let base = buffer.baseAddress { sodium_memzero(base, buffer.count) }
+            }
+        }
+        seed = nil
+    }
+
+    public var description: String {
+        "SessionJournal(\(protocolTag), \(events.count) events\(isFinished ? ", finished" : ""))"
+    }
     public var debugDescription: String { description }
 
     // MARK: Encoding
@@ -60,7 +109,12 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
         out.append(Self.formatVersion)
         Self.appendLengthPrefixed(Array(protocolTag.utf8), to: &out)
         Self.appendLengthPrefixed(sessionID, to: &out)
-        out += seed
+        if let seed {
+            out.append(1)
+            out += seed
+        } else {
+            out.append(0)
+        }
         Self.appendUInt32(events.count, to: &out)
         for event in events {
             switch event {
@@ -74,13 +128,16 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
             case .advanced(let round):
                 out.append(EventTag.advanced.rawValue)
                 Self.appendUInt16(round, to: &out)
+            case .finished:
+                out.append(EventTag.finished.rawValue)
             }
         }
         return out
     }
 
-    /// Decodes `encoded` output, rejecting a wrong magic or version, truncation, unknown events,
-    /// undecodable messages and trailing bytes. (Whether the events replay is checked by
+    /// Decodes `encoded` output, rejecting a wrong magic or version (version 1 included), truncation,
+    /// unknown events, undecodable messages, a `finished` event anywhere but last, a seed flag that
+    /// disagrees with it, and trailing bytes. (Whether the events replay is checked by
     /// `JournaledSession.restore`.)
     public init(encoded bytes: [UInt8]) throws(SessionJournalDecodingError) {
         var reader = JournalReader(bytes)
@@ -91,11 +148,16 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
             throw .malformed("protocol tag is not UTF-8")
         }
         let sessionID = try reader.lengthPrefixed("session id")
-        let seed = try reader.fixed("seed", count: Self.seedLength)
+        let seed: [UInt8]?
+        switch try reader.byte("seed flag") {
+        case 0: seed = nil
+        case 1: seed = try reader.fixed("seed", count: Self.seedLength)
+        case let flag: throw .malformed("seed flag \(flag) is neither 0 nor 1")
+        }
         let count = try reader.uint32("event count")
-        // Every event takes at least three bytes, so a count the input cannot hold is refused
-        // before anything is reserved for it.
-        guard count <= reader.remaining / 3 else { throw .truncated(field: "events") }
+        // Every event takes at least one byte, so a count the input cannot hold is refused before
+        // anything is reserved for it.
+        guard count <= reader.remaining else { throw .truncated(field: "events") }
         var events: [Event] = []
         events.reserveCapacity(count)
         for index in 0..<count {
@@ -113,15 +175,23 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
                 }
             case .advanced:
                 events.append(.advanced(round: try reader.uint16("event \(index) round")))
+            case .finished:
+                guard index == count - 1 else { throw .malformed("event \(index): finished before the last event") }
+                events.append(.finished)
             case nil:
                 throw .unknownEvent(event: index, tag: tagByte)
             }
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
-        self.init(protocolTag: tag, sessionID: sessionID, seed: seed, events: events)
+        switch (seed, events.last == .finished) {
+        case (let seed?, false): self.init(protocolTag: tag, sessionID: sessionID, seed: seed, events: events)
+        case (nil, true): self.init(protocolTag: tag, sessionID: sessionID, finishedEvents: events)
+        case (_?, true): throw .malformed("a finished journal still holds a seed")
+        case (nil, false): throw .malformed("an unfinished journal without a seed")
+        }
     }
 
-    private enum EventTag: UInt8 { case madeMessages = 1, accepted = 2, advanced = 3 }
+    private enum EventTag: UInt8 { case madeMessages = 1, accepted = 2, advanced = 3, finished = 4 }
 
     /// The digest a `madeMessages` event records: recipients and encoded messages, in order.
     static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
@@ -209,14 +279,61 @@ private struct JournalReader {
     }
 }
 
+/// Where a server keeps session journals between rounds, with *take* semantics for restoring.
+///
+/// `takeJournal` must remove the journal and return it in one atomic step (a transaction, a lock),
+/// so that two restorers (a crash loop, a failover replica, two threads) never both receive it:
+/// a journal restored twice is a session run twice, and for presigning or signing that re-creates
+/// the same nonce. Encrypt what you store (TSSStore's `saveJournal`/`takeJournal` do; an adapter
+/// to this protocol is a few lines in the layer that links both). `InMemorySessionJournalStore` is
+/// a process-local implementation.
+public protocol SessionJournalStore: Sendable {
+    /// Stores `encoded` as the journal of (`protocolTag`, `sessionID`), replacing an earlier one.
+    func saveJournal(_ encoded: [UInt8], protocolTag: String, sessionID: [UInt8]) throws
+    /// Removes and returns the journal of (`protocolTag`, `sessionID`), or nil when there is none.
+    /// Atomic: concurrent callers never both receive it.
+    func takeJournal(protocolTag: String, sessionID: [UInt8]) throws -> [UInt8]?
+}
+
+/// A process-local `SessionJournalStore` (tests, single-process servers). One lock makes `take`
+/// atomic. The bytes are kept in memory unencrypted.
+public final class InMemorySessionJournalStore: SessionJournalStore, CustomStringConvertible, CustomDebugStringConvertible,
+                                                CustomReflectable {
+    private struct Key: Hashable { let protocolTag: String; let sessionID: [UInt8] }
+    private let journals = Mutex<[Key: [UInt8]]>([:])
+
+    public init() {}
+
+    public func saveJournal(_ encoded: [UInt8], protocolTag: String, sessionID: [UInt8]) {
+        journals.withLock { $0[Key(protocolTag: protocolTag, sessionID: sessionID)] = encoded }
+    }
+
+    public func takeJournal(protocolTag: String, sessionID: [UInt8]) -> [UInt8]? {
+        journals.withLock { $0.removeValue(forKey: Key(protocolTag: protocolTag, sessionID: sessionID)) }
+    }
+
+    /// How many journals are stored.
+    public var count: Int { journals.withLock { $0.count } }
+
+    public var description: String { "InMemorySessionJournalStore(\(count) journals)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
 /// A `Session` that runs on its own seeded generator and records every call that changes it in a
 /// `SessionJournal`, so it can be persisted between rounds and restored with `restore`.
 ///
 /// Only calls that succeed are recorded. A call that throws `.fault` or `.aborted` ends the
-/// protocol for this party; such a session is abandoned, not persisted.
-public struct JournaledSession<Output: Sendable>: Sendable {
+/// protocol for this party; such a session is abandoned, not persisted. When `finalize` returns the
+/// output, the journal records `finished` and the seed is wiped (journal and generator): persist
+/// that finished journal (`save(to:)` refuses it, so overwrite or delete the stored copy) *before*
+/// the output is stored or used, or a crash in between leaves an unfinished journal that replays
+/// to the same output.
+public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+                                                  CustomReflectable {
     public private(set) var session: Session<Output>
-    private var generator: ChaChaRandom
+    /// Nil once the session finished (the seed is wiped).
+    private var generator: ChaChaRandom?
     /// Everything needed to rebuild this session (with its entry inputs). Secret: see `SessionJournal`.
     public private(set) var journal: SessionJournal
     /// The protocol's output once the last round was finalised.
@@ -242,8 +359,9 @@ public struct JournaledSession<Output: Sendable>: Sendable {
 
     /// `Session.makeMessages` on the session's own generator, recorded.
     public mutating func makeMessages() throws(SessionError) -> [OutgoingMessage] {
+        guard generator != nil else { throw .outOfOrder("the journaled session finished") }
         let round = session.roundNumber
-        let messages = try session.makeMessages(using: &generator)
+        let messages = try session.makeMessages(using: &generator!)
         journal.events.append(.madeMessages(round: round, digest: SessionJournal.digest(of: messages)))
         return messages
     }
@@ -259,28 +377,76 @@ public struct JournaledSession<Output: Sendable>: Sendable {
         journal.events.append(.accepted(message))
     }
 
-    /// `Session.finalize` on the session's own generator, recorded.
+    /// `Session.finalize` on the session's own generator, recorded. When it returns the output, the
+    /// journal is marked finished and the seed wiped.
     public mutating func finalize() throws(SessionError) -> SessionStatus<Output> {
+        guard generator != nil else { throw .outOfOrder("the journaled session finished") }
         let round = session.roundNumber
-        let status = try session.finalize(using: &generator)
+        let status = try session.finalize(using: &generator!)
         journal.events.append(.advanced(round: round))
-        if case .finished(let result) = status { output = result }
+        if case .finished(let result) = status {
+            output = result
+            journal.markFinished()
+            generator = nil  // its key is the seed (an array; dropped, not wiped: see docs/security.md)
+        }
         return status
+    }
+
+    /// Stores the journal in `store` (between rounds). A finished journal is refused (`.finished`):
+    /// delete the stored one instead (`takeJournal` and drop it).
+    public func save(to store: some SessionJournalStore) throws(SessionJournalReplayError) {
+        guard !journal.isFinished else { throw .finished }
+        do {
+            try store.saveJournal(journal.encoded, protocolTag: journal.protocolTag, sessionID: journal.sessionID)
+        } catch { throw .storeFailed("\(error)") }
     }
 
     /// Rebuilds a session from its journal: `makeSession` must build the session from the same entry
     /// inputs (parameters, committee, signer, shares) as the original; the journal's events are then
-    /// replayed on a generator with the journal's seed.
-    /// - Throws: `.wrongSession` if the built session has another protocol tag or session id,
-    ///   `.sessionSetupFailed` if `makeSession` throws, `.diverged` if an event does not replay as
-    ///   recorded (a message no longer accepted, different messages made, a round out of step).
+    /// replayed on a generator with the journal's seed. For protocols without a one-time output
+    /// (KeyInit, AuxGen, KeyRefresh, KeyResharing); presigning and signing journals must be taken
+    /// from their store with `restore(takingFrom:makeSession:)`.
+    /// - Throws: `.finished` for a finished journal, `.oneTimeJournalMustBeTaken` for a presigning
+    ///   or signing journal, `.wrongSession` if the built session has another protocol tag or session
+    ///   id, `.sessionSetupFailed` if `makeSession` throws, `.diverged` if an event does not replay
+    ///   as recorded (a message no longer accepted, different messages made, a round out of step).
     public static func restore(journal: SessionJournal,
+                               makeSession: () throws -> Session<Output>) throws(SessionJournalReplayError) -> Self {
+        guard !journal.isFinished else { throw .finished }
+        guard !journal.isOneTime else { throw .oneTimeJournalMustBeTaken(journal.protocolTag) }
+        let session: Session<Output>
+        do { session = try makeSession() } catch { throw .sessionSetupFailed("\(error)") }
+        return try replay(journal, on: session)
+    }
+
+    /// Takes the journal of the session `makeSession` builds out of `store` (removing it: see
+    /// `SessionJournalStore.takeJournal`) and replays it. The only way to restore presigning,
+    /// signing and interactive signing, and usable for every protocol. The journal is gone from
+    /// the store whether or not the replay succeeds: save the restored session's journal again
+    /// after its next step. A crash before that loses the session (it must be started afresh
+    /// under a new session id) rather than risk running it twice.
+    /// - Throws: `.noJournal` when the store has none for this session, `.undecodable`, `.finished`,
+    ///   `.storeFailed`, and the errors of `restore(journal:makeSession:)`.
+    public static func restore(takingFrom store: some SessionJournalStore,
                                makeSession: () throws -> Session<Output>) throws(SessionJournalReplayError) -> Self {
         let session: Session<Output>
         do { session = try makeSession() } catch { throw .sessionSetupFailed("\(error)") }
+        let bytes: [UInt8]?
+        do {
+            bytes = try store.takeJournal(protocolTag: session.publicData.protocolTag, sessionID: session.publicData.sessionID)
+        } catch { throw .storeFailed("\(error)") }
+        guard let bytes else { throw .noJournal }
+        let journal: SessionJournal
+        do { journal = try SessionJournal(encoded: bytes) } catch { throw .undecodable(error) }
+        guard !journal.isFinished else { throw .finished }
+        return try replay(journal, on: session)
+    }
+
+    private static func replay(_ journal: SessionJournal, on session: Session<Output>) throws(SessionJournalReplayError) -> Self {
         guard session.publicData.protocolTag == journal.protocolTag,
               session.publicData.sessionID == journal.sessionID else { throw .wrongSession }
-        var restored = try Self(session: session, seed: journal.seed)
+        guard let seed = journal.seed else { throw .finished }
+        var restored = try Self(session: session, seed: seed)
         for (index, event) in journal.events.enumerated() {
             switch event {
             case .madeMessages(let round, let digest):
@@ -305,11 +471,19 @@ public struct JournaledSession<Output: Sendable>: Sendable {
                 do { _ = try restored.finalize() } catch {
                     throw .diverged(event: index, "finalising failed: \(error)")
                 }
+                // An unfinished journal never replays to the output: that would re-create it.
+                guard !restored.isFinished else { throw .finished }
+            case .finished:
+                throw .finished
             }
         }
         // `restored.journal` was rebuilt event by event; equal by construction of the checks above.
         return restored
     }
+
+    public var description: String { "JournaledSession(\(journal))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// Why a session could not be journaled or restored from a journal.
@@ -321,6 +495,15 @@ public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible 
     /// Event `event` did not replay as recorded: the journal or the entry inputs differ from the
     /// original run.
     case diverged(event: Int, String)
+    /// The journal's session already produced its output; restoring it would produce it again.
+    case finished
+    /// A presigning or signing journal offered to `restore(journal:)`: it must be taken from its
+    /// store (`restore(takingFrom:)`) so it is restored at most once.
+    case oneTimeJournalMustBeTaken(String)
+    /// The store holds no journal for this session (never saved, or already taken).
+    case noJournal
+    case undecodable(SessionJournalDecodingError)
+    case storeFailed(String)
 
     public var description: String {
         switch self {
@@ -328,6 +511,11 @@ public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible 
         case .wrongSession: "the rebuilt session belongs to another protocol run than the journal"
         case .sessionSetupFailed(let why): "rebuilding the session failed: \(why)"
         case .diverged(let event, let why): "journal replay diverged at event \(event): \(why)"
+        case .finished: "the journal's session already finished; it cannot be restored"
+        case .oneTimeJournalMustBeTaken(let tag): "a \(tag) journal must be taken from its store to be restored"
+        case .noJournal: "no journal stored for this session"
+        case .undecodable(let error): "stored journal: \(error)"
+        case .storeFailed(let why): "journal store: \(why)"
         }
     }
 }

@@ -11,10 +11,19 @@ public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
     public let publicKey: Point
     /// x_owner.
     let secretShare: Scalar
+    /// The sharing this share belongs to: for KeyInit's and KeyRefresh's output the epoch of these
+    /// public shares (n-of-n), for a share derived from a threshold share that share's epoch.
+    public let epoch: KeyEpoch
 
     /// - Throws: when the owner is not a signer, the secret does not match X_owner, there are fewer
     ///   than two signers, or the public shares sum to the identity.
     public init(owner: PartyID, secretShare: Scalar, publicShares: [PartyID: Point]) throws(KeyShareError) {
+        try self.init(owner: owner, secretShare: secretShare, publicShares: publicShares, epoch: nil)
+    }
+
+    /// With `epoch` nil, the epoch of these public shares; else the epoch of the share this one was
+    /// derived from.
+    init(owner: PartyID, secretShare: Scalar, publicShares: [PartyID: Point], epoch: KeyEpoch?) throws(KeyShareError) {
         guard publicShares.count >= 2 else { throw .notEnoughSigners(needed: 2, got: publicShares.count) }
         guard let ownPublic = publicShares[owner] else { throw .ownerNotAHolder(owner) }
         guard Point.generatorMultiple(secretShare) == ownPublic else { throw .secretDoesNotMatchPublicShare }
@@ -24,6 +33,7 @@ public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
         self.secretShare = secretShare
         self.publicShares = publicShares
         self.publicKey = publicKey
+        self.epoch = epoch ?? KeyEpoch(threshold: publicShares.count, publicShares: publicShares)
     }
 
     /// The signers, sorted.
@@ -37,7 +47,7 @@ public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
         var shares = publicShares
         shares[adjusted] = shares[adjusted]! + Point.generatorMultiple(tweak)
         return try AdditiveKeyShare(owner: owner, secretShare: owner == adjusted ? secretShare + tweak : secretShare,
-                                    publicShares: shares)
+                                    publicShares: shares, epoch: epoch)
     }
 
     public var description: String { "AdditiveKeyShare(owner: \(owner), signers: \(publicShares.count))" }

@@ -16,12 +16,22 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
     public let publicKey: Point
     /// f(x_owner).
     let secretShare: Scalar
+    /// The sharing this share belongs to (changes on KeyRefresh and KeyResharing; see `KeyEpoch`).
+    public let epoch: KeyEpoch
 
     /// - Throws: on a threshold outside 2...n, an owner who is not a holder, a secret that does not
     ///   match the owner's public share, unusable evaluation points, public shares that do not lie
     ///   on one polynomial of degree t − 1, or an identity public key.
     public init(owner: PartyID, threshold: Int, secretShare: Scalar,
                 publicShares: [PartyID: Point]) throws(KeyShareError) {
+        try self.init(owner: owner, threshold: threshold, secretShare: secretShare, publicShares: publicShares,
+                      epoch: nil)
+    }
+
+    /// With `epoch` nil, the epoch of these public shares; else the epoch of the share this one was
+    /// derived from.
+    init(owner: PartyID, threshold: Int, secretShare: Scalar, publicShares: [PartyID: Point],
+         epoch: KeyEpoch?) throws(KeyShareError) {
         // The public part checks the threshold, the evaluation points and that every public
         // share lies on one polynomial of degree t − 1.
         let publicPart = try ThresholdPublicKey(threshold: threshold, publicShares: publicShares)
@@ -33,6 +43,7 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
         self.secretShare = secretShare
         self.publicShares = publicShares
         self.publicKey = publicKey
+        self.epoch = epoch ?? KeyEpoch(threshold: threshold, publicShares: publicShares)
     }
 
     /// The holders, sorted.
@@ -56,7 +67,7 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
             shares[signer] = lambda * publicShares[signer]!
         }
         let lambda = Lagrange.coefficient(at: .zero, for: owner.evaluationPoint, among: points)
-        return try AdditiveKeyShare(owner: owner, secretShare: lambda * secretShare, publicShares: shares)
+        return try AdditiveKeyShare(owner: owner, secretShare: lambda * secretShare, publicShares: shares, epoch: epoch)
     }
 
     /// The shares of sk + tweak (a BIP32 non-hardened child key): every holder adds the tweak to its
@@ -65,7 +76,7 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
     public func tweaked(by tweak: Scalar) throws(KeyShareError) -> ThresholdKeyShare {
         let shift = Point.generatorMultiple(tweak)
         return try ThresholdKeyShare(owner: owner, threshold: threshold, secretShare: secretShare + tweak,
-                                     publicShares: publicShares.mapValues { $0 + shift })
+                                     publicShares: publicShares.mapValues { $0 + shift }, epoch: epoch)
     }
 
     public var description: String {

@@ -36,6 +36,9 @@ public struct ThresholdPublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The holders, sorted.
     public var holders: [PartyID] { publicShares.keys.sorted() }
 
+    /// The epoch of this sharing (equal to the `epoch` of an underived share with these public shares).
+    public var epoch: KeyEpoch { KeyEpoch(threshold: threshold, publicShares: publicShares) }
+
     public var description: String { "ThresholdPublicKey(\(threshold)-of-\(publicShares.count))" }
 }
 
@@ -65,6 +68,7 @@ extension ThresholdKeyShare {
         var publicShares: [PartyID: Point] = [:]
         for signer in signers { publicShares[signer] = inverseWeight(signer) * share.publicShares[signer]! }
         try self.init(owner: share.owner, threshold: signers.count,
-                      secretShare: inverseWeight(share.owner) * share.secretShare, publicShares: publicShares)
+                      secretShare: inverseWeight(share.owner) * share.secretShare, publicShares: publicShares,
+                      epoch: share.epoch)
     }
 }

@@ -32,6 +32,9 @@ struct PresignatureMaterial: Sendable {
     let parameterSetName: String
     /// The public key the presignature was made for (the key share's, after any BIP32 tweak).
     let publicKey: Point
+    /// The epoch of the key share it was made with: a presignature from before a KeyRefresh or
+    /// KeyResharing never signs after it.
+    let epoch: KeyEpoch
     /// k̃_i = k_i·δ⁻¹.
     let kTilde: Scalar
     /// χ̃_i = χ_i·δ⁻¹.
@@ -58,6 +61,7 @@ public struct Presignature: ~Copyable, Sendable {
     public var owner: PartyID { material.owner }
     public var signers: [PartyID] { material.signers }
     public var publicKey: Point { material.publicKey }
+    public var epoch: KeyEpoch { material.epoch }
     public var commitments: PresignatureCommitments { material.commitments }
 
     public var description: String { "Presignature(owner: \(owner), signers: \(signers.count))" }
@@ -71,11 +75,13 @@ public final class PresignatureSlot: Sendable, CustomStringConvertible {
     private let stored: Mutex<Presignature?>
     public let owner: PartyID
     public let publicKey: Point
+    public let epoch: KeyEpoch
     public let commitments: PresignatureCommitments
 
     init(_ material: PresignatureMaterial) {
         owner = material.owner
         publicKey = material.publicKey
+        epoch = material.epoch
         commitments = material.commitments
         stored = Mutex(Presignature(material: material))
     }

@@ -5,16 +5,17 @@ import Secp256k1
 // key share). Encoding consumes the presignature: the bytes become the only copy, and whoever
 // stores them must delete them when they are loaded, or a nonce is used twice.
 //
-// Layout: "TSSPRE" ‖ version(1) ‖ then, in `WireWriter` form, the parameter-set name, the owner,
-// the signers (count, then ids in increasing order), the public key X, k̃, χ̃, Γ, and for every
-// signer in order Δ̃_j and S̃_j.
+// Layout: "TSSPRE" ‖ version(2) ‖ then, in `WireWriter` form, the parameter-set name, the owner,
+// the signers (count, then ids in increasing order), the public key X, the key epoch (32 bytes),
+// k̃, χ̃, Γ, and for every signer in order Δ̃_j and S̃_j. Version 1 (no epoch) is refused: such a
+// presignature cannot be tied to a key epoch.
 //
 // Decoding re-checks every relation a finished presigning guarantees, so a corrupted or tampered
 // record is refused rather than producing a bad signature share:
 // Σ Δ̃_j = G (since Σ Δ_j = δ·G), Σ S̃_j = X (since Σ S_j = δ·X), k̃·Γ = Δ̃_owner and χ̃·Γ = S̃_owner.
 extension Presignature {
     static let magic: [UInt8] = Array("TSSPRE".utf8)
-    public static let encodingVersion: UInt8 = 1
+    public static let encodingVersion: UInt8 = 2
 
     /// The storage form; consumes the presignature (see above: the stored bytes are now the one
     /// copy, to be deleted when loaded). The bytes hold secrets: encrypt them at rest.
@@ -26,6 +27,7 @@ extension Presignature {
         writer.writeCount(material.signers.count)
         for signer in material.signers { writer.write("signer", bytes: signer.bytes) }
         writer.write("public-key", material.publicKey)
+        writer.write("epoch", bytes: material.epoch.bytes)
         writer.write("k-tilde", material.kTilde)
         writer.write("chi-tilde", material.chiTilde)
         writer.write("nonce", material.commitments.nonce)
@@ -61,6 +63,11 @@ extension Presignature {
             var signers: [PartyID] = []
             for _ in 0..<count { signers.append(try Self.readParty(&reader, "signer")) }
             let publicKey = try reader.readPoint("public-key")
+            let epochBytes = try reader.readBytes("epoch")
+            guard epochBytes.count == KeyEpoch.byteCount else {
+                throw ProofError.malformedEncoding("epoch is \(epochBytes.count) bytes, expected \(KeyEpoch.byteCount)")
+            }
+            let epoch = try! KeyEpoch(bytes: epochBytes)
             let kTilde = try reader.readScalar("k-tilde")
             let chiTilde = try reader.readScalar("chi-tilde")
             let nonce = try reader.readPoint("nonce")
@@ -71,7 +78,7 @@ extension Presignature {
             }
             try reader.finish()
             material = PresignatureMaterial(
-                owner: owner, signers: signers, parameterSetName: name, publicKey: publicKey, kTilde: kTilde,
+                owner: owner, signers: signers, parameterSetName: name, publicKey: publicKey, epoch: epoch, kTilde: kTilde,
                 chiTilde: chiTilde,
                 commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares, keyNonceShares: keyNonceShares))
         } catch {

@@ -269,7 +269,7 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
         guard !gamma.isIdentity, let inverse = try? delta.inverted() else { return .aborted("Γ is the identity") }
         return completion(PresignatureMaterial(
             owner: context.me, signers: context.committee, parameterSetName: context.parameters.name,
-            publicKey: context.inputs.publicKey,
+            publicKey: context.inputs.publicKey, epoch: context.keyShare.epoch,
             kTilde: secrets.k * inverse, chiTilde: chi * inverse, commitments: commitments))
     }
 

@@ -12,9 +12,10 @@ public enum Signing {
     /// A signing session that consumes `presignature`.
     ///
     /// `keyShare` is the share the caller means to sign with (after any BIP32 tweak): the
-    /// presignature must have been made for exactly its public key and signer set, else
-    /// `.presignatureForAnotherKey` / `.presignatureForAnotherSignerSet` (the presignature is
-    /// consumed either way: it must never be offered again).
+    /// presignature must have been made for exactly its public key, signer set and key epoch, else
+    /// `.presignatureForAnotherKey` / `.presignatureForAnotherSignerSet` /
+    /// `.presignatureForAnotherEpoch` (a presignature from before a KeyRefresh or KeyResharing).
+    /// The presignature is consumed either way: it must never be offered again.
     public static func makeSession(
         sessionID: [UInt8], presignature: consuming Presignature, keyShare: AdditiveKeyShare, prehash: Prehash,
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier()
@@ -23,6 +24,7 @@ public enum Signing {
         guard material.owner == signer.partyID, keyShare.owner == signer.partyID else { throw .ownerMismatch }
         guard material.signers == keyShare.signers else { throw .presignatureForAnotherSignerSet }
         guard material.publicKey == keyShare.publicKey else { throw .presignatureForAnotherKey }
+        guard material.epoch == keyShare.epoch else { throw .presignatureForAnotherEpoch }
         let publicData: SessionPublicData
         do {
             publicData = try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: material.signers)

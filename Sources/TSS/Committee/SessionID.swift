@@ -1,21 +1,34 @@
 import CGGMP
+import Secp256k1
+import Synchronization
 
 /// Identifies one protocol run, so that a message of one session is never accepted in another.
 ///
 /// A domain-separated SHA-256 over the protocol kind, the sorted participants, the user, the block
-/// number (epoch) and, for signing, the message hash; every field is length-prefixed
+/// number (epoch) and the kind's own fields (signing: message hash, BIP32 derivation path, attempt;
+/// presigning: public key, key epoch, pool index); every field is length-prefixed
 /// (docs/wire-formats.md, "Session ids"). Participants are sorted first, so every party derives
 /// the same id whatever order it learnt the committee in.
+///
+/// Two legitimate sessions must never share an id (an honest party's two messages would look like
+/// equivocation, and a session run twice repeats its nonces), and a party never runs an id twice:
+/// flows claim their ids in a `SessionIDRegistry` before starting (`UsedSessionIDs`).
 public struct SessionID: Sendable, Hashable, CustomStringConvertible {
     public static let byteCount = 32
-    static let context = "swift-tss/session-id/v1"
+    static let context = "swift-tss/session-id/v2"
 
-    /// What the session runs. Signing carries the 32-byte hash being signed.
+    /// What the session runs.
     public enum Kind: Sendable, Hashable {
         case keyGeneration
         case reshare
         case auxiliaryInfo
-        case signing(messageHash: [UInt8])
+        /// Signing the 32-byte `messageHash` under the key derived with the BIP32 `derivationPath`
+        /// (as written in the request, e.g. "m/0/7"); `attempt` tells apart retries of one request
+        /// (0 for the first).
+        case signing(messageHash: [UInt8], derivationPath: String, attempt: UInt64)
+        /// A presign-only session filling a pool: for the key `publicKey` (compressed, after any
+        /// derivation) at key epoch `epoch`, the `poolIndex`-th presigning of this signer set.
+        case presigning(publicKey: Point, epoch: KeyEpoch, poolIndex: UInt64)
 
         /// The label hashed into the id.
         var label: String {
@@ -24,6 +37,7 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
             case .reshare: "reshare"
             case .auxiliaryInfo: "aux"
             case .signing: "sign"
+            case .presigning: "presign"
             }
         }
     }
@@ -49,9 +63,18 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
         for party in sorted { input.appendField(party.bytes) }
         input.appendField(user)
         input.appendInteger(blockNumber)
-        if case .signing(let messageHash) = kind {
+        switch kind {
+        case .keyGeneration, .reshare, .auxiliaryInfo:
+            break
+        case .signing(let messageHash, let derivationPath, let attempt):
             guard messageHash.count == 32 else { throw .wrongMessageHashLength(messageHash.count) }
             input.appendField(messageHash)
+            input.appendField(Array(derivationPath.utf8))
+            input.appendInteger(attempt)
+        case .presigning(let publicKey, let epoch, let poolIndex):
+            input.appendField(publicKey.compressedBytes)
+            input.appendField(epoch.bytes)
+            input.appendInteger(poolIndex)
         }
         bytes = input.sha256
     }
@@ -86,4 +109,31 @@ public enum SessionIDError: Error, Equatable, Sendable, CustomStringConvertible 
         case .wrongLength(let n): "session id must be 32 bytes, got \(n)"
         }
     }
+}
+
+/// Where a party records the session ids it has run, so it never runs one twice (a replayed or
+/// duplicated request, a restarted server): `claim` records the id, atomically, or throws
+/// `.sessionIDReused` when it was claimed before. Flows claim their ids before their first session
+/// starts. Persist claims across restarts (TSSStore's `markSessionIDUsed` keeps tombstones; an
+/// adapter is a few lines where both modules are linked), or a restart forgets them.
+public protocol SessionIDRegistry: Sendable {
+    func claim(_ id: SessionID) throws(FlowError)
+}
+
+/// A process-local `SessionIDRegistry` (tests, and as a cache in front of a persistent one).
+public final class UsedSessionIDs: SessionIDRegistry, CustomStringConvertible {
+    private let used = Mutex<Set<SessionID>>([])
+
+    public init() {}
+
+    public func claim(_ id: SessionID) throws(FlowError) {
+        let inserted = used.withLock { $0.insert(id).inserted }
+        guard inserted else { throw .sessionIDReused(id) }
+    }
+
+    public func contains(_ id: SessionID) -> Bool { used.withLock { $0.contains(id) } }
+
+    public var count: Int { used.withLock { $0.count } }
+
+    public var description: String { "UsedSessionIDs(\(count))" }
 }

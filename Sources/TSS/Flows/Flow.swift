@@ -131,6 +131,8 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     case setup(String)
     /// The caller drove the flow out of order (a bug in the driving code).
     case outOfOrder(String)
+    /// This party already ran (or started) a session with this id; it never runs one twice.
+    case sessionIDReused(SessionID)
 
     /// The party to blame, when one can be named.
     public var culprit: PartyID? {
@@ -149,6 +151,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
         case .unexpectedMessage(let what): "unexpected message: \(what)"
         case .setup(let what): "set-up: \(what)"
         case .outOfOrder(let what): "flow used out of order: \(what)"
+        case .sessionIDReused(let id): "\(id) was already used by this party"
         }
     }
 }

@@ -99,11 +99,18 @@ public struct RegistrationFlow: Flow {
         case finished(RegistrationOutput)
     }
 
-    /// - Parameter primes: this server's AuxGen primes (tests pass committed primes).
-    /// - Throws: `.setup` when this server is not in the plan's committee or a session cannot start.
+    /// - Parameters:
+    ///   - primes: this server's AuxGen primes (tests pass committed primes).
+    ///   - usedSessionIDs: where this server records the session ids it ran; every id of the plan
+    ///     this server takes part in is claimed there before the first session starts.
+    /// - Throws: `.sessionIDReused` when this server already ran one of the plan's ids; `.setup`
+    ///   when this server is not in the plan's committee or a session cannot start.
     public init(plan: RegistrationPlan, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
-                parameters: SchemeParameters, primes: AuxGenPrimes) throws(FlowError) {
+                parameters: SchemeParameters, primes: AuxGenPrimes, usedSessionIDs: some SessionIDRegistry) throws(FlowError) {
         guard plan.committee.contains(signer.partyID) else { throw .setup("\(signer.partyID) is not in the committee") }
+        if plan.founders.contains(signer.partyID) { try usedSessionIDs.claim(plan.keyGenerationID) }
+        try usedSessionIDs.claim(plan.reshareID)
+        try usedSessionIDs.claim(plan.auxiliaryInfoID)
         self.plan = plan
         self.me = signer.partyID
         self.signer = signer

@@ -12,20 +12,24 @@ public struct SigningRequest: Sendable, Hashable {
     public let derivationPath: String
     /// The signers, sorted (for instance `SigningCommittee.select` or `selectAny`).
     public let signers: [PartyID]
-    /// Presigning, signing and the identity signatures: kind signing(messageHash), participants
-    /// = signers. The phases share it and are told apart by their protocol tags.
+    /// Which try of this request this is (0 first; a retry after an aborted run takes the next).
+    public let attempt: UInt64
+    /// Presigning, signing and the identity signatures: kind signing(messageHash, derivationPath,
+    /// attempt), participants = signers. The phases share it and are told apart by their protocol tags.
     public let sessionID: SessionID
 
     public init(user: [UInt8], blockNumber: UInt64, prehash: Prehash, derivationPath: String,
-                signers: [PartyID]) throws(FlowError) {
+                signers: [PartyID], attempt: UInt64 = 0) throws(FlowError) {
         self.user = user
         self.blockNumber = blockNumber
         self.prehash = prehash
         self.derivationPath = derivationPath
         self.signers = signers.sorted()
+        self.attempt = attempt
         do {
-            sessionID = try SessionID(kind: .signing(messageHash: prehash.bytes), participants: signers, user: user,
-                                      blockNumber: blockNumber)
+            sessionID = try SessionID(kind: .signing(messageHash: prehash.bytes, derivationPath: derivationPath,
+                                                     attempt: attempt),
+                                      participants: signers, user: user, blockNumber: blockNumber)
         } catch {
             throw .setup("\(error)")
         }
@@ -103,12 +107,16 @@ public struct SigningFlow: Flow {
     /// - Parameters:
     ///   - keyShare, auxInfo: this server's registration output.
     ///   - presignature: a stored presignature for the child key and these signers, or nil to presign.
-    /// - Throws: `.setup` when this server is not a signer, the path is hardened or malformed, the
-    ///   shares or aux info do not cover the signers, or the presignature does not fit.
+    ///   - usedSessionIDs: where this server records the session ids it ran; the request's id is
+    ///     claimed there before anything else.
+    /// - Throws: `.sessionIDReused` when this server already ran the request's session id; `.setup`
+    ///   when this server is not a signer, the path is hardened or malformed, the shares or aux info
+    ///   do not cover the signers, or the presignature does not fit.
     public init(request: SigningRequest, keyShare thresholdShare: ThresholdKeyShare, auxInfo: AuxInfo,
-                presignature: PresignatureSlot? = nil, signer: some IdentitySigner,
+                presignature: PresignatureSlot? = nil, usedSessionIDs: some SessionIDRegistry, signer: some IdentitySigner,
                 verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters) throws(FlowError) {
         guard request.signers.contains(signer.partyID) else { throw .setup("\(signer.partyID) is not a signer") }
+        try usedSessionIDs.claim(request.sessionID)
         self.request = request
         self.me = signer.partyID
         self.signer = signer

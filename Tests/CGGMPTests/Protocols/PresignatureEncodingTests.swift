@@ -91,9 +91,15 @@ import Testing
             _ = try Presignature(encoded: foreign, parameters: .testing)
         }
         var future = bytes
-        future[Presignature.magic.count] = 2
-        #expect(throws: PresignatureDecodingError.unsupportedVersion(2)) {
+        future[Presignature.magic.count] = 3
+        #expect(throws: PresignatureDecodingError.unsupportedVersion(3)) {
             _ = try Presignature(encoded: future, parameters: .testing)
+        }
+        // Version 1 had no key epoch: refused, not guessed.
+        var old = bytes
+        old[Presignature.magic.count] = 1
+        #expect(throws: PresignatureDecodingError.unsupportedVersion(1)) {
+            _ = try Presignature(encoded: old, parameters: .testing)
         }
         #expect(throws: PresignatureDecodingError.parameterSetMismatch(expected: SchemeParameters.production112.name,
                                                                        found: SchemeParameters.testing.name)) {
@@ -101,8 +107,9 @@ import Testing
         }
     }
 
-    /// Every single-bit flip is refused: by decoding, or (a flipped id of another signer, which
-    /// no relation of the commitments binds) by signing, which finds another signer set.
+    /// Every single-bit flip is refused: by decoding, or (a flipped id of another signer, or a
+    /// flipped key epoch, which no relation of the commitments binds) by signing, which finds
+    /// another signer set or another epoch.
     @Test func everyBitFlipIsRefused() throws {
         let shares = try shares(seed: 3)
         let stored = try presignAndEncode(shares, seed: 3)
@@ -124,11 +131,11 @@ import Testing
                                             prehash: testPrehash("m"), signer: signer)
                 Issue.record("byte \(index) flipped: the record decoded and was accepted for signing")
             } catch {
-                #expect(error == .presignatureForAnotherSignerSet, "byte \(index)")
+                #expect(error == .presignatureForAnotherSignerSet || error == .presignatureForAnotherEpoch, "byte \(index)")
             }
         }
-        // Only the other signer's id bytes (32 of them) can decode.
-        #expect(refusedBySigning <= 32)
+        // Only the other signer's id bytes and the epoch bytes (32 each) can decode.
+        #expect(refusedBySigning <= 64)
     }
 
     /// Well-formed encodings of inconsistent material name what is wrong.
@@ -208,6 +215,7 @@ private struct Fields {
     var signers: [PartyID]
     var parameterSetName: String
     var publicKey: Point
+    var epoch: KeyEpoch
     var kTilde: Scalar
     var chiTilde: Scalar
     var nonce: Point
@@ -219,6 +227,7 @@ private struct Fields {
         signers = material.signers
         parameterSetName = material.parameterSetName
         publicKey = material.publicKey
+        epoch = material.epoch
         kTilde = material.kTilde
         chiTilde = material.chiTilde
         nonce = material.commitments.nonce
@@ -228,7 +237,7 @@ private struct Fields {
 
     var material: PresignatureMaterial {
         PresignatureMaterial(owner: owner, signers: signers, parameterSetName: parameterSetName, publicKey: publicKey,
-                             kTilde: kTilde, chiTilde: chiTilde,
+                             epoch: epoch, kTilde: kTilde, chiTilde: chiTilde,
                              commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares,
                                                                   keyNonceShares: keyNonceShares))
     }

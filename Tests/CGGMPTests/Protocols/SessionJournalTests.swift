@@ -25,7 +25,8 @@ import Testing
     /// Runs KeyInit; after party 0 finalises each round in `restoreAfterRounds`, its journal is
     /// encoded, the live session dropped, and the session restored from the decoded bytes.
     /// Returns every party's output and party 0's messages in the order it sent them.
-    func journaledRun(restoreAfterRounds: Set<Int>) throws -> (outputs: [PartyID: AdditiveKeyShare], sent: [[UInt8]], restores: Int) {
+    func journaledRun(restoreAfterRounds: Set<Int>) throws -> (outputs: [PartyID: AdditiveKeyShare], sent: [[UInt8]], restores: Int,
+                                                               final: SessionJournal) {
         var journaled: JournaledSession<AdditiveKeyShare>? = try JournaledSession(session: makeSession(0), seed: seedBytes(party: 0))
         var plain = try (1..<signers.count).map { try makeSession($0) }
         var generators = (1..<signers.count).map { ChaChaRandom(testSeed: runSeed &* 1000 &+ UInt64($0)) }
@@ -77,7 +78,7 @@ import Testing
                 }
             }
         }
-        return (outputs, sent, restores)
+        return (outputs, sent, restores, journaled!.journal)
     }
 
     @Test func restoredSessionContinuesExactlyAsAnUninterruptedRun() throws {
@@ -121,18 +122,18 @@ import Testing
         let journal = try journalAfterRoundOne()
         let bytes = journal.encoded
         #expect(try SessionJournal(encoded: bytes) == journal)
-        #expect(!"\(journal)".contains(hexString(journal.seed)))
+        #expect(!"\(journal)".contains(hexString(journal.seed!)))
 
         #expect(throws: SessionJournalDecodingError.notAJournal) { try SessionJournal(encoded: [0x55] + bytes.dropFirst()) }
         var badVersion = bytes
-        badVersion[6] = 2
-        #expect(throws: SessionJournalDecodingError.unsupportedVersion(2)) { try SessionJournal(encoded: badVersion) }
+        badVersion[6] = 3
+        #expect(throws: SessionJournalDecodingError.unsupportedVersion(3)) { try SessionJournal(encoded: badVersion) }
         for length in [0, 5, 20, bytes.count - 1] {
             #expect(throws: SessionJournalDecodingError.self) { try SessionJournal(encoded: Array(bytes.prefix(length))) }
         }
         #expect(throws: SessionJournalDecodingError.trailingBytes(1)) { try SessionJournal(encoded: bytes + [0]) }
-        // The first event's tag follows magic, version, tag, session id, seed and the count.
-        let firstEvent = 6 + 1 + 4 + KeyInit.protocolTag.utf8.count + 4 + keyInitSessionID.count + 32 + 4
+        // The first event's tag follows magic, version, tag, session id, seed flag and seed, and the count.
+        let firstEvent = 6 + 1 + 4 + KeyInit.protocolTag.utf8.count + 4 + keyInitSessionID.count + 1 + 32 + 4
         #expect(bytes[firstEvent] == 1)
         var unknownEvent = bytes
         unknownEvent[firstEvent] = 9
@@ -146,12 +147,12 @@ import Testing
         }
         events[1] = .accepted(message.replacingPayload(message.payload.reversed(), signer: signers[1]))
         let forged = SessionJournal(protocolTag: journal.protocolTag, sessionID: journal.sessionID,
-                                    seed: journal.seed, events: events)
+                                    seed: journal.seed!, events: events)
         #expect(throws: SessionJournalReplayError.self) {
             try JournaledSession.restore(journal: SessionJournal(encoded: forged.encoded)) { try makeSession(0) }
         }
         // Another seed makes other messages.
-        var otherSeed = journal.seed
+        var otherSeed = journal.seed!
         otherSeed[31] ^= 1
         let reseeded = SessionJournal(protocolTag: journal.protocolTag, sessionID: journal.sessionID,
                                       seed: otherSeed, events: journal.events)
@@ -185,5 +186,100 @@ import Testing
         #expect(throws: SessionJournalReplayError.self) {
             try JournaledSession(session: makeSession(0), seed: [1, 2, 3])
         }
+    }
+}
+
+/// Finding "a journal brings a spent presignature back": a finished journal is refused, its seed
+/// is gone, and one-time (presigning/signing) journals are restored only by taking them.
+@Suite struct SessionJournalOneTimeTests {
+    let base = SessionJournalTests()
+
+    @Test func testFinishedJournalCannotBeRestored() throws {
+        let seed = base.seedBytes(party: 0)
+        let run = try base.journaledRun(restoreAfterRounds: [])
+        #expect(run.outputs.count == 3)
+        let finished = run.final
+        // The journal records the end and keeps no seed, in memory and encoded.
+        #expect(finished.isFinished)
+        #expect(finished.events.last == .finished)
+        #expect(finished.seed == nil)
+        let bytes = finished.encoded
+        #expect(!hexString(bytes).contains(hexString(seed)))
+        let decoded = try SessionJournal(encoded: bytes)
+        #expect(decoded == finished)
+        #expect(decoded.isFinished && decoded.seed == nil)
+        // Restoring it (directly, or by taking it from a store) is refused: it would re-create the output.
+        do {
+            _ = try JournaledSession.restore(journal: decoded) { try base.makeSession(0) }
+            Issue.record("a finished journal was restored")
+        } catch {
+            guard case .finished = error else { Issue.record("expected .finished, got \(error)"); return }
+        }
+        let store = InMemorySessionJournalStore()
+        store.saveJournal(bytes, protocolTag: KeyInit.protocolTag, sessionID: keyInitSessionID)
+        do {
+            _ = try JournaledSession.restore(takingFrom: store) { try base.makeSession(0) }
+            Issue.record("a finished journal was restored from a store")
+        } catch {
+            guard case .finished = error else { Issue.record("expected .finished, got \(error)"); return }
+        }
+        // A finished journal with a seed smuggled back in, or one whose `finished` is not last, is malformed.
+        let flagOffset = 6 + 1 + 4 + KeyInit.protocolTag.utf8.count + 4 + keyInitSessionID.count
+        #expect(bytes[flagOffset] == 0)
+        var withSeed = Array(bytes[..<flagOffset]) + [1] + seed + Array(bytes[(flagOffset + 1)...])
+        #expect(throws: SessionJournalDecodingError.self) { try SessionJournal(encoded: withSeed) }
+        withSeed = bytes
+        withSeed[flagOffset] = 2
+        #expect(throws: SessionJournalDecodingError.self) { try SessionJournal(encoded: withSeed) }
+        // Version 1 journals (no `finished` event) are refused.
+        var version1 = bytes
+        version1[6] = 1
+        #expect(throws: SessionJournalDecodingError.unsupportedVersion(1)) { try SessionJournal(encoded: version1) }
+    }
+
+    /// A presigning party journaled through round 1 (its messages made and every peer's accepted).
+    func presigningJournal() throws -> (journal: SessionJournal, makeSession: () throws -> Session<PresignatureSlot>) {
+        let all = makeSigners(2)
+        let shares = try SigningFixture.additiveShares(signers: all, threshold: 2, seed: 61)
+        let aux = SigningFixture.auxInfos(for: all.map(\.partyID).sorted(), material: SigningFixture.testing)
+        func make(_ index: Int) throws -> Session<PresignatureSlot> {
+            try Presigning.makeSession(sessionID: Array("journaled presign".utf8), keyShare: shares[all[index].partyID]!,
+                                       auxInfo: aux[all[index].partyID]!, signer: all[index], parameters: .testing)
+        }
+        var journaled = try JournaledSession(session: make(0), seed: [UInt8](repeating: 7, count: 32))
+        var other = try make(1)
+        var generator = ChaChaRandom(testSeed: 62)
+        _ = try journaled.makeMessages()
+        for item in try other.makeMessages(using: &generator) { try journaled.receive(item.message, from: item.message.sender) }
+        #expect(!journaled.journal.isFinished && journaled.journal.isOneTime)
+        return (journaled.journal, { try make(0) })
+    }
+
+    @Test func testOneTimeJournalIsRestoredOnlyByTakingIt() throws {
+        let (journal, makeSession) = try presigningJournal()
+        // Not from a copy the caller keeps: a presigning journal must come out of a store.
+        do {
+            _ = try JournaledSession.restore(journal: journal, makeSession: makeSession)
+            Issue.record("a presigning journal was restored from a copy")
+        } catch {
+            guard case .oneTimeJournalMustBeTaken(Presigning.protocolTag) = error else {
+                Issue.record("expected .oneTimeJournalMustBeTaken, got \(error)"); return
+            }
+        }
+        let store = InMemorySessionJournalStore()
+        store.saveJournal(journal.encoded, protocolTag: journal.protocolTag, sessionID: journal.sessionID)
+        let restored = try JournaledSession.restore(takingFrom: store, makeSession: makeSession)
+        #expect(restored.journal == journal)
+        #expect(store.count == 0)
+        // A second restore of the same stored journal (crash loop, failover) finds nothing.
+        do {
+            _ = try JournaledSession.restore(takingFrom: store, makeSession: makeSession)
+            Issue.record("one journal was restored twice")
+        } catch {
+            guard case .noJournal = error else { Issue.record("expected .noJournal, got \(error)"); return }
+        }
+        // Saving it again (the live session after its next step) works; a finished one is refused.
+        try restored.save(to: store)
+        #expect(store.count == 1)
     }
 }

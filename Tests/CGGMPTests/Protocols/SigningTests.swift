@@ -312,3 +312,66 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         }
     }
 }
+
+/// Finding "presignatures stay spendable after a KeyRefresh": every presignature records its key
+/// epoch and signing refuses it under a share of another epoch.
+@Suite struct PresignatureEpochTests {
+    @Test func testPresignatureFromBeforeKeyRefreshIsRefused() throws {
+        let signers = makeSigners(3)
+        let before = try keyInitShares(signers, seed: 71)
+        let aux = SigningFixture.auxInfos(for: signers.map(\.partyID).sorted(), material: SigningFixture.testing)
+        let sessions = try signers.map {
+            try Presigning.makeSession(sessionID: Array("presign before refresh".utf8), keyShare: before[$0.partyID]!,
+                                       auxInfo: aux[$0.partyID]!, signer: $0, parameters: .testing)
+        }
+        var presigning = simulation(sessions, seed: 72)
+        guard case .finished(let slots) = presigning.run() else { Issue.record("presigning failed"); return }
+        let party = signers[0]
+        #expect(slots[party.partyID]!.epoch == before[party.partyID]!.epoch)
+
+        var refresh = keyRefreshRunner(signers: signers, shares: before, seed: 73)
+        guard case .finished(let refreshed) = refresh.run() else { Issue.record("KeyRefresh failed"); return }
+        let after = refreshed[party.partyID]!.keyShare
+        // Same key, same signers: only the epoch tells the shares apart.
+        #expect(after.publicKey == before[party.partyID]!.publicKey)
+        #expect(after.signers == before[party.partyID]!.signers)
+        #expect(after.epoch != before[party.partyID]!.epoch)
+        #expect(refreshed.values.allSatisfy { $0.keyShare.epoch == after.epoch })
+
+        // Through the storage encoding too: the epoch survives it.
+        let stored = slots[party.partyID]!.take()!.encoded()
+        #expect(throws: SigningSetupError.presignatureForAnotherEpoch) {
+            try Signing.makeSession(sessionID: [1], presignature: try Presignature(encoded: stored, parameters: .testing),
+                                    keyShare: after, prehash: testPrehash("m"), signer: party)
+        }
+        // The other parties' presignatures are refused under the refreshed shares, accepted under the old.
+        let other = signers[1]
+        #expect(throws: SigningSetupError.presignatureForAnotherEpoch) {
+            try Signing.makeSession(sessionID: [1], presignature: slots[other.partyID]!.take()!,
+                                    keyShare: refreshed[other.partyID]!.keyShare, prehash: testPrehash("m"), signer: other)
+        }
+        _ = try Signing.makeSession(sessionID: [1], presignature: slots[signers[2].partyID]!.take()!,
+                                    keyShare: before[signers[2].partyID]!, prehash: testPrehash("m"), signer: signers[2])
+    }
+
+    @Test func derivedSharesKeepTheirEpochAndResharingChangesIt() throws {
+        let signers = makeSigners(3)
+        var generator = ChaChaRandom(testSeed: 74)
+        let holders = signers.map(\.partyID)
+        let dealt = try DealerKeyGeneration.deal(secretKey: Scalar(12345), threshold: 2, holders: holders, using: &generator)
+        let share = try ThresholdKeyShare(receiving: dealt.shares[holders[0]]!, commitment: dealt.commitment,
+                                          threshold: 2, holders: holders)
+        #expect(share.epoch == share.publicPart.epoch)
+        let child = try share.tweaked(by: Scalar(5))
+        #expect(child.epoch == share.epoch)
+        let additive = try child.additiveShare(signers: Array(holders.sorted().prefix(2)))
+        #expect(additive.epoch == share.epoch)
+        #expect(try additive.tweaked(by: Scalar(3)).epoch == share.epoch)
+        // Another sharing of the same key (what KeyResharing makes) has another epoch.
+        let redealt = try DealerKeyGeneration.deal(secretKey: Scalar(12345), threshold: 2, holders: holders, using: &generator)
+        let other = try ThresholdKeyShare(receiving: redealt.shares[holders[0]]!, commitment: redealt.commitment,
+                                          threshold: 2, holders: holders)
+        #expect(other.publicKey == share.publicKey)
+        #expect(other.epoch != share.epoch)
+    }
+}

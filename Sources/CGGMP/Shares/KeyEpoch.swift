@@ -1,0 +1,43 @@
+import Secp256k1
+
+/// Which sharing of a key a share belongs to: SHA-256 over the threshold and every holder's
+/// public share (domain "swift-tss/key-epoch/v1", length-prefixed items, holders in increasing
+/// order).
+///
+/// KeyRefresh and KeyResharing keep the public key but change every public share, so their output
+/// has a new epoch; every holder computes the same epoch from public data alone, and nothing has to
+/// be stored besides the share. A share *derived* from another keeps its origin's epoch:
+/// `ThresholdKeyShare.tweaked(by:)` (a BIP32 child), `additiveShare(signers:)` and
+/// `AdditiveKeyShare.tweaked(by:)`, `ThresholdKeyShare(additive:)`. (Store the untweaked share: a
+/// decoded share's epoch is recomputed from its own public shares.)
+///
+/// Every presignature records the epoch of the share it was made with, and `Signing.makeSession`
+/// refuses it under a share of another epoch (`.presignatureForAnotherEpoch`), so presignatures made
+/// before a refresh are never spent after it.
+public struct KeyEpoch: Sendable, Hashable, CustomStringConvertible {
+    public static let byteCount = 32
+    public let bytes: [UInt8]
+
+    /// The epoch of the sharing with these public shares.
+    public init(threshold: Int, publicShares: [PartyID: Point]) {
+        var hasher = SHA256Hasher(domain: "swift-tss/key-epoch/v1")
+        hasher.append((0..<8).map { UInt8(truncatingIfNeeded: UInt64(threshold) >> (56 - 8 * UInt64($0))) })
+        for holder in publicShares.keys.sorted() {
+            hasher.append(holder.bytes)
+            hasher.append(publicShares[holder]!.compressedBytes)
+        }
+        bytes = hasher.finalize()
+    }
+
+    /// An epoch read back from storage.
+    /// - Throws: `.malformedEncoding` unless `bytes` has 32 bytes.
+    public init(bytes: [UInt8]) throws(KeyShareError) {
+        guard bytes.count == Self.byteCount else { throw .malformedEncoding("key epoch must be 32 bytes, got \(bytes.count)") }
+        self.bytes = bytes
+    }
+
+    /// Public: the first four bytes in hex.
+    public var description: String {
+        "KeyEpoch(" + bytes.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…)"
+    }
+}
