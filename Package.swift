@@ -43,6 +43,9 @@ let package = Package(
         ]),
         // Layer 3
         .target(name: "CGGMP", dependencies: ["BigNum", "Hashing", "Secp256k1", "Paillier", "CSodium"]),
+        // Layer 3 test support: corrupt parties and a hostile network for simulated runs (linked by
+        // tests and the CLI demo only; not a product).
+        .target(name: "CGGMPAdversary", dependencies: ["CGGMP"]),
         // Layer 4
         .target(name: "TSS", dependencies: [
             "CGGMP", "Noise", "Secp256k1", "Hashing", "CSodium",
@@ -55,7 +58,7 @@ let package = Package(
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
-            "CGGMP", "TSS",
+            "CGGMP", "CGGMPAdversary", "TSS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -66,7 +69,7 @@ let package = Package(
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
-        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
+        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

@@ -70,6 +70,14 @@ public struct Evidence: Sendable {
     public let reason: FaultReason
     public let messages: [SignedMessage]
 
+    /// Evidence as an accuser presents it; whether it proves anything is `verdict`'s question.
+    public init(culprit: PartyID, round: Int, reason: FaultReason, messages: [SignedMessage]) {
+        self.culprit = culprit
+        self.round = round
+        self.reason = reason
+        self.messages = messages
+    }
+
     /// What the evidence shows a third party, re-run from the signed messages alone.
     ///
     /// - `.proven`: the culprit's own signatures show the fault (equivocation, a malformed echo, a
@@ -132,28 +140,47 @@ public struct Evidence: Sendable {
     private static func recheck(_ claimed: RoundViolation, culprit: PartyID, round: Int, messages: [SignedMessage],
                                 publicData: SessionPublicData, verifier: some IdentitySignatureVerifier,
                                 rechecker: any EvidenceRechecker) -> EvidenceVerdict {
+        switch Self.violation(culprit: culprit, round: round, messages: messages, publicData: publicData,
+                              verifier: verifier, rechecker: rechecker) {
+        case .failure(.notProven(let why)): return .notProven(why)
+        case .failure(let error): return .notProven("\(error)")
+        case .success(nil): return .notProven("the protocol check passes")
+        case .success(let violation?):
+            guard violation.rule == claimed.rule else {
+                return .notProven("the check fails with \(violation.rule), not the claimed \(claimed.rule)")
+            }
+            return .proven
+        }
+    }
+
+    /// The rule `culprit`'s messages of `round` break when its round check is re-run over the view
+    /// `messages` give (see `SignedView`): nil when the check passes; a failure when the messages
+    /// cannot form a view or lack what the check reads. A harness that forges evidence asks this
+    /// directly, so it need not guess the rule a forgery would have to claim.
+    public static func violation(culprit: PartyID, round: Int, messages: [SignedMessage], publicData: SessionPublicData,
+                                 verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
+                                 rechecker: any EvidenceRechecker) -> Result<RoundViolation?, EvidenceError> {
         var parts: [MessageKind: SignedMessage] = [:]
         for message in messages where message.sender == culprit && message.round == round && message.kind != .echo {
             guard parts[message.kind] == nil || parts[message.kind] == message else {
-                return .notProven("two \(message.kind) messages of the culprit in round \(round)")
+                return .failure(.notProven("two \(message.kind) messages of the culprit in round \(round)"))
             }
             parts[message.kind] = message
         }
-        guard !parts.isEmpty else { return .notProven("no message of the culprit in round \(round)") }
+        guard !parts.isEmpty else { return .failure(.notProven("no message of the culprit in round \(round)")) }
         var view: SignedView
         switch SignedView.fromEvidence(sender: culprit, publicData: publicData, messages: messages, verifier: verifier) {
         case .success(let built): view = built
-        case .failure(let error): return .notProven("\(error)")
+        case .failure(let error): return .failure(error)
         }
         do throws(RoundViolation) {
             try rechecker.recheck(round: round, incoming: IncomingPayloads(sender: culprit, parts: parts), view: &view)
-            return .notProven("the protocol check passes")
+            return .success(nil)
         } catch {
-            if error.rule == RoundViolation.incompleteViewRule { return .notProven("incomplete evidence: \(error.detail)") }
-            guard error.rule == claimed.rule else {
-                return .notProven("the check fails with \(error.rule), not the claimed \(claimed.rule)")
+            if error.rule == RoundViolation.incompleteViewRule {
+                return .failure(.notProven("incomplete evidence: \(error.detail)"))
             }
-            return .proven
+            return .success(error)
         }
     }
 

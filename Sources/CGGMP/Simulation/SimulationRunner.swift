@@ -133,7 +133,7 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                 }
             }
             // Deferred messages alone are no progress: they wait for a step that may never come.
-            guard progressed else { break }
+            guard progressed || adversary.isHoldingDeliveries else { break }
         }
         for party in parties where isActive(party) && !sessions[party]!.waitingFor.isEmpty {
             report.waiting[party] = sessions[party]!.waitingFor
@@ -191,6 +191,13 @@ public protocol SimulationAdversary {
     /// corrupt party cheat. A step in which nothing is sent still calls it, so delayed messages
     /// can be released.
     mutating func deliveries(of sent: [Delivery], step: Int) -> [Delivery]
+
+    /// Whether deliveries are held back for a later step (the run goes on while they are).
+    var isHoldingDeliveries: Bool { get }
+}
+
+extension SimulationAdversary {
+    public var isHoldingDeliveries: Bool { false }
 }
 
 /// Delivers everything as sent, through an optional per-delivery tamper closure.
