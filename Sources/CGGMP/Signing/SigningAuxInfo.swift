@@ -53,6 +53,9 @@ public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertib
     case presignatureForAnotherKey
     /// The presignature was made by another signer set than the one asked to sign.
     case presignatureForAnotherSignerSet
+    /// More signers than presigning supports (`SchemeParameters.maximumCommitteeSize`: Πdec's
+    /// bound in the failure rounds grows with the committee).
+    case committeeTooLarge(Int, maximum: Int)
 
     public var description: String {
         switch self {
@@ -64,6 +67,7 @@ public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertib
         case .ownerMismatch: "the key share or aux info belongs to another party"
         case .presignatureForAnotherKey: "the presignature was made for another public key"
         case .presignatureForAnotherSignerSet: "the presignature was made by another signer set"
+        case .committeeTooLarge(let count, let maximum): "\(count) signers exceed the supported \(maximum)"
         }
     }
 }
