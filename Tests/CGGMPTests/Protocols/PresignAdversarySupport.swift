@@ -250,7 +250,7 @@ struct RunProperties {
 /// messages of the round and everything it signed before, plus the accuser's own earlier messages
 /// re-signed with new values (and other parties' messages). None may prove anything.
 func substitutedEvidence(victim: PartyID, accuser: Ed25519Signer, round: Int, sent: [SignedMessage],
-                         inputs: PresigningPublicInputs, rules: [String]) -> [Evidence] {
+                         inputs: PresigningPublicInputs, rules: [String], allOrders: Bool = true) -> [Evidence] {
     let accuserKey = inputs.publicAux[accuser.partyID]!.paillierKey
     func square(_ c: PaillierCiphertext, _ modulusSquared: BigInt) -> PaillierCiphertext {
         PaillierCiphertext(value: (c.value * c.value) % modulusSquared)
@@ -285,8 +285,9 @@ func substitutedEvidence(victim: PartyID, accuser: Ed25519Signer, round: Int, se
     for rule in rules {
         let reason = FaultReason.violation(RoundViolation(rule: rule))
         // With the substitutes first, then after the real messages, then with the accuser's real ones too.
-        for messages in [offending + substitutes + victimEarlier + others, offending + victimEarlier + substitutes,
-                         offending + substitutes] {
+        let orders = [offending + substitutes + victimEarlier + others, offending + victimEarlier + substitutes,
+                      offending + substitutes]
+        for messages in allOrders ? orders : [orders[0]] {
             evidence.append(Evidence(culprit: victim, round: round, reason: reason, messages: messages))
         }
     }
