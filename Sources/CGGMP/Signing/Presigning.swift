@@ -10,13 +10,15 @@ import Secp256k1
 /// 1. echo-broadcasts K_i = enc_i(k_i), G_i = enc_i(γ_i), an El-Gamal key Y_i and El-Gamal
 ///    commitments A_i to k_i and B_i to γ_i; sends each j the proofs ψ⁰, ψ¹ (Πenc-elg, under j's
 ///    ring-Pedersen setup) that K_i, G_i encrypt the committed values, in range;
-/// 2. echo-broadcasts Γ_i = γ_i·G and F_{j,i} = enc_i(β_{j,i}), F̂_{j,i} = enc_i(β̂_{j,i}); broadcasts
-///    the MtA ciphertexts D_{j,i} = K_j^{γ_i}·enc_j(−β_{j,i}) and D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{j,i})
-///    with Πaff-g proofs (under j's setup) and Πelog that Γ_i opens B_i;
+/// 2. echo-broadcasts Γ_i = γ_i·G, F_{j,i} = enc_i(β_{j,i}), F̂_{j,i} = enc_i(β̂_{j,i}) and the MtA
+///    ciphertexts D_{j,i} = K_j^{γ_i}·enc_j(−β_{j,i}), D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{j,i}); broadcasts
+///    their Πaff-g proofs (under j's setup) and Πelog that Γ_i opens B_i;
 /// 3. with α_{i,j} = dec_i(D_{i,j}), α̂ likewise: δ_i = γ_i k_i + Σ(α + β), χ_i = x_i k_i + Σ(α̂ + β̂);
-///    echo-broadcasts δ_i; broadcasts Δ_i = k_i·Γ (Γ = Σ Γ_j) with Πelog that it opens A_i, and
-///    S_i = χ_i·Γ.
-/// Every party then checks δ·G = Σ Δ_j (δ = Σ δ_j) and Σ S_j = δ·X, and keeps Γ, k̃_i = k_i/δ,
+///    echo-broadcasts δ_i, Δ_i = k_i·Γ (Γ = Σ Γ_j) and S_i = χ_i·Γ; broadcasts Πelog that Δ_i opens A_i.
+/// Every value a later check depends on is echo-broadcast, so all honest parties hold the same
+/// values and a sender's signed echo attests what it received (see `PresignChecks`).
+/// Every party then checks δ·G = Σ Δ_j (δ = Σ δ_j) and Σ S_j = δ·X — before δ ≠ 0, so a rushed δ
+/// that cancels the others reaches the failure round — and keeps Γ, k̃_i = k_i/δ,
 /// χ̃_i = χ_i/δ and every Δ̃_j, S̃_j. Since δ = kγ and Σ χ_j = kx, the signature of m is
 /// (r, Σ σ_j) with R = Γ and σ_j = k̃_j·m + χ̃_j·r.
 public enum Presigning {

@@ -275,6 +275,29 @@ import Testing
     }
 }
 
+extension DecProofBoundTests {
+    /// Presigning refuses a committee larger than Πdec's bound supports, with a typed error.
+    @Test func committeeLargerThanTheMaximumIsRefused() throws {
+        let signer = makeSigners(1, offset: 200)[0]
+        let count = SchemeParameters.maximumCommitteeSize + 1
+        var parties = [signer.partyID]
+        for index in 1..<count {
+            parties.append(try PartyID(bytes: [UInt8(index >> 8), UInt8(index & 0xff)] + [UInt8](repeating: 7, count: 30)))
+        }
+        var publicShares: [PartyID: Point] = [:]
+        for (index, party) in parties.enumerated() { publicShares[party] = .generatorMultiple(Scalar(UInt64(index + 1))) }
+        let share = try AdditiveKeyShare(owner: signer.partyID, secretShare: Scalar(UInt64(1)), publicShares: publicShares)
+        let material = SigningFixture.testing
+        let publicAux = PublicAuxInfo(paillierKey: material.secrets[0].publicKey, ringPedersen: material.setups[0])
+        let aux = try SigningAuxInfo(owner: signer.partyID, paillierSecret: material.secrets[0],
+                                     publicAux: Dictionary(uniqueKeysWithValues: parties.map { ($0, publicAux) }))
+        #expect(throws: SigningSetupError.committeeTooLarge(count, maximum: SchemeParameters.maximumCommitteeSize)) {
+            try Presigning.makeSession(sessionID: Array("big".utf8), keyShare: share, auxInfo: aux, signer: signer,
+                                       parameters: .testing)
+        }
+    }
+}
+
 extension FaultReason {
     var violationRule: String? {
         if case .violation(let violation) = self { return violation.rule }
