@@ -22,7 +22,7 @@ import Secp256k1
 /// χ̃_i = χ_i/δ and every Δ̃_j, S̃_j. Since δ = kγ and Σ χ_j = kx, the signature of m is
 /// (r, Σ σ_j) with R = Γ and σ_j = k̃_j·m + χ̃_j·r.
 public enum Presigning {
-    public static let protocolTag = "CGGMP24/Presign/v1"
+    public static let protocolTag = "CGGMP24/Presign/v2"
 
     /// A presigning session among the key share's signers; its output holds the `Presignature`.
     public static func makeSession(

@@ -45,7 +45,7 @@ public enum Signing {
 /// Presigning and signing in one session (rounds 1–3, then the signing round as round 4), for a
 /// message known up front.
 public enum InteractiveSigning {
-    public static let protocolTag = "CGGMP24/InteractiveSign/v1"
+    public static let protocolTag = "CGGMP24/InteractiveSign/v2"
     static let signingRound = 4
 
     public static func makeSession(
