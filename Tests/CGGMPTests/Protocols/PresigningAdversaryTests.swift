@@ -15,7 +15,7 @@ import Testing
         case equivocateRound1Echo, equivocateRound1Direct, equivocateRound2Echo, equivocateRound2Broadcast
         case equivocateRound3Echo, equivocateRound3Broadcast
         case dropRound1Echo, dropRound1Direct, dropRound2Broadcast, dropRound3Echo, dropRound2EchoStep
-        case replayRound1, replayRound3
+        case replayRound1, replayRound3, echoEntryFromAnotherSession
         case wrongSigma, wrongDelta, wrongS
     }
 
@@ -71,6 +71,19 @@ import Testing
         case .dropRound2Broadcast: return (.none, Adversary.drop(round: 2, kind: .broadcast, culprit: culprit, to: victim))
         case .dropRound3Echo: return (.none, Adversary.drop(round: 3, kind: .echoBroadcast, culprit: culprit, to: victim))
         case .dropRound2EchoStep: return (.none, Adversary.drop(round: 2, kind: .echo, culprit: culprit, to: victim))
+        case .echoEntryFromAnotherSession:
+            // The culprit's round-2 echo holds, for an honest party, that party's validly signed
+            // message of another session (it cannot sign one for this session in its name).
+            return (.none, { message, _ in
+                guard message.sender == culprit.partyID, message.round == 2, message.kind == .echo,
+                      var entries = try? EchoRound.entries(of: message),
+                      let index = entries.firstIndex(where: { $0.sender == victim }),
+                      let stale = earlierSession.first(where: {
+                          $0.sender == victim && $0.round == 2 && $0.kind == .echoBroadcast
+                      }) else { return message }
+                entries[index] = stale
+                return message.replacingPayload(EchoRound.payload(entries), signer: culprit)
+            })
         case .replayRound1: return (.none, replay(round: 1))
         case .replayRound3: return (.none, replay(round: 3))
         case .wrongSigma:
