@@ -7,7 +7,7 @@ import Testing
 @testable import CGGMP
 
 /// A value shared between tamper closures (which the runner calls once per delivery).
-final class LockedBox<Value>: @unchecked Sendable {
+final class PresignBox<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
     init(_ value: Value) { self.value = value }
@@ -91,7 +91,7 @@ struct PresignHarness: Sendable {
 }
 
 /// Tamper closures of the corrupt party (generic over the protocol's output).
-enum Adversary {
+enum PresignAdversary {
     typealias Tamper = @Sendable (SignedMessage, PartyID) -> SignedMessage
 
     /// Replaces the culprit's `kind` payload of `round` by `change(payload)` for `recipients` (nil:
@@ -102,7 +102,7 @@ enum Adversary {
     static func replace(round: Int, kind: MessageKind, culprit: Ed25519Signer, recipients: Set<PartyID>? = nil,
                         everyone: [Ed25519Signer] = PresignHarness.shared.signers,
                         _ change: @escaping @Sendable ([UInt8]) -> [UInt8]) -> Tamper {
-        let original = LockedBox<[UInt8]?>(nil)
+        let original = PresignBox<[UInt8]?>(nil)
         return { message, recipient in
             guard message.round == round else { return message }
             if message.sender == culprit.partyID, message.kind == kind {
@@ -181,7 +181,7 @@ func forgedDecProof(_ statement: DecProof.Statement, x: BigInt, y: BigInt, rho: 
 }
 
 /// What every adversary test asserts about a run with one corrupt party.
-struct RunProperties {
+struct PresignRunProperties {
     let harness: PresignHarness
     let publicData: SessionPublicData
     let rechecker: any EvidenceRechecker
@@ -249,7 +249,7 @@ struct RunProperties {
 /// Evidence a corrupt accuser can assemble against an honest party of `round`: the victim's real
 /// messages of the round and everything it signed before, plus the accuser's own earlier messages
 /// re-signed with new values (and other parties' messages). None may prove anything.
-func substitutedEvidence(victim: PartyID, accuser: Ed25519Signer, round: Int, sent: [SignedMessage],
+func presignSubstitutedEvidence(victim: PartyID, accuser: Ed25519Signer, round: Int, sent: [SignedMessage],
                          inputs: PresigningPublicInputs, rules: [String], allOrders: Bool = true) -> [Evidence] {
     let accuserKey = inputs.publicAux[accuser.partyID]!.paillierKey
     func square(_ c: PaillierCiphertext, _ modulusSquared: BigInt) -> PaillierCiphertext {

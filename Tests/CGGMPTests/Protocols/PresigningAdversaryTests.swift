@@ -9,7 +9,7 @@ import Testing
 /// signing round 4) with one corrupt signer acting through the runner's tamper closure. For each
 /// action: all honest parties end alike, no honest party is named, a failed run names the culprit
 /// with proven evidence (or, for drops and replays, the honest parties wait only for the culprit
-/// or for each other), and no evidence against an honest party verifies (`RunProperties`).
+/// or for each other), and no evidence against an honest party verifies (`PresignRunProperties`).
 @Suite struct PresigningAdversaryTests {
     enum Action: String, CaseIterable, Sendable {
         case equivocateRound1Echo, equivocateRound1Direct, equivocateRound2Echo, equivocateRound2Broadcast
@@ -28,12 +28,12 @@ import Testing
         return runner.sentMessages
     }()
 
-    static func tamper(_ action: Action) -> (PresignMisbehaviour, Adversary.Tamper?) {
+    static func tamper(_ action: Action) -> (PresignMisbehaviour, PresignAdversary.Tamper?) {
         let culprit = h.culprit, victim = h.honest[0]
         func perturb<T: WireCodable>(_ type: T.Type, field: Int) -> @Sendable ([UInt8]) -> [UInt8] {
             { payload in (try? T(serialized: payload).perturbed(field: field).get().serialized()) ?? payload + [0] }
         }
-        func replay(round: Int) -> Adversary.Tamper {
+        func replay(round: Int) -> PresignAdversary.Tamper {
             { message, _ in
                 guard message.sender == culprit.partyID, message.round == round else { return message }
                 return earlierSession.first {
@@ -43,34 +43,34 @@ import Testing
         }
         switch action {
         case .equivocateRound1Echo:
-            return (.none, Adversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return (.none, PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound1Echo(serialized: payload)
                 return PresignRound1Echo(k: m.k, g: m.g, y: m.y, a1: m.a1 + .generator, a2: m.a2, b1: m.b1, b2: m.b2).serialized()
             })
         case .equivocateRound1Direct:
-            return (.none, Adversary.replace(round: 1, kind: .direct, culprit: culprit, recipients: [victim],
+            return (.none, PresignAdversary.replace(round: 1, kind: .direct, culprit: culprit, recipients: [victim],
                                              perturb(PresignRound1Direct.self, field: 6)))
         case .equivocateRound2Echo:
-            return (.none, Adversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return (.none, PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound2Echo(serialized: payload)
                 return PresignRound2Echo(gamma: m.gamma + .generator, f: m.f, fHat: m.fHat, d: m.d, dHat: m.dHat).serialized()
             })
         case .equivocateRound2Broadcast:
-            return (.none, Adversary.replace(round: 2, kind: .broadcast, culprit: culprit, recipients: [victim],
+            return (.none, PresignAdversary.replace(round: 2, kind: .broadcast, culprit: culprit, recipients: [victim],
                                              perturb(PresignRound2Broadcast.self, field: 0)))
         case .equivocateRound3Echo:
-            return (.none, Adversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return (.none, PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound3Echo(serialized: payload)
                 return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).serialized()
             })
         case .equivocateRound3Broadcast:
-            return (.none, Adversary.replace(round: 3, kind: .broadcast, culprit: culprit, recipients: [victim],
+            return (.none, PresignAdversary.replace(round: 3, kind: .broadcast, culprit: culprit, recipients: [victim],
                                              perturb(PresignRound3Broadcast.self, field: 3)))
-        case .dropRound1Echo: return (.none, Adversary.drop(round: 1, kind: .echoBroadcast, culprit: culprit, to: victim))
-        case .dropRound1Direct: return (.none, Adversary.drop(round: 1, kind: .direct, culprit: culprit, to: victim))
-        case .dropRound2Broadcast: return (.none, Adversary.drop(round: 2, kind: .broadcast, culprit: culprit, to: victim))
-        case .dropRound3Echo: return (.none, Adversary.drop(round: 3, kind: .echoBroadcast, culprit: culprit, to: victim))
-        case .dropRound2EchoStep: return (.none, Adversary.drop(round: 2, kind: .echo, culprit: culprit, to: victim))
+        case .dropRound1Echo: return (.none, PresignAdversary.drop(round: 1, kind: .echoBroadcast, culprit: culprit, to: victim))
+        case .dropRound1Direct: return (.none, PresignAdversary.drop(round: 1, kind: .direct, culprit: culprit, to: victim))
+        case .dropRound2Broadcast: return (.none, PresignAdversary.drop(round: 2, kind: .broadcast, culprit: culprit, to: victim))
+        case .dropRound3Echo: return (.none, PresignAdversary.drop(round: 3, kind: .echoBroadcast, culprit: culprit, to: victim))
+        case .dropRound2EchoStep: return (.none, PresignAdversary.drop(round: 2, kind: .echo, culprit: culprit, to: victim))
         case .echoEntryFromAnotherSession:
             // The culprit's round-2 echo holds, for an honest party, that party's validly signed
             // message of another session (it cannot sign one for this session in its name).
@@ -87,7 +87,7 @@ import Testing
         case .replayRound1: return (.none, replay(round: 1))
         case .replayRound3: return (.none, replay(round: 3))
         case .wrongSigma:
-            return (.none, Adversary.replace(round: 4, kind: .broadcast, culprit: culprit) { payload in
+            return (.none, PresignAdversary.replace(round: 4, kind: .broadcast, culprit: culprit) { payload in
                 SignatureShareMessage(sigma: try! SignatureShareMessage(serialized: payload).sigma + .one).serialized()
             })
         case .wrongDelta: return (.wrongDelta, nil)
@@ -102,7 +102,7 @@ import Testing
         var runner = h.interactive(seed: seed &* 131 &+ UInt64(action.rawValue.count), culpritMisbehaviour: misbehaviour,
                                    tamper: tamper)
         let outcome = runner.run()
-        let properties = RunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker)
+        let properties = PresignRunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker)
         let expectFault: Bool = switch action {
         case .dropRound1Echo, .dropRound1Direct, .dropRound2Broadcast, .dropRound3Echo, .dropRound2EchoStep,
              .replayRound1, .replayRound3: false
@@ -112,7 +112,7 @@ import Testing
         // No evidence an accuser can assemble from this run's messages convicts an honest party.
         for round in Set(runner.sentMessages.map(\.round)) {
             for victim in h.honest {
-                for evidence in substitutedEvidence(victim: victim, accuser: h.culprit, round: round,
+                for evidence in presignSubstitutedEvidence(victim: victim, accuser: h.culprit, round: round,
                                                     sent: runner.sentMessages, inputs: h.inputs,
                                                     rules: Array((presignRules[round] ?? []).prefix(1)),
                                                     allOrders: false) {
@@ -129,7 +129,7 @@ import Testing
     func duplicatedAndDelayedHonestMessagesAreHarmless(seed: UInt64) {
         let h = Self.h
         let slow = h.honest[seed % 2 == 0 ? 0 : 1]
-        let result = runNetwork(h.interactiveSessions(), seed: seed) { message, recipient in
+        let result = runPresignNetwork(h.interactiveSessions(), seed: seed) { message, recipient in
             var delays = [message.sender == slow ? 2 : 0]
             if (message.round + Int(seed)) % 2 == 0 { delays.append(5) }   // a late duplicate
             if message.kind == .echo && recipient == h.culprit.partyID { delays.append(1) }
@@ -144,7 +144,7 @@ import Testing
 
 /// A network that delivers each (message, recipient) after the delays `schedule` gives (one entry
 /// per copy), keeps early messages for later, and drops what sessions ignore.
-func runNetwork<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64,
+func runPresignNetwork<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64,
                                   schedule: (SignedMessage, PartyID) -> [Int])
     -> (outputs: [PartyID: Output], faults: [ProtocolFault], errors: [String]) {
     var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })

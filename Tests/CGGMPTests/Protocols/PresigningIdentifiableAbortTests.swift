@@ -9,10 +9,10 @@ import Testing
 /// parameters; the culprit is the last signer in committee order, so it rushes).
 @Suite struct PresigningIdentifiableAbortTests {
     let h = PresignHarness.shared
-    var signProperties: RunProperties { RunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker) }
+    var signProperties: PresignRunProperties { PresignRunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker) }
 
     /// Records every message as sent (before any change), for tamper closures that rebuild values.
-    static func recorder(_ box: LockedBox<[MessageSlot: SignedMessage]>) -> Adversary.Tamper {
+    static func recorder(_ box: PresignBox<[MessageSlot: SignedMessage]>) -> PresignAdversary.Tamper {
         { message, recipient in
             if message.kind != .direct {
                 box.with { $0[MessageSlot(round: message.round, kind: message.kind, sender: message.sender)] = message }
@@ -41,7 +41,7 @@ import Testing
                               (4, honestRun.sentMessages), (5, deltaRun.sentMessages), (6, chiRun.sentMessages)] {
             #expect(sent.contains { $0.round == round }, "no messages of round \(round)")
             for victim in h.honest {
-                let forged = substitutedEvidence(victim: victim, accuser: h.culprit, round: round, sent: sent,
+                let forged = presignSubstitutedEvidence(victim: victim, accuser: h.culprit, round: round, sent: sent,
                                                  inputs: h.inputs, rules: presignRules[round]!)
                 #expect(!forged.isEmpty)
                 for evidence in forged {
@@ -61,8 +61,8 @@ import Testing
         let culprit = h.culprit, target = h.honest[0]
         let inputs = h.inputs, data = h.checkData, committee = h.committee
         let secret = h.aux[culprit.partyID]!.paillierSecret
-        let seen = LockedBox<[MessageSlot: SignedMessage]>([:])
-        let forged = LockedBox<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
+        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
+        let forged = PresignBox<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
         let index = committee.filter { $0 != culprit.partyID }.firstIndex(of: target)!
         @Sendable func forge() -> (d: PaillierCiphertext, psi: AffGProof) {
             forged.with { cached in
@@ -91,7 +91,7 @@ import Testing
                 return (d, psi)
             }
         }
-        let equivocate: Adversary.Tamper = { message, recipient in
+        let equivocate: PresignAdversary.Tamper = { message, recipient in
             guard message.sender == culprit.partyID, message.round == 2, recipient == target else { return message }
             switch message.kind {
             case .echoBroadcast:
@@ -112,7 +112,7 @@ import Testing
             }
         }
         var runner = h.interactive(seed: 31, culpritMisbehaviour: .wrongDelta,
-                                   tamper: Adversary.chain([Self.recorder(seen), equivocate]))
+                                   tamper: PresignAdversary.chain([Self.recorder(seen), equivocate]))
         let outcome = runner.run()
         let faults = signProperties.check(outcome, runner, expectFault: true)
         #expect(Set(faults.keys) == Set(h.honest))
@@ -130,8 +130,8 @@ import Testing
         let culprit = h.culprit, inputs = h.inputs, committee = h.committee, data = h.checkData
         let secret = h.aux[culprit.partyID]!.paillierSecret
         let n = secret.publicKey.modulus
-        let seen = LockedBox<[MessageSlot: SignedMessage]>([:])
-        let plaintext = LockedBox<BigInt?>(nil)
+        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
+        let plaintext = PresignBox<BigInt?>(nil)
         // Round 3: the culprit (running `.wrongDelta`, so it enters round 5 itself) announces δ + N.
         let plusN: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
@@ -165,15 +165,15 @@ import Testing
                                      parameters: .testing, seed: 5)
             return PresignFailureMessage(dec: dec, affine: message.affine).serialized()
         }
-        var runner = h.interactive(seed: 41, culpritMisbehaviour: .wrongDelta, tamper: Adversary.chain([
+        var runner = h.interactive(seed: 41, culpritMisbehaviour: .wrongDelta, tamper: PresignAdversary.chain([
             Self.recorder(seen),
-            Adversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, plusN),
-            Adversary.replace(round: 5, kind: .echoBroadcast, culprit: culprit, forgeDec),
+            PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, plusN),
+            PresignAdversary.replace(round: 5, kind: .echoBroadcast, culprit: culprit, forgeDec),
         ]))
         let faults = signProperties.check(runner.run(), runner, expectFault: true)
         #expect(Set(faults.keys) == Set(h.honest))
         for fault in faults.values {
-            #expect(fault.round == 5 && fault.reason.violationRule == "invalid-dec", "\(fault)")
+            #expect(fault.round == 5 && fault.reason.presignViolationRule == "invalid-dec", "\(fault)")
         }
         // The forged witness is the plaintext plus N, which the announced δ matches mod q.
         let y = try #require(plaintext.with { $0 })
@@ -186,27 +186,27 @@ import Testing
     /// before δ = 0: the failure round runs and names it (before, everyone aborted on "δ = 0").
     @Test func rushedDeltaThatCancelsIsNamed() throws {
         let culprit = h.culprit
-        let honestDeltas = LockedBox<[PartyID: Scalar]>([:])
+        let honestDeltas = PresignBox<[PartyID: Scalar]>([:])
         let cancel: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
             let others = honestDeltas.with { $0 }
             return PresignRound3Echo(delta: -others.values.reduce(Scalar.zero, +), bigDelta: m.bigDelta, s: m.s).serialized()
         }
-        let listen: Adversary.Tamper = { message, _ in
+        let listen: PresignAdversary.Tamper = { message, _ in
             if message.round == 3, message.kind == .echoBroadcast, message.sender != culprit.partyID {
                 let delta = try! PresignRound3Echo(serialized: message.payload).delta
                 honestDeltas.with { $0[message.sender] = delta }
             }
             return message
         }
-        let rush = Adversary.chain([listen, Adversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, cancel)])
+        let rush = PresignAdversary.chain([listen, PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, cancel)])
         // A culprit that then runs the failure round (it keeps a wrong δ of its own) is named.
         var runner = h.interactive(seed: 51, culpritMisbehaviour: .wrongDelta, tamper: rush)
         let faults = signProperties.check(runner.run(), runner, expectFault: true)
         #expect(honestDeltas.with { $0.count } == 2)
         #expect(Set(faults.keys) == Set(h.honest))
         for fault in faults.values {
-            #expect(fault.round == 5 && fault.reason.violationRule == "invalid-dec", "\(fault)")
+            #expect(fault.round == 5 && fault.reason.presignViolationRule == "invalid-dec", "\(fault)")
         }
         // One that goes silent instead leaves the honest parties waiting for it alone in round 5.
         honestDeltas.with { $0 = [:] }
@@ -225,8 +225,8 @@ import Testing
     /// The culprit sends one honest party another S in round 3. S is echo-broadcast now: the echo
     /// step names the culprit, and no honest party finishes with a presignature the other lacks.
     @Test func equivocatedSIsNamedAndNoHonestPartyFinishesAlone() throws {
-        let properties = RunProperties(harness: h, publicData: h.presignPublicData(), rechecker: h.presignRechecker)
-        var runner = h.presigning(seed: 61, tamper: Adversary.replace(
+        let properties = PresignRunProperties(harness: h, publicData: h.presignPublicData(), rechecker: h.presignRechecker)
+        var runner = h.presigning(seed: 61, tamper: PresignAdversary.replace(
             round: 3, kind: .echoBroadcast, culprit: h.culprit, recipients: [h.honest[0]]) { payload in
                 let m = try! PresignRound3Echo(serialized: payload)
                 return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).serialized()
@@ -299,7 +299,7 @@ extension DecProofBoundTests {
 }
 
 extension FaultReason {
-    var violationRule: String? {
+    var presignViolationRule: String? {
         if case .violation(let violation) = self { return violation.rule }
         return nil
     }
