@@ -26,18 +26,26 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
     /// Repetitions of the binary-challenge proofs (Πaff-g*, Πdec in the identifiable-abort
     /// rounds), each with soundness error 1/2.
     public let bitChallengeRepetitions: Int
+    /// κ_stat: the statistical slack of Πdec's plaintext mask (the mask of y lies in
+    /// ±2^(ℓ_y + κ_stat) instead of ±2^(ℓ_y + ε)), small enough that Πdec's response bound stays
+    /// below N/2 for every committee up to `maximumCommitteeSize` (see `decBoundHolds`).
+    public let statisticalSlack: Int
+
+    /// The largest committee presigning (and so Πdec) supports; larger ones are refused at set-up
+    /// with `SigningSetupError.committeeTooLarge`.
+    public static let maximumCommitteeSize = 1024
 
     /// Paillier–Blum primes of 1024 bits (N of 2048 bits), κ = ℓ = 256, ε = 512, ℓ′ = 1280,
     /// m = 112: the set the network's threshold servers run ("ProductionParams112").
     public static let production112 = SchemeParameters(
         name: "production112", paillierPrimeBits: 1024, ell: 256, securityBits: 256,
-        modRepetitions: 112, prmRepetitions: 112, bitChallengeRepetitions: 256)
+        modRepetitions: 112, prmRepetitions: 112, bitChallengeRepetitions: 256, statisticalSlack: 128)
 
     /// Primes of 1536 bits (N of 3072 bits, NIST's 128-bit level), κ = ℓ = 256, ε = 1024,
     /// ℓ′ = 1792, m = 128.
     public static let production128 = SchemeParameters(
         name: "production128", paillierPrimeBits: 1536, ell: 256, securityBits: 256,
-        modRepetitions: 128, prmRepetitions: 128, bitChallengeRepetitions: 256)
+        modRepetitions: 128, prmRepetitions: 128, bitChallengeRepetitions: 256, statisticalSlack: 128)
 
     /// **Unsafe — for unit tests only.** Primes of 512 bits (N of 1024 bits) and 8 repetitions, so
     /// proofs run in milliseconds in debug builds.
@@ -48,21 +56,26 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
     /// below what hiding the presigning products needs. Soundness is 2^-8.
     public static let testing = SchemeParameters(
         name: "testing-UNSAFE", paillierPrimeBits: 512, ell: 256, ellPrime: 576, epsilon: 320,
-        securityBits: 256, modRepetitions: 8, prmRepetitions: 8, bitChallengeRepetitions: 8)
+        securityBits: 256, modRepetitions: 8, prmRepetitions: 8, bitChallengeRepetitions: 8,
+        statisticalSlack: 64)
 
     /// A set with ε = primeBits − 2ℓ and ℓ′ = primeBits + ℓ (the relations synedrion's
     /// production sets satisfy: they make 2^(2ℓ+ε) = √N exactly, which Πfac assumes).
     init(name: String, paillierPrimeBits: Int, ell: Int, securityBits: Int,
-         modRepetitions: Int, prmRepetitions: Int, bitChallengeRepetitions: Int) {
+         modRepetitions: Int, prmRepetitions: Int, bitChallengeRepetitions: Int, statisticalSlack: Int) {
         self.init(name: name, paillierPrimeBits: paillierPrimeBits, ell: ell,
                   ellPrime: paillierPrimeBits + ell, epsilon: paillierPrimeBits - 2 * ell,
                   securityBits: securityBits, modRepetitions: modRepetitions,
-                  prmRepetitions: prmRepetitions, bitChallengeRepetitions: bitChallengeRepetitions)
+                  prmRepetitions: prmRepetitions, bitChallengeRepetitions: bitChallengeRepetitions,
+                  statisticalSlack: statisticalSlack)
     }
 
     init(name: String, paillierPrimeBits: Int, ell: Int, ellPrime: Int, epsilon: Int,
-         securityBits: Int, modRepetitions: Int, prmRepetitions: Int, bitChallengeRepetitions: Int) {
+         securityBits: Int, modRepetitions: Int, prmRepetitions: Int, bitChallengeRepetitions: Int,
+         statisticalSlack: Int) {
         precondition(ell >= securityBits, "ℓ must cover the curve order")
+        precondition(ellPrime >= 2 * ell, "ℓ′ ≥ 2ℓ: Πdec's plaintext bound assumes k·γ fits in ±2^ℓ′")
+        precondition(statisticalSlack >= 40, "κ_stat must hide Πdec's plaintext statistically")
         precondition(epsilon > securityBits, "ε must exceed the challenge size for completeness")
         precondition(ellPrime + epsilon < 2 * paillierPrimeBits, "ℓ′ + ε must fit the Paillier plaintext space")
         precondition(modRepetitions > 0 && prmRepetitions > 0 && bitChallengeRepetitions > 0)
@@ -76,6 +89,26 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
         self.modRepetitions = modRepetitions
         self.prmRepetitions = prmRepetitions
         self.bitChallengeRepetitions = bitChallengeRepetitions
+        self.statisticalSlack = statisticalSlack
+        precondition(decBoundHolds(partyCount: Self.maximumCommitteeSize),
+                     "Πdec's response bound must stay below N/2 for the largest supported committee")
+    }
+
+    /// Πdec's plaintext bound ℓ_y for `partyCount` parties (the bit size of the composed plaintext
+    /// k·γ + Σ(α + β) of the failure rounds): ℓ′ + ε + 1 + ⌈log₂ n⌉ (derivation in docs/proofs.md).
+    public func decPlaintextBits(partyCount: Int) -> Int {
+        let ceilLog2 = partyCount <= 1 ? 0 : Int.bitWidth - (partyCount - 1).leadingZeroBitCount
+        return ellPrime + epsilon + 1 + ceilLog2
+    }
+
+    /// Πdec's response bound ℓ_y + κ_stat: the verifier accepts w ∈ ±2^(ℓ_y + κ_stat).
+    public func decResponseBits(partyCount: Int) -> Int { decPlaintextBits(partyCount: partyCount) + statisticalSlack }
+
+    /// Whether Πdec binds the plaintext for `partyCount` parties: two accepting responses differ by
+    /// at most 2^(ℓ_y + κ_stat + 1) ≤ 2^(modulusBits − 2) < N/2, so the extracted y is the centred
+    /// decryption itself and S = y·Γ cannot be proven for y + N.
+    public func decBoundHolds(partyCount: Int) -> Bool {
+        partyCount >= 1 && decResponseBits(partyCount: partyCount) + 1 <= modulusBits - 2
     }
 
     public var description: String { "SchemeParameters(\(name))" }

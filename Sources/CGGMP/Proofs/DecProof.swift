@@ -12,6 +12,12 @@ import Secp256k1
 /// public input (Fig. 8/9 and §4.3.1 pass g or Γ); and y is the sum δ_i or χ_i of presigning,
 /// which lies in ±2^{ℓ′+ε+1+⌈log₂ n⌉} rather than ±2^ℓ′, so yBits is that and the party count is
 /// part of the statement.
+///
+/// The mask of y and the response w lie in ±2^(ℓ_y + κ_stat) (`SchemeParameters.statisticalSlack`)
+/// rather than ±2^(ℓ_y + ε): with ε the bound exceeded N at production112, so S = (y + N)·Γ was
+/// provable for a ciphertext of y. Now two accepting responses differ by less than N/2, so the
+/// extracted plaintext is the centred decryption itself (`SchemeParameters.decBoundHolds`, checked
+/// by prover and verifier).
 public struct DecProof: Sendable, Hashable, WireCodable {
     public struct Statement: Sendable, Hashable, WireCodable {
         public let key: PaillierPublicKey    // N0
@@ -86,8 +92,13 @@ public struct DecProof: Sendable, Hashable, WireCodable {
 
     /// The bit bound of y: ℓ′ + ε + 1 + ⌈log₂ n⌉.
     public static func plaintextBits(partyCount: Int, parameters: SchemeParameters) -> Int {
-        let ceilLog2 = partyCount <= 1 ? 0 : Int.bitWidth - (partyCount - 1).leadingZeroBitCount
-        return parameters.ellPrime + parameters.epsilon + 1 + ceilLog2
+        parameters.decPlaintextBits(partyCount: partyCount)
+    }
+
+    /// The bound of the mask β and the response w: ℓ_y + κ_stat (a statistical slack, not ε, so
+    /// the bound stays below N/2 and the proof binds the plaintext, not just its value mod N).
+    public static func responseBits(partyCount: Int, parameters: SchemeParameters) -> Int {
+        parameters.decResponseBits(partyCount: partyCount)
     }
 
     /// - Throws: `ProofError` when K is not a unit mod N0² or the party count is outside `partyCountRange`.
@@ -96,8 +107,10 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         context: ProofContext, parameters: SchemeParameters,
         using generator: inout some RandomNumberGenerator
     ) throws(ProofError) -> DecProof {
-        guard Self.partyCountRange.contains(statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
+        guard Self.partyCountRange.contains(statement.partyCount),
+              parameters.decBoundHolds(partyCount: statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
         let yBits = plaintextBits(partyCount: statement.partyCount, parameters: parameters)
+        let wBits = responseBits(partyCount: statement.partyCount, parameters: parameters)
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πdec: x must lie in ±2^ℓ")
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: yBits), "Πdec: y out of range")
         let n0 = PaillierGroup(modulus: statement.key.modulus)
@@ -109,7 +122,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         for _ in 0..<count {
             let mask = Mask(
                 alpha: BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator),
-                beta: BigInt.random(signedBits: yBits + parameters.epsilon, using: &generator),
+                beta: BigInt.random(signedBits: wBits, using: &generator),
                 r: n0.randomRandomizer(using: &generator))
             masks.append(mask)
             commitments.append((
@@ -138,8 +151,9 @@ public struct DecProof: Sendable, Hashable, WireCodable {
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
-        guard Self.partyCountRange.contains(statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
-        let yBits = Self.plaintextBits(partyCount: statement.partyCount, parameters: parameters)
+        guard Self.partyCountRange.contains(statement.partyCount),
+              parameters.decBoundHolds(partyCount: statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
+        let wBits = Self.responseBits(partyCount: statement.partyCount, parameters: parameters)
         let n0 = PaillierGroup(modulus: statement.key.modulus)
         let expected = Challenge.binaryRepetitions(parameters)
         guard repetitions.count == expected else {
@@ -152,7 +166,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
             try n0.requireCiphertext(repetition.ciphertextA, field: "A[\(j)]")
             try n0.requireRandomizer(repetition.nu, field: "nu[\(j)]")
             try ProofArithmetic.requireSignedRange(repetition.z, bits: parameters.ell + parameters.epsilon, field: "z[\(j)]")
-            try ProofArithmetic.requireSignedRange(repetition.w, bits: yBits + parameters.epsilon, field: "w[\(j)]")
+            try ProofArithmetic.requireSignedRange(repetition.w, bits: wBits, field: "w[\(j)]")
         }
 
         var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)

@@ -30,14 +30,13 @@ struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
     var number: Int { kind.roundNumber }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    var view: PresignFailureView {
-        PresignFailureView(kind: kind == .delta ? .delta : .chi, committee: context.committee, inputs: context.inputs,
-                           round1: round1, round2: round2, round3: round3, gamma: gamma)
-    }
-
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        let view = self.view
-        let statements = view.statements(prover: context.me)
+        let view = PresignFailureView(kind: kind == .delta ? .delta : .chi, committee: context.committee,
+                                      inputs: context.inputs, round1: round1, round2: round2, round3: round3, gamma: gamma)
+        let statements: (dec: DecProof.Statement, affine: [AffGStarProof.Statement])
+        do { statements = try view.statements(prover: context.me) } catch {
+            preconditionFailure("our own view is complete: \(error)")
+        }
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let multiplier = kind == .delta ? secrets.gamma : context.keyShare.secretShare
         let secretKey = context.aux.paillierSecret
@@ -65,9 +64,8 @@ struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
         }
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        try PresignChecks.failure(incoming.echoBroadcast!, sender: incoming.sender, view: view, round: number,
-                                  epid: context.epid, parameters: context.parameters)
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        try PresignChecks.failure(round: number, incoming, view: &view, data: context.checkData)
         return VerifiedPayload(())
     }
 
@@ -102,7 +100,7 @@ struct PresignFailureMessage: Sendable, Hashable, WireCodable {
 }
 
 /// The public values the failure round's statements are built from (the same for the prover, the
-/// verifiers and a third party re-checking evidence).
+/// verifiers and a third party re-checking evidence). Only the prover's round-3 entry is read.
 struct PresignFailureView: Sendable {
     enum Kind: Sendable { case delta, chi }
     let kind: Kind
@@ -115,72 +113,77 @@ struct PresignFailureView: Sendable {
 
     func others(of party: PartyID) -> [PartyID] { committee.filter { $0 != party } }
 
-    /// The statements prover ℓ must prove; nil entries never occur for complete views.
-    func statements(prover: PartyID) -> (dec: DecProof.Statement, affine: [AffGStarProof.Statement]) {
-        let key = inputs.publicAux[prover]!.paillierKey
+    /// The statements prover ℓ must prove.
+    /// - Throws: `incomplete-view` when a value is missing (a third party's inputs lack a signer).
+    func statements(prover: PartyID) throws(RoundViolation) -> (dec: DecProof.Statement, affine: [AffGStarProof.Statement]) {
+        func need<T>(_ value: T?, _ what: String) throws(RoundViolation) -> T {
+            guard let value else { throw .incompleteView(what) }
+            return value
+        }
+        let key = try need(inputs.publicAux[prover], "aux info of \(prover)").paillierKey
         let group = PaillierGroup(modulus: key.modulus)
         let others = others(of: prover)
         let isDelta = kind == .delta
+        let own = try need(round2[prover], "round-2 values of \(prover)")
         var product = BigInt.one
         for party in others {
             // D_{ℓ,j}: j's MtA ciphertext for ℓ; F_{j,ℓ}: ℓ's ciphertext of the β it gave j.
-            product = group.add(product, (isDelta ? round2[party]!.d[prover]! : round2[party]!.dHat[prover]!).value)
-            product = group.add(product, (isDelta ? round2[prover]!.f[party]! : round2[prover]!.fHat[party]!).value)
+            let theirs = try need(round2[party], "round-2 values of \(party)")
+            product = group.add(product, try need(isDelta ? theirs.d[prover] : theirs.dHat[prover], "D for \(prover)").value)
+            product = group.add(product, try need(isDelta ? own.f[party] : own.fHat[party], "F for \(party)").value)
         }
-        let x = isDelta ? round2[prover]!.gamma : inputs.publicShares[prover]!
+        let x = isDelta ? own.gamma : try need(inputs.publicShares[prover], "public share of \(prover)")
+        let third = try need(round3[prover], "round-3 values of \(prover)")
         let dec = DecProof.Statement(
-            key: key, k: round1[prover]!.k, x: x, d: PaillierCiphertext(value: product),
-            s: isDelta ? Point.generatorMultiple(round3[prover]!.delta) : round3[prover]!.s,
+            key: key, k: try need(round1[prover], "round-1 values of \(prover)").k, x: x,
+            d: PaillierCiphertext(value: product),
+            s: isDelta ? Point.generatorMultiple(third.delta) : third.s,
             gamma: isDelta ? .generator : gamma, partyCount: committee.count)
-        let affine = others.map { party in
-            AffGStarProof.Statement(
-                verifierKey: inputs.publicAux[party]!.paillierKey, proverKey: key, c: round1[party]!.k,
-                d: isDelta ? round2[prover]!.d[party]! : round2[prover]!.dHat[party]!,
-                y: isDelta ? round2[prover]!.f[party]! : round2[prover]!.fHat[party]!, x: x)
+        var affine: [AffGStarProof.Statement] = []
+        for party in others {
+            affine.append(AffGStarProof.Statement(
+                verifierKey: try need(inputs.publicAux[party], "aux info of \(party)").paillierKey, proverKey: key,
+                c: try need(round1[party], "round-1 values of \(party)").k,
+                d: try need(isDelta ? own.d[party] : own.dHat[party], "D of \(prover) for \(party)"),
+                y: try need(isDelta ? own.f[party] : own.fHat[party], "F of \(prover) for \(party)"), x: x))
         }
         return (dec, affine)
     }
 }
 
 extension PresignChecks {
-    /// The failure round: Πdec and every Πaff-g* of the sender. Supported by every earlier
-    /// echo-broadcast and broadcast (K, Γ, D, F, δ, S of everyone).
-    static func failure(_ payload: [UInt8], sender: PartyID, view: PresignFailureView, round: Int, epid: [UInt8],
-                        parameters: SchemeParameters) throws(RoundViolation) {
-        let support = view.committee.flatMap { party in
-            [MessageSlot(round: 1, kind: .echoBroadcast, sender: party),
-             MessageSlot(round: 2, kind: .echoBroadcast, sender: party), MessageSlot(round: 2, kind: .broadcast, sender: party),
-             MessageSlot(round: 3, kind: .echoBroadcast, sender: party), MessageSlot(round: 3, kind: .broadcast, sender: party)]
+    /// The failure round (5 for δ, 6 for χ): Πdec and every Πaff-g* of the sender, against the
+    /// statement rebuilt from what the sender signed: its own K, Γ, D, F, δ, S and everyone's K, Γ
+    /// and D for it as its signed echoes of rounds 1–3 hold them.
+    static func failure(round: Int, _ incoming: IncomingPayloads, view: inout SignedView,
+                        data: PresignCheckData) throws(RoundViolation) {
+        let sender = incoming.sender
+        let message: PresignFailureMessage = try decode(incoming.payload(.echoBroadcast), "failure-proofs")
+        var round1: [PartyID: PresignRound1Echo] = [:]
+        var round2: [PartyID: PresignRound2Public] = [:]
+        var gamma = Point.identity
+        for party in data.committee {
+            round1[party] = try round1Values(&view, party)
+            let values = try round2Values(&view, party, committee: data.committee)
+            round2[party] = values
+            gamma += values.gamma
         }
-        let message: PresignFailureMessage = try decode(payload, "failure-proofs")
-        let statements = view.statements(prover: sender)
+        let third: PresignRound3Echo = try earlier(view.attestedPayload(round: 3, from: sender), "round-3 echo-broadcast")
+        let failureView = PresignFailureView(
+            kind: round == 5 ? .delta : .chi, committee: data.committee,
+            inputs: data.inputs, round1: round1, round2: round2, round3: [sender: third], gamma: gamma)
+        let statements = try failureView.statements(prover: sender)
         guard message.affine.count == statements.affine.count else {
-            throw RoundViolation(rule: "wrong-aff-g-star-count", supportingMessages: support)
+            throw RoundViolation(rule: "wrong-aff-g-star-count")
         }
-        let context = context(epid: epid, prover: sender)
+        let context = context(epid: data.epid, prover: sender)
         for (proof, statement) in zip(message.affine, statements.affine) {
-            do { try proof.verify(statement, context: context, parameters: parameters) } catch {
-                throw RoundViolation(rule: "invalid-aff-g-star", detail: "\(error)", supportingMessages: support)
+            do { try proof.verify(statement, context: context, parameters: data.parameters) } catch {
+                throw RoundViolation(rule: "invalid-aff-g-star", detail: "\(error)")
             }
         }
-        do { try message.dec.verify(statements.dec, context: context, parameters: parameters) } catch {
-            throw RoundViolation(rule: "invalid-dec", detail: "\(error)", supportingMessages: support)
+        do { try message.dec.verify(statements.dec, context: context, parameters: data.parameters) } catch {
+            throw RoundViolation(rule: "invalid-dec", detail: "\(error)")
         }
-    }
-
-    /// Round 2's public values decoded without re-checking the proofs (for evidence re-checks of
-    /// later rounds: the proofs were checked by everyone in round 2).
-    static func round2Values(echo: [UInt8], broadcast: [UInt8], sender: PartyID,
-                             committee: [PartyID]) -> PresignRound2Public? {
-        guard let first = try? PresignRound2Echo(serialized: echo),
-              let second = try? PresignRound2Broadcast(serialized: broadcast) else { return nil }
-        let recipients = committee.filter { $0 != sender }
-        guard first.f.count == recipients.count, first.fHat.count == recipients.count,
-              second.d.count == recipients.count, second.dHat.count == recipients.count else { return nil }
-        return PresignRound2Public(
-            gamma: first.gamma, d: Dictionary(uniqueKeysWithValues: zip(recipients, second.d)),
-            dHat: Dictionary(uniqueKeysWithValues: zip(recipients, second.dHat)),
-            f: Dictionary(uniqueKeysWithValues: zip(recipients, first.f)),
-            fHat: Dictionary(uniqueKeysWithValues: zip(recipients, first.fHat)))
     }
 }

@@ -69,60 +69,66 @@ struct PresignRound1Direct: Sendable, Hashable, WireCodable {
     }
 }
 
-/// Round 2 echo-broadcast: Γ_i = γ_i·G and, for every other j, F_{j,i} = enc_i(β_{i,j}) and
-/// F̂_{j,i} = enc_i(β̂_{i,j}) (under the sender's key).
+/// Round 2 echo-broadcast: Γ_i = γ_i·G and, for every other j, F_{j,i} = enc_i(β_{i,j}),
+/// F̂_{j,i} = enc_i(β̂_{i,j}) (under the sender's key) and the MtA ciphertexts
+/// D_{j,i} = K_j^{γ_i}·enc_j(−β_{i,j}), D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{i,j}) (under j's key).
+///
+/// D and D̂ are echo-broadcast (not a plain broadcast) so that every party holds the same ones:
+/// the failure rounds rebuild every party's statement from them, and with a plain broadcast a
+/// cheater could hand two valid versions to two honest parties, which then blame each other.
 struct PresignRound2Echo: Sendable, Hashable, WireCodable {
     let gamma: Point
     let f: [PaillierCiphertext]
     let fHat: [PaillierCiphertext]
+    let d: [PaillierCiphertext]
+    let dHat: [PaillierCiphertext]
 
-    init(gamma: Point, f: [PaillierCiphertext], fHat: [PaillierCiphertext]) {
-        self.gamma = gamma; self.f = f; self.fHat = fHat
+    init(gamma: Point, f: [PaillierCiphertext], fHat: [PaillierCiphertext], d: [PaillierCiphertext],
+         dHat: [PaillierCiphertext]) {
+        self.gamma = gamma; self.f = f; self.fHat = fHat; self.d = d; self.dHat = dHat
     }
 
     func encode(to writer: inout WireWriter) {
         writer.write("Gamma", gamma)
         writer.writeCount(f.count)
-        for value in f { writer.write("F", value) }
-        writer.writeCount(fHat.count)
-        for value in fHat { writer.write("Fhat", value) }
+        for index in f.indices {
+            writer.write("F", f[index])
+            writer.write("Fhat", fHat[index])
+            writer.write("D", d[index])
+            writer.write("Dhat", dHat[index])
+        }
     }
 
     init(from reader: inout WireReader) throws(ProofError) {
         gamma = try reader.readPoint("Gamma")
-        var f: [PaillierCiphertext] = []
-        for _ in 0..<(try reader.readCount("F count", minimumElementSize: 5)) { f.append(try reader.readCiphertext("F")) }
-        var fHat: [PaillierCiphertext] = []
-        for _ in 0..<(try reader.readCount("Fhat count", minimumElementSize: 5)) {
+        var f: [PaillierCiphertext] = [], fHat: [PaillierCiphertext] = []
+        var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
+        for _ in 0..<(try reader.readCount("MtA count", minimumElementSize: 20)) {
+            f.append(try reader.readCiphertext("F"))
             fHat.append(try reader.readCiphertext("Fhat"))
+            d.append(try reader.readCiphertext("D"))
+            dHat.append(try reader.readCiphertext("Dhat"))
         }
-        self.f = f
-        self.fHat = fHat
+        self.f = f; self.fHat = fHat; self.d = d; self.dHat = dHat
     }
 }
 
-/// Round 2 broadcast: for every other j, D_{j,i} = K_j^{γ_i}·enc_j(−β_{i,j}),
-/// D̂_{j,i} = K_j^{x_i}·enc_j(−β̂_{i,j}) with their Πaff-g proofs ψ_{j,i}, ψ̂_{j,i} (under j's
-/// setup); and ψ_i = Πelog for Γ_i against B_i.
-///
-/// Broadcast rather than sent directly (as synedrion does) so that every party can check every
-/// proof and the identifiable-abort rounds can recompute everyone's ciphertexts.
+/// Round 2 broadcast: for every other j, the Πaff-g proofs ψ_{j,i}, ψ̂_{j,i} (under j's setup) for
+/// the echoed D_{j,i}, D̂_{j,i}; and ψ_i = Πelog for Γ_i against B_i. The proofs are checked against
+/// the echo-broadcast values, so they need no echo themselves (a party that gets a bad proof names
+/// the sender; one that gets a good one holds the same values as everyone).
 struct PresignRound2Broadcast: Sendable, Hashable, WireCodable {
-    let d: [PaillierCiphertext]
-    let dHat: [PaillierCiphertext]
     let psi: [AffGProof]
     let psiHat: [AffGProof]
     let elog: ElogProof
 
-    init(d: [PaillierCiphertext], dHat: [PaillierCiphertext], psi: [AffGProof], psiHat: [AffGProof], elog: ElogProof) {
-        self.d = d; self.dHat = dHat; self.psi = psi; self.psiHat = psiHat; self.elog = elog
+    init(psi: [AffGProof], psiHat: [AffGProof], elog: ElogProof) {
+        self.psi = psi; self.psiHat = psiHat; self.elog = elog
     }
 
     func encode(to writer: inout WireWriter) {
-        writer.writeCount(d.count)
-        for index in d.indices {
-            writer.write("D", d[index])
-            writer.write("Dhat", dHat[index])
+        writer.writeCount(psi.count)
+        for index in psi.indices {
             writer.write(psi[index])
             writer.write(psiHat[index])
         }
@@ -130,48 +136,47 @@ struct PresignRound2Broadcast: Sendable, Hashable, WireCodable {
     }
 
     init(from reader: inout WireReader) throws(ProofError) {
-        let count = try reader.readCount("D count", minimumElementSize: 64)
-        var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
+        let count = try reader.readCount("aff-g count", minimumElementSize: 64)
         var psi: [AffGProof] = [], psiHat: [AffGProof] = []
         for _ in 0..<count {
-            d.append(try reader.readCiphertext("D"))
-            dHat.append(try reader.readCiphertext("Dhat"))
             psi.append(try reader.read())
             psiHat.append(try reader.read())
         }
         elog = try reader.read()
-        self.d = d; self.dHat = dHat; self.psi = psi; self.psiHat = psiHat
+        self.psi = psi; self.psiHat = psiHat
     }
 }
 
-/// Round 3 echo-broadcast: δ_i (echoed, because the failure round depends on everyone seeing the
-/// same δ_j).
+/// Round 3 echo-broadcast: δ_i, Δ_i = k_i·Γ and S_i = χ_i·Γ (echoed, because the failure rounds
+/// and the signature shares depend on everyone holding the same values: a plain broadcast let a
+/// cheater give two parties two S_i, so one finished and the other waited).
 struct PresignRound3Echo: Sendable, Hashable, WireCodable {
     let delta: Scalar
-    init(delta: Scalar) { self.delta = delta }
-    func encode(to writer: inout WireWriter) { writer.write("delta", delta) }
-    init(from reader: inout WireReader) throws(ProofError) { delta = try reader.readScalar("delta") }
-}
-
-/// Round 3 broadcast: Δ_i = k_i·Γ with ψ″_i = Πelog against A_i, and S_i = χ_i·Γ.
-struct PresignRound3Broadcast: Sendable, Hashable, WireCodable {
     let bigDelta: Point
     let s: Point
-    let elog: ElogProof
 
-    init(bigDelta: Point, s: Point, elog: ElogProof) { self.bigDelta = bigDelta; self.s = s; self.elog = elog }
+    init(delta: Scalar, bigDelta: Point, s: Point) { self.delta = delta; self.bigDelta = bigDelta; self.s = s }
 
     func encode(to writer: inout WireWriter) {
+        writer.write("delta", delta)
         writer.write("Delta", bigDelta)
         writer.write("S", s)
-        writer.write(elog)
     }
 
     init(from reader: inout WireReader) throws(ProofError) {
+        delta = try reader.readScalar("delta")
         bigDelta = try reader.readPoint("Delta")
         s = try reader.readPoint("S")
-        elog = try reader.read()
     }
+}
+
+/// Round 3 broadcast: ψ″_i = Πelog that the echoed Δ_i opens A_i.
+struct PresignRound3Broadcast: Sendable, Hashable, WireCodable {
+    let elog: ElogProof
+
+    init(elog: ElogProof) { self.elog = elog }
+    func encode(to writer: inout WireWriter) { writer.write(elog) }
+    init(from reader: inout WireReader) throws(ProofError) { elog = try reader.read() }
 }
 
 /// The signing round's broadcast: σ_i = k̃_i·m + χ̃_i·r.

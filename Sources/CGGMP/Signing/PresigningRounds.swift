@@ -70,10 +70,8 @@ struct PresignRound1<Output: Sendable>: Round, CustomStringConvertible {
         return OutgoingPayloads(echoBroadcast: message.serialized(), direct: direct, artifact: RoundArtifact(secrets))
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try PresignChecks.round1(
-            echo: incoming.echoBroadcast!, direct: incoming.direct!, sender: incoming.sender, recipient: context.me,
-            inputs: context.inputs, epid: context.epid, parameters: context.parameters))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try PresignChecks.round1(incoming, view: &view, data: context.checkData))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
@@ -157,30 +155,27 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
             }
             f.append(partyF); fHat.append(partyFHat); d.append(partyD); dHat.append(partyDHat)
         }
-        let others = context.others
-        let ownValues = PresignRound2Public(
-            gamma: gammaPoint, d: Dictionary(uniqueKeysWithValues: zip(others, d)),
-            dHat: Dictionary(uniqueKeysWithValues: zip(others, dHat)), f: Dictionary(uniqueKeysWithValues: zip(others, f)),
-            fHat: Dictionary(uniqueKeysWithValues: zip(others, fHat)))
+        let echo = PresignRound2Echo(gamma: gammaPoint, f: f, fHat: fHat, d: d, dHat: dHat)
+        guard let ownValues = PresignRound2Public(echo, sender: context.me, committee: context.committee) else {
+            preconditionFailure("one MtA entry per other signer")
+        }
         let mine = round1[context.me]!
         let elog = ElogProof.prove(
             y: secrets.gamma, lambda: secrets.b,
             statement: .init(L: mine.b1, M: mine.b2, X: mine.y, Y: gammaPoint, h: .generator),
             context: proofContext, parameters: parameters, using: &generator)
         return OutgoingPayloads(
-            echoBroadcast: PresignRound2Echo(gamma: gammaPoint, f: f, fHat: fHat).serialized(),
-            broadcast: PresignRound2Broadcast(d: d, dHat: dHat, psi: psi, psiHat: psiHat, elog: elog).serialized(),
+            echoBroadcast: echo.serialized(),
+            broadcast: PresignRound2Broadcast(psi: psi, psiHat: psiHat, elog: elog).serialized(),
             artifact: RoundArtifact(PresignRound2Artifact(mta: mta, values: ownValues)))
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        let values = try PresignChecks.round2(
-            echo: incoming.echoBroadcast!, broadcast: incoming.broadcast!, sender: incoming.sender, round1: round1,
-            committee: context.committee, inputs: context.inputs, epid: context.epid, parameters: context.parameters)
-        // D and D̂ passed Πaff-g's unit checks under our key, so they decrypt.
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        let values = try PresignChecks.round2(incoming, view: &view, data: context.checkData)
+        // D and D̂ passed Πaff-g's unit checks under our key, so they decrypt (local work only).
         let secretKey = context.aux.paillierSecret
-        guard let alpha = try? secretKey.decrypt(values.d[context.me]!),
-              let alphaHat = try? secretKey.decrypt(values.dHat[context.me]!) else {
+        guard let d = values.d[context.me], let dHat = values.dHat[context.me],
+              let alpha = try? secretKey.decrypt(d), let alphaHat = try? secretKey.decrypt(dHat) else {
             throw RoundViolation(rule: "undecryptable-mta", detail: "D or D̂ for us does not decrypt")
         }
         return VerifiedPayload(PresignRound2Received(values: values, alpha: Scalar(reducing: alpha),
@@ -226,8 +221,8 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
 
     var ownValues: PresignRound3Public {
         let misbehaviour = context.misbehaviour
-        return PresignRound3Public(delta: misbehaviour == .wrongDelta ? delta + .one : delta, bigDelta: secrets.k * gamma,
-                                   s: misbehaviour == .wrongS ? chi * gamma + .generator : chi * gamma)
+        return PresignRound3Echo(delta: misbehaviour == .wrongDelta ? delta + .one : delta, bigDelta: secrets.k * gamma,
+                                 s: misbehaviour == .wrongS ? chi * gamma + .generator : chi * gamma)
     }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
@@ -239,25 +234,22 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
             context: PresignChecks.context(epid: context.epid, prover: context.me),
             parameters: context.parameters, using: &generator)
         return OutgoingPayloads(
-            echoBroadcast: PresignRound3Echo(delta: values.delta).serialized(),
-            broadcast: PresignRound3Broadcast(bigDelta: values.bigDelta, s: values.s, elog: elog).serialized())
+            echoBroadcast: values.serialized(),
+            broadcast: PresignRound3Broadcast(elog: elog).serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try PresignChecks.round3(
-            echo: incoming.echoBroadcast!, broadcast: incoming.broadcast!, sender: incoming.sender,
-            senderRound1: round1[incoming.sender]!, gamma: gamma, committee: context.committee,
-            epid: context.epid, parameters: context.parameters))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try PresignChecks.round3(incoming, view: &view, data: context.checkData))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
         var round3 = verified.mapValues { $0.unwrap(as: PresignRound3Public.self) }
         round3[context.me] = ownValues
-        guard let (delta, commitments) = PresignChecks.commitments(gamma: gamma, round3: round3) else {
-            return .aborted("δ = 0")
-        }
-        // δ·G = Σ Δ_j holds when every δ_j is right; Σ S_j = δ·X when every χ_j is.
+        // δ·G = Σ Δ_j holds when every δ_j is right; Σ S_j = δ·X when every χ_j is. Both are checked
+        // before δ = 0: a rushing cheater who sends δ_i = −Σ_{j≠i} δ_j makes δ = 0, and must reach the
+        // failure round (which names it) rather than an unattributable abort.
+        let delta = round3.values.reduce(Scalar.zero) { $0 + $1.delta }
         let failure: PresignFailureRound<Output>.Kind? =
             Point.generatorMultiple(delta) != Point.sum(round3.values.map(\.bigDelta)) ? .delta
             : Point.sum(round3.values.map(\.s)) != delta * context.inputs.publicKey ? .chi : nil
@@ -266,7 +258,9 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
                 kind: failure, context: context, secrets: secrets, round1: round1, round2: round2, round3: round3,
                 mta: mta, gamma: gamma))
         }
-        guard !gamma.isIdentity, let inverse = try? delta.inverted() else { return .aborted("Γ is the identity") }
+        // δ·G = Σ Δ_j = k·Γ with δ = 0 or Γ = 0 means k·γ = 0: negligible for honest randomness.
+        guard !gamma.isIdentity, let (_, commitments) = PresignChecks.commitments(gamma: gamma, round3: round3),
+              let inverse = try? delta.inverted() else { return .aborted("δ = 0 or Γ is the identity") }
         return completion(PresignatureMaterial(
             owner: context.me, signers: context.committee, parameterSetName: context.parameters.name,
             publicKey: context.inputs.publicKey, epoch: context.keyShare.epoch,

@@ -47,7 +47,7 @@ public enum Signing {
 /// Presigning and signing in one session (rounds 1–3, then the signing round as round 4), for a
 /// message known up front.
 public enum InteractiveSigning {
-    public static let protocolTag = "CGGMP24/InteractiveSign/v1"
+    public static let protocolTag = "CGGMP24/InteractiveSign/v2"
     static let signingRound = 4
 
     public static func makeSession(
@@ -89,23 +89,20 @@ struct SignRound: Round, CustomStringConvertible {
     let prehash: Prehash
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
-    /// In the interactive protocol a third party finds Γ, δ_j, Δ_j and S_j in rounds 2 and 3.
-    var support: [MessageSlot] {
-        guard number == InteractiveSigning.signingRound else { return [] }
-        return material.signers.flatMap {
-            [MessageSlot(round: 2, kind: .echoBroadcast, sender: $0), MessageSlot(round: 3, kind: .echoBroadcast, sender: $0),
-             MessageSlot(round: 3, kind: .broadcast, sender: $0)]
-        }
-    }
-
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
         OutgoingPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try PresignChecks.signatureShare(
-            incoming.broadcast!, sender: incoming.sender, commitments: material.commitments, prehash: prehash,
-            support: support))
+    /// Standalone signing checks σ against the presignature's commitments (public input of its
+    /// rechecker); interactive signing rebuilds them from the values the sender attested in rounds
+    /// 2 and 3 (which equal ours: the echo steps compared them).
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        if number == InteractiveSigning.signingRound {
+            return VerifiedPayload(try PresignChecks.interactiveSignatureShare(
+                incoming, view: &view, committee: material.signers, prehash: prehash))
+        }
+        return VerifiedPayload(try PresignChecks.signatureShare(
+            incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
@@ -128,118 +125,40 @@ struct SignRound: Round, CustomStringConvertible {
     var description: String { "SignRound" }
 }
 
-/// Standalone signing's check re-run from the signed σ message and the presignature commitments.
-struct SignRechecker: LegacyEvidenceRechecker {
+/// Standalone signing's check re-run from the signed σ message and the presignature commitments
+/// (a public input: the presigning session's signed round-3 echoes attest them).
+struct SignRechecker: EvidenceRechecker {
     let commitments: PresignatureCommitments
     let prehash: Prehash
 
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation? {
-        guard offending.round == 1, offending.kind == .broadcast else { return nil }
-        do {
-            _ = try PresignChecks.signatureShare(offending.payload, sender: offending.sender, commitments: commitments,
-                                                 prehash: prehash, support: [])
-            return nil
-        } catch { return error }
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        guard round == 1 else { throw .incompleteView("a check of round \(round) (signing has one round)") }
+        _ = try PresignChecks.signatureShare(incoming.payload(.broadcast), sender: incoming.sender,
+                                             commitments: commitments, prehash: prehash)
     }
 }
 
-/// Presigning's (and interactive signing's) checks re-run from signed messages alone.
-struct PresignRechecker: LegacyEvidenceRechecker {
+/// Presigning's (and interactive signing's) checks re-run over the culprit's `SignedView`: the very
+/// functions the live rounds' `verify(_:view:)` call.
+struct PresignRechecker: EvidenceRechecker {
     let inputs: PresigningPublicInputs
     let parameters: SchemeParameters
     /// Set for interactive signing, whose round 4 checks signature shares.
     let prehash: Prehash?
 
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation? {
-        let epid = inputs.epid(publicData: publicData, parameters: parameters)
-        let committee = publicData.committee
-        let all = [offending] + supporting
-        func find(_ round: Int, _ kind: MessageKind, _ sender: PartyID) -> SignedMessage? {
-            all.first { $0.round == round && $0.kind == kind && $0.sender == sender }
-        }
-        func round1(_ party: PartyID) -> PresignRound1Echo? {
-            find(1, .echoBroadcast, party).flatMap { try? PresignRound1Echo(serialized: $0.payload) }
-        }
-        func gamma() -> Point? {
-            var sum = Point.identity
-            for party in committee {
-                guard let echo = find(2, .echoBroadcast, party),
-                      let message = try? PresignRound2Echo(serialized: echo.payload) else { return nil }
-                sum += message.gamma
-            }
-            return sum
-        }
-        let sender = offending.sender
-        do throws(RoundViolation) {
-            switch offending.round {
-            case 1:
-                guard let echo = find(1, .echoBroadcast, sender), let direct = find(1, .direct, sender),
-                      let recipient = direct.recipient else { return nil }
-                _ = try PresignChecks.round1(echo: echo.payload, direct: direct.payload, sender: sender,
-                                             recipient: recipient, inputs: inputs, epid: epid, parameters: parameters)
-            case 2:
-                guard let echo = find(2, .echoBroadcast, sender), let broadcast = find(2, .broadcast, sender) else {
-                    return nil
-                }
-                var round1s: [PartyID: PresignRound1Echo] = [:]
-                for party in committee {
-                    guard let message = round1(party) else { return nil }
-                    round1s[party] = message
-                }
-                _ = try PresignChecks.round2(echo: echo.payload, broadcast: broadcast.payload, sender: sender,
-                                             round1: round1s, committee: committee, inputs: inputs, epid: epid,
-                                             parameters: parameters)
-            case 3:
-                guard let echo = find(3, .echoBroadcast, sender), let broadcast = find(3, .broadcast, sender),
-                      let senderRound1 = round1(sender), let gamma = gamma() else { return nil }
-                _ = try PresignChecks.round3(echo: echo.payload, broadcast: broadcast.payload, sender: sender,
-                                             senderRound1: senderRound1, gamma: gamma, committee: committee,
-                                             epid: epid, parameters: parameters)
-            case 5, 6:
-                guard offending.kind == .echoBroadcast, let gamma = gamma() else { return nil }
-                var round1s: [PartyID: PresignRound1Echo] = [:]
-                var round2s: [PartyID: PresignRound2Public] = [:]
-                var round3s: [PartyID: PresignRound3Public] = [:]
-                for party in committee {
-                    guard let first = round1(party), let echo2 = find(2, .echoBroadcast, party),
-                          let broadcast2 = find(2, .broadcast, party),
-                          let second = PresignChecks.round2Values(echo: echo2.payload, broadcast: broadcast2.payload,
-                                                                  sender: party, committee: committee),
-                          let echo3 = find(3, .echoBroadcast, party), let broadcast3 = find(3, .broadcast, party),
-                          let delta = try? PresignRound3Echo(serialized: echo3.payload),
-                          let third = try? PresignRound3Broadcast(serialized: broadcast3.payload) else { return nil }
-                    round1s[party] = first
-                    round2s[party] = second
-                    round3s[party] = PresignRound3Public(delta: delta.delta, bigDelta: third.bigDelta, s: third.s)
-                }
-                guard Set(inputs.publicAux.keys) == Set(committee), Set(inputs.publicShares.keys) == Set(committee) else {
-                    return nil
-                }
-                let view = PresignFailureView(kind: offending.round == 5 ? .delta : .chi, committee: committee,
-                                              inputs: inputs, round1: round1s, round2: round2s, round3: round3s,
-                                              gamma: gamma)
-                try PresignChecks.failure(offending.payload, sender: sender, view: view, round: offending.round,
-                                          epid: epid, parameters: parameters)
-            case InteractiveSigning.signingRound:
-                guard let prehash, offending.kind == .broadcast, let gamma = gamma() else { return nil }
-                var round3: [PartyID: PresignRound3Public] = [:]
-                for party in committee {
-                    guard let echo = find(3, .echoBroadcast, party), let broadcast = find(3, .broadcast, party),
-                          let first = try? PresignRound3Echo(serialized: echo.payload),
-                          let second = try? PresignRound3Broadcast(serialized: broadcast.payload) else { return nil }
-                    round3[party] = PresignRound3Public(delta: first.delta, bigDelta: second.bigDelta, s: second.s)
-                }
-                guard let (_, commitments) = PresignChecks.commitments(gamma: gamma, round3: round3) else { return nil }
-                _ = try PresignChecks.signatureShare(offending.payload, sender: sender, commitments: commitments,
-                                                     prehash: prehash, support: [])
-            default:
-                return nil
-            }
-            return nil
-        } catch {
-            return error
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        let data = PresignCheckData(inputs: inputs, parameters: parameters, publicData: view.publicData)
+        switch round {
+        case 1: _ = try PresignChecks.round1(incoming, view: &view, data: data)
+        case 2: _ = try PresignChecks.round2(incoming, view: &view, data: data)
+        case 3: _ = try PresignChecks.round3(incoming, view: &view, data: data)
+        case 5, 6: try PresignChecks.failure(round: round, incoming, view: &view, data: data)
+        case InteractiveSigning.signingRound:
+            guard let prehash else { throw .incompleteView("a check of round \(round) (presigning has none)") }
+            _ = try PresignChecks.interactiveSignatureShare(incoming, view: &view, committee: data.committee,
+                                                            prehash: prehash)
+        default:
+            throw .incompleteView("a check of round \(round)")
         }
     }
 }

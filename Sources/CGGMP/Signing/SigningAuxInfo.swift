@@ -56,6 +56,9 @@ public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertib
     /// The presignature was made with a share of another key epoch (before a KeyRefresh or
     /// KeyResharing of the key; see `KeyEpoch`).
     case presignatureForAnotherEpoch
+    /// More signers than presigning supports (`SchemeParameters.maximumCommitteeSize`: Πdec's
+    /// bound in the failure rounds grows with the committee).
+    case committeeTooLarge(Int, maximum: Int)
 
     public var description: String {
         switch self {
@@ -68,6 +71,7 @@ public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertib
         case .presignatureForAnotherKey: "the presignature was made for another public key"
         case .presignatureForAnotherSignerSet: "the presignature was made by another signer set"
         case .presignatureForAnotherEpoch: "the presignature was made with a share of another key epoch"
+        case .committeeTooLarge(let count, let maximum): "\(count) signers exceed the supported \(maximum)"
         }
     }
 }

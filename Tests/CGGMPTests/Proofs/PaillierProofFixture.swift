@@ -27,7 +27,8 @@ struct PaillierProofFixture: Sendable {
         fixture.parameters = SchemeParameters(
             name: "production112-sizes-16-bit-challenges", paillierPrimeBits: p.paillierPrimeBits, ell: p.ell,
             ellPrime: p.ellPrime, epsilon: p.epsilon, securityBits: p.securityBits, modRepetitions: p.modRepetitions,
-            prmRepetitions: p.prmRepetitions, bitChallengeRepetitions: 16)
+            prmRepetitions: p.prmRepetitions, bitChallengeRepetitions: 16,
+            statisticalSlack: p.statisticalSlack)
         return fixture
     }()
 

@@ -76,7 +76,7 @@ import TestSupport
         let weaker = SchemeParameters(
             name: SchemeParameters.testing.name, paillierPrimeBits: 512, ell: 256, ellPrime: 576, epsilon: 320,
             securityBits: 256, modRepetitions: 8, prmRepetitions: SchemeParameters.testing.prmRepetitions - 1,
-            bitChallengeRepetitions: 8)
+            bitChallengeRepetitions: 8, statisticalSlack: 64)
         var rng = ChaChaRandom(testSeed: 13)
         let secret = Fixtures.testingRingPedersen
         let shortPrm = RingPedersenProof.prove(secret: secret, context: context, parameters: weaker, using: &rng)

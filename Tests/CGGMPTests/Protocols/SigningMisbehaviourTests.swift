@@ -90,9 +90,9 @@ import Testing
 
     @Test func badAffGProofIsBlamed() throws {
         let setup = try setup()
-        // Field 2 of the round-2 broadcast is the first ψ's ciphertext A.
+        // Field 0 of the round-2 broadcast is the first ψ's ciphertext A.
         var runner = try runner(setup, seed: 2, tamper: tampering(round: 2, kind: .broadcast) { payload in
-            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 2).get().serialized()
+            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 0).get().serialized()
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g")
     }
@@ -108,9 +108,9 @@ import Testing
 
     @Test func badAffGHatProofIsBlamed() throws {
         let setup = try setup()
-        // Per recipient: D, D̂, ψ (13 fields), ψ̂ (13 fields); field 15 is the first ψ̂'s A.
+        // Per recipient: ψ (13 fields), ψ̂ (13 fields); field 13 is the first ψ̂'s A.
         var runner = try runner(setup, seed: 12, tamper: tampering(round: 2, kind: .broadcast) { payload in
-            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 15).get().serialized()
+            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 13).get().serialized()
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g-hat")
     }
@@ -118,10 +118,9 @@ import Testing
     @Test func badElogProofIsBlamed() throws {
         let setup = try setup()
         // Δ_i changed: its Πelog no longer matches.
-        var runner = try runner(setup, seed: 3, tamper: tampering(round: 3, kind: .broadcast) { payload in
-            let message = try! PresignRound3Broadcast(serialized: payload)
-            return PresignRound3Broadcast(bigDelta: message.bigDelta + .generator, s: message.s,
-                                          elog: message.elog).serialized()
+        var runner = try runner(setup, seed: 3, tamper: tampering(round: 3, kind: .echoBroadcast) { payload in
+            let message = try! PresignRound3Echo(serialized: payload)
+            return PresignRound3Echo(delta: message.delta, bigDelta: message.bigDelta + .generator, s: message.s).serialized()
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-elog-delta")
     }
@@ -133,8 +132,7 @@ import Testing
             let message = try! PresignRound2Broadcast(serialized: payload)
             let elog = ElogProof(A: message.elog.A, N: message.elog.N, B: message.elog.B,
                                  z: message.elog.z + .one, u: message.elog.u)
-            return PresignRound2Broadcast(d: message.d, dHat: message.dHat, psi: message.psi, psiHat: message.psiHat,
-                                          elog: elog).serialized()
+            return PresignRound2Broadcast(psi: message.psi, psiHat: message.psiHat, elog: elog).serialized()
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-elog-gamma")
     }
