@@ -54,7 +54,7 @@ public enum AuxGen {
     /// Re-runs AuxGen's checks for third-party verification of `Evidence`.
     public static func evidenceRechecker(parameters: SchemeParameters,
                                          verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> some EvidenceRechecker {
-        AuxGenRechecker(parameters: parameters, verifier: verifier)
+        AuxGenRechecker(parameters: parameters)
     }
 
     /// The public data of an AuxGen session (for `Evidence.verify`).

@@ -16,7 +16,9 @@ extension AuxChecks {
     }
 }
 
-/// AuxGen's round-2 reveal as a receiver checks it.
+/// AuxGen's round checks: each a function of the public inputs, the sender's parts of the round
+/// and what the sender signed (`SignedView`). The live rounds and `AuxGenRechecker` call these same
+/// functions, so a third party re-runs exactly the live check.
 enum AuxGenChecks {
     static let commitmentDomain = "swift-tss/CGGMP/AuxGen/commitment/v1"
 
@@ -25,33 +27,44 @@ enum AuxGenChecks {
                              parts: [echo.fieldEncoding, broadcast.fieldEncoding])
     }
 
-    static func reveal(echoPayload: [UInt8], broadcastPayload: [UInt8], sender: PartyID, commitment: [UInt8],
-                       sid: [UInt8], parameters: SchemeParameters) throws(RoundViolation) -> (PublicAuxInfo, AuxRevealEcho) {
-        let echo = try AuxChecks.decode(AuxRevealEcho.self, echoPayload, rule: "malformed-reveal")
-        let broadcast = try AuxChecks.decode(AuxRevealBroadcast.self, broadcastPayload, rule: "malformed-reveal")
-        let support = [MessageSlot(round: 1, kind: .echoBroadcast, sender: sender)]
-        guard Self.commitment(sid: sid, party: sender, echo: echo, broadcast: broadcast) == commitment else {
-            throw RoundViolation(rule: "decommitment-mismatch", detail: "H(sid, j, reveal_j) ≠ V_j", supportingMessages: support)
+    /// Round 1: V_j is well-formed.
+    static func round1(_ incoming: IncomingPayloads) throws(RoundViolation) -> [UInt8] {
+        try KeyInitChecks.commitment(incoming.payload(.echoBroadcast))
+    }
+
+    /// Round 2: the reveal opens the sender's own V_j; N_j, (N̂_j, s_j, t_j) and ψ̂_j are valid.
+    static func round2(_ incoming: IncomingPayloads, view: inout SignedView,
+                       parameters: SchemeParameters) throws(RoundViolation) -> (PublicAuxInfo, AuxRevealEcho) {
+        let sid = view.publicData.boundSessionID
+        let commitment = try KeyInitChecks.commitment(view.ownPayload(round: 1, kind: .echoBroadcast))
+        let echo = try AuxChecks.decode(AuxRevealEcho.self, incoming.payload(.echoBroadcast), rule: "malformed-reveal")
+        let broadcast = try AuxChecks.decode(AuxRevealBroadcast.self, incoming.payload(.broadcast), rule: "malformed-reveal")
+        guard Self.commitment(sid: sid, party: incoming.sender, echo: echo, broadcast: broadcast) == commitment else {
+            throw RoundViolation(rule: "decommitment-mismatch", detail: "H(sid, j, reveal_j) ≠ V_j")
         }
-        let info = try AuxChecks.reveal(echo: echo, broadcast: broadcast, sender: sender, sid: sid,
-                                        parameters: parameters, support: support)
+        let info = try AuxChecks.reveal(echo: echo, broadcast: broadcast, sender: incoming.sender, sid: sid,
+                                        parameters: parameters)
         return (info, echo)
     }
 
-    /// Round 3: the sender's Πmod (broadcast) and its Πfac for this verifier (direct). Evidence
-    /// needs the sender's round-2 broadcast (N_j) and the sender's own round-2 echo, which shows
-    /// the ρ_k and the verifier's ring-Pedersen parameters exactly as the sender received them.
-    static func proofs(broadcastPayload: [UInt8], directPayload: [UInt8], sender: PartyID, modulus: BigInt,
-                       verifierParameters: RingPedersenProof.Statement, rho: [UInt8], sid: [UInt8],
+    /// Round 3: the sender's Πmod (broadcast, matching its echo-broadcast digest) and its Πfac to
+    /// the recipient (direct), under N_j, ρ and the recipient's ring-Pedersen parameters as the
+    /// sender received them (its signed round-2 echo); then no N repeats an earlier party's.
+    static func round3(_ incoming: IncomingPayloads, view: inout SignedView,
                        parameters: SchemeParameters) throws(RoundViolation) {
-        let support = [MessageSlot(round: 2, kind: .broadcast, sender: sender), MessageSlot(round: 2, kind: .echo, sender: sender)]
-        try AuxChecks.modulusProof(broadcastPayload, sender: sender, modulus: modulus, rho: rho, sid: sid,
-                                   parameters: parameters, support: support)
-        let proof: NoSmallFactorProof
-        do { proof = try NoSmallFactorProof(serialized: directPayload) }
-        catch { throw RoundViolation(rule: "invalid-fac-proof", detail: "\(error)", supportingMessages: support) }
-        try AuxChecks.factorProof(proof, sender: sender, modulus: modulus, verifierParameters: verifierParameters,
-                                  rho: rho, sid: sid, parameters: parameters, support: support)
+        let sid = view.publicData.boundSessionID
+        let sender = incoming.sender
+        guard let recipient = incoming.recipient, recipient != sender else { throw .incompleteView("the recipient of the direct part") }
+        let reveals = try AuxChecks.attested(AuxRevealEcho.self, round: 2, view: &view)
+        guard let own = reveals[sender], let verifier = reveals[recipient] else { throw .incompleteView("round-2 reveals") }
+        let rho = AuxChecks.jointRandomness(view.publicData.committee.compactMap { reveals[$0]?.rho })
+        try AuxChecks.modulusProof(digestPayload: incoming.payload(.echoBroadcast), proofPayload: incoming.payload(.broadcast),
+                                   sender: sender, modulus: own.paillierModulus, rho: rho, sid: sid, parameters: parameters)
+        let proof = try AuxChecks.decode(NoSmallFactorProof.self, incoming.payload(.direct), rule: "invalid-fac-proof")
+        try AuxChecks.factorProof(proof, sender: sender, modulus: own.paillierModulus, verifierParameters: verifier.ringPedersen,
+                                  rho: rho, sid: sid, parameters: parameters)
+        try AuxChecks.distinctModuli(sender: sender, committee: view.publicData.committee,
+                                     moduli: reveals.mapValues(\.paillierModulus))
     }
 }
 
@@ -78,14 +91,13 @@ struct AuxGenRound1: Round, CustomStringConvertible {
         return OutgoingPayloads(echoBroadcast: writer.bytes, artifact: RoundArtifact(secrets))
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try KeyInitChecks.commitment(incoming.echoBroadcast!))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try AuxGenChecks.round1(incoming))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<AuxInfo> {
-        .next(AuxGenRound2(context: context, secrets: artifact.unwrap(as: AuxGenSecrets.self),
-                           commitments: verified.mapValues { $0.unwrap(as: [UInt8].self) }))
+        .next(AuxGenRound2(context: context, secrets: artifact.unwrap(as: AuxGenSecrets.self)))
     }
 
     var description: String { "AuxGenRound1" }
@@ -95,7 +107,6 @@ struct AuxGenRound1: Round, CustomStringConvertible {
 struct AuxGenRound2: Round, CustomStringConvertible {
     let context: AuxGenContext
     let secrets: AuxGenSecrets
-    let commitments: [PartyID: [UInt8]]
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
@@ -103,10 +114,8 @@ struct AuxGenRound2: Round, CustomStringConvertible {
         OutgoingPayloads(echoBroadcast: secrets.echo.serialized(), broadcast: secrets.broadcast.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try AuxGenChecks.reveal(echoPayload: incoming.echoBroadcast!, broadcastPayload: incoming.broadcast!,
-                                                sender: incoming.sender, commitment: commitments[incoming.sender]!,
-                                                sid: context.sid, parameters: context.parameters))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try AuxGenChecks.round2(incoming, view: &view, parameters: context.parameters))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
@@ -122,14 +131,15 @@ struct AuxGenRound2: Round, CustomStringConvertible {
     var description: String { "AuxGenRound2" }
 }
 
-/// Round 3: broadcast Πmod, send each peer Πfac under its parameters; check what arrives; output.
+/// Round 3: echo-broadcast H(Πmod), broadcast Πmod, send each peer Πfac under its parameters;
+/// check what arrives; after the echo step (every party has checked every round-3 message), output.
 struct AuxGenRound3: Round, CustomStringConvertible {
     let context: AuxGenContext
     let secrets: AuxGenSecrets
     let publicInfo: [PartyID: PublicAuxInfo]
     let rho: [UInt8]
     var number: Int { 3 }
-    var messageKinds: Set<MessageKind> { [.broadcast, .direct] }
+    var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast, .direct] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
         let proofContext = AuxChecks.proofContext(sid: context.sid, rho: rho, prover: context.me)
@@ -141,14 +151,13 @@ struct AuxGenRound3: Round, CustomStringConvertible {
                 key: context.keys.paillier, verifierParameters: publicInfo[party]!.ringPedersen,
                 context: proofContext, parameters: context.parameters, using: &generator).serialized()
         }
-        return OutgoingPayloads(broadcast: modulusProof.serialized(), direct: direct)
+        let proof = modulusProof.serialized()
+        return OutgoingPayloads(echoBroadcast: ModulusProofDigest(sid: context.sid, prover: context.me, proof: proof).serialized(),
+                                broadcast: proof, direct: direct)
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        try AuxGenChecks.proofs(broadcastPayload: incoming.broadcast!, directPayload: incoming.direct!,
-                                sender: incoming.sender, modulus: publicInfo[incoming.sender]!.paillierKey.modulus,
-                                verifierParameters: .init(secrets.ringPedersen.parameters), rho: rho,
-                                sid: context.sid, parameters: context.parameters)
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        try AuxGenChecks.round3(incoming, view: &view, parameters: context.parameters)
         return VerifiedPayload(())
     }
 
@@ -166,56 +175,17 @@ struct AuxGenRound3: Round, CustomStringConvertible {
     var description: String { "AuxGenRound3" }
 }
 
-/// AuxGen's checks re-run from signed messages alone.
-struct AuxGenRechecker<Verifier: IdentitySignatureVerifier>: LegacyEvidenceRechecker {
+/// AuxGen's checks re-run by a third party: the same functions the rounds call. A round or part
+/// AuxGen does not have proves nothing (`incomplete-view`), never a violation.
+struct AuxGenRechecker: EvidenceRechecker {
     let parameters: SchemeParameters
-    let verifier: Verifier
 
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation? {
-        let sid = publicData.boundSessionID
-        let all = [offending] + supporting
-        let sender = offending.sender
-        func find(_ round: Int, _ kind: MessageKind, _ sender: PartyID) -> SignedMessage? {
-            all.first { $0.round == round && $0.kind == kind && $0.sender == sender }
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        switch round {
+        case 1: _ = try AuxGenChecks.round1(incoming)
+        case 2: _ = try AuxGenChecks.round2(incoming, view: &view, parameters: parameters)
+        case 3: try AuxGenChecks.round3(incoming, view: &view, parameters: parameters)
+        default: throw .incompleteView("AuxGen has no round \(round)")
         }
-        do throws(RoundViolation) {
-            switch offending.round {
-            case 1:
-                guard offending.kind == .echoBroadcast else { return unexpected(offending) }
-                _ = try KeyInitChecks.commitment(offending.payload)
-            case 2:
-                guard offending.kind == .echoBroadcast || offending.kind == .broadcast else { return unexpected(offending) }
-                guard let echo = find(2, .echoBroadcast, sender), let broadcast = find(2, .broadcast, sender),
-                      let round1 = find(1, .echoBroadcast, sender),
-                      let commitment = try? KeyInitChecks.commitment(round1.payload) else { return nil }
-                _ = try AuxGenChecks.reveal(echoPayload: echo.payload, broadcastPayload: broadcast.payload, sender: sender,
-                                            commitment: commitment, sid: sid, parameters: parameters)
-            case 3:
-                guard offending.kind == .broadcast || offending.kind == .direct else { return unexpected(offending) }
-                guard let proofBroadcast = find(3, .broadcast, sender), let direct = find(3, .direct, sender),
-                      let recipient = direct.recipient, recipient != sender,
-                      let round2 = find(2, .broadcast, sender), let echo = find(2, .echo, sender),
-                      let reveal = try? AuxRevealBroadcast(serialized: round2.payload),
-                      let echoed = AuxChecks.echoedRound2(echo, publicData: publicData, verifier: verifier,
-                                                          decode: { try? AuxRevealEcho(serialized: $0) }),
-                      let verifierEcho = echoed[recipient]
-                else { return nil }
-                try AuxGenChecks.proofs(broadcastPayload: proofBroadcast.payload, directPayload: direct.payload,
-                                        sender: sender, modulus: reveal.paillierModulus,
-                                        verifierParameters: verifierEcho.ringPedersen,
-                                        rho: AuxChecks.jointRandomness(echoed.values.map(\.rho)),
-                                        sid: sid, parameters: parameters)
-            default:
-                return unexpected(offending)
-            }
-            return nil
-        } catch {
-            return error
-        }
-    }
-
-    private func unexpected(_ message: SignedMessage) -> RoundViolation {
-        RoundViolation(rule: "unexpected-message", detail: "AuxGen has no \(message.kind) in round \(message.round)")
     }
 }

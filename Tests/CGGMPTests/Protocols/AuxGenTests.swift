@@ -41,8 +41,9 @@ import Testing
             return
         }
         try checkOutputs(outputs, signers: signers, parameters: .testing)
-        // Rounds: 1 echo-broadcast + echo, 2 echo-broadcast + broadcast + echo, 3 broadcast + direct.
-        #expect(runner.sentMessages.count == parties * (2 + 3 + 1 + (parties - 1)))
+        // Rounds: 1 echo-broadcast + echo, 2 echo-broadcast + broadcast + echo, 3 echo-broadcast
+        // (Πmod digest) + broadcast + direct + echo.
+        #expect(runner.sentMessages.count == parties * (2 + 3 + 3 + (parties - 1)))
     }
 
     @Test func honestRunAtProduction112() throws {

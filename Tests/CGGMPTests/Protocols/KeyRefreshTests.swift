@@ -60,7 +60,8 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
             let proofs = try! KeyRefreshProofs(serialized: message.payload)
             var list = proofs.proofs
             list[0] = SchnorrProof(commitment: list[0].commitment, response: list[0].response + .one)
-            return message.replacingPayload(KeyRefreshProofs(proofs: list).serialized(), signer: culprit)
+            return message.replacingPayload(KeyRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).serialized(),
+                                            signer: culprit)
         }
         guard case .faulted(let faults) = runner.run() else {
             Issue.record("expected a fault")
