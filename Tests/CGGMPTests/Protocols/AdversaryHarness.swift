@@ -29,6 +29,7 @@ typealias Interference = @Sendable (_ message: SignedMessage, _ recipient: Party
 /// others go on, until no party can progress: so a test sees whether any honest party finishes
 /// while another holds a fault.
 func runPastFaults<Output: Sendable>(_ sessions: [Session<Output>], generators: [PartyID: ChaChaRandom],
+                                     record: Box<[SignedMessage]>? = nil,
                                      interference: Interference? = nil) -> [PartyID: PartyEnd<Output>] {
     var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
     var generators = generators
@@ -46,6 +47,7 @@ func runPastFaults<Output: Sendable>(_ sessions: [Session<Output>], generators: 
                 continue
             }
             for item in outgoing {
+                record?.value.append(item.message)
                 for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
                     inbox[recipient, default: []] += interference?(item.message, recipient) ?? [Delivery(message: item.message)]
                 }
