@@ -58,17 +58,17 @@ enum AuxAttack: String, CaseIterable, Sendable {
                 switch message.kind {
                 case .broadcast: return replace(message, bad)
                 case .echoBroadcast where attack != .splitRound3Proof:
-                    return replace(message, ModulusProofDigest(sid: sid, prover: culprit.partyID, proof: bad).serialized())
+                    return replace(message, auxGenDigestPayload(sid: sid, prover: culprit.partyID, proof: bad))
                 default: return [Delivery(message: message)]
                 }
             }
         case .badFactorProof:
             return { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim,
-                      let proof = try? NoSmallFactorProof(serialized: message.payload) else { return [Delivery(message: message)] }
+                      let proof = try? auxGenFactorProof(message.payload) else { return [Delivery(message: message)] }
                 return replace(message, NoSmallFactorProof(P: proof.P, Q: proof.Q, A: proof.A, B: proof.B, T: proof.T, sigma: proof.sigma,
                                                            z1: proof.z1 + .one, z2: proof.z2, w1: proof.w1, w2: proof.w2, v: proof.v)
-                    .serialized())
+                    .serializedAsAuxGenDirect)
             }
         case .dropOne:
             return { message, recipient in
@@ -130,12 +130,12 @@ enum AuxAttack: String, CaseIterable, Sendable {
     func expectSubstitutedEvidenceNotProven(sent: [SignedMessage], honest: PartyID, publicData: SessionPublicData) throws {
         guard let accuser = Self.signers.first(where: { $0.partyID != honest }),
               let own = sent.first(where: { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast }),
-              let reveal = try? AuxRevealEcho(serialized: own.payload),
+              let reveal = try? auxGenReveal(own.payload),
               let honestReveal = sent.first(where: { $0.sender == honest && $0.round == 2 && $0.kind == .echoBroadcast })
-                  .flatMap({ try? AuxRevealEcho(serialized: $0.payload) }) else { return }
+                  .flatMap({ try? auxGenReveal($0.payload) }) else { return }
         // The honest party's N and parameters in place of the accuser's.
-        let substitute = own.replacingPayload(AuxRevealEcho(paillierModulus: honestReveal.paillierModulus,
-                                                            ringPedersen: honestReveal.ringPedersen, rho: reveal.rho).serialized(),
+        let substitute = own.replacingPayload(auxGenRevealPayload(AuxRevealEcho(paillierModulus: honestReveal.paillierModulus,
+                                                                                ringPedersen: honestReveal.ringPedersen, rho: reveal.rho)),
                                               signer: accuser)
         let honestMessages = sent.filter { $0.sender == honest && ($0.kind != .direct || $0.recipient == accuser.partyID) }
         let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
@@ -203,7 +203,7 @@ enum RefreshAttack: String, CaseIterable, Sendable {
                 }
                 guard message.sender == culprit.partyID, message.round == 4, message.kind == .echoBroadcast,
                       let carried = dealerMessage.value else { return [Delivery(message: message)] }
-                let complaint = KeyRefreshConfirmation.complaint(accused: honestDealer, secret: Scalar(reducing: [9]), message: carried)
+                let complaint = AuxRefreshConfirmation.complaint(accused: honestDealer, secret: Scalar(reducing: [9]), message: carried)
                 return [Delivery(message: message.replacingPayload(complaint.serialized(), signer: culprit))]
             }
         case .dropOne:

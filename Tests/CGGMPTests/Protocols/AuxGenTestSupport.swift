@@ -54,3 +54,23 @@ func forgedModulusProof(_ parameters: SchemeParameters = .testing) -> ModulusPro
 func evidenceView(_ sender: PartyID, _ messages: [SignedMessage], _ publicData: SessionPublicData) throws -> SignedView {
     try SignedView.fromEvidence(sender: sender, publicData: publicData, messages: messages, verifier: Ed25519Verifier()).get()
 }
+
+/// The round-3 echo-broadcast of an AuxGen party whose Πmod is `proof`.
+func auxGenDigestPayload(sid: [UInt8], prover: PartyID, proof: [UInt8]) -> [UInt8] {
+    AuxRefreshProofs(proofs: [], modulusProofDigest: ModulusProofDigest(sid: sid, prover: prover, proof: proof)).serialized()
+}
+
+/// AuxGen's round-2 echo-broadcast part: the aux echo values.
+func auxGenReveal(_ payload: [UInt8]) throws -> AuxRevealEcho { try AuxRefreshEcho(serialized: payload).aux }
+
+func auxGenRevealPayload(_ reveal: AuxRevealEcho) -> [UInt8] {
+    AuxRefreshEcho(aux: reveal, elGamalKeys: [], shareChanges: []).serialized()
+}
+
+/// The Πfac of an AuxGen round-3 direct message.
+func auxGenFactorProof(_ payload: [UInt8]) throws -> NoSmallFactorProof { try AuxRefreshDirect(serialized: payload).factorProof }
+
+extension NoSmallFactorProof {
+    /// An AuxGen round-3 direct payload carrying this proof.
+    var serializedAsAuxGenDirect: [UInt8] { AuxRefreshDirect(factorProof: self, paddedShare: nil).serialized() }
+}

@@ -204,7 +204,7 @@ import Testing
             switch message.kind {
             case .broadcast: return message.replacingPayload(bad, signer: culprit)
             case .echoBroadcast:
-                return message.replacingPayload(ModulusProofDigest(sid: sid, prover: culprit.partyID, proof: bad).serialized(),
+                return message.replacingPayload(auxGenDigestPayload(sid: sid, prover: culprit.partyID, proof: bad),
                                                 signer: culprit)
             default: return message
             }
@@ -263,10 +263,10 @@ import Testing
         var runner = auxGenRunner(signers: signers, seed: 45) { message, recipient in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim
             else { return message }
-            let proof = try! NoSmallFactorProof(serialized: message.payload)
+            let proof = try! auxGenFactorProof(message.payload)
             let bad = NoSmallFactorProof(P: proof.P, Q: proof.Q, A: proof.A, B: proof.B, T: proof.T, sigma: proof.sigma,
                                          z1: proof.z1 + .one, z2: proof.z2, w1: proof.w1, w2: proof.w2, v: proof.v)
-            return message.replacingPayload(bad.serialized(), signer: culprit)
+            return message.replacingPayload(bad.serializedAsAuxGenDirect, signer: culprit)
         }
         guard case .faulted(let faults) = runner.run() else {
             Issue.record("expected a fault")
@@ -343,12 +343,13 @@ import Testing
         let accuser = signers[2]
         let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
         let own = try #require(runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast })
-        let reveal = try AuxRevealEcho(serialized: own.payload)
+        let reveal = try auxGenReveal(own.payload)
         let other = try #require(runner.sentMessages.first { $0.sender == signers[1].partyID && $0.round == 2 && $0.kind == .echoBroadcast })
-        let otherReveal = try AuxRevealEcho(serialized: other.payload)
+        let otherReveal = try auxGenReveal(other.payload)
         // Party 1's ring-Pedersen parameters in place of the accuser's.
-        let substitute = own.replacingPayload(AuxRevealEcho(paillierModulus: reveal.paillierModulus, ringPedersen: otherReveal.ringPedersen,
-                                                            rho: reveal.rho).serialized(), signer: accuser)
+        let substitute = own.replacingPayload(auxGenRevealPayload(AuxRevealEcho(paillierModulus: reveal.paillierModulus,
+                                                                                ringPedersen: otherReveal.ringPedersen, rho: reveal.rho)),
+                                              signer: accuser)
         let honestMessages = runner.sentMessages.filter {
             $0.sender == honest && ($0.kind != .direct || $0.recipient == accuser.partyID)
         }
@@ -359,9 +360,9 @@ import Testing
         // Under the substituted parameters the honest Πfac does fail: a check that read the accuser's
         // message would have "proven" it.
         let direct = try #require(round3.first { $0.kind == .direct })
-        let proof = try NoSmallFactorProof(serialized: direct.payload)
+        let proof = try auxGenFactorProof(direct.payload)
         let echo = try #require(honestMessages.first { $0.round == 2 && $0.kind == .echo })
-        let reveals = try EchoRound.entries(of: echo).map { try AuxRevealEcho(serialized: $0.payload) }
+        let reveals = try EchoRound.entries(of: echo).map { try auxGenReveal($0.payload) }
         let modulus = try #require(reveals.first { $0 != reveal && $0 != otherReveal }).paillierModulus
         #expect(throws: RoundViolation.self) {
             try AuxChecks.factorProof(proof, sender: honest, modulus: modulus, verifierParameters: otherReveal.ringPedersen,

@@ -26,8 +26,8 @@ func keyRefreshRunner(signers: [Ed25519Signer], shares: [PartyID: AdditiveKeySha
 func badRefreshShare(culprit: Ed25519Signer, victim: PartyID) -> @Sendable (SignedMessage, PartyID) -> SignedMessage {
     { message, recipient in
         guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim,
-              let direct = try? KeyRefreshDirect(serialized: message.payload) else { return message }
-        return message.replacingPayload(KeyRefreshDirect(factorProof: direct.factorProof, paddedShare: direct.paddedShare + .one)
+              let direct = try? AuxRefreshDirect(serialized: message.payload), let padded = direct.paddedShare else { return message }
+        return message.replacingPayload(AuxRefreshDirect(factorProof: direct.factorProof, paddedShare: padded + .one)
             .serialized(), signer: culprit)
     }
 }
@@ -128,7 +128,7 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
             }
             guard message.sender == liar.partyID, message.round == 4, message.kind == .echoBroadcast,
                   let carried = dealerMessage.value else { return message }
-            let complaint = KeyRefreshConfirmation.complaint(accused: dealer, secret: Scalar(reducing: [7]), message: carried)
+            let complaint = AuxRefreshConfirmation.complaint(accused: dealer, secret: Scalar(reducing: [7]), message: carried)
             return message.replacingPayload(complaint.serialized(), signer: liar)
         }
         guard case .faulted(let faults) = runner.run() else {
@@ -192,29 +192,29 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
         let publicData = try KeyRefresh.publicData(sessionID: keyRefreshSessionID, committee: committee)
         let sent = runner.sentMessages
         let ownReveal = try #require(sent.first { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast })
-        let reveal = try KeyRefreshEcho(serialized: ownReveal.payload)
+        let reveal = try AuxRefreshEcho(serialized: ownReveal.payload)
         let forgedSecret = Scalar(reducing: [0x42])
         var keys = reveal.elGamalKeys
         keys[honestIndex] = .generatorMultiple(forgedSecret)
-        let substitute = ownReveal.replacingPayload(KeyRefreshEcho(aux: reveal.aux, elGamalKeys: keys, shareChanges: reveal.shareChanges)
+        let substitute = ownReveal.replacingPayload(AuxRefreshEcho(aux: reveal.aux, elGamalKeys: keys, shareChanges: reveal.shareChanges)
             .serialized(), signer: accuser)
         let direct = try #require(sent.first { $0.sender == honest && $0.round == 3 && $0.kind == .direct && $0.recipient == accuser.partyID })
         let ownConfirmation = try #require(sent.first { $0.sender == accuser.partyID && $0.round == 4 && $0.kind == .echoBroadcast })
         let complaint = ownConfirmation.replacingPayload(
-            KeyRefreshConfirmation.complaint(accused: honest, secret: forgedSecret, message: direct).serialized(), signer: accuser)
+            AuxRefreshConfirmation.complaint(accused: honest, secret: forgedSecret, message: direct).serialized(), signer: accuser)
         let honestMessages = sent.filter { $0.sender == honest && $0.kind != .direct }
         let evidence = Evidence(culprit: honest, round: 4, reason: .violation(RoundViolation(rule: "share-change-mismatch")),
                                 messages: honestMessages.filter { $0.round == 4 && $0.kind != .echo } + [direct, complaint, substitute]
                                     + honestMessages.filter { $0.round < 4 })
         #expect(evidence.verdict(publicData: publicData, rechecker: KeyRefresh.evidenceRechecker(parameters: .testing)) != .proven)
         // Read from the accuser's substituted message, the pad would be wrong and the change would not open.
-        let honestReveal = try KeyRefreshEcho(serialized: try #require(sent.first {
+        let honestReveal = try AuxRefreshEcho(serialized: try #require(sent.first {
             $0.sender == honest && $0.round == 2 && $0.kind == .echoBroadcast }).payload)
         let rhos = try committee.map { party in
-            try KeyRefreshEcho(serialized: try #require(sent.first { $0.sender == party && $0.round == 2 && $0.kind == .echoBroadcast }).payload).aux.rho
+            try AuxRefreshEcho(serialized: try #require(sent.first { $0.sender == party && $0.round == 2 && $0.kind == .echoBroadcast }).payload).aux.rho
         }
-        let change = KeyRefreshChecks.shareChange(
-            paddedShare: try KeyRefreshDirect(serialized: direct.payload).paddedShare, recipientSecret: forgedSecret,
+        let change = AuxRefreshChecks.shareChange(
+            paddedShare: try #require(try AuxRefreshDirect(serialized: direct.payload).paddedShare), recipientSecret: forgedSecret,
             dealerKey: honestReveal.elGamalKeys[accuserIndex], rho: AuxChecks.jointRandomness(rhos), sid: publicData.boundSessionID,
             dealer: honest, recipient: accuser.partyID)
         #expect(Point.generatorMultiple(change) != honestReveal.shareChanges[accuserIndex])
@@ -226,10 +226,10 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
         let before = try keyInitShares(signers, seed: 5)
         var runner = keyRefreshRunner(signers: signers, shares: before, seed: 6) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .echoBroadcast else { return message }
-            let proofs = try! KeyRefreshProofs(serialized: message.payload)
+            let proofs = try! AuxRefreshProofs(serialized: message.payload)
             var list = proofs.proofs
             list[0] = SchnorrProof(commitment: list[0].commitment, response: list[0].response + .one)
-            return message.replacingPayload(KeyRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).serialized(),
+            return message.replacingPayload(AuxRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).serialized(),
                                             signer: culprit)
         }
         guard case .faulted(let faults) = runner.run() else {
