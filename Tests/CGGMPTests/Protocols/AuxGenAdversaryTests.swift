@@ -216,8 +216,9 @@ enum RefreshAttack: String, CaseIterable, Sendable {
                 [Delivery(message: message, delay: message.sender == signers[0].partyID ? 1 : 0), Delivery(message: message, delay: 3)]
             }
         }
+        let record = Box<[SignedMessage]>([])
         let ends = runPastFaults(keyRefreshSessions(signers: signers, shares: shares),
-                                 generators: seededGenerators(signers, seed: seed), interference: interference)
+                                 generators: seededGenerators(signers, seed: seed), record: record, interference: interference)
         let problems = adversaryPropertyViolations(
             ends, corrupt: corrupt, publicData: publicData, otherSession: other,
             rechecker: KeyRefresh.evidenceRechecker(parameters: .testing),
@@ -234,6 +235,16 @@ enum RefreshAttack: String, CaseIterable, Sendable {
         default:
             #expect(someHonestPartyFaulted(ends, corrupt: corrupt), "\(attack) went undetected: \(ends)")
             #expect(ends.values.allSatisfy { $0.output == nil }, "a holder replaced its share: \(ends)")
+        }
+        // An accuser (the corrupt party, or any other) forges a complaint against an honest dealer
+        // with its own re-signed Y: never proven.
+        let rechecker = KeyRefresh.evidenceRechecker(parameters: .testing)
+        for honest in committee where !corrupt.contains(honest) {
+            for accuser in signers where accuser.partyID != honest {
+                guard let forged = forgedComplaintEvidence(sent: record.value, honest: honest, accuser: accuser, committee: committee)
+                else { continue }
+                #expect(forged.evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven, "forged complaint against \(honest)")
+            }
         }
     }
 }

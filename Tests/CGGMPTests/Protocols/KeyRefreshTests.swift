@@ -38,6 +38,31 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
     return shares
 }
 
+/// Evidence a malicious `accuser` builds against `honest` from `sent`: it re-signs its own round-2
+/// echo-broadcast with a Y_{accuser,honest} whose discrete log it knows and complains with that y
+/// about `honest`'s real round-3 direct message (nil when the run did not get that far).
+func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed25519Signer,
+                             committee: [PartyID]) -> (evidence: Evidence, secret: Scalar, direct: SignedMessage)? {
+    guard let honestIndex = committee.firstIndex(of: honest),
+          let ownReveal = sent.first(where: { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast }),
+          let reveal = try? AuxRefreshEcho(serialized: ownReveal.payload), reveal.elGamalKeys.count == committee.count,
+          let direct = sent.first(where: { $0.sender == honest && $0.round == 3 && $0.kind == .direct && $0.recipient == accuser.partyID }),
+          let ownConfirmation = sent.first(where: { $0.sender == accuser.partyID && $0.round == 4 && $0.kind == .echoBroadcast })
+    else { return nil }
+    let secret = Scalar(reducing: [0x42])
+    var keys = reveal.elGamalKeys
+    keys[honestIndex] = .generatorMultiple(secret)
+    let substitute = ownReveal.replacingPayload(AuxRefreshEcho(aux: reveal.aux, elGamalKeys: keys, shareChanges: reveal.shareChanges)
+        .serialized(), signer: accuser)
+    let complaint = ownConfirmation.replacingPayload(
+        AuxRefreshConfirmation.complaint(accused: honest, secret: secret, message: direct).serialized(), signer: accuser)
+    let honestMessages = sent.filter { $0.sender == honest && $0.kind != .direct }
+    let evidence = Evidence(culprit: honest, round: 4, reason: .violation(RoundViolation(rule: "share-change-mismatch")),
+                            messages: honestMessages.filter { $0.round == 4 && $0.kind != .echo } + [direct, complaint, substitute]
+                                + honestMessages.filter { $0.round < 4 })
+    return (evidence, secret, direct)
+}
+
 @Suite struct KeyRefreshTests {
     @Test func refreshChangesEveryShareAndKeepsThePublicKey() throws {
         let signers = makeSigners(3)
@@ -188,24 +213,11 @@ func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID:
         let committee = signers.map(\.partyID).sorted()
         let honest = signers[0].partyID
         let accuser = signers[2]
-        let honestIndex = committee.firstIndex(of: honest)!, accuserIndex = committee.firstIndex(of: accuser.partyID)!
+        let accuserIndex = committee.firstIndex(of: accuser.partyID)!
         let publicData = try KeyRefresh.publicData(sessionID: keyRefreshSessionID, committee: committee)
         let sent = runner.sentMessages
-        let ownReveal = try #require(sent.first { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast })
-        let reveal = try AuxRefreshEcho(serialized: ownReveal.payload)
-        let forgedSecret = Scalar(reducing: [0x42])
-        var keys = reveal.elGamalKeys
-        keys[honestIndex] = .generatorMultiple(forgedSecret)
-        let substitute = ownReveal.replacingPayload(AuxRefreshEcho(aux: reveal.aux, elGamalKeys: keys, shareChanges: reveal.shareChanges)
-            .serialized(), signer: accuser)
-        let direct = try #require(sent.first { $0.sender == honest && $0.round == 3 && $0.kind == .direct && $0.recipient == accuser.partyID })
-        let ownConfirmation = try #require(sent.first { $0.sender == accuser.partyID && $0.round == 4 && $0.kind == .echoBroadcast })
-        let complaint = ownConfirmation.replacingPayload(
-            AuxRefreshConfirmation.complaint(accused: honest, secret: forgedSecret, message: direct).serialized(), signer: accuser)
-        let honestMessages = sent.filter { $0.sender == honest && $0.kind != .direct }
-        let evidence = Evidence(culprit: honest, round: 4, reason: .violation(RoundViolation(rule: "share-change-mismatch")),
-                                messages: honestMessages.filter { $0.round == 4 && $0.kind != .echo } + [direct, complaint, substitute]
-                                    + honestMessages.filter { $0.round < 4 })
+        let (evidence, forgedSecret, direct) = try #require(forgedComplaintEvidence(sent: sent, honest: honest, accuser: accuser,
+                                                                                    committee: committee))
         #expect(evidence.verdict(publicData: publicData, rechecker: KeyRefresh.evidenceRechecker(parameters: .testing)) != .proven)
         // Read from the accuser's substituted message, the pad would be wrong and the change would not open.
         let honestReveal = try AuxRefreshEcho(serialized: try #require(sent.first {
