@@ -64,12 +64,7 @@ extension KeyInitSecrets: CustomDebugStringConvertible, CustomReflectable {
     var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
-extension KeyRefreshSecrets: CustomDebugStringConvertible, CustomReflectable {
-    var debugDescription: String { description }
-    var customMirror: Mirror { Mirror(self, children: [:]) }
-}
-
-extension AuxGenSecrets: CustomDebugStringConvertible, CustomReflectable {
+extension AuxRefreshSecrets: CustomDebugStringConvertible, CustomReflectable {
     var debugDescription: String { description }
     var customMirror: Mirror { Mirror(self, children: [:]) }
 }

@@ -3,18 +3,21 @@ import Paillier
 
 /// AuxGen: every party makes a Paillier key N_i and ring-Pedersen parameters (N̂_i, s_i, t_i) and
 /// proves them well-formed to every other party (ePrint 2021/060 rev. 2024, Figure 7 without the
-/// share update; compare synedrion `protocols/aux_gen.rs`).
+/// share update; compare synedrion `protocols/aux_gen.rs`). It runs Fig. 7's rounds shared with
+/// `KeyRefresh` (AuxRefreshRounds.swift) in `AuxRefreshMode.auxGen`: no share update, no round 4.
 ///
-/// 1. echo-broadcast V_i = H(sid, i, N̂_i, s_i, t_i, ρ_i, N_i, ψ̂_i, u_i), where ψ̂_i = Πprm(N̂_i, s_i, t_i)
+/// 1. echo-broadcast V_i = H(sid, i, (N_i, N̂_i, s_i, t_i, ρ_i), (ψ̂_i, u_i)), where ψ̂_i = Πprm(N̂_i, s_i, t_i)
 ///    bound to (sid, i);
-/// 2. echo-broadcast (N̂_i, s_i, t_i, ρ_i) and broadcast (N_i, ψ̂_i, u_i); receivers check them
+/// 2. echo-broadcast (N_i, N̂_i, s_i, t_i, ρ_i) and broadcast (ψ̂_i, u_i); receivers check them
 ///    against V_i, check both moduli's sizes, that N_i is composite and not a prime power, the
 ///    ring-Pedersen parameters, and ψ̂_i;
-/// 3. with ρ = ⊕_j ρ_j, broadcast ψ_i = Πmod(N_i) and send each j φ_{i,j} = Πfac(N_i) under j's own
-///    ring-Pedersen parameters, both bound to (sid ‖ ρ, i); receivers check both.
+/// 3. with ρ = ⊕_j ρ_j, echo-broadcast H(sid, i, ψ_i), broadcast ψ_i = Πmod(N_i) and send each j
+///    φ_{i,j} = Πfac(N_i) under j's own ring-Pedersen parameters, both bound to (sid ‖ ρ, i);
+///    receivers check both and that no N repeats an earlier party's. The output follows the echo
+///    step, so no party outputs before every party has checked every round-3 message.
 ///
-/// The values j needs to re-check another party's proofs later (ring-Pedersen parameters and ρ_j)
-/// are echo-broadcast, so evidence of a bad Πfac can show which parameters the prover saw.
+/// Everything another party's check depends on is echo-broadcast, so evidence reads it from the
+/// culprit's own signed echo (`SignedView.attestedPayload`).
 public enum AuxGen {
     public static let protocolTag = "CGGMP24/AuxGen/v1"
 
@@ -41,11 +44,11 @@ public enum AuxGen {
         do { publicData = try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee) }
         catch { throw .session(error) }
         let keys = try AuxKeyMaterial(primes: primes, parameters: parameters, checkSizes: misbehaviour == nil)
-        let context = AuxGenContext(publicData: publicData, me: signer.partyID, parameters: parameters,
-                                    keys: keys, misbehaviour: misbehaviour)
+        let context = AuxRefreshContext(publicData: publicData, me: signer.partyID, parameters: parameters,
+                                        keys: keys, keyShare: nil, verifier: verifier, misbehaviour: misbehaviour)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier,
-                               firstRound: AuxGenRound1(context: context))
+                               firstRound: AuxRefreshRound1<AuxInfo>(context: context))
         } catch {
             throw .session(error)
         }
@@ -54,7 +57,7 @@ public enum AuxGen {
     /// Re-runs AuxGen's checks for third-party verification of `Evidence`.
     public static func evidenceRechecker(parameters: SchemeParameters,
                                          verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> some EvidenceRechecker {
-        AuxGenRechecker(parameters: parameters, verifier: verifier)
+        AuxRefreshRechecker(mode: .auxGen, parameters: parameters, verifier: verifier)
     }
 
     /// The public data of an AuxGen session (for `Evidence.verify`).
@@ -121,24 +124,4 @@ struct AuxKeyMaterial: Sendable, CustomStringConvertible {
     }
 
     var description: String { "AuxKeyMaterial" }
-}
-
-/// What every AuxGen round knows.
-struct AuxGenContext: Sendable {
-    let publicData: SessionPublicData
-    let me: PartyID
-    let parameters: SchemeParameters
-    let keys: AuxKeyMaterial
-    let misbehaviour: AuxMisbehaviour?
-    let sid: [UInt8]
-
-    init(publicData: SessionPublicData, me: PartyID, parameters: SchemeParameters, keys: AuxKeyMaterial,
-         misbehaviour: AuxMisbehaviour?) {
-        self.publicData = publicData
-        self.me = me
-        self.parameters = parameters
-        self.keys = keys
-        self.misbehaviour = misbehaviour
-        self.sid = publicData.boundSessionID
-    }
 }

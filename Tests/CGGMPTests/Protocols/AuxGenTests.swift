@@ -41,8 +41,9 @@ import Testing
             return
         }
         try checkOutputs(outputs, signers: signers, parameters: .testing)
-        // Rounds: 1 echo-broadcast + echo, 2 echo-broadcast + broadcast + echo, 3 broadcast + direct.
-        #expect(runner.sentMessages.count == parties * (2 + 3 + 1 + (parties - 1)))
+        // Rounds: 1 echo-broadcast + echo, 2 echo-broadcast + broadcast + echo, 3 echo-broadcast
+        // (Πmod digest) + broadcast + direct + echo.
+        #expect(runner.sentMessages.count == parties * (2 + 3 + 3 + (parties - 1)))
     }
 
     @Test func honestRunAtProduction112() throws {
@@ -143,7 +144,8 @@ import Testing
     var culprit: Ed25519Signer { signers[1] }
 
     func expectCulpritNamed(_ outcome: SimulationRunner<AuxInfo, ChaChaRandom>.Outcome, rule: String? = nil,
-                            reason: ((FaultReason) -> Bool)? = nil) throws {
+                            reason: ((FaultReason) -> Bool)? = nil, culprit: Ed25519Signer? = nil) throws {
+        let culprit = culprit ?? self.culprit
         guard case .faulted(let faults) = outcome else {
             Issue.record("expected a fault, got \(outcome)")
             return
@@ -152,7 +154,7 @@ import Testing
         let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
         let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
         for (accuser, fault) in faults {
-            #expect(fault.culprit == culprit.partyID, "\(accuser) blamed \(fault.culprit)")
+            #expect(fault.culprit == culprit.partyID, "\(accuser) blamed \(fault.culprit): \(fault)")
             if let rule {
                 guard case .violation(let violation) = fault.reason else {
                     Issue.record("expected a violation, got \(fault.reason)")
@@ -164,6 +166,10 @@ import Testing
             #expect(throws: Never.self) { try fault.evidence.verify(publicData: publicData, rechecker: rechecker) }
             let other = try AuxGen.publicData(sessionID: Array("other".utf8), committee: signers.map(\.partyID))
             #expect(throws: EvidenceError.self) { try fault.evidence.verify(publicData: other, rechecker: rechecker) }
+            for innocent in signers.map(\.partyID) where innocent != fault.culprit {
+                let swapped = Evidence(culprit: innocent, round: fault.round, reason: fault.reason, messages: fault.evidence.messages)
+                #expect(swapped.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            }
         }
     }
 
@@ -189,15 +195,66 @@ import Testing
     }
 
     @Test func badModulusProofIsBlamed() throws {
-        // Πmod with a w of Jacobi symbol +1 (the CVE-2025-66016 check) — re-signed by the culprit.
+        // Πmod with a w of Jacobi symbol +1 (the CVE-2025-66016 check), with a matching digest — re-signed by the culprit.
         let culprit = self.culprit
+        let sid = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)).boundSessionID
+        let bad = forgedModulusProof().serialized()
         var runner = auxGenRunner(signers: signers, seed: 44) { message, _ in
-            guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast else { return message }
-            let proof = try! ModulusProof(serialized: message.payload)
-            let bad = ModulusProof(w: BigInt(4), repetitions: proof.repetitions)
-            return message.replacingPayload(bad.serialized(), signer: culprit)
+            guard message.sender == culprit.partyID, message.round == 3 else { return message }
+            switch message.kind {
+            case .broadcast: return message.replacingPayload(bad, signer: culprit)
+            case .echoBroadcast:
+                return message.replacingPayload(auxGenDigestPayload(sid: sid, prover: culprit.partyID, proof: bad),
+                                                signer: culprit)
+            default: return message
+            }
         }
         try expectCulpritNamed(runner.run(), rule: "invalid-mod-proof")
+    }
+
+    @Test func modulusProofNotMatchingItsDigestIsBlamed() throws {
+        let culprit = self.culprit
+        var runner = auxGenRunner(signers: signers, seed: 49) { message, _ in
+            guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast else { return message }
+            return message.replacingPayload(forgedModulusProof().serialized(), signer: culprit)
+        }
+        try expectCulpritNamed(runner.run(), rule: "mod-proof-digest-mismatch")
+    }
+
+    /// Finding 5: parties 0 and 1 publish the same N (both use party 0's primes, so both can prove
+    /// it). Every other party names the later of the two in committee order, with proven evidence.
+    @Test func repeatedPaillierModulusIsRefused() throws {
+        let committee = signers.map(\.partyID).sorted()
+        let later = committee.firstIndex(of: signers[0].partyID)! > committee.firstIndex(of: signers[1].partyID)! ? signers[0] : signers[1]
+        var runner = auxGenRunner(signers: signers, seed: 50, primeIndices: [0, 0, 2])
+        let outcome = runner.run()
+        try expectCulpritNamed(outcome, rule: "repeated-paillier-modulus", culprit: later)
+        guard case .faulted(let faults) = outcome else { return }
+        // The honest party names it; the earlier of the two does not name itself or anyone honest.
+        #expect(faults[signers[2].partyID]?.culprit == later.partyID)
+    }
+
+    /// Finding 3: the culprit sends one honest party a valid Πmod and the other an invalid one.
+    /// The second names it with proven evidence; the first does not finish alone (the echo step
+    /// after round 3 waits for the second's echo, which never comes).
+    @Test func splitRound3ProofNamesTheCheaterAndNoHonestPartyFinishesAlone() throws {
+        let culprit = self.culprit
+        let victim = signers[2].partyID
+        let ends = runPastFaults(auxGenSessions(signers: signers), generators: seededGenerators(signers, seed: 51)) { message, recipient in
+            guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast, recipient == victim else {
+                return [Delivery(message: message)]
+            }
+            return [Delivery(message: message.replacingPayload(forgedModulusProof().serialized(), signer: culprit))]
+        }
+        let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
+        let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
+        let fault = try #require(ends[victim]?.fault)
+        #expect(fault.culprit == culprit.partyID)
+        #expect(fault.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven)
+        for signer in signers where signer.partyID != culprit.partyID {
+            #expect(ends[signer.partyID]?.output == nil, "\(signer.partyID) finished while \(victim) holds a proven fault")
+            if let fault = ends[signer.partyID]?.fault { #expect(fault.culprit == culprit.partyID) }
+        }
     }
 
     @Test func badFactorProofIsBlamed() throws {
@@ -206,10 +263,10 @@ import Testing
         var runner = auxGenRunner(signers: signers, seed: 45) { message, recipient in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim
             else { return message }
-            let proof = try! NoSmallFactorProof(serialized: message.payload)
+            let proof = try! auxGenFactorProof(message.payload)
             let bad = NoSmallFactorProof(P: proof.P, Q: proof.Q, A: proof.A, B: proof.B, T: proof.T, sigma: proof.sigma,
                                          z1: proof.z1 + .one, z2: proof.z2, w1: proof.w1, w2: proof.w2, v: proof.v)
-            return message.replacingPayload(bad.serialized(), signer: culprit)
+            return message.replacingPayload(bad.serializedAsAuxGenDirect, signer: culprit)
         }
         guard case .faulted(let faults) = runner.run() else {
             Issue.record("expected a fault")
@@ -246,6 +303,72 @@ import Testing
             return message.replacingPayload(writer.bytes, signer: culprit)
         }
         try expectCulpritNamed(runner.run(), reason: { $0 == .equivocation })
+    }
+
+    /// Finding 1: an honest party's echo, offered as the "offending" part of any round (or of a round
+    /// AuxGen does not have), breaks no rule: a third party finds nothing proven.
+    @Test func honestEchoMessageIsNotProvenAsViolation() throws {
+        var runner = auxGenRunner(signers: signers, seed: 52)
+        guard case .finished = runner.run() else {
+            Issue.record("AuxGen did not finish")
+            return
+        }
+        let honest = signers[0].partyID
+        let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
+        let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
+        for (echoRound, claimedRound) in [(1, 1), (2, 2), (2, 3), (2, 4), (1, 0)] {
+            let echo = try #require(runner.sentMessages.first { $0.sender == honest && $0.round == echoRound && $0.kind == .echo })
+            let evidence = Evidence(culprit: honest, round: claimedRound,
+                                    reason: .violation(RoundViolation(rule: "unexpected-message")), messages: [echo])
+            #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            var view = try evidenceView(honest, [echo], publicData)
+            do {
+                try rechecker.recheck(round: claimedRound, incoming: IncomingPayloads(sender: honest, parts: [.echo: echo]), view: &view)
+            } catch {
+                #expect(error.rule == RoundViolation.incompleteViewRule, "round \(claimedRound): \(error)")
+            }
+        }
+    }
+
+    /// Finding 2: a malicious accuser re-signs its own round-2 echo-broadcast with other ring-Pedersen
+    /// parameters (under which the honest party's Πfac fails) and offers it with the honest party's
+    /// real round-3 messages. The recheck reads the parameters from the honest party's own echo.
+    @Test func accuserCannotSubstituteItsOwnEarlierMessage() throws {
+        var runner = auxGenRunner(signers: signers, seed: 53)
+        guard case .finished = runner.run() else {
+            Issue.record("AuxGen did not finish")
+            return
+        }
+        let honest = signers[0].partyID
+        let accuser = signers[2]
+        let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
+        let own = try #require(runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast })
+        let reveal = try auxGenReveal(own.payload)
+        let other = try #require(runner.sentMessages.first { $0.sender == signers[1].partyID && $0.round == 2 && $0.kind == .echoBroadcast })
+        let otherReveal = try auxGenReveal(other.payload)
+        // Party 1's ring-Pedersen parameters in place of the accuser's.
+        let substitute = own.replacingPayload(auxGenRevealPayload(AuxRevealEcho(paillierModulus: reveal.paillierModulus,
+                                                                                ringPedersen: otherReveal.ringPedersen, rho: reveal.rho)),
+                                              signer: accuser)
+        let honestMessages = runner.sentMessages.filter {
+            $0.sender == honest && ($0.kind != .direct || $0.recipient == accuser.partyID)
+        }
+        let round3 = honestMessages.filter { $0.round == 3 && $0.kind != .echo }
+        let evidence = Evidence(culprit: honest, round: 3, reason: .violation(RoundViolation(rule: "invalid-fac-proof")),
+                                messages: round3 + [substitute] + honestMessages.filter { $0.round < 3 })
+        #expect(evidence.verdict(publicData: publicData, rechecker: AuxGen.evidenceRechecker(parameters: .testing)) != .proven)
+        // Under the substituted parameters the honest Πfac does fail: a check that read the accuser's
+        // message would have "proven" it.
+        let direct = try #require(round3.first { $0.kind == .direct })
+        let proof = try auxGenFactorProof(direct.payload)
+        let echo = try #require(honestMessages.first { $0.round == 2 && $0.kind == .echo })
+        let reveals = try EchoRound.entries(of: echo).map { try auxGenReveal($0.payload) }
+        let modulus = try #require(reveals.first { $0 != reveal && $0 != otherReveal }).paillierModulus
+        #expect(throws: RoundViolation.self) {
+            try AuxChecks.factorProof(proof, sender: honest, modulus: modulus, verifierParameters: otherReveal.ringPedersen,
+                                      rho: AuxChecks.jointRandomness(reveals.map(\.rho)), sid: publicData.boundSessionID,
+                                      parameters: .testing)
+        }
     }
 
     @Test func evidenceAgainstAnHonestPartyDoesNotVerify() throws {
