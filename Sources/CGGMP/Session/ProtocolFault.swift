@@ -143,6 +143,7 @@ public struct Evidence: Sendable {
             return .notProven("the protocol check passes")
         } catch {
             if error.rule == RoundViolation.incompleteViewRule { return .notProven("incomplete evidence: \(error.detail)") }
+            if error.accused != nil { return .notProven("the check names another party") }
             guard error.rule == claimed.rule else {
                 return .notProven("the check fails with \(error.rule), not the claimed \(claimed.rule)")
             }
