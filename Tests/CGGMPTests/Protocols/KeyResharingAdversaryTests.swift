@@ -147,6 +147,19 @@ import Testing
         #expect(outcome.outputs.count == Self.ids.count)
     }
 
+    /// The documented residual limitation: a corrupt party that withholds its last echo (round 2's)
+    /// from one party lets the others finish; the party left out waits only for the culprit, and
+    /// nobody is named.
+    @Test func lastEchoWithheldFromOnePartyLeavesItWaitingOnlyForTheCulprit() {
+        let culprit = Self.ids[1], victim = Self.ids[3]
+        let network = KeyAdversaryNetworks.tamper(culprit, round: 2, kind: .echo, to: { $0 == victim }) { _, _ in nil }
+        let outcome = runKeyAdversarially(Self.sessions(), seed: 5, network: network)
+        #expect(outcome.faults.isEmpty)
+        #expect(!outcome.outputs.keys.contains(victim))
+        #expect(outcome.waiting[victim] == [culprit])
+        #expect(Set(outcome.outputs.keys) == Set(Self.ids).subtracting([victim]))
+    }
+
     /// The corrupt dealer builds evidence against each honest party, for every round and reason,
     /// from what it saw and its own re-signed substitutes (another commitment, an echo holding it,
     /// a complaint): nothing verifies.
