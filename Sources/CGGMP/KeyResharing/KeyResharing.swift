@@ -247,8 +247,12 @@ enum KeyResharingChecks {
     /// commitments C attested in its round-1 echo give; a complaint must carry a direct message of
     /// round 1 addressed to C, signed by its sender, that fails the round-1 share check against
     /// the commitment C attested — otherwise it is a false complaint.
+    /// - Parameter known: the checking party's own output hash with the dealers' round-1 payloads it
+    ///   was computed from; used only when the sender attested exactly those payloads (a cache: the
+    ///   result is the same as recomputing).
     static func round2(_ incoming: IncomingPayloads, view: inout SignedView, configuration: KeyResharingConfiguration,
-                       verifier: some IdentitySignatureVerifier) throws(RoundViolation) -> ConfirmationCheck {
+                       verifier: some IdentitySignatureVerifier,
+                       known: KnownOutput? = nil) throws(RoundViolation) -> ConfirmationCheck {
         let confirmation: Confirmation
         do {
             var reader = WireReader(try incoming.payload(.echoBroadcast))
@@ -267,15 +271,22 @@ enum KeyResharingChecks {
         }
         switch confirmation {
         case .ok(let hash):
-            var commitments: [FeldmanCommitment] = []
-            for dealer in configuration.dealers {
-                guard let commitment = try? broadcast(view.attestedPayload(round: 1, from: dealer), sender: dealer,
-                                                      configuration: configuration) else {
-                    throw .incompleteView("a well-formed commitment of \(dealer) in \(incoming.sender)'s echo")
+            var payloads: [[UInt8]] = []
+            for dealer in configuration.dealers { payloads.append(try view.attestedPayload(round: 1, from: dealer)) }
+            let expected: [UInt8]
+            if let known, known.broadcasts == payloads {
+                expected = known.hash
+            } else {
+                var commitments: [FeldmanCommitment] = []
+                for (dealer, payload) in zip(configuration.dealers, payloads) {
+                    guard let commitment = try? broadcast(payload, sender: dealer, configuration: configuration) else {
+                        throw .incompleteView("a well-formed commitment of \(dealer) in \(incoming.sender)'s echo")
+                    }
+                    commitments.append(commitment)
                 }
-                commitments.append(commitment)
+                expected = outputHash(configuration: configuration, commitments: commitments)
             }
-            guard hash == outputHash(configuration: configuration, commitments: commitments) else {
+            guard hash == expected else {
                 throw RoundViolation(rule: "confirmation-mismatch",
                                      detail: "the hash is not that of the output the attested commitments give")
             }
@@ -300,6 +311,12 @@ enum KeyResharingChecks {
             }
             throw RoundViolation(rule: "false-complaint", detail: "the share \(accused) sent matches its commitment")
         }
+    }
+
+    /// An output hash and the dealers' round-1 echo-broadcast payloads (dealer order) it comes from.
+    struct KnownOutput: Sendable {
+        let broadcasts: [[UInt8]]
+        let hash: [UInt8]
     }
 
     static func confirmationPayload(_ confirmation: Confirmation) -> [UInt8] {

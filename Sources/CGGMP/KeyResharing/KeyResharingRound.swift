@@ -91,7 +91,7 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
         if let complaint = configuration.committee.lazy.compactMap({ received[$0]?.complaint }).first {
             return .next(KeyResharingRound2(configuration: configuration, me: me, verifier: verifier,
                                             confirmation: .complaint(complaint.evidence[0].encoded),
-                                            complaint: complaint, output: nil))
+                                            complaint: complaint, output: nil, known: nil))
         }
         if oldShare != nil {
             let dealing = artifact.unwrap(as: KeyResharingDealing.self)
@@ -128,8 +128,11 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
             }
         }
         let hash = KeyResharingChecks.outputHash(configuration: configuration, commitments: commitments)
+        let known = KeyResharingChecks.KnownOutput(
+            broadcasts: commitments.map { KeyResharingChecks.broadcastPayload(configuration: configuration, commitment: $0) },
+            hash: hash)
         return .next(KeyResharingRound2(configuration: configuration, me: me, verifier: verifier,
-                                        confirmation: .ok(hash), complaint: nil, output: output))
+                                        confirmation: .ok(hash), complaint: nil, output: output, known: known))
     }
 
     var description: String { "KeyResharingRound1" }
@@ -146,6 +149,8 @@ struct KeyResharingRound2: Round, CustomStringConvertible {
     /// This party's own complaint: it names the accused as soon as it checks any round-2 message.
     let complaint: KeyResharingComplaint?
     let output: ThresholdKeyShare?
+    /// This party's output hash and the payloads it comes from (spares recomputing it per sender).
+    let known: KeyResharingChecks.KnownOutput?
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
@@ -156,7 +161,8 @@ struct KeyResharingRound2: Round, CustomStringConvertible {
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
         // The complaint was sent; this party holds the proof itself and stops here.
         if let complaint { throw complaint.relayed }
-        switch try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier) {
+        switch try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier,
+                                             known: known) {
         case .confirmed:
             return VerifiedPayload(())
         case .validComplaint(let accused, let violation, let evidence):
