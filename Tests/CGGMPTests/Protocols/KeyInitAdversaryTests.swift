@@ -86,6 +86,42 @@ import Testing
         }
     }
 
+    /// Two colluding parties of four: A shows the victim another commitment, and B's echo to the
+    /// victim carries A's other message, so the victim sees agreement from B. The honest parties'
+    /// echoes still differ from it: both honest parties name A, with proof.
+    @Test(arguments: seeds) func colludingPairCannotHideAnEquivocation(seed: UInt64) {
+        let signers = makeSigners(4)
+        let ids = signers.map(\.partyID)
+        let a = signers[1], b = signers[2], victim = ids[3]
+        let sessions = signers.map {
+            try! KeyInit.makeSession(sessionID: keyInitSessionID, committee: ids, signer: $0, parameters: .testing)
+        }
+        let forged = CapturedMessage()
+        let network: KeyAdversaryNetwork = { message, recipient in
+            guard recipient == victim else { return [(message, 0)] }
+            if message.sender == a.partyID, message.round == 1, message.kind == .echoBroadcast {
+                var writer = WireWriter()
+                writer.write("V", bytes: [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 32))
+                let other = message.replacingPayload(writer.bytes, signer: a)
+                forged.set(other)
+                return [(other, 0)]
+            }
+            if message.sender == b.partyID, message.round == 1, message.kind == .echo, let other = forged.get(),
+               let entries = try? EchoRound.entries(of: message) {
+                let rebuilt = entries.map { $0.sender == a.partyID ? other : $0 }
+                return [(message.replacingPayload(EchoRound.payload(rebuilt), signer: b), 0)]
+            }
+            return [(message, 0)]
+        }
+        let outcome = runKeyAdversarially(sessions, seed: seed, network: network)
+        let publicData = try! KeyInit.publicData(sessionID: keyInitSessionID, committee: ids)
+        expectKeyAdversaryProperties(outcome, action: "colluding echo (seed \(seed))", committee: ids,
+                                     corrupt: [a.partyID, b.partyID], publicData: publicData,
+                                     rechecker: KeyInit.evidenceRechecker(parameters: .testing),
+                                     expectation: .provenFault, sameOutput: Self.sameOutput)
+        for party in [ids[0], victim] { #expect(outcome.faults[party]?.culprit == a.partyID) }
+    }
+
     /// An exact retransmission of an honest message that arrives after its round (and the whole
     /// protocol) is over is dropped: nobody aborts, nobody is named.
     @Test func lateRetransmissionOfAnHonestMessageNamesNoOne() {
