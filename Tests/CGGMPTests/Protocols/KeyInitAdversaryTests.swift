@@ -62,6 +62,11 @@ import Testing
         for (round, kind) in [(1, MessageKind.echoBroadcast), (1, .echo), (2, .broadcast), (3, .echoBroadcast), (3, .echo)] {
             actions.append(("withhold round \(round) \(kind)",
                             KeyAdversaryNetworks.tamper(culprit.partyID, round: round, kind: kind) { _, _ in nil }, .stallOnCorrupt))
+            // Dropped for one party only (but the last echo: see docs/protocols.md, what remains).
+            guard kind != .echo || round != 3 else { continue }
+            actions.append(("drop round \(round) \(kind) to one party",
+                            KeyAdversaryNetworks.tamper(culprit.partyID, round: round, kind: kind, to: toVictim) { _, _ in nil },
+                            .stallRootedInCorrupt))
         }
         return actions
     }

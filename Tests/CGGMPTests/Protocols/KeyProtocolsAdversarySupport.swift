@@ -101,6 +101,10 @@ enum KeyAdversaryExpectation {
     /// The corrupt party kept a message back: no fault at all, every honest party still waits, and
     /// only for corrupt parties.
     case stallOnCorrupt
+    /// The corrupt party kept a message back from one party: no fault, no honest party finishes,
+    /// and every honest party's wait leads — through honest parties that wait in turn — to a corrupt
+    /// party (an honest party may wait for the one left out, which a timeout would name).
+    case stallRootedInCorrupt
 }
 
 /// The adversary properties: honest parties end alike (all finish with one output, or none
@@ -150,6 +154,18 @@ func expectKeyAdversaryProperties<Output: Sendable>(
                 #expect(fault.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven,
                         "\(action): \(party)'s fault is not proven: \(fault)")
             }
+        }
+    case .stallRootedInCorrupt:
+        #expect(finished.isEmpty, "\(action): an honest party finished")
+        #expect(outcome.faults.filter { honest.contains($0.key) }.isEmpty, "\(action): \(outcome.faults)")
+        for party in honest {
+            var reached: Set<PartyID> = [], frontier = [party]
+            while let next = frontier.popLast() {
+                for waited in outcome.waiting[next] ?? [] where reached.insert(waited).inserted && !corrupt.contains(waited) {
+                    frontier.append(waited)
+                }
+            }
+            #expect(!reached.isDisjoint(with: corrupt), "\(action): \(party)'s wait does not lead to a corrupt party: \(outcome.waiting)")
         }
     case .stallOnCorrupt:
         #expect(finished.isEmpty, "\(action): an honest party finished")

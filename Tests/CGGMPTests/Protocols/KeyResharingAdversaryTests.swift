@@ -99,6 +99,11 @@ import Testing
         for (round, kind) in [(1, MessageKind.echoBroadcast), (1, .direct), (1, .echo), (2, .echoBroadcast), (2, .echo)] {
             actions.append(("withhold round \(round) \(kind)",
                             KeyAdversaryNetworks.tamper(dealer.partyID, round: round, kind: kind) { _, _ in nil }, .stallOnCorrupt))
+            // Dropped for one party only (but the last echo: see lastEchoWithheldFromOneParty…).
+            guard kind != .echo || round != 2 else { continue }
+            actions.append(("drop round \(round) \(kind) to one party",
+                            KeyAdversaryNetworks.tamper(dealer.partyID, round: round, kind: kind, to: one(holder)) { _, _ in nil },
+                            .stallRootedInCorrupt))
         }
         return actions
     }
