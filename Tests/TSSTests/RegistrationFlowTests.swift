@@ -1,3 +1,4 @@
+import Foundation
 import BigNum
 import Crypto
 import Secp256k1
@@ -142,10 +143,12 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
             return message.replacingPayload(forgedPayload, signer: culprit)
         }
         guard case .failed(let errors) = runner.run() else { Issue.record("the bad share went unnoticed"); return }
-        #expect(errors.keys.sorted() == [victim])
+        // The victim's complaint reaches everyone: every honest server names the founder, none finishes.
+        #expect(Set(plan.committee).subtracting([culprit.partyID]).isSubset(of: Set(errors.keys)))
+        #expect(errors.values.allSatisfy { $0.culprit == culprit.partyID })
+        #expect(runner.flows.values.allSatisfy { $0.output == nil })
         guard case .fault(let fault) = errors[victim]! else { Issue.record("not a fault: \(errors[victim]!)"); return }
         #expect(fault.phase == .reshare && fault.culprit == culprit.partyID)
-        #expect(errors[victim]!.culprit == culprit.partyID)
 
         // A third party decodes the report and re-checks the evidence from public data.
         let report = try FlowFault(encoded: fault.encoded())
@@ -187,6 +190,34 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
                                          rechecker: KeyInit.evidenceRechecker(parameters: .testing))
     }
 
+    /// The handover is checked cheapest first: a huge handover, from a non-founder or from a founder,
+    /// is refused before its signature is checked (hashing it) or it is decoded.
+    @Test func aHugeHandoverIsRefusedBeforeItsSignatureIsChecked() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 44)
+        let index = try #require(servers.firstIndex { !plan.founders.contains($0.partyID) })
+        let verifier = CountingVerifier()
+        var flow = try RegistrationFlow(plan: plan, signer: servers[index], verifier: verifier, parameters: .testing,
+                                        primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits))
+        #expect(flow.phase == .oldKeyHandover)
+        let huge = [UInt8](repeating: 7, count: 1 << 20)
+        for sender in servers where sender.partyID != servers[index].partyID {
+            let message = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: RegistrationFlow.handoverProtocolTag,
+                                        round: 1, kind: .broadcast, recipient: nil, payload: huge, signer: sender)
+            do {
+                _ = try flow.receive(message, from: sender.partyID)
+                Issue.record("a 1 MiB handover was accepted")
+            } catch {
+                #expect(error.culprit == nil, "\(error)")
+            }
+        }
+        let founder = try #require(servers.first { $0.partyID == plan.founders[0] })
+        let wrongRound = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: RegistrationFlow.handoverProtocolTag,
+                                       round: 2, kind: .broadcast, recipient: nil, payload: [1, 2, 3], signer: founder)
+        #expect(throws: FlowError.self) { _ = try flow.receive(wrongRound, from: founder.partyID) }
+        #expect(verifier.count == 0)
+    }
+
     @Test func faultReportsRejectGarbage() {
         #expect(throws: FaultDecodingError.self) { try FlowFault(encoded: Array("TSSFFR".utf8) + [1, 0, 0]) }
         #expect(throws: FaultDecodingError.unsupportedVersion(9)) { try FlowFault(encoded: Array("TSSFFR".utf8) + [9]) }
@@ -205,5 +236,16 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         // A flipped bit in the secret share no longer matches the owner's public share.
         bytes[7 + 4 + 32 + 31] ^= 1
         #expect(throws: KeyShareError.self) { try ThresholdKeyShare(encoded: bytes) }
+    }
+}
+
+/// Counts signature checks (and accepts every signature).
+final class CountingVerifier: IdentitySignatureVerifier, @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls = 0
+    var count: Int { lock.withLock { calls } }
+    func isValidSignature(_ signature: [UInt8], of message: [UInt8], by signer: PartyID) -> Bool {
+        lock.withLock { calls += 1 }
+        return Ed25519Verifier().isValidSignature(signature, of: message, by: signer)
     }
 }

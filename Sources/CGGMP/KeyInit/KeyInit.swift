@@ -9,14 +9,21 @@ import Secp256k1
 ///    A_i = τ_i·G, its share ρ_i of the joint randomness and the blinding u_i;
 ///    (the echo step then confirms everyone saw the same V_j);
 /// 2. broadcasts the decommitment (ρ_i, X_i, A_i, u_i); receivers check it against V_i;
-/// 3. broadcasts ψ_i = Πsch(x_i; X_i) with first message A_i and the challenge bound to
-///    (sid ‖ ρ, i), ρ = ⊕_j ρ_j; receivers check ψ_j against (X_j, A_j).
+/// 3. echo-broadcasts ψ_i = Πsch(x_i; X_i) with first message A_i and the challenge bound to
+///    (sid ‖ ρ, i), ρ = ⊕_j ρ_j; receivers check ψ_j against (X_j, A_j). The echo step after it is
+///    the confirmation: no party outputs before every party has echoed every proof, so a party
+///    that found a bad proof (or was shown a different one) stops the others from finishing.
 /// The output is x_i with every X_j; the public key is Σ_j X_j.
+///
+/// Every check reads only what the checked party C signed (`SignedView`): round 2 opens C's own
+/// round-1 commitment; round 3 takes every V_j from C's signed round-1 echo and opens each party's
+/// round-2 decommitment against it to get ρ, so an accuser cannot swap in a re-signed message of
+/// its own (a new ρ) to make an honest proof "fail".
 ///
 /// The commitment makes every X_j independent of the others (no rogue-key choice), and binding
 /// the proofs to ρ, which no party controls, stops a proof from being copied from another run.
 public enum KeyInit {
-    public static let protocolTag = "CGGMP24/KeyInit/v1"
+    public static let protocolTag = "CGGMP24/KeyInit/v2"
 
     /// The protocol's entry point: a session whose first round is KeyInit's round 1.
     public static func makeSession(
@@ -99,10 +106,68 @@ struct KeyInitDecommitment: Sendable, Hashable, WireCodable {
     }
 }
 
-/// The checks of each round, as pure functions of public values, shared by the rounds and by the
-/// evidence rechecker so both apply exactly the same rules.
+/// The checks of each round, as pure functions of the public inputs and of what the checked party
+/// signed (its `SignedView`), shared by the live rounds and by `KeyInitRechecker`, so both apply
+/// exactly the same rules to exactly the same values.
 enum KeyInitChecks {
     static let commitmentByteCount = 32
+
+    /// The parts each round's message has.
+    static func kinds(round: Int) -> Set<MessageKind>? {
+        switch round {
+        case 1, 3: [.echoBroadcast]
+        case 2: [.broadcast]
+        default: nil
+        }
+    }
+
+    /// Refuses parts other than the round's (evidence that holds other parts of the culprit's round
+    /// proves nothing about this round's rules): `incomplete-view`, never a violation.
+    static func requireKinds(of incoming: IncomingPayloads, round: Int) throws(RoundViolation) {
+        var present: Set<MessageKind> = []
+        if incoming.echoBroadcast != nil { present.insert(.echoBroadcast) }
+        if incoming.broadcast != nil { present.insert(.broadcast) }
+        if incoming.direct != nil { present.insert(.direct) }
+        guard let expected = kinds(round: round), present == expected else {
+            throw .incompleteView("KeyInit has no round \(round) made of \(present.map(\.description).sorted())")
+        }
+    }
+
+    /// Round 1: C's echo-broadcast is a well-formed V_C.
+    static func round1(_ incoming: IncomingPayloads) throws(RoundViolation) -> [UInt8] {
+        try commitment(incoming.payload(.echoBroadcast))
+    }
+
+    /// Round 2: C's broadcast opens the V_C that C itself echo-broadcast in round 1.
+    static func round2(_ incoming: IncomingPayloads, view: inout SignedView, sid: [UInt8]) throws(RoundViolation)
+        -> KeyInitDecommitment {
+        let payload = try incoming.payload(.broadcast)
+        guard let commitment = try? commitment(view.ownPayload(round: 1, kind: .echoBroadcast)) else {
+            throw .incompleteView("a well-formed round-1 commitment of \(incoming.sender)")
+        }
+        return try decommitment(payload, sender: incoming.sender, commitment: commitment, sid: sid)
+    }
+
+    /// Round 3: C's ψ_C proves knowledge of log X_C with first message A_C, bound to ρ = ⊕_j ρ_j. Every
+    /// V_j is read from C's signed round-1 echo, and each party's round-2 decommitment is opened
+    /// against it (a decommitment that does not open is no proof against C: `incomplete-view`).
+    static func round3(_ incoming: IncomingPayloads, view: inout SignedView, sid: [UInt8],
+                       parameters: SchemeParameters) throws(RoundViolation) {
+        let payload = try incoming.payload(.echoBroadcast)
+        var decommitments: [PartyID: KeyInitDecommitment] = [:]
+        for party in view.publicData.committee {
+            let attested = try view.attestedPayload(round: 1, from: party)
+            let opening = try view.unattestedPayload(round: 2, kind: .broadcast, from: party)
+            guard let commitment = try? commitment(attested),
+                  let decommitment = try? decommitment(opening, sender: party, commitment: commitment, sid: sid) else {
+                throw .incompleteView("\(party)'s round-2 decommitment opening the V_j \(incoming.sender) echoed")
+            }
+            decommitments[party] = decommitment
+        }
+        guard let own = decommitments[incoming.sender] else { throw .incompleteView("\(incoming.sender)'s decommitment") }
+        try proof(payload, sender: incoming.sender, decommitment: own, rho: jointRandomness(decommitments.values),
+                  sid: sid, parameters: parameters)
+    }
 
     /// Round 1: the payload is V_j, 32 bytes.
     static func commitment(_ payload: [UInt8]) throws(RoundViolation) -> [UInt8] {
@@ -124,7 +189,6 @@ enum KeyInitChecks {
     /// Round 2: the payload decommits V_j.
     static func decommitment(_ payload: [UInt8], sender: PartyID, commitment: [UInt8],
                              sid: [UInt8]) throws(RoundViolation) -> KeyInitDecommitment {
-        let support = [MessageSlot(round: 1, kind: .echoBroadcast, sender: sender)]
         let decommitment: KeyInitDecommitment
         do {
             decommitment = try KeyInitDecommitment(serialized: payload)
@@ -132,19 +196,14 @@ enum KeyInitChecks {
             throw RoundViolation(rule: "malformed-decommitment", detail: "\(error)")
         }
         guard decommitment.hash(sid: sid, party: sender) == commitment else {
-            throw RoundViolation(rule: "decommitment-mismatch", detail: "H(sid, j, ρ_j, X_j, A_j, u_j) ≠ V_j",
-                                 supportingMessages: support)
+            throw RoundViolation(rule: "decommitment-mismatch", detail: "H(sid, j, ρ_j, X_j, A_j, u_j) ≠ V_j")
         }
         return decommitment
     }
 
     /// Round 3: ψ_j proves knowledge of log X_j with first message A_j under (sid ‖ ρ, j).
     static func proof(_ payload: [UInt8], sender: PartyID, decommitment: KeyInitDecommitment, rho: [UInt8],
-                      committee: [PartyID], sid: [UInt8], parameters: SchemeParameters) throws(RoundViolation) {
-        // ρ depends on every party's decommitment, so a third party needs all of rounds 1 and 2.
-        let support = committee.flatMap {
-            [MessageSlot(round: 1, kind: .echoBroadcast, sender: $0), MessageSlot(round: 2, kind: .broadcast, sender: $0)]
-        }
+                      sid: [UInt8], parameters: SchemeParameters) throws(RoundViolation) {
         let proof: SchnorrProof
         do {
             proof = try SchnorrProof(serialized: payload)
@@ -152,14 +211,13 @@ enum KeyInitChecks {
             throw RoundViolation(rule: "malformed-proof", detail: "\(error)")
         }
         guard proof.commitment == decommitment.schnorrCommitment else {
-            throw RoundViolation(rule: "schnorr-commitment-mismatch", detail: "ψ_j's A differs from the committed A_j",
-                                 supportingMessages: support)
+            throw RoundViolation(rule: "schnorr-commitment-mismatch", detail: "ψ_j's A differs from the committed A_j")
         }
         do {
             try proof.verify(SchnorrProof.Statement(publicPoint: decommitment.publicShare),
                              context: proofContext(sid: sid, rho: rho, prover: sender), parameters: parameters)
         } catch {
-            throw RoundViolation(rule: "invalid-schnorr-proof", detail: "\(error)", supportingMessages: support)
+            throw RoundViolation(rule: "invalid-schnorr-proof", detail: "\(error)")
         }
     }
 

@@ -38,16 +38,14 @@ struct KeyInitRound1: Round, CustomStringConvertible {
         return OutgoingPayloads(echoBroadcast: writer.bytes, artifact: RoundArtifact(secrets))
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try KeyInitChecks.commitment(incoming.echoBroadcast!))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try KeyInitChecks.round1(incoming))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<AdditiveKeyShare> {
         let secrets = artifact.unwrap(as: KeyInitSecrets.self)
-        var commitments = verified.mapValues { $0.unwrap(as: [UInt8].self) }
-        commitments[context.me] = secrets.decommitment.hash(sid: context.sid, party: context.me)
-        return .next(KeyInitRound2(context: context, secrets: secrets, commitments: commitments))
+        return .next(KeyInitRound2(context: context, secrets: secrets))
     }
 
     var description: String { "KeyInitRound1" }
@@ -57,7 +55,6 @@ struct KeyInitRound1: Round, CustomStringConvertible {
 struct KeyInitRound2: Round, CustomStringConvertible {
     let context: KeyInitContext
     let secrets: KeyInitSecrets
-    let commitments: [PartyID: [UInt8]]
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
@@ -65,9 +62,8 @@ struct KeyInitRound2: Round, CustomStringConvertible {
         OutgoingPayloads(broadcast: secrets.decommitment.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try KeyInitChecks.decommitment(incoming.broadcast!, sender: incoming.sender,
-                                                       commitment: commitments[incoming.sender]!, sid: context.sid))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        VerifiedPayload(try KeyInitChecks.round2(incoming, view: &view, sid: context.sid))
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
@@ -81,14 +77,14 @@ struct KeyInitRound2: Round, CustomStringConvertible {
     var description: String { "KeyInitRound2" }
 }
 
-/// Round 3: broadcast ψ_i; check each ψ_j; output x_i and every X_j.
+/// Round 3: echo-broadcast ψ_i; check each ψ_j; after the echo step, output x_i and every X_j.
 struct KeyInitRound3: Round, CustomStringConvertible {
     let context: KeyInitContext
     let secrets: KeyInitSecrets
     let decommitments: [PartyID: KeyInitDecommitment]
     let rho: [UInt8]
     var number: Int { 3 }
-    var messageKinds: Set<MessageKind> { [.broadcast] }
+    var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
         let proof = SchnorrProof.prove(
@@ -96,14 +92,11 @@ struct KeyInitRound3: Round, CustomStringConvertible {
             commitment: secrets.schnorrCommitment(),
             context: KeyInitChecks.proofContext(sid: context.sid, rho: rho, prover: context.me),
             parameters: context.parameters)
-        return OutgoingPayloads(broadcast: proof.serialized())
+        return OutgoingPayloads(echoBroadcast: proof.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        try KeyInitChecks.proof(incoming.broadcast!, sender: incoming.sender,
-                                decommitment: decommitments[incoming.sender]!, rho: rho,
-                                committee: context.publicData.committee, sid: context.sid,
-                                parameters: context.parameters)
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        try KeyInitChecks.round3(incoming, view: &view, sid: context.sid, parameters: context.parameters)
         return VerifiedPayload(())
     }
 
@@ -120,47 +113,20 @@ struct KeyInitRound3: Round, CustomStringConvertible {
     var description: String { "KeyInitRound3" }
 }
 
-/// KeyInit's checks re-run from signed messages alone.
-struct KeyInitRechecker: LegacyEvidenceRechecker {
+/// KeyInit's checks re-run by a third party over the culprit's `SignedView`: the very functions the
+/// rounds' `verify(_:view:)` call. A round or set of parts KeyInit does not have proves nothing
+/// (`incomplete-view`, so "not proven"), never a violation.
+struct KeyInitRechecker: EvidenceRechecker {
     let parameters: SchemeParameters
 
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation? {
-        let sid = publicData.boundSessionID
-        func find(_ round: Int, _ kind: MessageKind, _ sender: PartyID) -> SignedMessage? {
-            supporting.first { $0.round == round && $0.kind == kind && $0.sender == sender }
-        }
-        do throws(RoundViolation) {
-            switch (offending.round, offending.kind) {
-            case (1, .echoBroadcast):
-                _ = try KeyInitChecks.commitment(offending.payload)
-            case (2, .broadcast):
-                guard let round1 = find(1, .echoBroadcast, offending.sender),
-                      let commitment = try? KeyInitChecks.commitment(round1.payload) else { return nil }
-                _ = try KeyInitChecks.decommitment(offending.payload, sender: offending.sender,
-                                                   commitment: commitment, sid: sid)
-            case (3, .broadcast):
-                // Every party's decommitment must itself be valid (else round 2 should have failed
-                // and this evidence proves nothing about round 3).
-                var decommitments: [PartyID: KeyInitDecommitment] = [:]
-                for party in publicData.committee {
-                    guard let round1 = find(1, .echoBroadcast, party), let round2 = find(2, .broadcast, party),
-                          let commitment = try? KeyInitChecks.commitment(round1.payload),
-                          let decommitment = try? KeyInitChecks.decommitment(round2.payload, sender: party,
-                                                                             commitment: commitment, sid: sid)
-                    else { return nil }
-                    decommitments[party] = decommitment
-                }
-                try KeyInitChecks.proof(offending.payload, sender: offending.sender,
-                                        decommitment: decommitments[offending.sender]!,
-                                        rho: KeyInitChecks.jointRandomness(decommitments.values),
-                                        committee: publicData.committee, sid: sid, parameters: parameters)
-            default:
-                return RoundViolation(rule: "unexpected-message", detail: "KeyInit has no \(offending.kind) in round \(offending.round)")
-            }
-            return nil
-        } catch {
-            return error
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        try KeyInitChecks.requireKinds(of: incoming, round: round)
+        let sid = view.publicData.boundSessionID
+        switch round {
+        case 1: _ = try KeyInitChecks.round1(incoming)
+        case 2: _ = try KeyInitChecks.round2(incoming, view: &view, sid: sid)
+        case 3: try KeyInitChecks.round3(incoming, view: &view, sid: sid, parameters: parameters)
+        default: throw .incompleteView("KeyInit has no round \(round)")
         }
     }
 }

@@ -5,7 +5,7 @@ import Secp256k1
 /// `protocols/key_resharing.rs`). Not part of CGGMP proper, which only has n-of-n keys; it turns
 /// KeyInit's output into a t-of-n key and later changes committees.
 ///
-/// One round. Each dealer i (old holders, at least t_old of them, fixed in the configuration):
+/// Round 1. Each dealer i (old holders, at least t_old of them, fixed in the configuration):
 /// - takes its Lagrange-weighted old share s_i = λ_i·x_i (λ_i at 0 over the dealers), so that
 ///   Σ_i s_i = sk;
 /// - picks g_i of degree t_new − 1 with g_i(0) = s_i and echo-broadcasts the Feldman commitment
@@ -16,10 +16,20 @@ import Secp256k1
 /// constant terms add up to the old public key) and g_i(x_j)·G = Σ_k x_j^k·A_{i,k}; its new share is
 /// Σ_i g_i(x_j), and every new holder's public share is Σ_i Σ_k x^k·A_{i,k}.
 ///
+/// Round 2 (confirmation). Every party echo-broadcasts either "ok" with a hash of the public output
+/// (configuration, every new public share, the public key), or a complaint carrying the signed
+/// direct message that failed its check. Everyone checks a complaint from the accused's own signed
+/// messages — the share against the commitments the complainer attested in its round-1 echo — and
+/// names the accused (a bad share) or the complainer (a false complaint), with proven evidence. A
+/// party outputs its new share only after the echo step of round 2, that is when every party said
+/// "ok" with the same hash; a party that found a fault stops before echoing, so no other party can
+/// finish (see docs/protocols.md for what remains: a withheld or forged last echo).
+///
 /// Confidentiality of the direct messages is the channel's job: in this library a direct payload
 /// is the share in the clear, and the network layer sends it over the encrypted Noise channel.
+/// A complaint reveals the (bad) share it carries to every party.
 public enum KeyResharing {
-    public static let protocolTag = "CGGMP24/KeyResharing/v1"
+    public static let protocolTag = "CGGMP24/KeyResharing/v2"
 
     /// The protocol's entry point for one party: a dealer passes its old share, a new holder that
     /// is not a dealer passes nil. A dealer that is not a new holder finishes with nil.
@@ -42,7 +52,7 @@ public enum KeyResharing {
         case (false, nil):
             break
         }
-        let round = KeyResharingRound1(configuration: configuration, me: me, oldShare: oldShare)
+        let round = KeyResharingRound1(configuration: configuration, me: me, oldShare: oldShare, verifier: verifier)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier, firstRound: round)
         } catch {
@@ -50,9 +60,11 @@ public enum KeyResharing {
         }
     }
 
-    /// Re-runs KeyResharing's checks for third-party verification of `Evidence`.
-    public static func evidenceRechecker(configuration: KeyResharingConfiguration) -> some EvidenceRechecker {
-        KeyResharingRechecker(configuration: configuration)
+    /// Re-runs KeyResharing's checks for third-party verification of `Evidence` (`verifier` checks
+    /// the signed direct message a complaint carries).
+    public static func evidenceRechecker(configuration: KeyResharingConfiguration,
+                                         verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> some EvidenceRechecker {
+        KeyResharingRechecker(configuration: configuration, verifier: verifier)
     }
 
     /// The public data of a KeyResharing session (for `Evidence.verify`): the committee is the
@@ -176,9 +188,174 @@ public enum KeyResharingSetupError: Error, Equatable, Sendable, CustomStringConv
     }
 }
 
-/// The round's checks as pure functions of public values, shared by the round and the evidence
-/// rechecker.
+/// The rounds' checks as pure functions of the configuration and of what the checked party signed
+/// (`SignedView`), shared by the rounds and by `KeyResharingRechecker`.
 enum KeyResharingChecks {
+    /// The parts each round's message has.
+    static func kinds(round: Int) -> Set<MessageKind>? {
+        switch round {
+        case 1: [.echoBroadcast, .direct]
+        case 2: [.echoBroadcast]
+        default: nil
+        }
+    }
+
+    /// Refuses parts other than the round's: `incomplete-view` (not proven), never a violation.
+    static func requireKinds(of incoming: IncomingPayloads, round: Int) throws(RoundViolation) {
+        var present: Set<MessageKind> = []
+        if incoming.echoBroadcast != nil { present.insert(.echoBroadcast) }
+        if incoming.broadcast != nil { present.insert(.broadcast) }
+        if incoming.direct != nil { present.insert(.direct) }
+        guard let expected = kinds(round: round), present == expected else {
+            throw .incompleteView("KeyResharing has no round \(round) made of \(present.map(\.description).sorted())")
+        }
+    }
+
+    /// Round 1: C's echo-broadcast (thrown: every party sees it) and C's direct message to its
+    /// recipient (returned as a result: a bad share is reported in the complaint round, not by
+    /// aborting alone).
+    static func round1(_ incoming: IncomingPayloads, configuration: KeyResharingConfiguration) throws(RoundViolation)
+        -> (commitment: FeldmanCommitment?, share: Result<Scalar?, RoundViolation>) {
+        let commitment = try broadcast(incoming.payload(.echoBroadcast), sender: incoming.sender, configuration: configuration)
+        let payload = try incoming.payload(.direct)
+        guard let recipient = incoming.recipient else { throw .incompleteView("the recipient of \(incoming.sender)'s share") }
+        do {
+            return (commitment, .success(try direct(payload, sender: incoming.sender, recipient: recipient,
+                                                    commitment: commitment, configuration: configuration)))
+        } catch {
+            return (commitment, .failure(error))
+        }
+    }
+
+    /// What a round-2 message says.
+    enum Confirmation: Sendable, Equatable {
+        /// The sender's hash of the public output (`outputHash`).
+        case ok([UInt8])
+        /// The sender's complaint: the encoded signed direct message that failed its check.
+        case complaint([UInt8])
+    }
+
+    /// What checking a round-2 message found.
+    enum ConfirmationCheck: Sendable {
+        case confirmed
+        /// A valid complaint: `accused` broke `violation`, which `evidence` (its own signed messages,
+        /// the offending direct message first) proves. The sender is honest.
+        case validComplaint(accused: PartyID, violation: RoundViolation, evidence: [SignedMessage])
+    }
+
+    /// Round 2: C's confirmation. "ok" must carry the hash of the output that the dealers'
+    /// commitments C attested in its round-1 echo give; a complaint must carry a direct message of
+    /// round 1 addressed to C, signed by its sender, that fails the round-1 share check against
+    /// the commitment C attested — otherwise it is a false complaint.
+    /// - Parameter known: the checking party's own output hash with the dealers' round-1 payloads it
+    ///   was computed from; used only when the sender attested exactly those payloads (a cache: the
+    ///   result is the same as recomputing).
+    static func round2(_ incoming: IncomingPayloads, view: inout SignedView, configuration: KeyResharingConfiguration,
+                       verifier: some IdentitySignatureVerifier,
+                       known: KnownOutput? = nil) throws(RoundViolation) -> ConfirmationCheck {
+        let confirmation: Confirmation
+        do {
+            var reader = WireReader(try incoming.payload(.echoBroadcast))
+            let tag = try reader.readBytes("confirmation")
+            let body = try reader.readBytes(tag == [0] ? "output" : "complaint")
+            try reader.finish()
+            switch tag {
+            case [0] where body.count == 32: confirmation = .ok(body)
+            case [1]: confirmation = .complaint(body)
+            default: throw RoundViolation(rule: "malformed-confirmation", detail: "unknown confirmation")
+            }
+        } catch let error as RoundViolation {
+            throw error
+        } catch {
+            throw RoundViolation(rule: "malformed-confirmation", detail: "\(error)")
+        }
+        switch confirmation {
+        case .ok(let hash):
+            var payloads: [[UInt8]] = []
+            for dealer in configuration.dealers { payloads.append(try view.attestedPayload(round: 1, from: dealer)) }
+            let expected: [UInt8]
+            if let known, known.broadcasts == payloads {
+                expected = known.hash
+            } else {
+                var commitments: [FeldmanCommitment] = []
+                for (dealer, payload) in zip(configuration.dealers, payloads) {
+                    guard let commitment = try? broadcast(payload, sender: dealer, configuration: configuration) else {
+                        throw .incompleteView("a well-formed commitment of \(dealer) in \(incoming.sender)'s echo")
+                    }
+                    commitments.append(commitment)
+                }
+                expected = outputHash(configuration: configuration, commitments: commitments)
+            }
+            guard hash == expected else {
+                throw RoundViolation(rule: "confirmation-mismatch",
+                                     detail: "the hash is not that of the output the attested commitments give")
+            }
+            return .confirmed
+        case .complaint(let encoded):
+            let complainer = incoming.sender
+            guard let message = try? SignedMessage(encoded: encoded), message.sessionID == view.publicData.sessionID,
+                  message.protocolTag == view.publicData.protocolTag, message.round == 1, message.kind == .direct,
+                  message.recipient == complainer, message.sender != complainer,
+                  configuration.committee.contains(message.sender), message.hasValidSignature(verifier) else {
+                throw RoundViolation(rule: "malformed-complaint",
+                                     detail: "not a signed round-1 direct message of another party to the complainer")
+            }
+            let accused = message.sender
+            let commitmentMessage = try view.attestedMessage(round: 1, from: accused)
+            let parts = IncomingPayloads(sender: accused, parts: [.echoBroadcast: commitmentMessage, .direct: message])
+            guard let (_, share) = try? round1(parts, configuration: configuration) else {
+                throw .incompleteView("a well-formed commitment of \(accused) in \(complainer)'s echo")
+            }
+            if case .failure(let violation) = share {
+                return .validComplaint(accused: accused, violation: violation, evidence: [message, commitmentMessage])
+            }
+            throw RoundViolation(rule: "false-complaint", detail: "the share \(accused) sent matches its commitment")
+        }
+    }
+
+    /// An output hash and the dealers' round-1 echo-broadcast payloads (dealer order) it comes from.
+    struct KnownOutput: Sendable {
+        let broadcasts: [[UInt8]]
+        let hash: [UInt8]
+    }
+
+    static func confirmationPayload(_ confirmation: Confirmation) -> [UInt8] {
+        var writer = WireWriter()
+        switch confirmation {
+        case .ok(let hash):
+            writer.write("confirmation", bytes: [0])
+            writer.write("output", bytes: hash)
+        case .complaint(let message):
+            writer.write("confirmation", bytes: [1])
+            writer.write("complaint", bytes: message)
+        }
+        return writer.bytes
+    }
+
+    /// Every new holder's public share: Σ_i Σ_k x^k·A_{i,k} over the dealers' commitments.
+    static func publicShares(configuration: KeyResharingConfiguration,
+                             commitments: [FeldmanCommitment]) -> [PartyID: Point] {
+        var shares: [PartyID: Point] = [:]
+        for holder in configuration.newHolders {
+            shares[holder] = Point.sum(commitments.map { $0.publicShare(for: holder) })
+        }
+        return shares
+    }
+
+    /// The hash every party confirms: the configuration, each new holder's public share and the
+    /// public key the dealers' commitments (in dealer order) give.
+    static func outputHash(configuration: KeyResharingConfiguration, commitments: [FeldmanCommitment]) -> [UInt8] {
+        let shares = publicShares(configuration: configuration, commitments: commitments)
+        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/KeyResharing/output/v1")
+        hasher.append(configuration.digest)
+        for holder in configuration.newHolders {
+            hasher.append(holder.bytes)
+            hasher.append((shares[holder] ?? .identity).compressedBytes)
+        }
+        hasher.append(Point.sum(commitments.map(\.publicKey)).compressedBytes)
+        return hasher.finalize()
+    }
+
     /// The echo-broadcast: the configuration digest, then (dealers only) the Feldman commitment to
     /// g_i, with t_new points and A_{i,0} = λ_i·X_i.
     static func broadcast(_ payload: [UInt8], sender: PartyID,

@@ -9,21 +9,38 @@ struct KeyResharingDealing: Sendable, CustomStringConvertible {
     var description: String { "KeyResharingDealing(…)" }
 }
 
-/// What `verify` keeps from one sender (a non-dealer's entry holds nothing).
+/// What round 1's `verify` keeps from one sender (a non-dealer's entry holds no commitment).
 struct KeyResharingReceived: Sendable, CustomStringConvertible {
     let commitment: FeldmanCommitment?
     let share: Scalar?
+    /// When the sender's direct message failed its check: the complaint to send in round 2.
+    let complaint: KeyResharingComplaint?
 
     var description: String { "KeyResharingReceived(…)" }
 }
 
-/// The single round: dealers echo-broadcast their commitment and send each new holder its share;
-/// every other party echo-broadcasts the configuration digest alone and sends empty direct
-/// messages (the session expects every kind from every member).
+/// A bad direct message this party received: the rule it broke and the sender's signed messages
+/// that prove it (the direct message, then the sender's round-1 echo-broadcast).
+struct KeyResharingComplaint: Sendable {
+    let accused: PartyID
+    let violation: RoundViolation
+    let evidence: [SignedMessage]
+
+    /// The relayed violation the session turns into a fault naming `accused`.
+    var relayed: RoundViolation {
+        RoundViolation(rule: violation.rule, detail: "\(accused)'s direct message: \(violation.detail)",
+                       accused: accused, accusedEvidence: evidence)
+    }
+}
+
+/// Round 1: dealers echo-broadcast their commitment and send each new holder its share; every other
+/// party echo-broadcasts the configuration digest alone and sends empty direct messages (the session
+/// expects every kind from every member).
 struct KeyResharingRound1: Round, CustomStringConvertible {
     let configuration: KeyResharingConfiguration
     let me: PartyID
     let oldShare: ThresholdKeyShare?
+    let verifier: any IdentitySignatureVerifier
     var number: Int { 1 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .direct] }
 
@@ -54,75 +71,136 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
             direct: direct, artifact: RoundArtifact(dealing))
     }
 
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        let commitment = try KeyResharingChecks.broadcast(incoming.echoBroadcast!, sender: incoming.sender,
-                                                          configuration: configuration)
-        let share = try KeyResharingChecks.direct(incoming.direct!, sender: incoming.sender, recipient: me,
-                                                  commitment: commitment, configuration: configuration)
-        return VerifiedPayload(KeyResharingReceived(commitment: commitment, share: share))
+    /// A bad commitment is a fault at once (every party sees the same one after the echo step); a
+    /// bad direct message becomes this party's complaint in round 2.
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        let (commitment, share) = try KeyResharingChecks.round1(incoming, configuration: configuration)
+        switch share {
+        case .success(let share):
+            return VerifiedPayload(KeyResharingReceived(commitment: commitment, share: share, complaint: nil))
+        case .failure(let violation):
+            let evidence = [try view.ownMessage(round: 1, kind: .direct), try view.ownMessage(round: 1, kind: .echoBroadcast)]
+            let complaint = KeyResharingComplaint(accused: incoming.sender, violation: violation, evidence: evidence)
+            return VerifiedPayload(KeyResharingReceived(commitment: commitment, share: nil, complaint: complaint))
+        }
     }
 
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<ThresholdKeyShare?> {
-        guard configuration.newHolders.contains(me) else { return .finished(nil) }
         var received = verified.mapValues { $0.unwrap(as: KeyResharingReceived.self) }
+        if let complaint = configuration.committee.lazy.compactMap({ received[$0]?.complaint }).first {
+            return .next(KeyResharingRound2(configuration: configuration, me: me, verifier: verifier,
+                                            confirmation: .complaint(complaint.evidence[0].encoded),
+                                            complaint: complaint, output: nil, known: nil))
+        }
         if oldShare != nil {
             let dealing = artifact.unwrap(as: KeyResharingDealing.self)
-            received[me] = KeyResharingReceived(commitment: dealing.commitment, share: dealing.ownShare)
+            received[me] = KeyResharingReceived(commitment: dealing.commitment, share: dealing.ownShare, complaint: nil)
         }
         var commitments: [FeldmanCommitment] = []
         var secretShare = Scalar.zero
+        let isNewHolder = configuration.newHolders.contains(me)
         for dealer in configuration.dealers {
-            // verify() returned both for every dealer writing to a new holder.
-            guard let entry = received[dealer], let commitment = entry.commitment, let share = entry.share else {
-                preconditionFailure("a dealer's commitment and share were checked in verify")
+            // verify() returned a commitment for every dealer, and a share for every dealer writing
+            // to a new holder (else a complaint).
+            guard let entry = received[dealer], let commitment = entry.commitment else {
+                preconditionFailure("a dealer's commitment was checked in verify")
             }
             commitments.append(commitment)
-            secretShare += share
+            if isNewHolder {
+                guard let share = entry.share else { preconditionFailure("a dealer's share was checked in verify") }
+                secretShare += share
+            }
         }
         // Implied by the per-dealer constant-term checks and the old key's consistency; kept as a
         // last guard because a wrong key here would be silent.
         guard Point.sum(commitments.map(\.publicKey)) == configuration.oldKey.publicKey else {
             return .aborted("the dealers' constant terms do not add up to the old public key")
         }
-        var publicShares: [PartyID: Point] = [:]
-        for holder in configuration.newHolders {
-            publicShares[holder] = Point.sum(commitments.map { $0.publicShare(for: holder) })
+        var output: ThresholdKeyShare?
+        if isNewHolder {
+            do {
+                output = try ThresholdKeyShare(owner: me, threshold: configuration.newThreshold, secretShare: secretShare,
+                                               publicShares: KeyResharingChecks.publicShares(configuration: configuration,
+                                                                                             commitments: commitments))
+            } catch {
+                return .aborted("KeyResharing output unusable: \(error)")
+            }
         }
-        do {
-            return .finished(try ThresholdKeyShare(owner: me, threshold: configuration.newThreshold,
-                                                   secretShare: secretShare, publicShares: publicShares))
-        } catch {
-            return .aborted("KeyResharing output unusable: \(error)")
-        }
+        let hash = KeyResharingChecks.outputHash(configuration: configuration, commitments: commitments)
+        let known = KeyResharingChecks.KnownOutput(
+            broadcasts: commitments.map { KeyResharingChecks.broadcastPayload(configuration: configuration, commitment: $0) },
+            hash: hash)
+        return .next(KeyResharingRound2(configuration: configuration, me: me, verifier: verifier,
+                                        confirmation: .ok(hash), complaint: nil, output: output, known: known))
     }
 
     var description: String { "KeyResharingRound1" }
 }
 
-/// KeyResharing's checks re-run from signed messages alone. A share mismatch is only provable
-/// with the direct message itself, so such evidence reveals the share the culprit sent (see
-/// docs/protocols.md for why that is acceptable).
-struct KeyResharingRechecker: LegacyEvidenceRechecker {
+/// Round 2 (confirmation): echo-broadcast "ok" with the output hash, or a complaint; check every
+/// party's; output the new share only after the echo step, when every party confirmed the same
+/// output.
+struct KeyResharingRound2: Round, CustomStringConvertible {
     let configuration: KeyResharingConfiguration
+    let me: PartyID
+    let verifier: any IdentitySignatureVerifier
+    let confirmation: KeyResharingChecks.Confirmation
+    /// This party's own complaint: it names the accused as soon as it checks any round-2 message.
+    let complaint: KeyResharingComplaint?
+    let output: ThresholdKeyShare?
+    /// This party's output hash and the payloads it comes from (spares recomputing it per sender).
+    let known: KeyResharingChecks.KnownOutput?
+    var number: Int { 2 }
+    var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation? {
-        guard offending.round == 1 else {
-            return RoundViolation(rule: "unexpected-message", detail: "KeyResharing has one round")
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+        OutgoingPayloads(echoBroadcast: KeyResharingChecks.confirmationPayload(confirmation))
+    }
+
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+        // The complaint was sent; this party holds the proof itself and stops here.
+        if let complaint { throw complaint.relayed }
+        switch try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier,
+                                             known: known) {
+        case .confirmed:
+            return VerifiedPayload(())
+        case .validComplaint(let accused, let violation, let evidence):
+            throw KeyResharingComplaint(accused: accused, violation: violation, evidence: evidence).relayed
         }
-        let senderMessages = ([offending] + supporting).filter { $0.sender == offending.sender && $0.round == 1 }
-        guard let broadcast = senderMessages.first(where: { $0.kind == .echoBroadcast }) else { return nil }
-        do throws(RoundViolation) {
-            let commitment = try KeyResharingChecks.broadcast(broadcast.payload, sender: broadcast.sender,
-                                                              configuration: configuration)
-            if let direct = senderMessages.first(where: { $0.kind == .direct }), let recipient = direct.recipient {
-                _ = try KeyResharingChecks.direct(direct.payload, sender: direct.sender, recipient: recipient,
-                                                  commitment: commitment, configuration: configuration)
-            }
-            return nil
-        } catch {
-            return error
+    }
+
+    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+                  using generator: inout some RandomNumberGenerator) -> RoundTransition<ThresholdKeyShare?> {
+        guard complaint == nil else { return .aborted("this party's complaint was not answered") }
+        return .finished(output)
+    }
+
+    var description: String { "KeyResharingRound2" }
+}
+
+/// KeyResharing's checks re-run by a third party over the culprit's `SignedView`: the functions the
+/// rounds' `verify(_:view:)` call. A share mismatch is proven by the dealer's signed direct message
+/// itself (revealing the share it sent; see docs/protocols.md). A valid complaint passes (the
+/// complainer is honest); another round or set of parts proves nothing.
+struct KeyResharingRechecker: EvidenceRechecker {
+    let configuration: KeyResharingConfiguration
+    let verifier: any IdentitySignatureVerifier
+
+    init(configuration: KeyResharingConfiguration, verifier: some IdentitySignatureVerifier) {
+        self.configuration = configuration
+        self.verifier = verifier
+    }
+
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        try KeyResharingChecks.requireKinds(of: incoming, round: round)
+        switch round {
+        case 1:
+            _ = try KeyResharingChecks.round1(incoming, configuration: configuration).share.get()
+        case 2:
+            _ = try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier)
+        default:
+            throw .incompleteView("KeyResharing has no round \(round)")
         }
     }
 }

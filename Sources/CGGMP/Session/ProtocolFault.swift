@@ -180,6 +180,11 @@ public struct Evidence: Sendable {
             if error.rule == RoundViolation.incompleteViewRule {
                 return .failure(.notProven("incomplete evidence: \(error.detail)"))
             }
+            // A check that names another party proves nothing against the sender (the live session
+            // files it against the accused, with that party's own signed messages).
+            if error.accused != nil {
+                return .failure(.notProven("the check names another party"))
+            }
             return .success(error)
         }
     }

@@ -134,11 +134,20 @@ public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertibl
     public let detail: String
     /// Earlier messages the check used, by slot.
     public let supportingMessages: [MessageSlot]
+    /// Set when the sender's message carried proof that *another* party broke `rule` (a valid
+    /// complaint): the session names `accused`, with `accusedEvidence` — the accused's own signed
+    /// messages, offending message first — as the evidence. Never encoded; a rechecker must not throw
+    /// it against the sender.
+    public let accused: PartyID?
+    public let accusedEvidence: [SignedMessage]
 
-    public init(rule: String, detail: String = "", supportingMessages: [MessageSlot] = []) {
+    public init(rule: String, detail: String = "", supportingMessages: [MessageSlot] = [],
+                accused: PartyID? = nil, accusedEvidence: [SignedMessage] = []) {
         self.rule = rule
         self.detail = detail
         self.supportingMessages = supportingMessages
+        self.accused = accused
+        self.accusedEvidence = accusedEvidence
     }
 
     public var description: String { detail.isEmpty ? rule : "\(rule): \(detail)" }

@@ -162,6 +162,10 @@ public struct Session<Output: Sendable>: Sendable {
                 // Every message a check reads was accepted before the round began.
                 throw .outOfOrder("round \(round.number)'s check lacks \(error.detail)")
             }
+            if let accused = error.accused, !error.accusedEvidence.isEmpty {
+                // The sender's message proved another party's fault (a valid complaint).
+                throw fault(accused, .violation(RoundViolation(rule: error.rule, detail: error.detail)), error.accusedEvidence)
+            }
             var evidence = incoming.messages
             for message in view.used + error.supportingMessages.compactMap({ accepted[$0] })
             where !evidence.contains(message) {

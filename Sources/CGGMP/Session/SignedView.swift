@@ -118,12 +118,19 @@ public struct SignedView: Sendable {
     /// `party`'s echo-broadcast of `round` as C received it (C's own when `party` is C), read from the
     /// echo C signed.
     public mutating func attestedPayload(round: Int, from party: PartyID) throws(RoundViolation) -> [UInt8] {
-        if party == sender { return try ownPayload(round: round, kind: .echoBroadcast) }
+        try attestedMessage(round: round, from: party).payload
+    }
+
+    /// `party`'s signed echo-broadcast of `round` as C received it: the entry of the echo C signed
+    /// (C's own message when `party` is C). For a check that must hand the signed message on, for
+    /// instance as evidence against `party`.
+    public mutating func attestedMessage(round: Int, from party: PartyID) throws(RoundViolation) -> SignedMessage {
+        if party == sender { return try ownMessage(round: round, kind: .echoBroadcast) }
         guard let echo = echoes[round], let entry = attested[round]?[party] else {
             throw .incompleteView("\(sender)'s echo of round \(round)")
         }
         use(echo)
-        return entry.payload
+        return entry
     }
 
     /// Every committee member's attested echo-broadcast of `round`, by party.

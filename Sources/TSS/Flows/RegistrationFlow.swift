@@ -294,18 +294,35 @@ public struct RegistrationFlow: Flow {
         for item in pending { _ = try receive(item.message, from: item.deliverer) }
     }
 
+    /// The largest handover payload a plan with `founders` founders can need: the encoded t-of-t key
+    /// (magic, version, two counts, then a holder id and a compressed point per founder), with room.
+    static func maximumHandoverSize(founders: Int) -> Int { 64 + 96 * founders }
+
     /// A founder's handover: signed by a founder that delivered it, a broadcast of round 1 whose
-    /// payload is a t-of-t key held by exactly the founders.
+    /// payload is a t-of-t key held by exactly the founders. The cheap checks come first — who
+    /// delivered it, whether it is a founder, the envelope, the size — so no party can make this one
+    /// hash or decode a large message; only a founder's handover of a plausible size is then
+    /// signature-checked and decoded.
     private func checkHandover(_ message: SignedMessage, from deliverer: PartyID,
                                received: [PartyID: SignedMessage]) throws(FlowError) {
-        guard message.sender == deliverer, message.hasValidSignature(verifier) else {
+        guard message.sender == deliverer else {
+            throw .unexpectedMessage("a handover not sent by the party that delivered it")
+        }
+        guard plan.founders.contains(message.sender) else {
+            throw .unexpectedMessage("a handover from \(message.sender), which is not a founder")
+        }
+        guard message.round == 1, message.kind == .broadcast else {
+            throw .unexpectedMessage("a handover that is not a round-1 broadcast")
+        }
+        guard message.payload.count <= Self.maximumHandoverSize(founders: plan.founders.count) else {
+            throw .unexpectedMessage("a handover of \(message.payload.count) bytes")
+        }
+        guard message.hasValidSignature(verifier) else {
             throw .unexpectedMessage("a handover not signed by the party that delivered it")
         }
         func bad(_ reason: String) -> FlowError {
             .badFlowMessage(culprit: message.sender, phase: .oldKeyHandover, reason: reason, message: message)
         }
-        guard plan.founders.contains(message.sender) else { throw bad("the sender is not a founder") }
-        guard message.round == 1, message.kind == .broadcast else { throw bad("not a round-1 broadcast") }
         if let earlier = received[message.sender], earlier != message {
             throw .disagreement(phase: .oldKeyHandover, messages: [earlier, message])
         }

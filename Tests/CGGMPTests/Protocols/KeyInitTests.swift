@@ -40,7 +40,7 @@ import Testing
             return
         }
         #expect(first.sentMessages.map(\.encoded) == second.sentMessages.map(\.encoded))
-        #expect(first.sentMessages.count == 3 * 4)  // three rounds and one echo step, one broadcast each
+        #expect(first.sentMessages.count == 3 * 5)  // three rounds and two echo steps, one broadcast each
         #expect(a[signers[0].partyID]!.publicKey == b[signers[0].partyID]!.publicKey)
         #expect(a[signers[0].partyID]!.publicKey != c[signers[0].partyID]!.publicKey)
     }
@@ -91,8 +91,14 @@ import Testing
                 #expect(verdict.name == "transport-only")
                 #expect(fault.isTransportOnly)
             }
-            // The same evidence does not convince under another session's public data.
+            // The same evidence does not convince under another session's public data, nor with an
+            // honest party named in the culprit's place.
             if attributable {
+                for honest in signers.map(\.partyID) where honest != culprit.partyID {
+                    let renamed = Evidence(culprit: honest, round: fault.evidence.round, reason: fault.evidence.reason,
+                                           messages: fault.evidence.messages)
+                    #expect(renamed.verdict(publicData: publicData, rechecker: KeyInit.evidenceRechecker(parameters: .testing)) != .proven)
+                }
                 let other = try KeyInit.publicData(sessionID: Array("other".utf8), committee: signers.map(\.partyID))
                 #expect(throws: EvidenceError.self) {
                     try fault.evidence.verify(publicData: other, rechecker: KeyInit.evidenceRechecker(parameters: .testing))
@@ -104,7 +110,7 @@ import Testing
     @Test func badSchnorrProofIsBlamed() throws {
         let culprit = self.culprit
         var runner = keyInitRunner(signers: signers, seed: 21) { message, _ in
-            guard message.sender == culprit.partyID, message.round == 3 else { return message }
+            guard message.sender == culprit.partyID, message.round == 3, message.kind == .echoBroadcast else { return message }
             let proof = try! SchnorrProof(serialized: message.payload)
             let bad = SchnorrProof(commitment: proof.commitment, response: proof.response + .one)
             return message.replacingPayload(bad.serialized(), signer: culprit)
@@ -183,13 +189,83 @@ import Testing
             return
         }
         let honest = signers[0].partyID
-        let round3 = runner.sentMessages.first { $0.sender == honest && $0.round == 3 }!
-        let supporting = runner.sentMessages.filter { $0.round == 1 && $0.kind == .echoBroadcast || $0.round == 2 }
+        let round3 = runner.sentMessages.first { $0.sender == honest && $0.round == 3 && $0.kind == .echoBroadcast }!
+        let supporting = runner.sentMessages.filter { $0.round < 3 }
         let reason = FaultReason.violation(RoundViolation(rule: "invalid-schnorr-proof"))
         let evidence = Evidence(culprit: honest, round: 3, reason: reason, messages: [round3] + supporting)
         let publicData = try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID))
         #expect(throws: EvidenceError.notProven("the protocol check passes")) {
             try evidence.verify(publicData: publicData, rechecker: KeyInit.evidenceRechecker(parameters: .testing))
+        }
+    }
+
+    /// Finding: the rechecker's default branch turned any (round, kind) it did not check — an honest
+    /// party's ordinary echo — into a verifiable "unexpected-message" violation.
+    @Test func honestEchoMessageIsNotProvenAsViolation() throws {
+        var runner = keyInitRunner(signers: signers, seed: 27)
+        guard case .finished = runner.run() else {
+            Issue.record("KeyInit did not finish")
+            return
+        }
+        let publicData = try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID))
+        let rechecker = KeyInit.evidenceRechecker(parameters: .testing)
+        let honest = signers[0].partyID
+        let echoes = runner.sentMessages.filter { $0.sender == honest && $0.kind == .echo }
+        #expect(!echoes.isEmpty)
+        for echo in echoes {
+            for rule in ["unexpected-message", "malformed-commitment", "invalid-schnorr-proof"] {
+                let reason = FaultReason.violation(RoundViolation(rule: rule))
+                let evidence = Evidence(culprit: honest, round: echo.round, reason: reason,
+                                        messages: [echo] + runner.sentMessages.filter { $0 != echo })
+                #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            }
+            // Handed to the rechecker as the round's only part, the echo proves nothing either.
+            var view = try SignedView.fromEvidence(sender: honest, publicData: publicData, messages: runner.sentMessages,
+                                                   verifier: Ed25519Verifier()).get()
+            let incoming = IncomingPayloads(sender: honest, parts: [.echo: echo])
+            do {
+                try rechecker.recheck(round: echo.round, incoming: incoming, view: &view)
+                Issue.record("an echo passed as a round's message")
+            } catch {
+                #expect(error.rule == RoundViolation.incompleteViewRule, "\(error)")
+            }
+        }
+    }
+
+    /// Finding: the accuser picked the supporting messages. A malicious accuser re-signs its own
+    /// round-1 commitment and round-2 decommitment with a new ρ, so that an honest party's valid
+    /// Schnorr proof "fails" for a third party. ρ now comes from openings of the commitments the
+    /// honest party itself echoed, so the substitute does not open and nothing is proven.
+    @Test func accuserCannotSubstituteItsOwnDecommitment() throws {
+        var runner = keyInitRunner(signers: signers, seed: 28)
+        guard case .finished = runner.run() else {
+            Issue.record("KeyInit did not finish")
+            return
+        }
+        let accuser = culprit
+        let honest = signers[0].partyID
+        let publicData = try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID))
+        let sid = publicData.boundSessionID
+        let round1 = runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 1 && $0.kind == .echoBroadcast }!
+        let round2 = runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 2 }!
+        let real = try KeyInitDecommitment(serialized: round2.payload)
+        let forged = KeyInitDecommitment(rho: [UInt8](repeating: 0x42, count: 32), publicShare: real.publicShare,
+                                         schnorrCommitment: real.schnorrCommitment, blinding: real.blinding)
+        var writer = WireWriter()
+        writer.write("V", bytes: forged.hash(sid: sid, party: accuser.partyID))
+        let forgedRound1 = round1.replacingPayload(writer.bytes, signer: accuser)
+        let forgedRound2 = round2.replacingPayload(forged.serialized(), signer: accuser)
+        let proof = runner.sentMessages.first { $0.sender == honest && $0.round == 3 && $0.kind != .echo }!
+        let others = runner.sentMessages.filter { $0.sender != accuser.partyID && $0 != proof && $0.round < 3 }
+        let rechecker = KeyInit.evidenceRechecker(parameters: .testing)
+        for rule in ["invalid-schnorr-proof", "schnorr-commitment-mismatch"] {
+            let reason = FaultReason.violation(RoundViolation(rule: rule))
+            // With and without the honest party's own round-1 echo (which fixes the accuser's real V).
+            for supporting in [others, others.filter { $0.kind != .echo }] {
+                let evidence = Evidence(culprit: honest, round: 3, reason: reason,
+                                        messages: [proof] + supporting + [forgedRound1, forgedRound2])
+                #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            }
         }
     }
 }

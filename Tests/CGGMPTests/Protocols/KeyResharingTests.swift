@@ -1,4 +1,5 @@
 import BigNum
+import Foundation
 import Secp256k1
 import TestSupport
 import Testing
@@ -174,8 +175,9 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         _ = third.run()
         #expect(first.sentMessages.map(\.encoded) == second.sentMessages.map(\.encoded))
         #expect(first.sentMessages.map(\.encoded) != third.sentMessages.map(\.encoded))
-        // One echo-broadcast, two direct messages and one echo from each of the three parties.
-        #expect(first.sentMessages.count == 3 * 4)
+        // Round 1: one echo-broadcast, two direct messages and one echo from each of the three
+        // parties; round 2 (confirmation): one echo-broadcast and one echo each.
+        #expect(first.sentMessages.count == 3 * 6)
     }
 
     /// The registration path: KeyInit among t parties gives a t-of-t additive key, which its
@@ -264,16 +266,22 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
     }
 
     func expectCulpritNamed(_ outcome: ResharingRunner.Outcome, configuration: KeyResharingConfiguration,
-                            accusers: Set<PartyID>, rule: String) throws {
+                            accusers: Set<PartyID>, rule: String, culprit: PartyID? = nil) throws {
         guard case .faulted(let faults) = outcome else {
             Issue.record("expected a fault, got \(outcome)")
             return
         }
+        let culprit = culprit ?? self.culprit.partyID
         #expect(accusers.isSubset(of: Set(faults.keys)))
         let publicData = try KeyResharing.publicData(sessionID: resharingSessionID, configuration: configuration)
         let rechecker = KeyResharing.evidenceRechecker(configuration: configuration)
         for (accuser, fault) in faults {
-            #expect(fault.culprit == culprit.partyID, "\(accuser) blamed \(fault.culprit)")
+            #expect(fault.culprit == culprit, "\(accuser) blamed \(fault.culprit)")
+            for honest in configuration.committee where honest != culprit {
+                let renamed = Evidence(culprit: honest, round: fault.evidence.round, reason: fault.evidence.reason,
+                                       messages: fault.evidence.messages)
+                #expect(renamed.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            }
             guard case .violation(let violation) = fault.reason else {
                 Issue.record("unexpected reason \(fault.reason)")
                 continue
@@ -373,4 +381,89 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
             try evidence.verify(publicData: publicData, rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
         }
     }
+
+    /// Finding: KeyResharing had no complaint round, so only the holder that received a bad share
+    /// could prove it and every other party finished and replaced its share while the victim
+    /// aborted. Now the victim's complaint reaches everyone: every honest party names the dealer
+    /// with proven evidence, and none finishes.
+    @Test(arguments: [3, 0]) func badReshareShareIsNamedByEveryHolder(victimIndex: Int) throws {
+        let (configuration, old) = try setUp()
+        let culprit = self.culprit
+        let victim = ids[victimIndex]
+        var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 36) { message, recipient in
+            guard message.sender == culprit.partyID, message.kind == .direct, recipient == victim else { return message }
+            var reader = WireReader(message.payload)
+            let share = try! reader.readScalar("share")
+            return message.replacingPayload(KeyResharingChecks.directPayload(share: share + .one), signer: culprit)
+        }
+        let outcome = runner.run()
+        let honest = Set(configuration.committee).subtracting([culprit.partyID])
+        try expectCulpritNamed(outcome, configuration: configuration, accusers: honest, rule: "share-mismatch")
+        for party in honest { #expect(runner.sessions[party]?.isFinished == false, "\(party) finished") }
+        if case .faulted(let faults) = outcome {
+            for fault in faults.values {
+                #expect(fault.evidence.messages.allSatisfy { $0.sender == culprit.partyID })
+            }
+        }
+    }
+
+    /// A complaint against a share that matches its commitment names the complainer.
+    @Test func falseComplaintNamesTheComplainer() throws {
+        let (configuration, old) = try setUp()
+        let complainer = signers[3]
+        let dealer = ids[0]
+        let box = CapturedMessage()
+        var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 37) { message, recipient in
+            if message.sender == dealer, message.kind == .direct, recipient == complainer.partyID { box.set(message) }
+            guard message.sender == complainer.partyID, message.round == 2, message.kind == .echoBroadcast,
+                  let honestShare = box.get() else { return message }
+            var writer = WireWriter()
+            writer.write("confirmation", bytes: [1])
+            writer.write("complaint", bytes: honestShare.encoded)
+            return message.replacingPayload(writer.bytes, signer: complainer)
+        }
+        let outcome = runner.run()
+        let honest = Set(configuration.committee).subtracting([complainer.partyID])
+        try expectCulpritNamed(outcome, configuration: configuration, accusers: honest, rule: "false-complaint",
+                               culprit: complainer.partyID)
+        for party in honest { #expect(runner.sessions[party]?.isFinished == false, "\(party) finished") }
+    }
+
+    /// Finding (audit of the default branch): no message of an honest party — its echoes included —
+    /// is proven to be a violation of any round.
+    @Test func honestEchoMessageIsNotProvenAsViolation() throws {
+        let (configuration, old) = try setUp()
+        var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 38)
+        _ = try #require(finishedShares(runner.run()))
+        let publicData = try KeyResharing.publicData(sessionID: resharingSessionID, configuration: configuration)
+        let rechecker = KeyResharing.evidenceRechecker(configuration: configuration)
+        let honest = ids[0]
+        for message in runner.sentMessages where message.sender == honest {
+            for rule in ["unexpected-message", "share-mismatch", "configuration-mismatch", "false-complaint",
+                         "confirmation-mismatch", "malformed-confirmation"] {
+                let evidence = Evidence(culprit: honest, round: message.round, reason: .violation(RoundViolation(rule: rule)),
+                                        messages: [message] + runner.sentMessages.filter { $0 != message })
+                #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
+            }
+            guard message.kind == .echo else { continue }
+            var view = try SignedView.fromEvidence(sender: honest, publicData: publicData,
+                                                   messages: runner.sentMessages.filter { $0.kind != .direct },
+                                                   verifier: Ed25519Verifier()).get()
+            do {
+                try rechecker.recheck(round: message.round, incoming: IncomingPayloads(sender: honest, parts: [.echo: message]),
+                                      view: &view)
+                Issue.record("an echo passed as a round's message")
+            } catch {
+                #expect(error.rule == RoundViolation.incompleteViewRule, "\(error)")
+            }
+        }
+    }
+}
+
+/// One message captured by a tamper closure (which runs on the simulation's thread).
+final class CapturedMessage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: SignedMessage?
+    func set(_ value: SignedMessage) { lock.withLock { message = value } }
+    func get() -> SignedMessage? { lock.withLock { message } }
 }
