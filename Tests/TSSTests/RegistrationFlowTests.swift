@@ -198,7 +198,8 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         let index = try #require(servers.firstIndex { !plan.founders.contains($0.partyID) })
         let verifier = CountingVerifier()
         var flow = try RegistrationFlow(plan: plan, signer: servers[index], verifier: verifier, parameters: .testing,
-                                        primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits))
+                                        primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits),
+                                        usedSessionIDs: UsedSessionIDs())
         #expect(flow.phase == .oldKeyHandover)
         let huge = [UInt8](repeating: 7, count: 1 << 20)
         for sender in servers where sender.partyID != servers[index].partyID {
