@@ -239,23 +239,6 @@ public protocol EvidenceRechecker: Sendable {
     func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation)
 }
 
-/// A rechecker not yet moved to `recheck(round:incoming:view:)`: it finds its supporting messages in
-/// whatever the evidence holds. Being replaced protocol by protocol.
-protocol LegacyEvidenceRechecker: EvidenceRechecker {
-    func violation(offending: SignedMessage, supporting: [SignedMessage],
-                   publicData: SessionPublicData) -> RoundViolation?
-}
-
-extension LegacyEvidenceRechecker {
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        guard let offending = incoming.messages.first else { throw .incompleteView("the offending message") }
-        let supporting = Array(incoming.messages.dropFirst()) + view.allMessages.filter { !incoming.messages.contains($0) }
-        if let violation = violation(offending: offending, supporting: supporting, publicData: view.publicData) {
-            throw violation
-        }
-    }
-}
-
 /// Why evidence did not convince.
 public enum EvidenceError: Error, Equatable, Sendable {
     /// A message in the evidence is not signed by its sender.

@@ -1,13 +1,14 @@
 // A versioned encoding of `ProtocolFault` (with its evidence), so a server can file a fault in a
 // report and anyone can decode it and re-run `Evidence.verify` (docs/flows.md, "Fault reports").
 //
-// Layout: "TSSFLT", version 1, then wire fields: culprit, round, the reason (a tag byte and its
-// strings; a violation also lists its supporting message slots), and every evidence message in
-// `SignedMessage.encoded` form, offending message first.
+// Layout: "TSSFLT", version 2, then wire fields: culprit, round, the reason (a tag and its
+// strings; a violation: rule and detail), and every evidence message in `SignedMessage.encoded`
+// form, offending message first. Version 1 also listed "supporting message slots"; evidence is now
+// exactly the messages the check read, so version 1 reports are refused.
 
 extension ProtocolFault {
     static let magic: [UInt8] = Array("TSSFLT".utf8)
-    public static let encodingVersion: UInt8 = 1
+    public static let encodingVersion: UInt8 = 2
 
     public func encoded() -> [UInt8] {
         var writer = WireWriter()
@@ -62,12 +63,6 @@ private enum FaultReasonCoding {
             tag(7)
             text("rule", violation.rule)
             text("detail", violation.detail)
-            writer.writeCount(violation.supportingMessages.count)
-            for slot in violation.supportingMessages {
-                writer.writeCount(slot.round)
-                writer.writeCount(Int(slot.kind.rawValue))
-                writer.write("sender", bytes: slot.sender.bytes)
-            }
         }
     }
 
@@ -88,17 +83,7 @@ private enum FaultReasonCoding {
         case 6: return .invalidEcho(try text("what"))
         case 7:
             let rule = try text("rule"), detail = try text("detail")
-            let count = try reader.readCount("slots", minimumElementSize: 8 + 4 + PartyID.byteCount)
-            var slots: [MessageSlot] = []
-            for _ in 0..<count {
-                let round = try reader.readCount("slot round", minimumElementSize: 0)
-                let kindValue = try reader.readCount("slot kind", minimumElementSize: 0)
-                guard kindValue <= Int(UInt8.max), let kind = MessageKind(rawValue: UInt8(kindValue)) else {
-                    throw FaultDecodingError.malformed("unknown message kind \(kindValue)")
-                }
-                slots.append(MessageSlot(round: round, kind: kind, sender: try party(&reader, "sender")))
-            }
-            return .violation(RoundViolation(rule: rule, detail: detail, supportingMessages: slots))
+            return .violation(RoundViolation(rule: rule, detail: detail))
         case let other:
             throw FaultDecodingError.malformed("unknown fault reason \(other)")
         }

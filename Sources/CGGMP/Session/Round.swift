@@ -25,22 +25,9 @@ public protocol Round<Output>: Sendable {
     /// - Throws: the protocol rule the sender broke.
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload
 
-    /// The check of a round not yet moved to `verify(_:view:)` (reads the round's own state).
-    func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload
-
     /// Ends the round: `verified` holds one entry for every other party.
     func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output>
-}
-
-extension Round {
-    public func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        try verify(incoming)
-    }
-
-    public func verify(_ incoming: IncomingPayloads) throws(RoundViolation) -> VerifiedPayload {
-        preconditionFailure("\(Self.self) implements verify(_:view:)")
-    }
 }
 
 /// What a round finalises into.
@@ -132,8 +119,6 @@ public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertibl
     public let rule: String
     /// More detail (never secret values).
     public let detail: String
-    /// Earlier messages the check used, by slot.
-    public let supportingMessages: [MessageSlot]
     /// Set when the sender's message carried proof that *another* party broke `rule` (a valid
     /// complaint): the session names `accused`, with `accusedEvidence` — the accused's own signed
     /// messages, offending message first — as the evidence. Never encoded; a rechecker must not throw
@@ -141,11 +126,10 @@ public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertibl
     public let accused: PartyID?
     public let accusedEvidence: [SignedMessage]
 
-    public init(rule: String, detail: String = "", supportingMessages: [MessageSlot] = [],
+    public init(rule: String, detail: String = "",
                 accused: PartyID? = nil, accusedEvidence: [SignedMessage] = []) {
         self.rule = rule
         self.detail = detail
-        self.supportingMessages = supportingMessages
         self.accused = accused
         self.accusedEvidence = accusedEvidence
     }

@@ -167,8 +167,7 @@ public struct Session<Output: Sendable>: Sendable {
                 throw fault(accused, .violation(RoundViolation(rule: error.rule, detail: error.detail)), error.accusedEvidence)
             }
             var evidence = incoming.messages
-            for message in view.used + error.supportingMessages.compactMap({ accepted[$0] })
-            where !evidence.contains(message) {
+            for message in view.used where !evidence.contains(message) {
                 evidence.append(message)
             }
             throw fault(sender, .violation(error), evidence)

@@ -91,11 +91,6 @@ public struct SignedView: Sendable {
                                    echoes: echoes, unattested: unattested))
     }
 
-    /// Every message the view holds (for rechecks not yet moved to the view's accessors).
-    var allMessages: [SignedMessage] {
-        Array(own.values) + Array(echoes.values) + Array(unattested.values)
-    }
-
     private mutating func use(_ message: SignedMessage) {
         if usedSet.insert(message).inserted { used.append(message) }
     }
