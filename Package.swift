@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "CGGMP", dependencies: ["BigNum", "Hashing", "Secp256k1", "Paillier", "CSodium"]),
         // Layer 3 test support: corrupt parties and a hostile network for simulated runs (linked by
         // tests and the CLI demo only; not a product).
-        .target(name: "CGGMPAdversary", dependencies: ["CGGMP"]),
+        .target(name: "CGGMPAdversary", dependencies: ["CGGMP", "Paillier", "Secp256k1", "BigNum"]),
         // Layer 4
         .target(name: "TSS", dependencies: [
             "CGGMP", "Noise", "Secp256k1", "Hashing", "CSodium",
@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        // Runs the built `tss` binary (demo --misbehave, fault verify).
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

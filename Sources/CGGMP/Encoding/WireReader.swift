@@ -49,6 +49,12 @@ public struct WireReader: Sendable {
         return count
     }
 
+    /// A plain integer written by `WireWriter.writeCount` (a tag, a round, a threshold): no check
+    /// against the remaining bytes, since it counts nothing that follows.
+    public mutating func readInteger(_ name: String) throws(ProofError) -> Int {
+        Int(try readUInt32(name))
+    }
+
     /// A nested value.
     public mutating func read<T: WireCodable>(_ type: T.Type = T.self) throws(ProofError) -> T {
         try T(from: &self)

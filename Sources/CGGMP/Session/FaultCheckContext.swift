@@ -116,7 +116,7 @@ public struct FaultCheckContext: Sendable {
                 throw FaultDecodingError.malformed("unknown parameter set")
             }
             let inputs: Inputs
-            switch try reader.readCount("inputs", minimumElementSize: 0) {
+            switch try reader.readInteger("inputs") {
             case 0: inputs = .keyInit
             case 1: inputs = .auxGen
             case 2: inputs = .keyRefresh
@@ -124,7 +124,7 @@ public struct FaultCheckContext: Sendable {
                 let oldKey = try ThresholdPublicKey(encoded: try reader.readBytes("old key"))
                 let dealers = try Self.readParties(&reader)
                 let holders = try Self.readParties(&reader)
-                let threshold = try reader.readCount("threshold", minimumElementSize: 0)
+                let threshold = try reader.readInteger("threshold")
                 inputs = .keyResharing(try KeyResharingConfiguration(oldKey: oldKey, dealers: dealers,
                                                                      newHolders: holders, newThreshold: threshold))
             case 4: inputs = .presigning(try Self.readInputs(&reader, parameters: parameters))

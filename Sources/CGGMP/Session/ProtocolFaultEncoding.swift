@@ -31,7 +31,7 @@ extension ProtocolFault {
         var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
         do {
             let culprit = try FaultReasonCoding.party(&reader, "culprit")
-            let round = try reader.readCount("round", minimumElementSize: 0)
+            let round = try reader.readInteger("round")
             let reason = try FaultReasonCoding.read(&reader)
             let count = try reader.readCount("messages", minimumElementSize: 4)
             var messages: [SignedMessage] = []
@@ -73,7 +73,7 @@ private enum FaultReasonCoding {
             }
             return value
         }
-        switch try reader.readCount("reason", minimumElementSize: 0) {
+        switch try reader.readInteger("reason") {
         case 0: return .invalidSignature
         case 1: return .wrongSession
         case 2: return .senderMismatch

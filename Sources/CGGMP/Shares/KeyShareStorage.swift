@@ -37,7 +37,7 @@ extension ThresholdPublicKey {
 
     static func readFields(_ reader: inout WireReader) throws(KeyShareError) -> (Int, [PartyID: Point]) {
         do {
-            let threshold = try reader.readCount("threshold", minimumElementSize: 0)
+            let threshold = try reader.readInteger("threshold")
             let count = try reader.readCount("holders", minimumElementSize: 2 * 4 + PartyID.byteCount + 1)
             var shares: [PartyID: Point] = [:]
             var previous: PartyID?

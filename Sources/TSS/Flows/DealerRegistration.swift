@@ -127,7 +127,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
         var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
         do {
             user = try reader.readBytes("user")
-            threshold = try reader.readCount("threshold", minimumElementSize: 0)
+            threshold = try reader.readInteger("threshold")
             let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
             var parties: [PartyID] = []
             for _ in 0..<count {
