@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).
+        .testTarget(name: "tssTests", dependencies: ["tss", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
