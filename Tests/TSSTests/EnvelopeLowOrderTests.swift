@@ -109,7 +109,7 @@ import TestSupport
     }
 }
 
-/// docs/wire-formats.md, opening step 5: `recipient` is absent or canonical base64 of 32 bytes;
+/// docs/wire-formats.md, opening step 6: `recipient` is absent or canonical base64 of 32 bytes;
 /// `"recipient": null` is malformed, not an unbound envelope.
 @Suite struct EnvelopePlaintextRecipientMember {
     let sender = try! Ed25519Signer(seed: [UInt8](repeating: 1, count: 32))
