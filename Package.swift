@@ -74,6 +74,8 @@ let package = Package(
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).
+        .testTarget(name: "tssTests", dependencies: ["tss", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,10 +29,42 @@ public enum GMPMemory {
     /// For tests only: observe each block that GMP frees, after it was wiped and before it is
     /// returned to the system allocator. Pass `nil` to stop observing.
     public static func observeFreedBlocksForTesting(_ observer: (@Sendable (UnsafeRawBufferPointer) -> Void)?) {
-        freeObserver.withLock { $0 = observer }
+        freeObserver.set(observer)
     }
 
-    fileprivate static let freeObserver = Mutex<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
+    fileprivate static let freeObserver = FreeObserver()
+}
+
+/// The test-only observer of freed blocks. Every GMP free on every thread consults it, so:
+/// an atomic flag keeps the common case (no observer) lock-free, and the lock is a pthread mutex
+/// rather than `Synchronization.Mutex`, whose contended path on Linux is a futex that
+/// ThreadSanitizer cannot see (it reported each contended free as a data race).
+fileprivate final class FreeObserver: @unchecked Sendable {
+    typealias Observer = @Sendable (UnsafeRawBufferPointer) -> Void
+    private let isSet = Atomic<Bool>(false)
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var observer: Observer?  // guarded by mutex
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        precondition(pthread_mutex_init(mutex, nil) == 0)
+    }
+
+    func set(_ newObserver: Observer?) {
+        pthread_mutex_lock(mutex)
+        observer = newObserver
+        isSet.store(newObserver != nil, ordering: .releasing)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// The observer, or nil without taking the lock when none is set.
+    func current() -> Observer? {
+        guard isSet.load(ordering: .acquiring) else { return nil }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return observer
+    }
 }
 
 private func gmpAllocate(_ size: Int) -> UnsafeMutableRawPointer {
@@ -53,7 +85,7 @@ private func gmpReallocate(_ old: UnsafeMutableRawPointer?, _ oldSize: Int, _ ne
 private func gmpFree(_ block: UnsafeMutableRawPointer?, _ size: Int) {
     guard let block else { return }
     sodium_memzero(block, size)
-    if let observer = GMPMemory.freeObserver.withLock({ $0 }) {
+    if let observer = GMPMemory.freeObserver.current() {
         observer(UnsafeRawBufferPointer(start: block, count: size))
     }
     free(block)

@@ -67,8 +67,10 @@ struct KeccakSponge: Sendable {
 
     mutating func squeeze(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "Keccak sponge: negative output length")
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            squeeze(into: UnsafeMutableRawBufferPointer(buffer))
+        // Capacity at least 1: with capacity 0 the standard library writes the count into the
+        // shared empty-array singleton, a data race (ThreadSanitizer) with other threads.
+        return [UInt8](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+            squeeze(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
             initialized = count
         }
     }

@@ -193,6 +193,9 @@ public struct HandshakeState: ~Copyable, Sendable {
             case .e:
                 let pub = Array(rest.prefix(dhLength))
                 rest = rest.dropFirst(dhLength)
+                // A low-order key makes every DH with it all-zero: refuse it on arrival, before
+                // anything depends on it (the DH would refuse it too, but only later).
+                guard !X25519PublicKey.isLowOrder(pub) else { throw .invalidRemotePublicKey }
                 next.remoteEphemeral = X25519PublicKey(unchecked: pub)
                 next.symmetric.mixHash(pub)
                 if psk { next.symmetric.mixKey(pub) }
@@ -200,6 +203,7 @@ public struct HandshakeState: ~Copyable, Sendable {
                 let length = dhLength + (next.symmetric.cipherState.hasKey ? NoiseCipher.tagLength : 0)
                 let key = X25519PublicKey(unchecked: try next.symmetric.decryptAndHash(rest.prefix(length)))
                 rest = rest.dropFirst(length)
+                guard !key.isLowOrder else { throw .invalidRemotePublicKey }
                 if let expected = expectedRemoteStatic, expected != key { throw .remoteStaticKeyMismatch }
                 next.remoteStatic = key
             case .ee:

@@ -105,8 +105,12 @@ public enum NoiseCipher: String, Sendable, CaseIterable {
         guard ciphertext.count >= Self.tagLength else { return nil }
         let length = ciphertext.count - Self.tagLength
         var ok = false
-        let plaintext = [UInt8](unsafeUninitializedCapacity: length) { out, initialised in
-            ok = open(key: key, nonce: n, ad: ad, ciphertext: ciphertext, into: UnsafeMutableRawBufferPointer(out), aesBackend: aesBackend)
+        // Capacity at least 1: with capacity 0 the standard library writes the count into the
+        // shared empty-array singleton, a data race (ThreadSanitizer) with every other thread
+        // touching an empty array.
+        let plaintext = [UInt8](unsafeUninitializedCapacity: max(length, 1)) { out, initialised in
+            ok = open(key: key, nonce: n, ad: ad, ciphertext: ciphertext,
+                      into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[..<length])), aesBackend: aesBackend)
             initialised = ok ? length : 0
         }
         return ok ? plaintext : nil

@@ -33,7 +33,9 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     case handshakeNotFinished
     /// The peer transmitted a static key different from the one we were told to expect.
     case remoteStaticKeyMismatch
-    /// A DH with the peer's public key gave the all-zero output (a low-order point).
+    /// A public key that is one of the low-order points (`X25519PublicKey.isLowOrder(_:)`):
+    /// refused when constructed, when received in a handshake, and — as a last line — when a DH
+    /// with it gives the all-zero output.
     case invalidRemotePublicKey
 
     // Messages

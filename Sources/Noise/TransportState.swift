@@ -114,7 +114,10 @@ public struct TransportState: ~Copyable, Sendable {
         let chunkCount = (data.count + chunk - 1) / chunk
         let total = data.count - chunkCount * NoiseCipher.tagLength
         var failure: NoiseError?
-        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialised in
+        // Capacity at least 1: with capacity 0 the standard library writes the count into the
+        // shared empty-array singleton, a data race (ThreadSanitizer) with every other thread
+        // touching an empty array.
+        let out = [UInt8](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialised in
             data.withUnsafeBytes { all in
                 for index in 0..<chunkCount {
                     let start = index * chunk

@@ -5,14 +5,59 @@ public struct X25519PublicKey: Sendable, Hashable {
     public static let byteCount = 32
     public let rawRepresentation: [UInt8]
 
+    /// A public key from its 32 bytes.
+    /// - Throws: `.invalidKeyLength` for any other length, `.invalidRemotePublicKey` for one of
+    ///   the low-order encodings (``isLowOrder(_:)``): no one can hold a secret for such a key, and
+    ///   every DH with it gives the all-zero output.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(NoiseError) {
         guard bytes.count == Self.byteCount else {
             throw .invalidKeyLength(expected: Self.byteCount, actual: bytes.count)
         }
+        guard !Self.isLowOrder(bytes) else { throw .invalidRemotePublicKey }
         rawRepresentation = Array(bytes)
     }
 
     init(unchecked bytes: [UInt8]) { rawRepresentation = bytes }
+
+    /// The canonical u-coordinates (little-endian) of the Curve25519 and twist points whose order
+    /// divides 8, plus the non-canonical encodings p and p + 1 of 0 and 1 (p = 2^255 − 19; p − 1
+    /// is canonical, and p + 2 onwards encode points of large order). X25519 clamps every scalar
+    /// to a multiple of 8, so a DH with any of these — or with the same bytes with bit 255 set,
+    /// which X25519 ignores — gives the all-zero output for every private key, and a DH with any
+    /// other 32 bytes never does (RFC 7748 section 6.1, RFC 9180 section 7.1.4; the same list
+    /// as libsodium's `has_small_order`, checked against Wycheproof's `x25519_test.json`).
+    static let lowOrderCoordinates: [[UInt8]] = [
+        // 0
+        [UInt8](repeating: 0, count: 32),
+        // 1
+        [1] + [UInt8](repeating: 0, count: 31),
+        // the two points of order 8
+        [0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+         0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00],
+        [0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
+         0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57],
+        // p − 1, p (≡ 0), p + 1 (≡ 1)
+        [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+        [0xee] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
+    ]
+
+    /// Whether `bytes` is one of the 14 encodings of a low-order point (the 7 coordinates of
+    /// ``lowOrderCoordinates``, each with bit 255 clear or set): X25519 with such a key outputs
+    /// all zeros whatever the private key, so anyone can compute the "shared" secret. Any other
+    /// 32 bytes give false; other lengths give false too (they are not X25519 keys at all, and
+    /// callers check the length separately).
+    public static func isLowOrder(_ bytes: some Collection<UInt8>) -> Bool {
+        let key = Array(bytes)
+        guard key.count == byteCount else { return false }
+        var masked = key
+        masked[31] &= 0x7f
+        return lowOrderCoordinates.contains(masked)
+    }
+
+    /// Whether this key is a low-order point (see ``isLowOrder(_:)``). Keys made with
+    /// ``init(rawRepresentation:)`` never are; keys read from a handshake are checked as they arrive.
+    public var isLowOrder: Bool { Self.isLowOrder(rawRepresentation) }
 }
 
 /// An X25519 private key. Its description prints only the type name; the bytes are wiped on release.

@@ -46,9 +46,24 @@ enum BenchClock {
 
 /// Output helpers: JSON for machines, an aligned table for people.
 enum BenchOutput {
+    /// JSON text of `object`; a non-finite number (a ratio over a zero time) becomes null
+    /// rather than trapping JSONSerialization.
     static func json(_ object: Any) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        do {
+            let data = try JSONSerialization.data(withJSONObject: finite(object), options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            preconditionFailure("benchmark results are dictionaries, arrays, strings and numbers: \(error)")
+        }
+    }
+
+    private static func finite(_ value: Any) -> Any {
+        switch value {
+        case let number as Double: number.isFinite ? number : NSNull()
+        case let dictionary as [String: Any]: dictionary.mapValues(finite)
+        case let array as [Any]: array.map(finite)
+        default: value
+        }
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

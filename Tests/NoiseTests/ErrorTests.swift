@@ -174,9 +174,9 @@ import TestSupport
 
     @Test func lowOrderRemoteEphemeralIsRejected() throws {
         let peers13 = try makeHandshake("Noise_NN_25519_ChaChaPoly_BLAKE2s"); var r = peers13.responder
-        _ = try r.readMessage([UInt8](repeating: 0, count: 32))  // e = the identity point
-        #expect(thrownError { _ = try r.writeMessage([]) } == .invalidRemotePublicKey)
-        #expect(r.messageIndex == 1)
+        // e = u 0, a point of order 2: refused on arrival, before our reply depends on it.
+        #expect(thrownError { _ = try r.readMessage([UInt8](repeating: 0, count: 32)) } == .invalidRemotePublicKey)
+        #expect(r.messageIndex == 0)
     }
 
     @Test func oneWayPatternsOnlySendFromTheInitiator() throws {

@@ -1,6 +1,7 @@
 import CGGMP
 import Crypto
 import Foundation
+import Noise
 
 /// An encrypt-and-sign envelope (user ↔ server, dealer → server): a message signed with the
 /// sender's Ed25519 identity key, sealed with HPKE to the recipient's X25519 key.
@@ -30,6 +31,10 @@ public struct Envelope: Sendable, Equatable {
 
     /// Signs `message` with `signer` and seals it to `recipient`.
     ///
+    /// - Throws: `.lowOrderRecipientKey` when `recipient` is one of the low-order X25519 points
+    ///   (`X25519PublicKey.isLowOrder(_:)`), which no one holds a secret for and whose DH output
+    ///   is all zeros.
+    ///
     /// - Parameter bindRecipient: include (and sign) the recipient's key so the recipient can
     ///   check the envelope was meant for it; on by default.
     /// - Note: The HPKE ephemeral key comes from swift-crypto's system CSPRNG: its HPKE API has no
@@ -45,7 +50,11 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// Seals raw plaintext bytes: the HPKE layer alone (tests use it to seal crafted plaintexts).
+    /// - Throws: `.lowOrderRecipientKey` for a low-order recipient key (RFC 9180 section 7.1.4:
+    ///   the DH output would be all zeros and anyone could open the envelope; swift-crypto's HPKE
+    ///   does not check this on every platform).
     static func seal(plaintext: [UInt8], to recipient: Curve25519.KeyAgreement.PublicKey) throws(EnvelopeError) -> Envelope {
+        guard !X25519PublicKey.isLowOrder(recipient.rawRepresentation) else { throw .lowOrderRecipientKey }
         do {
             var sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: ciphersuite, info: info)
             let ciphertext = try sender.seal(plaintext, authenticating: Data())
@@ -67,7 +76,11 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// The HPKE layer alone.
+    /// - Throws: `.lowOrderEncapsulatedKey` when `enc` is a low-order point (the DH output would be
+    ///   all zeros, so the ciphertext proves nothing about who made it and anyone could have read
+    ///   it: RFC 9180 section 7.1.4), `.decryptionFailed` when HPKE refuses it.
     func decrypt(with recipientKey: Curve25519.KeyAgreement.PrivateKey) throws(EnvelopeError) -> [UInt8] {
+        guard !X25519PublicKey.isLowOrder(encapsulatedKey) else { throw .lowOrderEncapsulatedKey }
         do {
             var recipient = try HPKE.Recipient(privateKey: recipientKey, ciphersuite: Self.ciphersuite,
                                                info: Self.info, encapsulatedKey: Data(encapsulatedKey))

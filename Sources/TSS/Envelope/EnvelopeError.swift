@@ -15,6 +15,12 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongRecipient
     /// A recipient public key that is not 32 bytes, or that HPKE cannot encapsulate to.
     case invalidRecipientKey(String)
+    /// Sealing: the recipient key is a low-order X25519 point; the DH output would be all zeros,
+    /// so anyone could open the envelope (RFC 9180 section 7.1.4).
+    case lowOrderRecipientKey
+    /// Opening: the envelope's `encapsulated_key` is a low-order X25519 point; the DH output would
+    /// be all zeros, so anyone could have sealed or read it (RFC 9180 section 7.1.4).
+    case lowOrderEncapsulatedKey
 
     public var description: String {
         switch self {
@@ -25,6 +31,8 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badSignature: "the sender's signature does not verify"
         case .wrongRecipient: "the envelope was addressed to a different recipient key"
         case .invalidRecipientKey(let why): "invalid recipient key: \(why)"
+        case .lowOrderRecipientKey: "invalid recipient key: a low-order X25519 point (anyone could open the envelope)"
+        case .lowOrderEncapsulatedKey: "the encapsulated key is a low-order X25519 point (anyone could read the envelope)"
         }
     }
 }

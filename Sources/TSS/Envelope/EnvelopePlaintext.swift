@@ -53,6 +53,33 @@ struct EnvelopePlaintext: Sendable, Equatable {
         var sender: String
         var signature: String
         var recipient: String?
+
+        enum CodingKeys: String, CodingKey { case message, sender, signature, recipient }
+
+        init(message: String, sender: String, signature: String, recipient: String?) {
+            self.message = message
+            self.sender = sender
+            self.signature = signature
+            self.recipient = recipient
+        }
+
+        /// `recipient` is absent or a string: `"recipient": null` is refused, not read as
+        /// unbound (a synthesized decoder would take null for absent).
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            message = try container.decode(String.self, forKey: .message)
+            sender = try container.decode(String.self, forKey: .sender)
+            signature = try container.decode(String.self, forKey: .signature)
+            recipient = container.contains(.recipient) ? try container.decode(String.self, forKey: .recipient) : nil
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(message, forKey: .message)
+            try container.encode(sender, forKey: .sender)
+            try container.encode(signature, forKey: .signature)
+            try container.encodeIfPresent(recipient, forKey: .recipient)
+        }
     }
 
     func encoded() -> [UInt8] {
@@ -66,7 +93,7 @@ struct EnvelopePlaintext: Sendable, Equatable {
         do {
             form = try JSONDecoder().decode(JSONForm.self, from: Data(bytes))
         } catch {
-            throw .malformedPlaintext("not a JSON object with string fields message, sender, signature")
+            throw .malformedPlaintext("not a JSON object with string fields message, sender, signature (and recipient, when present)")
         }
         guard let message = Base64Field.decode(form.message) else { throw .malformedPlaintext("message is not canonical base64") }
         guard let senderBytes = Base64Field.decode(form.sender, expectedCount: PartyID.byteCount),

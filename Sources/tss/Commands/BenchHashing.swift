@@ -12,6 +12,10 @@ struct BenchHashing: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Samples per measurement (median is reported).") var samples = 15
 
+    func validate() throws {
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
         // A fixed pattern; hash speed does not depend on the bytes.
         let megabyte = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }

@@ -14,6 +14,10 @@ struct BenchModexp: ParsableCommand {
 
     static let shapes = [(1024, 1024), (2048, 2048), (4096, 2048), (2048, 768)]
 
+    func validate() throws {
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
         var rng = ChaChaRandom(testSeed: 0x6d6f6465787031)
         var results: [[String: Any]] = []

@@ -15,6 +15,10 @@ struct BenchNoise: ParsableCommand {
     @Option(help: "Samples per measurement (the median is reported).")
     var samples: Int = 15
 
+    func validate() throws {
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
         precondition(sodium_init() >= 0)
         let alice = try X25519PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32))

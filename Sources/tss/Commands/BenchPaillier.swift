@@ -15,8 +15,10 @@ struct BenchPaillier: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        guard bits >= 64, bits % 2 == 0 else { throw ValidationError("--bits must be even and at least 64") }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        try OptionCheck.require(bits, in: 64...16_384, "--bits")
+        guard bits % 2 == 0 else { throw ValidationError("--bits must be even (N is the product of two primes of half its length)") }
+        try OptionCheck.require(iterations, in: OptionCheck.samples, "--iterations")
+        try OptionCheck.require(scalarBits, in: 1...16_384, "--scalar-bits")
     }
 
     func run() throws {

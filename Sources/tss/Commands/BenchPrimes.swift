@@ -18,9 +18,9 @@ struct BenchPrimes: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        guard bits >= 16 else { throw ValidationError("--bits must be at least 16") }
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        try OptionCheck.require(bits, in: 16...8_192, "--bits")
+        try OptionCheck.require(count, in: 1...10_000, "--count")
+        try OptionCheck.require(workers, in: 1...64, "--workers")
     }
 
     func run() throws {

@@ -14,15 +14,17 @@ struct BenchProofs: ParsableCommand {
 
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Samples per measurement (median is reported).") var samples = 5
-    @Option(help: "Parameter set: production112, production128 or testing.") var parameters = "production112"
+    @OptionGroup var parameters: ParameterSetOptions
     @Option(help: "Folder holding blum-<bits>.json and safe-<bits>.json.") var primes = "Vectors/primes"
     @Option(help: "Only proofs whose name contains this text.") var only: String?
 
+    func validate() throws {
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
-        let sets: [String: SchemeParameters] = [
-            "production112": .production112, "production128": .production128, "testing": .testing,
-        ]
-        guard let set = sets[parameters] else { throw ValidationError("unknown parameter set \(parameters)") }
+        parameters.warnIfDeprecated()
+        let set = parameters.selected.parameters
         let inputs = try ProofBenchInputs(parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
         for benchCase in ProofBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {

@@ -16,19 +16,24 @@ struct BenchProtocol: ParsableCommand {
     @Option(help: "Number of parties.") var parties = 3
     @Option(help: "Threshold where a protocol needs one (default: a majority, at least 2).") var threshold: Int?
     @Option(help: "Runs per protocol (median is reported).") var samples = 3
-    @Option(help: "Parameter set: production112, production128 or testing.") var parameters = "production112"
+    @OptionGroup var parameters: ParameterSetOptions
     @Option(help: "Only protocols whose name contains this text.") var only: String?
     @Option(help: "Folder holding blum-<bits>.json and safe-<bits>.json (AuxGen, KeyRefresh).") var primes = "Vectors/primes"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
+    /// Parties beyond this make a production run take hours; the simulation is one process.
+    static let maximumParties = 64
+
+    func validate() throws {
+        try OptionCheck.require(parties, in: 2...Self.maximumParties, "--parties")
+        if let threshold { try OptionCheck.require(threshold, in: 2...parties, "--threshold") }
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
-        let sets: [String: SchemeParameters] = [
-            "production112": .production112, "production128": .production128, "testing": .testing,
-        ]
-        guard let set = sets[parameters] else { throw ValidationError("unknown parameter set \(parameters)") }
-        guard parties >= 2 else { throw ValidationError("at least two parties") }
+        parameters.warnIfDeprecated()
+        let set = parameters.selected.parameters
         let threshold = self.threshold ?? max(2, parties / 2 + 1)
-        guard (2...parties).contains(threshold) else { throw ValidationError("threshold must be in 2...\(parties)") }
         let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
         for benchCase in ProtocolBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {

@@ -14,6 +14,10 @@ struct BenchSecp256k1: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Samples per measurement (median is reported).") var samples = 61
 
+    func validate() throws {
+        try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
+    }
+
     func run() throws {
         var rng = ChaChaRandom(testSeed: 0x7365_6370)
         let secretKey = Scalar.random(using: &rng)

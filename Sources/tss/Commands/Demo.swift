@@ -26,7 +26,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Number of parties holding the key.") var parties: Int = 3
     @Option(help: "Number of signers needed (and used).") var threshold: Int = 2
     @Option(help: "The message; its SHA-256 digest is signed.") var message: String = "hello from swift-tss"
-    @Option(help: "Parameter set: testing or production112.") var params: String = "production112"
+    @Option(name: .customLong("params"), help: "Parameter set: testing or production112.") var parameterSet: ParameterSet = .production112
+    var params: String { parameterSet.rawValue }
     @Flag(help: "Print one JSON object on stdout (progress stays on stderr).") var json = false
     @Option(help: ArgumentHelp("Make one party cheat: " + Misbehaviour.allCases.map { "\($0.rawValue) (\($0.summary))" }
         .joined(separator: "; ") + ".", valueName: "ACTION")) var misbehave: Misbehaviour?

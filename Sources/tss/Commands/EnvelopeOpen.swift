@@ -13,10 +13,14 @@ struct EnvelopeOpen: ParsableCommand {
     @Option(name: .customLong("key"), help: "Our X25519 secret key (64 hex digits).")
     var key: String
 
+    func validate() throws {
+        _ = try x25519SecretKeyBytes(fromHex: key, option: "--key")
+    }
+
     func run() throws {
         let secret: Curve25519.KeyAgreement.PrivateKey
         do {
-            secret = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: try parseHex(key, what: "--key"))
+            secret = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: try x25519SecretKeyBytes(fromHex: key, option: "--key"))
         } catch let error as ValidationError {
             throw error
         } catch {

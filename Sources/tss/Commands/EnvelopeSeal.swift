@@ -19,10 +19,15 @@ struct EnvelopeSeal: ParsableCommand {
     @Flag(name: .customLong("unbound"), help: "Do not name (and sign) the recipient key inside the envelope.")
     var unbound = false
 
+    func validate() throws {
+        _ = try x25519PublicKeyBytes(fromHex: recipient, option: "--to")
+        _ = try identitySigner(fromHex: identityKey)
+    }
+
     func run() throws {
         let key: Curve25519.KeyAgreement.PublicKey
         do {
-            key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: try parseHex(recipient, what: "--to"))
+            key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: try x25519PublicKeyBytes(fromHex: recipient, option: "--to"))
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -28,11 +28,23 @@ struct NoisePeerOptions: ParsableArguments {
     @Option(help: "Pre-shared key (64 hex digits); repeat for patterns with several psk tokens.")
     var psk: [String] = []
 
+    /// Key options are checked here, before any socket is opened: lengths, and `--remote-static`
+    /// must not be a low-order point.
+    func validate() throws {
+        _ = try staticKey.map { try x25519SecretKeyBytes(fromHex: $0, option: "--static-key") }
+        _ = try remoteStatic.map { try x25519PublicKeyBytes(fromHex: $0, option: "--remote-static") }
+        for key in psk {
+            guard try parseHex(key, what: "--psk").count == 32 else {
+                throw ValidationError("--psk: a pre-shared key is 32 bytes (64 hex digits)")
+            }
+        }
+    }
+
     /// A fresh handshake state for one connection.
     func handshake(role: NoiseRole) throws -> HandshakeState {
         let name = try NoiseProtocolName(self.protocol)
-        let local = try staticKey.map { try X25519PrivateKey(rawRepresentation: try parseHex($0, what: "--static-key")) }
-        let remote = try remoteStatic.map { try X25519PublicKey(rawRepresentation: try parseHex($0, what: "--remote-static")) }
+        let local = try staticKey.map { try X25519PrivateKey(rawRepresentation: try x25519SecretKeyBytes(fromHex: $0, option: "--static-key")) }
+        let remote = try remoteStatic.map { try X25519PublicKey(rawRepresentation: try x25519PublicKeyBytes(fromHex: $0, option: "--remote-static")) }
         let psks = try psk.map { try parseHex($0, what: "--psk") }
         guard !name.pattern.isOneWay else {
             throw ValidationError("one-way patterns (N, K, X) cannot echo; use an interactive pattern")

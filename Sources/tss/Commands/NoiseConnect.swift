@@ -18,6 +18,10 @@ struct NoiseConnect: ParsableCommand {
     @Option(help: "Seconds to wait for each reply.")
     var timeout: Int = 10
 
+    func validate() throws {
+        try OptionCheck.require(timeout, in: OptionCheck.timeoutSeconds, "--timeout")
+    }
+
     func run() throws {
         let state = try peer.handshake(role: .initiator)
         let connection = try FramedConnection.connect(to: IPv4Endpoint(to), receiveTimeoutSeconds: timeout)

@@ -15,6 +15,10 @@ struct NoiseServe: ParsableCommand {
     @Option(help: "Seconds a connection may stay silent before it is dropped.")
     var timeout: Int = 30
 
+    func validate() throws {
+        try OptionCheck.require(timeout, in: OptionCheck.timeoutSeconds, "--timeout")
+    }
+
     func run() throws {
         // Validate the configuration once, before accepting anyone.
         _ = try peer.handshake(role: .responder)
