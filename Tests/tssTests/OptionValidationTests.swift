@@ -25,6 +25,8 @@ private struct NumericOption: CustomTestStringConvertible, Sendable {
     let option: String
     let valid: Int
     let tooLarge: Int?
+    /// An index option, whose smallest valid value is 0.
+    var zeroIsValid = false
     var testDescription: String { (command + [option]).joined(separator: " ") }
 }
 
@@ -50,6 +52,8 @@ private let numericOptions: [NumericOption] = [
     .init(command: ["noise", "connect", "--to", "127.0.0.1:1"] + noiseRequired, option: "--timeout", valid: 5, tooLarge: 86_401),
     .init(command: ["demo"], option: "--parties", valid: 3, tooLarge: nil),
     .init(command: ["demo"], option: "--threshold", valid: 2, tooLarge: 4),  // > default 3 parties
+    // bad-sigma runs among the last 2 of 3 parties: indices 1 and 2.
+    .init(command: ["demo", "--misbehave", "bad-sigma"], option: "--culprit", valid: 1, tooLarge: 3, zeroIsValid: true),
 ]
 
 @Suite struct NumericOptionValidation {
@@ -57,7 +61,7 @@ private let numericOptions: [NumericOption] = [
     fileprivate func refusesZeroNegativeNonNumericAndTooLarge(_ o: NumericOption) {
         #expect(rejection(o.command) == nil, "defaults must parse")
         #expect(rejection(o.command + [o.option, String(o.valid)]) == nil)
-        for bad in ["0", "-1", "-5"] {
+        for bad in (o.zeroIsValid ? ["-1", "-5"] : ["0", "-1", "-5"]) {
             let message = rejection(o.command + ["\(o.option)=\(bad)"])
             #expect(message != nil, "\(o.option)=\(bad) accepted")
             #expect(message?.contains(o.option) == true, "\(message ?? "")")
