@@ -13,7 +13,7 @@ import Secp256k1
 ///   (δ_ℓ with S = δ_ℓ·G for δ; χ_ℓ with S = S_ℓ and base Γ for χ).
 /// A party whose δ_ℓ or S_ℓ does not match what its ciphertexts hold cannot make the Πdec, and one
 /// that cheated in an MtA cannot make the Πaff-g*, so its message fails the check and names it.
-struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
+struct PresignFailureRound<Output: Sendable>: TypedRound {
     enum Kind: Sendable, Equatable {
         case delta, chi
         var roundNumber: Int { self == .delta ? 5 : 6 }
@@ -30,7 +30,7 @@ struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
     var number: Int { kind.roundNumber }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
         let view = PresignFailureView(kind: kind == .delta ? .delta : .chi, committee: context.committee,
                                       inputs: context.inputs, round1: round1, round2: round2, round3: round3, gamma: gamma)
         let statements: (dec: DecProof.Statement, affine: [AffGStarProof.Statement])
@@ -42,7 +42,7 @@ struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
         let secretKey = context.aux.paillierSecret
         let own = PaillierGroup(modulus: secretKey.modulus)
         // K^x · D: the ciphertext of y under our key; we open it with our secret key.
-        let full = PaillierCiphertext(value: own.add(own.scaleSecret(round1[context.me]!.k.value, by: multiplier.bigInt),
+        let full = PaillierCiphertext(value: own.add(own.scaleSecret(round1.entry(for: context.me).k.value, by: multiplier.bigInt),
                                                      statements.dec.d.value))
         do {
             let plaintext = try secretKey.decrypt(full)
@@ -51,25 +51,24 @@ struct PresignFailureRound<Output: Sendable>: Round, CustomStringConvertible {
                                          context: proofContext, parameters: context.parameters, using: &generator)
             var affine: [AffGStarProof] = []
             for (party, statement) in zip(view.others(of: context.me), statements.affine) {
-                let secret = mta[party]!
+                let secret = mta.entry(for: party)
                 affine.append(try AffGStarProof.prove(
                     statement, witness: .init(x: multiplier.bigInt, y: kind == .delta ? secret.beta : secret.betaHat,
                                               rho: kind == .delta ? secret.s : secret.sHat,
                                               mu: kind == .delta ? secret.r : secret.rHat),
                     context: proofContext, parameters: context.parameters, using: &generator))
             }
-            return OutgoingPayloads(echoBroadcast: PresignFailureMessage(dec: dec, affine: affine).serialized())
+            return TypedPayloads(echoBroadcast: PresignFailureMessage(dec: dec, affine: affine).serialized())
         } catch {
             preconditionFailure("our own ciphertexts passed every check: \(error)")
         }
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
         try PresignChecks.failure(round: number, incoming, view: &view, data: context.checkData)
-        return VerifiedPayload(())
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: Void],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
         // Every other party proved its values; only our own could be wrong, and our code is honest.
         .aborted("the \(kind == .delta ? "δ" : "χ") check failed but every party's failure-round proofs verify")

@@ -83,31 +83,31 @@ public enum InteractiveSigning {
 }
 
 /// The signing round: broadcast σ_i, check each σ_j, combine and verify.
-struct SignRound: Round, CustomStringConvertible {
+struct SignRound: TypedRound {
     let number: Int
     let material: PresignatureMaterial
     let prehash: Prehash
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
     }
 
     /// Standalone signing checks σ against the presignature's commitments (public input of its
     /// rechecker); interactive signing rebuilds them from the values the sender attested in rounds
     /// 2 and 3 (which equal ours: the echo steps compared them).
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> Scalar {
         if number == InteractiveSigning.signingRound {
-            return VerifiedPayload(try PresignChecks.interactiveSignatureShare(
-                incoming, view: &view, committee: material.signers, prehash: prehash))
+            return try PresignChecks.interactiveSignatureShare(
+                incoming, view: &view, committee: material.signers, prehash: prehash)
         }
-        return VerifiedPayload(try PresignChecks.signatureShare(
-            incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash))
+        return try PresignChecks.signatureShare(
+            incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: Scalar],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<RecoverableSignature> {
-        let s = verified.values.reduce(material.signatureShare(for: prehash)) { $0 + $1.unwrap(as: Scalar.self) }
+        let s = verified.values.reduce(material.signatureShare(for: prehash), +)
         do {
             let signature = try ECDSASignature(r: material.commitments.r, s: s)
             let recoverable = try RecoverableSignature(signature: signature, publicKey: material.publicKey,
