@@ -38,18 +38,16 @@ struct AuxRefreshContext: Sendable {
     let keyShare: AdditiveKeyShare?
     /// Checks the dealer's signature on a round-3 message a complaint carries.
     let verifier: any IdentitySignatureVerifier
-    let misbehaviour: AuxMisbehaviour?
     let sid: [UInt8]
 
     init(publicData: SessionPublicData, me: PartyID, parameters: SchemeParameters, keys: AuxKeyMaterial,
-         keyShare: AdditiveKeyShare?, verifier: any IdentitySignatureVerifier, misbehaviour: AuxMisbehaviour?) {
+         keyShare: AdditiveKeyShare?, verifier: any IdentitySignatureVerifier) {
         self.publicData = publicData
         self.me = me
         self.parameters = parameters
         self.keys = keys
         self.keyShare = keyShare
         self.verifier = verifier
-        self.misbehaviour = misbehaviour
         self.sid = publicData.boundSessionID
     }
 
@@ -98,7 +96,7 @@ struct AuxRefreshRound1<Output: AuxRefreshResult>: TypedRound {
         let elGamal = (0..<n).map { _ in Scalar.random(using: &generator) }
         let seeds = (0..<n).map { _ in randomBytes(32, using: &generator) }
         let aux = AuxChecks.makeReveal(keys: context.keys, context: ProofContext(sessionID: context.sid, proverID: context.me.bytes),
-                                       parameters: context.parameters, misbehaviour: context.misbehaviour, using: &generator)
+                                       parameters: context.parameters, using: &generator)
         let echo = AuxRefreshEcho(aux: aux.echo, elGamalKeys: elGamal.map { .generatorMultiple($0) },
                                   shareChanges: changes.map { .generatorMultiple($0) })
         let broadcast = AuxRefreshBroadcast(aux: aux.broadcast,

@@ -196,22 +196,13 @@ enum AuxChecks {
 
     /// Makes this party's Πprm, reveal halves and commitment in round 1.
     static func makeReveal(keys: AuxKeyMaterial, context: ProofContext, parameters: SchemeParameters,
-                           misbehaviour: AuxMisbehaviour?, using generator: inout some RandomNumberGenerator)
+                           using generator: inout some RandomNumberGenerator)
         -> (secret: RingPedersenSecret, echo: AuxRevealEcho, broadcast: AuxRevealBroadcast) {
         let secret = keys.ringPedersenSecret(using: &generator)
-        var proof = RingPedersenProof.prove(secret: secret, context: context, parameters: parameters, using: &generator)
+        let proof = RingPedersenProof.prove(secret: secret, context: context, parameters: parameters, using: &generator)
         let rho = randomBytes(AuxRevealEcho.randomnessByteCount, using: &generator)
         let blinding = randomBytes(AuxRevealEcho.randomnessByteCount, using: &generator)
-        var modulus = keys.paillier.modulus
-        switch misbehaviour {
-        case .substitutePaillierModulus(let other): modulus = other
-        case .corruptRingPedersenProof:
-            var responses = proof.responses
-            responses[0] = responses[0] + .one
-            proof = RingPedersenProof(commitments: proof.commitments, responses: responses)
-        case nil: break
-        }
-        return (secret, AuxRevealEcho(paillierModulus: modulus, ringPedersen: .init(secret.parameters), rho: rho),
+        return (secret, AuxRevealEcho(paillierModulus: keys.paillier.modulus, ringPedersen: .init(secret.parameters), rho: rho),
                 AuxRevealBroadcast(ringPedersenProof: proof, blinding: blinding))
     }
 }

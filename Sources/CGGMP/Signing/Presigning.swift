@@ -88,8 +88,6 @@ struct PresignContext: Sendable {
     let epid: [UInt8]
     let keyShare: AdditiveKeyShare
     let aux: SigningAuxInfo
-    /// Test hook: a deliberately wrong round-3 value (misbehaviour tests only).
-    var misbehaviour: PresignMisbehaviour = .none
 
     var committee: [PartyID] { publicData.committee }
     var checkData: PresignCheckData { PresignCheckData(inputs: inputs, parameters: parameters, publicData: publicData) }
@@ -102,7 +100,7 @@ struct PresignContext: Sendable {
     static func session<Output: Sendable>(
         sessionID: [UInt8], protocolTag: String, keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo,
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier, parameters: SchemeParameters,
-        misbehaviour: PresignMisbehaviour = .none, completion: @escaping @Sendable (PresignatureMaterial) -> RoundTransition<Output>
+        completion: @escaping @Sendable (PresignatureMaterial) -> RoundTransition<Output>
     ) throws(SigningSetupError) -> Session<Output> {
         guard keyShare.owner == signer.partyID, auxInfo.owner == signer.partyID else { throw .ownerMismatch }
         guard Set(keyShare.signers) == Set(auxInfo.publicAux.keys) else { throw .signerSetMismatch }
@@ -123,18 +121,13 @@ struct PresignContext: Sendable {
         let inputs = PresigningPublicInputs(publicShares: keyShare.publicShares, publicAux: auxInfo.publicAux)
         let context = PresignContext(
             publicData: publicData, me: signer.partyID, parameters: parameters, inputs: inputs,
-            epid: inputs.epid(publicData: publicData, parameters: parameters), keyShare: keyShare, aux: auxInfo,
-            misbehaviour: misbehaviour)
+            epid: inputs.epid(publicData: publicData, parameters: parameters), keyShare: keyShare, aux: auxInfo)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier,
                                firstRound: PresignRound1(context: context, completion: completion))
         } catch { throw .session(error) }
     }
 }
-
-/// Test hook: a party that sends a wrong δ_i or S_i in round 3 and keeps it as its own value (so
-/// it, too, enters the failure round, as a cheater running otherwise honest code would).
-enum PresignMisbehaviour: Sendable { case none, wrongDelta, wrongS }
 
 /// Round 2's public values from one sender, as every party sees them (indexed by recipient).
 struct PresignRound2Public: Sendable {

@@ -215,11 +215,7 @@ struct PresignRound3<Output: Sendable>: TypedRound {
     var number: Int { 3 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
-    var ownValues: PresignRound3Public {
-        let misbehaviour = context.misbehaviour
-        return PresignRound3Echo(delta: misbehaviour == .wrongDelta ? delta + .one : delta, bigDelta: secrets.k * gamma,
-                                 s: misbehaviour == .wrongS ? chi * gamma + .generator : chi * gamma)
-    }
+    var ownValues: PresignRound3Public { PresignRound3Echo(delta: delta, bigDelta: secrets.k * gamma, s: chi * gamma) }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
         let mine = round1.entry(for: context.me)

@@ -55,19 +55,9 @@ public enum InteractiveSigning {
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
         parameters: SchemeParameters
     ) throws(SigningSetupError) -> Session<RecoverableSignature> {
-        try makeSession(sessionID: sessionID, keyShare: keyShare, auxInfo: auxInfo, prehash: prehash, signer: signer,
-                        verifier: verifier, parameters: parameters, misbehaviour: .none)
-    }
-
-    /// With a test-only misbehaviour of this party.
-    static func makeSession(
-        sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, prehash: Prehash,
-        signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
-        parameters: SchemeParameters, misbehaviour: PresignMisbehaviour
-    ) throws(SigningSetupError) -> Session<RecoverableSignature> {
         try PresignContext.session(
             sessionID: sessionID, protocolTag: protocolTag, keyShare: keyShare, auxInfo: auxInfo, signer: signer,
-            verifier: verifier, parameters: parameters, misbehaviour: misbehaviour
+            verifier: verifier, parameters: parameters
         ) { material in .next(SignRound(number: signingRound, material: material, prehash: prehash)) }
     }
 

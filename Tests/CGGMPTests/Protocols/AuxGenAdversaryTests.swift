@@ -95,20 +95,23 @@ enum AuxAttack: String, CaseIterable, Sendable {
         let culprit = pair[1]
         var corrupt: Set<PartyID> = [culprit.partyID]
         var primeIndices: [Int]?
-        var misbehaving: (PartyID, AuxMisbehaviour)?
         switch attack {
         case .none, .duplicateAndDelayHonest: corrupt = []
         case .sharedModulus:
             corrupt.insert(pair[0].partyID)
             primeIndices = [0, 0, 2]
-        case .badRingPedersenProof: misbehaving = (culprit.partyID, .corruptRingPedersenProof)
         default: break
         }
         let record = Box<[SignedMessage]>([])
-        let ends = runPastFaults(auxGenSessions(signers: signers, misbehaving: misbehaving, primeIndices: primeIndices),
+        var interference = Self.interference(attack, culprit: culprit, victim: signers[2].partyID, sid: publicData.boundSessionID)
+        if attack == .badRingPedersenProof {
+            let cheat = auxGenCommittedCheat(.corruptRingPedersenProof, culprit: culprit, signers: signers, seed: seed,
+                                             primeIndices: primeIndices)
+            interference = { message, recipient in [Delivery(message: cheat(message, recipient))] }
+        }
+        let ends = runPastFaults(auxGenSessions(signers: signers, primeIndices: primeIndices),
                                  generators: seededGenerators(signers, seed: seed), record: record,
-                                 interference: Self.interference(attack, culprit: culprit, victim: signers[2].partyID,
-                                                                 sid: publicData.boundSessionID))
+                                 interference: interference)
         let problems = adversaryPropertyViolations(ends, corrupt: corrupt, publicData: publicData, otherSession: other,
                                                    rechecker: AuxGen.evidenceRechecker(parameters: .testing),
                                                    sameOutput: { $0.publicInfo == $1.publicInfo })

@@ -176,21 +176,22 @@ import Testing
     @Test func wrongPaillierModulusSizeIsBlamed() throws {
         // N from two 256-bit Blum primes: 512 bits where the parameters require 1024.
         let small = committedAuxPrimes(index: 0, bits: 256)
-        var runner = auxGenRunner(signers: signers, seed: 41,
-                                  misbehaving: (culprit.partyID, .substitutePaillierModulus(small.paillierP * small.paillierQ)))
+        var runner = auxGenRunner(signers: signers, seed: 41, tamper: auxGenCommittedCheat(
+            .substitutePaillierModulus(small.paillierP * small.paillierQ), culprit: culprit, signers: signers, seed: 41))
         try expectCulpritNamed(runner.run(), rule: "paillier-modulus-size")
     }
 
     @Test func primePaillierModulusIsBlamed() throws {
         // A 1024-bit prime as N (no Πmod could be made for it; the size and primality checks catch it first).
         let prime = try BigInt(hex: CommittedPrimes.hex(kind: "blum", bits: 1024)[0])
-        var runner = auxGenRunner(signers: signers, seed: 42,
-                                  misbehaving: (culprit.partyID, .substitutePaillierModulus(prime)))
+        var runner = auxGenRunner(signers: signers, seed: 42, tamper: auxGenCommittedCheat(
+            .substitutePaillierModulus(prime), culprit: culprit, signers: signers, seed: 42))
         try expectCulpritNamed(runner.run(), rule: "paillier-modulus-invalid")
     }
 
     @Test func badRingPedersenProofIsBlamed() throws {
-        var runner = auxGenRunner(signers: signers, seed: 43, misbehaving: (culprit.partyID, .corruptRingPedersenProof))
+        var runner = auxGenRunner(signers: signers, seed: 43, tamper: auxGenCommittedCheat(
+            .corruptRingPedersenProof, culprit: culprit, signers: signers, seed: 43))
         try expectCulpritNamed(runner.run(), rule: "invalid-prm-proof")
     }
 
