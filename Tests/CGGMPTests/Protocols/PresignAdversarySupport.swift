@@ -6,18 +6,6 @@ import TestSupport
 import Testing
 @testable import CGGMP
 
-/// A value shared between tamper closures (which the runner calls once per delivery).
-final class PresignBox<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func with<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
 /// Three signers of a dealt 3-of-4 key with aux info from committed primes (cheap to build), and
 /// helpers to run interactive signing or presigning with one corrupt party acting through the
 /// runner's tamper closure (it re-signs what it changes with its own key).
@@ -97,7 +85,7 @@ enum PresignAdversary {
     static func replace(round: Int, kind: MessageKind, culprit: Ed25519Signer, recipients: Set<PartyID>? = nil,
                         everyone: [Ed25519Signer] = PresignHarness.shared.signers,
                         _ change: @escaping @Sendable ([UInt8]) -> [UInt8]) -> Tamper {
-        let original = PresignBox<[UInt8]?>(nil)
+        let original = Box<[UInt8]?>(nil)
         return { message, recipient in
             guard message.round == round else { return message }
             if message.sender == culprit.partyID, message.kind == kind {
@@ -144,7 +132,7 @@ enum PresignAdversary {
     static func misleadCulprit(round: Int, about source: Ed25519Signer, culprit: Ed25519Signer,
                                everyone: [Ed25519Signer] = PresignHarness.shared.signers,
                                _ change: @escaping @Sendable ([UInt8]) -> [UInt8]) -> Tamper {
-        let real = PresignBox<SignedMessage?>(nil)
+        let real = Box<SignedMessage?>(nil)
         return { message, recipient in
             guard message.round == round else { return message }
             if message.sender == source.partyID, message.kind == .echoBroadcast {

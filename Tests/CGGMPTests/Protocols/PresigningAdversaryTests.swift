@@ -3,6 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 /// Seeded adversary runs of interactive signing (presigning rounds 1–3, failure rounds 5/6,
@@ -127,68 +128,17 @@ import Testing
     func duplicatedAndDelayedHonestMessagesAreHarmless(seed: UInt64) {
         let h = Self.h
         let slow = h.honest[seed % 2 == 0 ? 0 : 1]
-        let result = runPresignNetwork(h.interactiveSessions(), seed: seed) { message, recipient in
+        let sessions = h.interactiveSessions()
+        let result = runAdversarially(sessions, generators: generatorsInPartyOrder(sessions, seed: seed, multiplier: 7919)) {
+            message, recipient in
             var delays = [message.sender == slow ? 2 : 0]
             if (message.round + Int(seed)) % 2 == 0 { delays.append(5) }   // a late duplicate
             if message.kind == .echo && recipient == h.culprit.partyID { delays.append(1) }
-            return delays
+            return delays.map { (message, $0) }
         }
         #expect(result.faults.isEmpty, "\(result.faults)")
-        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.aborted.isEmpty, "\(result.aborted)")
         #expect(result.outputs.count == 3)
         #expect(Set(result.outputs.values).count == 1)
     }
-}
-
-/// A network that delivers each (message, recipient) after the delays `schedule` gives (one entry
-/// per copy), keeps early messages for later, and drops what sessions ignore.
-func runPresignNetwork<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64,
-                                  schedule: (SignedMessage, PartyID) -> [Int])
-    -> (outputs: [PartyID: Output], faults: [ProtocolFault], errors: [String]) {
-    var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
-    let parties = sessions.keys.sorted()
-    var generators = Dictionary(uniqueKeysWithValues: parties.enumerated().map {
-        ($1, ChaChaRandom(testSeed: seed &* 7919 &+ UInt64($0)))
-    })
-    var queue: [(due: Int, message: SignedMessage, to: PartyID)] = []
-    var outputs: [PartyID: Output] = [:], faults: [ProtocolFault] = [], errors: [String] = []
-    for step in 0..<400 {
-        for party in parties where sessions[party]!.hasMessagesToSend {
-            do {
-                for item in try sessions[party]!.makeMessages(using: &generators[party]!) {
-                    for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
-                        for delay in schedule(item.message, recipient) {
-                            queue.append((step + delay, item.message, recipient))
-                        }
-                    }
-                }
-            } catch { errors.append("\(party) could not send: \(error)") }
-        }
-        let due = queue.filter { $0.due <= step }
-        queue.removeAll { $0.due <= step }
-        for delivery in due {
-            do {
-                try sessions[delivery.to]!.receive(delivery.message, from: delivery.message.sender)
-            } catch .notYetExpected {
-                queue.append((step + 1, delivery.message, delivery.to))
-            } catch .fault(let fault) {
-                faults.append(fault)
-            } catch .alreadyReceived {
-                continue
-            } catch .ignored {
-                continue
-            } catch {
-                errors.append("\(delivery.to): \(error)")
-            }
-        }
-        for party in parties where sessions[party]!.isReadyToFinalize {
-            do {
-                if case .finished(let output) = try sessions[party]!.finalize(using: &generators[party]!) {
-                    outputs[party] = output
-                }
-            } catch { errors.append("\(party) could not finalise: \(error)") }
-        }
-        if (outputs.count == parties.count && queue.isEmpty) || !faults.isEmpty || !errors.isEmpty { break }
-    }
-    return (outputs, faults, errors)
 }

@@ -12,7 +12,7 @@ import Testing
     var signProperties: PresignRunProperties { PresignRunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker) }
 
     /// Records every message as sent (before any change), for tamper closures that rebuild values.
-    static func recorder(_ box: PresignBox<[MessageSlot: SignedMessage]>) -> PresignAdversary.Tamper {
+    static func recorder(_ box: Box<[MessageSlot: SignedMessage]>) -> PresignAdversary.Tamper {
         { message, recipient in
             if message.kind != .direct {
                 box.with { $0[MessageSlot(round: message.round, kind: message.kind, sender: message.sender)] = message }
@@ -61,8 +61,8 @@ import Testing
         let culprit = h.culprit, target = h.honest[0]
         let inputs = h.inputs, data = h.checkData, committee = h.committee
         let secret = h.aux[culprit.partyID]!.paillierSecret
-        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
-        let forged = PresignBox<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
+        let seen = Box<[MessageSlot: SignedMessage]>([:])
+        let forged = Box<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
         let index = committee.filter { $0 != culprit.partyID }.firstIndex(of: target)!
         @Sendable func forge() -> (d: PaillierCiphertext, psi: AffGProof) {
             forged.with { cached in
@@ -130,8 +130,8 @@ import Testing
         let culprit = h.culprit, inputs = h.inputs, committee = h.committee, data = h.checkData
         let secret = h.aux[culprit.partyID]!.paillierSecret
         let n = secret.publicKey.modulus
-        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
-        let plaintext = PresignBox<BigInt?>(nil)
+        let seen = Box<[MessageSlot: SignedMessage]>([:])
+        let plaintext = Box<BigInt?>(nil)
         // Round 3: the culprit announces δ + N (and is led into round 5 itself).
         let plusN: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
@@ -187,7 +187,7 @@ import Testing
     /// before δ = 0: the failure round runs and names it (before, everyone aborted on "δ = 0").
     @Test func rushedDeltaThatCancelsIsNamed() throws {
         let culprit = h.culprit
-        let honestDeltas = PresignBox<[PartyID: Scalar]>([:])
+        let honestDeltas = Box<[PartyID: Scalar]>([:])
         let cancel: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
             let others = honestDeltas.with { $0 }
