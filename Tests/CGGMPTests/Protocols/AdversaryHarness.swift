@@ -66,14 +66,16 @@ final class Box<Value>: @unchecked Sendable {
     }
 }
 
-/// The properties every adversarial run must keep, checked for the honest parties' ends:
-/// all finish with the same output or none finishes; no fault names an honest party; every fault
-/// names a corrupt party with evidence a third party finds `.proven` (and not under another session
-/// id, nor with the culprit replaced by an honest party).
+/// The properties every adversarial run must keep, for the honest parties: all finish with the
+/// same output or none finishes; none aborts; no fault names an honest party; every fault names a
+/// corrupt party with evidence a third party finds `.proven` (or, with `acceptTransportOnly`, is a
+/// transport-only fault), not proven under `otherSession`; no fault's evidence, renamed to an
+/// honest party, verifies.
 /// - Returns: a list of violated properties (empty when all hold).
 func adversaryPropertyViolations<Output: Sendable>(
     _ run: AdversaryRun<Output>, committee: [PartyID], corrupt: Set<PartyID>, publicData: SessionPublicData,
-    otherSession: SessionPublicData, rechecker: some EvidenceRechecker, sameOutput: (Output, Output) -> Bool
+    otherSession: SessionPublicData? = nil, rechecker: some EvidenceRechecker, acceptTransportOnly: Bool = false,
+    sameOutput: (Output, Output) -> Bool
 ) -> [String] {
     var problems: [String] = []
     let honest = committee.filter { !corrupt.contains($0) }.sorted()
@@ -87,14 +89,19 @@ func adversaryPropertyViolations<Output: Sendable>(
         }
     }
     for party in honest {
+        if let abort = run.aborted[party] { problems.append("\(party) aborted: \(abort)") }
         guard let fault = run.faults[party] else { continue }
         if !corrupt.contains(fault.culprit) { problems.append("\(party) named honest \(fault.culprit): \(fault.reason)") }
         let verdict = fault.evidence.verdict(publicData: publicData, rechecker: rechecker)
-        if verdict != .proven { problems.append("\(party)'s evidence against \(fault.culprit) is \(verdict)") }
-        if fault.evidence.verdict(publicData: otherSession, rechecker: rechecker) == .proven {
+        if verdict != .proven, !(acceptTransportOnly && fault.isTransportOnly) {
+            problems.append("\(party)'s evidence against \(fault.culprit) is \(verdict)")
+        }
+        if let otherSession, fault.evidence.verdict(publicData: otherSession, rechecker: rechecker) == .proven {
             problems.append("evidence proven under another session id")
         }
-        if let innocent = honest.first {
+    }
+    for fault in run.faults.values {
+        for innocent in honest {
             let swapped = Evidence(culprit: innocent, round: fault.evidence.round, reason: fault.evidence.reason,
                                    messages: fault.evidence.messages)
             if swapped.verdict(publicData: publicData, rechecker: rechecker) == .proven {

@@ -20,9 +20,8 @@ enum KeyAdversaryExpectation {
     case stallRootedInCorrupt
 }
 
-/// The adversary properties: honest parties end alike (all finish with one output, or none
-/// finishes); no honest party is named, and no evidence in the run verifies against an honest
-/// party; the expected ending holds.
+/// The adversary properties (`adversaryPropertyViolations`, transport-only faults accepted) and
+/// the expected ending.
 func expectKeyAdversaryProperties<Output: Sendable>(
     _ outcome: AdversaryRun<Output>, action: String, committee: [PartyID], corrupt: Set<PartyID>,
     publicData: SessionPublicData, rechecker: some EvidenceRechecker, expectation: KeyAdversaryExpectation,
@@ -30,28 +29,9 @@ func expectKeyAdversaryProperties<Output: Sendable>(
 ) {
     let honest = committee.filter { !corrupt.contains($0) }
     let finished = honest.filter { outcome.outputs[$0] != nil }
-    #expect(finished.isEmpty || finished.count == honest.count,
-            "\(action): split ending, \(finished.count) of \(honest.count) honest parties finished")
-    if let first = finished.first.flatMap({ outcome.outputs[$0] }) {
-        for party in finished {
-            #expect(sameOutput(first, outcome.outputs[party]!), "\(action): honest outputs differ")
-        }
-    }
-    for party in honest {
-        #expect(outcome.aborted[party] == nil, "\(action): \(party) aborted: \(outcome.aborted[party] ?? "")")
-        if let fault = outcome.faults[party] {
-            #expect(corrupt.contains(fault.culprit), "\(action): honest \(party) named honest \(fault.culprit): \(fault)")
-        }
-    }
-    // No evidence of the run convinces anyone against an honest party.
-    for fault in outcome.faults.values {
-        for party in honest {
-            let renamed = Evidence(culprit: party, round: fault.evidence.round, reason: fault.evidence.reason,
-                                   messages: fault.evidence.messages)
-            #expect(renamed.verdict(publicData: publicData, rechecker: rechecker) != .proven,
-                    "\(action): evidence against honest \(party) verifies")
-        }
-    }
+    let problems = adversaryPropertyViolations(outcome, committee: committee, corrupt: corrupt, publicData: publicData,
+                                               rechecker: rechecker, acceptTransportOnly: true, sameOutput: sameOutput)
+    #expect(problems.isEmpty, "\(action): \(problems)")
     switch expectation {
     case .finish:
         #expect(finished.count == honest.count, "\(action): honest parties did not finish: \(outcome.faults) \(outcome.waiting)")
@@ -62,12 +42,6 @@ func expectKeyAdversaryProperties<Output: Sendable>(
             corrupt.contains($0.culprit) && $0.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven
         }
         #expect(!proven.isEmpty, "\(action): no honest party named a corrupt one with proof: \(outcome.faults) \(outcome.waiting)")
-        for party in honest {
-            if let fault = outcome.faults[party], !fault.isTransportOnly {
-                #expect(fault.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven,
-                        "\(action): \(party)'s fault is not proven: \(fault)")
-            }
-        }
     case .stallRootedInCorrupt:
         #expect(finished.isEmpty, "\(action): an honest party finished")
         #expect(outcome.faults.filter { honest.contains($0.key) }.isEmpty, "\(action): \(outcome.faults)")
