@@ -305,22 +305,3 @@ enum AuxRefreshOutputs {
         }
     }
 }
-
-/// Fig. 7's checks re-run by a third party: the same functions the rounds call. A round or part the
-/// protocol does not have proves nothing (`incomplete-view`), never a violation.
-struct AuxRefreshRechecker<Verifier: IdentitySignatureVerifier>: EvidenceRechecker {
-    let mode: AuxRefreshMode
-    let parameters: SchemeParameters
-    let verifier: Verifier
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        switch round {
-        case 1: _ = try AuxRefreshChecks.round1(incoming)
-        case 2: _ = try AuxRefreshChecks.round2(incoming, view: &view, mode: mode, parameters: parameters)
-        case 3: _ = try AuxRefreshChecks.round3(incoming, view: &view, mode: mode, parameters: parameters)
-        case 4 where mode == .refresh:
-            _ = try AuxRefreshChecks.round4(incoming, view: &view, parameters: parameters, verifier: verifier)
-        default: throw .incompleteView("no round \(round) in this protocol")
-        }
-    }
-}

@@ -110,21 +110,3 @@ struct KeyInitRound3: TypedRound {
 
     var description: String { "KeyInitRound3" }
 }
-
-/// KeyInit's checks re-run by a third party over the culprit's `SignedView`: the very functions the
-/// rounds' `verify(_:view:)` call. A round or set of parts KeyInit does not have proves nothing
-/// (`incomplete-view`, so "not proven"), never a violation.
-struct KeyInitRechecker: EvidenceRechecker {
-    let parameters: SchemeParameters
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        try KeyInitChecks.requireKinds(of: incoming, round: round)
-        let sid = view.publicData.boundSessionID
-        switch round {
-        case 1: _ = try KeyInitChecks.round1(incoming)
-        case 2: _ = try KeyInitChecks.round2(incoming, view: &view, sid: sid)
-        case 3: try KeyInitChecks.round3(incoming, view: &view, sid: sid, parameters: parameters)
-        default: throw .incompleteView("KeyInit has no round \(round)")
-        }
-    }
-}

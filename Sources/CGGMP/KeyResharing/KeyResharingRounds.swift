@@ -178,29 +178,3 @@ struct KeyResharingRound2: TypedRound {
 
     var description: String { "KeyResharingRound2" }
 }
-
-/// KeyResharing's checks re-run by a third party over the culprit's `SignedView`: the functions the
-/// rounds' `verify(_:view:)` call. A share mismatch is proven by the dealer's signed direct message
-/// itself (revealing the share it sent; see docs/protocols.md). A valid complaint passes (the
-/// complainer is honest); another round or set of parts proves nothing.
-struct KeyResharingRechecker: EvidenceRechecker {
-    let configuration: KeyResharingConfiguration
-    let verifier: any IdentitySignatureVerifier
-
-    init(configuration: KeyResharingConfiguration, verifier: some IdentitySignatureVerifier) {
-        self.configuration = configuration
-        self.verifier = verifier
-    }
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        try KeyResharingChecks.requireKinds(of: incoming, round: round)
-        switch round {
-        case 1:
-            _ = try KeyResharingChecks.round1(incoming, configuration: configuration).share.get()
-        case 2:
-            _ = try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier)
-        default:
-            throw .incompleteView("KeyResharing has no round \(round)")
-        }
-    }
-}
