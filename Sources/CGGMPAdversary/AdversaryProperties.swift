@@ -168,6 +168,50 @@ public enum EvidenceForgery {
         return accepted
     }
 
+    /// Accusations a malicious accuser can hand-build against each honest party from `seen` and
+    /// `substitutes` (its own messages re-signed with other values): for every message an honest
+    /// party sent, every reason — each of `rules` as a violation, equivocation, an invalid echo, an
+    /// unexpected and a duplicate message — supported by everything seen, by everything seen with the
+    /// substitutes in place of the accuser's real messages (same slot), by the substitutes alone, and
+    /// by the accused's own messages. Also the accused's message paired, as equivocation, with another
+    /// party's message (real or substituted) of the same round and kind.
+    /// - Returns: the accepted ones, described (empty when the library holds), and how many were tried.
+    public static func acceptedAccusations(seen: [SignedMessage], substitutes: [SignedMessage], honest: [PartyID],
+                                           rules: [String], publicData: SessionPublicData,
+                                           rechecker: any EvidenceRechecker) -> (accepted: [String], tried: Int) {
+        func sameSlot(_ a: SignedMessage, _ b: SignedMessage) -> Bool {
+            a.sender == b.sender && a.round == b.round && a.kind == b.kind && a.recipient == b.recipient
+        }
+        let substituted = seen.filter { message in !substitutes.contains { sameSlot($0, message) } } + substitutes
+        let reasons: [FaultReason] = rules.map { .violation(RoundViolation(rule: $0)) }
+            + [.equivocation, .invalidEcho("forged"), .unexpectedMessage("forged"), .duplicateMessage]
+        var accepted: [String] = []
+        var tried = 0
+        for party in honest {
+            for offending in seen where offending.sender == party {
+                for supporting in [seen, substituted, substitutes, seen.filter { $0.sender == party }] {
+                    for reason in reasons {
+                        let evidence = Evidence(culprit: party, round: offending.round, reason: reason,
+                                                messages: [offending] + supporting.filter { $0 != offending })
+                        if evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven {
+                            accepted.append("\(reason) against \(party) in round \(offending.round)")
+                        }
+                        tried += 1
+                    }
+                }
+                for other in substituted
+                where other.sender != party && other.round == offending.round && other.kind == offending.kind {
+                    let evidence = Evidence(culprit: party, round: offending.round, reason: .equivocation,
+                                            messages: [offending, other])
+                    if evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven {
+                        accepted.append("equivocation against \(party) paired with \(other.sender)'s message, round \(offending.round)")
+                    }
+                }
+            }
+        }
+        return (accepted, tried)
+    }
+
     private static func unique(_ messages: [SignedMessage]) -> [SignedMessage] {
         var seen: Set<SignedMessage> = []
         return messages.filter { seen.insert($0).inserted }

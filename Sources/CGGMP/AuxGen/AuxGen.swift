@@ -29,23 +29,12 @@ public enum AuxGen {
         verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters,
         primes: AuxGenPrimes
     ) throws(AuxGenSetupError) -> Session<AuxInfo> {
-        try makeSession(sessionID: sessionID, committee: committee, signer: signer, verifier: verifier,
-                        parameters: parameters, primes: primes, misbehaviour: nil)
-    }
-
-    /// With a test hook that makes this party cheat in a way the tampering of signed messages
-    /// cannot express (a committed value that is wrong from the start).
-    static func makeSession(
-        sessionID: [UInt8], committee: [PartyID], signer: some IdentitySigner,
-        verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters,
-        primes: AuxGenPrimes, misbehaviour: AuxMisbehaviour?
-    ) throws(AuxGenSetupError) -> Session<AuxInfo> {
         let publicData: SessionPublicData
         do { publicData = try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee) }
         catch { throw .session(error) }
-        let keys = try AuxKeyMaterial(primes: primes, parameters: parameters, checkSizes: misbehaviour == nil)
+        let keys = try AuxKeyMaterial(primes: primes, parameters: parameters)
         let context = AuxRefreshContext(publicData: publicData, me: signer.partyID, parameters: parameters,
-                                        keys: keys, keyShare: nil, verifier: verifier, misbehaviour: misbehaviour)
+                                        keys: keys, keyShare: nil, verifier: verifier)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier,
                                firstRound: AuxRefreshRound1<AuxInfo>(context: context))
@@ -83,22 +72,14 @@ public enum AuxGenSetupError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 }
 
-/// A test hook: how a party cheats in its committed round-1 values.
-enum AuxMisbehaviour: Sendable {
-    /// Publish this modulus instead of the Paillier key's.
-    case substitutePaillierModulus(BigInt)
-    /// Publish a Πprm proof with a changed response.
-    case corruptRingPedersenProof
-}
-
 /// One party's Paillier key and ring-Pedersen primes, checked.
 struct AuxKeyMaterial: Sendable, CustomStringConvertible {
     let paillier: PaillierSecretKey
     let ringPedersenPrimes: (p: BigInt, q: BigInt)
 
-    init(primes: AuxGenPrimes, parameters: SchemeParameters, checkSizes: Bool = true) throws(AuxGenSetupError) {
+    init(primes: AuxGenPrimes, parameters: SchemeParameters) throws(AuxGenSetupError) {
         let all = [primes.paillierP, primes.paillierQ, primes.ringPedersenP, primes.ringPedersenQ]
-        if checkSizes, let wrong = all.first(where: { $0.bitLength != parameters.paillierPrimeBits }) {
+        if let wrong = all.first(where: { $0.bitLength != parameters.paillierPrimeBits }) {
             throw .primeSize(expected: parameters.paillierPrimeBits, got: wrong.bitLength)
         }
         for prime in [primes.paillierP, primes.paillierQ] where !(prime.testBit(0) && prime.testBit(1)) {

@@ -38,18 +38,16 @@ struct AuxRefreshContext: Sendable {
     let keyShare: AdditiveKeyShare?
     /// Checks the dealer's signature on a round-3 message a complaint carries.
     let verifier: any IdentitySignatureVerifier
-    let misbehaviour: AuxMisbehaviour?
     let sid: [UInt8]
 
     init(publicData: SessionPublicData, me: PartyID, parameters: SchemeParameters, keys: AuxKeyMaterial,
-         keyShare: AdditiveKeyShare?, verifier: any IdentitySignatureVerifier, misbehaviour: AuxMisbehaviour?) {
+         keyShare: AdditiveKeyShare?, verifier: any IdentitySignatureVerifier) {
         self.publicData = publicData
         self.me = me
         self.parameters = parameters
         self.keys = keys
         self.keyShare = keyShare
         self.verifier = verifier
-        self.misbehaviour = misbehaviour
         self.sid = publicData.boundSessionID
     }
 
@@ -83,12 +81,12 @@ struct AuxRefreshReveal: Sendable {
 }
 
 /// Round 1: make aux data (and, in a refresh, deal shares of zero); echo-broadcast V_i.
-struct AuxRefreshRound1<Output: AuxRefreshResult>: Round, CustomStringConvertible {
+struct AuxRefreshRound1<Output: AuxRefreshResult>: TypedRound {
     let context: AuxRefreshContext
     var number: Int { 1 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<AuxRefreshSecrets> {
         let n = context.mode.changeCount(committee: context.committee.count)
         var changes: [Scalar] = []
         if n > 0 {
@@ -98,7 +96,7 @@ struct AuxRefreshRound1<Output: AuxRefreshResult>: Round, CustomStringConvertibl
         let elGamal = (0..<n).map { _ in Scalar.random(using: &generator) }
         let seeds = (0..<n).map { _ in randomBytes(32, using: &generator) }
         let aux = AuxChecks.makeReveal(keys: context.keys, context: ProofContext(sessionID: context.sid, proverID: context.me.bytes),
-                                       parameters: context.parameters, misbehaviour: context.misbehaviour, using: &generator)
+                                       parameters: context.parameters, using: &generator)
         let echo = AuxRefreshEcho(aux: aux.echo, elGamalKeys: elGamal.map { .generatorMultiple($0) },
                                   shareChanges: changes.map { .generatorMultiple($0) })
         let broadcast = AuxRefreshBroadcast(aux: aux.broadcast,
@@ -108,40 +106,40 @@ struct AuxRefreshRound1<Output: AuxRefreshResult>: Round, CustomStringConvertibl
         var writer = WireWriter()
         writer.write("V", bytes: AuxRefreshChecks.commitment(mode: context.mode, sid: context.sid, party: context.me,
                                                              echo: echo, broadcast: broadcast))
-        return OutgoingPayloads(echoBroadcast: writer.bytes, artifact: RoundArtifact(secrets))
+        return TypedPayloads(echoBroadcast: writer.bytes, artifact: secrets)
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try AuxRefreshChecks.round1(incoming))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> [UInt8] {
+        try AuxRefreshChecks.round1(incoming)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact secrets: AuxRefreshSecrets, verified: [PartyID: [UInt8]],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        .next(AuxRefreshRound2<Output>(context: context, secrets: artifact.unwrap(as: AuxRefreshSecrets.self)))
+        .next(AuxRefreshRound2<Output>(context: context, secrets: secrets))
     }
 
     var description: String { "AuxRefreshRound1" }
 }
 
 /// Round 2: reveal; check each reveal.
-struct AuxRefreshRound2<Output: AuxRefreshResult>: Round, CustomStringConvertible {
+struct AuxRefreshRound2<Output: AuxRefreshResult>: TypedRound {
     let context: AuxRefreshContext
     let secrets: AuxRefreshSecrets
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(echoBroadcast: secrets.echo.serialized(), broadcast: secrets.broadcast.serialized())
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(echoBroadcast: secrets.echo.serialized(), broadcast: secrets.broadcast.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> AuxRefreshReveal {
         let (info, echo, _) = try AuxRefreshChecks.round2(incoming, view: &view, mode: context.mode, parameters: context.parameters)
-        return VerifiedPayload(AuxRefreshReveal(info: info, echo: echo, echoPayload: try incoming.payload(.echoBroadcast)))
+        return AuxRefreshReveal(info: info, echo: echo, echoPayload: try incoming.payload(.echoBroadcast))
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: AuxRefreshReveal],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        var reveals = verified.mapValues { $0.unwrap(as: AuxRefreshReveal.self) }
+        var reveals = verified
         reveals[context.me] = AuxRefreshReveal(
             info: PublicAuxInfo(paillierKey: context.keys.paillier.publicKey, ringPedersen: secrets.ringPedersen.parameters),
             echo: secrets.echo, echoPayload: secrets.echo.serialized())
@@ -165,7 +163,7 @@ struct AuxRefreshReceipt: Sendable {
 /// Round 3: Schnorr proofs (refresh) and the Πmod digest (echo-broadcast), Πmod (broadcast), Πfac and
 /// (refresh) C_{i,j} (direct). AuxGen outputs after this round's echo step; a refresh goes on to the
 /// confirmation.
-struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertible {
+struct AuxRefreshRound3<Output: AuxRefreshResult>: TypedRound {
     let context: AuxRefreshContext
     let secrets: AuxRefreshSecrets
     let reveals: [PartyID: AuxRefreshReveal]
@@ -175,7 +173,8 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertibl
 
     private var committee: [PartyID] { context.committee }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    /// The artifact is this party's own round-3 echo-broadcast payload (for the round-4 digest).
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<[UInt8]> {
         let proofContext = AuxChecks.proofContext(sid: context.sid, rho: rho, prover: context.me)
         let schnorr = secrets.shareChanges.indices.map { index in
             SchnorrProof.prove(secret: secrets.shareChanges[index],
@@ -187,7 +186,7 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertibl
                                               parameters: context.parameters, using: &generator).serialized()
         var direct: [PartyID: [UInt8]] = [:]
         for (index, party) in committee.enumerated() where party != context.me {
-            let reveal = reveals[party]!
+            let reveal = reveals.entry(for: party)
             let fac = NoSmallFactorProof.prove(key: context.keys.paillier, verifierParameters: reveal.info.ringPedersen,
                                                context: proofContext, parameters: context.parameters, using: &generator)
             var paddedShare: Scalar?
@@ -201,10 +200,10 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertibl
         let echo = AuxRefreshProofs(proofs: schnorr,
                                     modulusProofDigest: ModulusProofDigest(sid: context.sid, prover: context.me, proof: modulusProof))
             .serialized()
-        return OutgoingPayloads(echoBroadcast: echo, broadcast: modulusProof, direct: direct, artifact: RoundArtifact(echo))
+        return TypedPayloads(echoBroadcast: echo, broadcast: modulusProof, direct: direct, artifact: echo)
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> AuxRefreshReceipt {
         let sender = incoming.sender
         let direct = try AuxRefreshChecks.round3(incoming, view: &view, mode: context.mode, parameters: context.parameters)
         let message = try view.ownMessage(round: 3, kind: .direct)
@@ -219,22 +218,21 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertibl
                                                      dealer: sender, recipient: context.me)
             if Point.generatorMultiple(value) == reveal.echo.shareChanges[context.myIndex] { change = value }
         }
-        return VerifiedPayload(AuxRefreshReceipt(change: change, direct: message, echoPayload: try incoming.payload(.echoBroadcast)))
+        return AuxRefreshReceipt(change: change, direct: message, echoPayload: try incoming.payload(.echoBroadcast))
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact ownEcho: [UInt8], verified receipts: [PartyID: AuxRefreshReceipt],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
         guard context.mode == .refresh else {
             return AuxRefreshOutputs.finish(context: context, secrets: secrets, reveals: reveals, changes: [:])
         }
-        let receipts = verified.mapValues { $0.unwrap(as: AuxRefreshReceipt.self) }
         let confirmation: AuxRefreshConfirmation
-        if let dealer = committee.first(where: { receipts[$0] != nil && receipts[$0]!.change == nil }),
-           let dealerIndex = committee.firstIndex(of: dealer) {
-            confirmation = .complaint(accused: dealer, secret: secrets.elGamalSecrets[dealerIndex], message: receipts[dealer]!.direct)
+        if let (dealerIndex, dealer) = committee.enumerated().first(where: { receipts[$0.element].map { $0.change == nil } ?? false }),
+           let receipt = receipts[dealer] {
+            confirmation = .complaint(accused: dealer, secret: secrets.elGamalSecrets[dealerIndex], message: receipt.direct)
         } else {
             var round3 = receipts.mapValues(\.echoPayload)
-            round3[context.me] = artifact.unwrap(as: [UInt8].self)
+            round3[context.me] = ownEcho
             confirmation = .ok(digest: AuxRefreshChecks.confirmationDigest(
                 sid: context.sid, round2: reveals.mapValues(\.echoPayload), round3: round3, committee: committee))
         }
@@ -247,7 +245,7 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: Round, CustomStringConvertibl
 
 /// Round 4 (refresh only): confirm (or complain); after the echo step, if every holder said "ok",
 /// output.
-struct AuxRefreshRound4<Output: AuxRefreshResult>: Round, CustomStringConvertible {
+struct AuxRefreshRound4<Output: AuxRefreshResult>: TypedRound {
     let context: AuxRefreshContext
     let secrets: AuxRefreshSecrets
     let reveals: [PartyID: AuxRefreshReveal]
@@ -257,18 +255,17 @@ struct AuxRefreshRound4<Output: AuxRefreshResult>: Round, CustomStringConvertibl
     var number: Int { 4 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(echoBroadcast: confirmation.serialized())
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(echoBroadcast: confirmation.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try AuxRefreshChecks.round4(incoming, view: &view, parameters: context.parameters,
-                                                    verifier: context.verifier))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> AuxRefreshConfirmation {
+        try AuxRefreshChecks.round4(incoming, view: &view, parameters: context.parameters, verifier: context.verifier)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: AuxRefreshConfirmation],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        var confirmations = verified.mapValues { $0.unwrap(as: AuxRefreshConfirmation.self) }
+        var confirmations = verified
         confirmations[context.me] = confirmation
         for party in context.committee {
             if case .complaint(let accused, _, _) = confirmations[party] {
@@ -305,25 +302,6 @@ enum AuxRefreshOutputs {
             return .finished(output)
         } catch {
             return .aborted("\(context.mode == .refresh ? "KeyRefresh" : "AuxGen") output unusable: \(error)")
-        }
-    }
-}
-
-/// Fig. 7's checks re-run by a third party: the same functions the rounds call. A round or part the
-/// protocol does not have proves nothing (`incomplete-view`), never a violation.
-struct AuxRefreshRechecker<Verifier: IdentitySignatureVerifier>: EvidenceRechecker {
-    let mode: AuxRefreshMode
-    let parameters: SchemeParameters
-    let verifier: Verifier
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        switch round {
-        case 1: _ = try AuxRefreshChecks.round1(incoming)
-        case 2: _ = try AuxRefreshChecks.round2(incoming, view: &view, mode: mode, parameters: parameters)
-        case 3: _ = try AuxRefreshChecks.round3(incoming, view: &view, mode: mode, parameters: parameters)
-        case 4 where mode == .refresh:
-            _ = try AuxRefreshChecks.round4(incoming, view: &view, parameters: parameters, verifier: verifier)
-        default: throw .incompleteView("no round \(round) in this protocol")
         }
     }
 }

@@ -20,12 +20,12 @@ struct KeyInitSecrets: Sendable, CustomStringConvertible {
 }
 
 /// Round 1: sample x_i, τ_i, ρ_i, u_i; echo-broadcast V_i.
-struct KeyInitRound1: Round, CustomStringConvertible {
+struct KeyInitRound1: TypedRound {
     let context: KeyInitContext
     var number: Int { 1 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<KeyInitSecrets> {
         let x = Scalar.random(using: &generator)
         let nonceSeed = randomBytes(32, using: &generator)
         let rho = randomBytes(KeyInitDecommitment.randomnessByteCount, using: &generator)
@@ -35,40 +35,39 @@ struct KeyInitRound1: Round, CustomStringConvertible {
             schnorrCommitment: KeyInitSecrets.schnorrCommitment(seed: nonceSeed).point, blinding: blinding))
         var writer = WireWriter()
         writer.write("V", bytes: secrets.decommitment.hash(sid: context.sid, party: context.me))
-        return OutgoingPayloads(echoBroadcast: writer.bytes, artifact: RoundArtifact(secrets))
+        return TypedPayloads(echoBroadcast: writer.bytes, artifact: secrets)
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try KeyInitChecks.round1(incoming))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> [UInt8] {
+        try KeyInitChecks.round1(incoming)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact secrets: KeyInitSecrets, verified: [PartyID: [UInt8]],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<AdditiveKeyShare> {
-        let secrets = artifact.unwrap(as: KeyInitSecrets.self)
-        return .next(KeyInitRound2(context: context, secrets: secrets))
+        .next(KeyInitRound2(context: context, secrets: secrets))
     }
 
     var description: String { "KeyInitRound1" }
 }
 
 /// Round 2: broadcast (ρ_i, X_i, A_i, u_i); check each received one against V_j.
-struct KeyInitRound2: Round, CustomStringConvertible {
+struct KeyInitRound2: TypedRound {
     let context: KeyInitContext
     let secrets: KeyInitSecrets
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(broadcast: secrets.decommitment.serialized())
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(broadcast: secrets.decommitment.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try KeyInitChecks.round2(incoming, view: &view, sid: context.sid))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> KeyInitDecommitment {
+        try KeyInitChecks.round2(incoming, view: &view, sid: context.sid)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: KeyInitDecommitment],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<AdditiveKeyShare> {
-        var decommitments = verified.mapValues { $0.unwrap(as: KeyInitDecommitment.self) }
+        var decommitments = verified
         decommitments[context.me] = secrets.decommitment
         let rho = KeyInitChecks.jointRandomness(decommitments.values)
         return .next(KeyInitRound3(context: context, secrets: secrets, decommitments: decommitments, rho: rho))
@@ -78,7 +77,7 @@ struct KeyInitRound2: Round, CustomStringConvertible {
 }
 
 /// Round 3: echo-broadcast ψ_i; check each ψ_j; after the echo step, output x_i and every X_j.
-struct KeyInitRound3: Round, CustomStringConvertible {
+struct KeyInitRound3: TypedRound {
     let context: KeyInitContext
     let secrets: KeyInitSecrets
     let decommitments: [PartyID: KeyInitDecommitment]
@@ -86,21 +85,20 @@ struct KeyInitRound3: Round, CustomStringConvertible {
     var number: Int { 3 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
         let proof = SchnorrProof.prove(
             secret: secrets.x, statement: SchnorrProof.Statement(publicPoint: secrets.decommitment.publicShare),
             commitment: secrets.schnorrCommitment(),
             context: KeyInitChecks.proofContext(sid: context.sid, rho: rho, prover: context.me),
             parameters: context.parameters)
-        return OutgoingPayloads(echoBroadcast: proof.serialized())
+        return TypedPayloads(echoBroadcast: proof.serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
         try KeyInitChecks.round3(incoming, view: &view, sid: context.sid, parameters: context.parameters)
-        return VerifiedPayload(())
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: Void],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<AdditiveKeyShare> {
         do {
             return .finished(try AdditiveKeyShare(owner: context.me, secretShare: secrets.x,
@@ -111,22 +109,4 @@ struct KeyInitRound3: Round, CustomStringConvertible {
     }
 
     var description: String { "KeyInitRound3" }
-}
-
-/// KeyInit's checks re-run by a third party over the culprit's `SignedView`: the very functions the
-/// rounds' `verify(_:view:)` call. A round or set of parts KeyInit does not have proves nothing
-/// (`incomplete-view`, so "not proven"), never a violation.
-struct KeyInitRechecker: EvidenceRechecker {
-    let parameters: SchemeParameters
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        try KeyInitChecks.requireKinds(of: incoming, round: round)
-        let sid = view.publicData.boundSessionID
-        switch round {
-        case 1: _ = try KeyInitChecks.round1(incoming)
-        case 2: _ = try KeyInitChecks.round2(incoming, view: &view, sid: sid)
-        case 3: try KeyInitChecks.round3(incoming, view: &view, sid: sid, parameters: parameters)
-        default: throw .incompleteView("KeyInit has no round \(round)")
-        }
-    }
 }

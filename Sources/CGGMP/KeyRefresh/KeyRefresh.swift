@@ -41,7 +41,7 @@ public enum KeyRefresh {
         catch { throw .session(error) }
         let keys = try AuxKeyMaterial(primes: primes, parameters: parameters)
         let context = AuxRefreshContext(publicData: publicData, me: signer.partyID, parameters: parameters,
-                                        keys: keys, keyShare: keyShare, verifier: verifier, misbehaviour: nil)
+                                        keys: keys, keyShare: keyShare, verifier: verifier)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier,
                                firstRound: AuxRefreshRound1<KeyRefreshOutput>(context: context))

@@ -91,25 +91,17 @@ public struct IncomingPayloads: Sendable {
     }
 }
 
-/// A round's local secrets from `makeMessages`, handed back to `finalize`; opaque to the session.
+/// A round's local secrets from `makeMessages`, handed back to `finalize`; opaque to the session
+/// (the protocols' rounds are `TypedRound`s, whose adapter alone stores and recovers the value).
 public struct RoundArtifact: Sendable {
     let value: any Sendable
     public init(_ value: any Sendable) { self.value = value }
-    /// The stored value; the round that made it knows its type, so a mismatch is a bug.
-    public func unwrap<T>(as type: T.Type = T.self) -> T {
-        guard let value = value as? T else { preconditionFailure("artifact is not a \(T.self)") }
-        return value
-    }
 }
 
 /// What `verify` extracted from one sender's message; opaque to the session.
 public struct VerifiedPayload: Sendable {
     let value: any Sendable
     public init(_ value: any Sendable) { self.value = value }
-    public func unwrap<T>(as type: T.Type = T.self) -> T {
-        guard let value = value as? T else { preconditionFailure("verified payload is not a \(T.self)") }
-        return value
-    }
 }
 
 /// A protocol rule broken by a message's sender, as a round reports it: what was wrong and which

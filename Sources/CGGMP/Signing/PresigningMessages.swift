@@ -186,3 +186,24 @@ struct SignatureShareMessage: Sendable, Hashable, WireCodable {
     func encode(to writer: inout WireWriter) { writer.write("sigma", sigma) }
     init(from reader: inout WireReader) throws(ProofError) { sigma = try reader.readScalar("sigma") }
 }
+
+/// Πdec and the Πaff-g* proofs of the failure round.
+struct PresignFailureMessage: Sendable, Hashable, WireCodable {
+    let dec: DecProof
+    let affine: [AffGStarProof]
+
+    init(dec: DecProof, affine: [AffGStarProof]) { self.dec = dec; self.affine = affine }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write(dec)
+        writer.writeCount(affine.count)
+        for proof in affine { writer.write(proof) }
+    }
+
+    init(from reader: inout WireReader) throws(ProofError) {
+        dec = try reader.read()
+        var affine: [AffGStarProof] = []
+        for _ in 0..<(try reader.readCount("aff-g* count", minimumElementSize: 4)) { affine.append(try reader.read()) }
+        self.affine = affine
+    }
+}

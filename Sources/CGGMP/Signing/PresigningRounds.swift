@@ -35,13 +35,13 @@ struct MtASecrets: Sendable, CustomStringConvertible {
 }
 
 /// Round 1: sample k_i, γ_i; echo-broadcast K_i, G_i, Y_i, A_i, B_i; send each j ψ⁰, ψ¹.
-struct PresignRound1<Output: Sendable>: Round, CustomStringConvertible {
+struct PresignRound1<Output: Sendable>: TypedRound {
     let context: PresignContext
     let completion: PresignCompletion<Output>
     var number: Int { 1 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .direct] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignSecrets> {
         let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus)
         let k = Scalar.random(using: &generator), gamma = Scalar.random(using: &generator)
         let rho = own.randomRandomizer(using: &generator), nu = own.randomRandomizer(using: &generator)
@@ -67,17 +67,16 @@ struct PresignRound1<Output: Sendable>: Round, CustomStringConvertible {
             direct[party] = PresignRound1Direct(psi0: psi0, psi1: psi1).serialized()
         }
         let secrets = PresignSecrets(k: k, gamma: gamma, rho: rho, nu: nu, a: a, b: b, message: message)
-        return OutgoingPayloads(echoBroadcast: message.serialized(), direct: direct, artifact: RoundArtifact(secrets))
+        return TypedPayloads(echoBroadcast: message.serialized(), direct: direct, artifact: secrets)
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try PresignChecks.round1(incoming, view: &view, data: context.checkData))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound1Echo {
+        try PresignChecks.round1(incoming, view: &view, data: context.checkData)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact secrets: PresignSecrets, verified: [PartyID: PresignRound1Echo],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        let secrets = artifact.unwrap(as: PresignSecrets.self)
-        var round1 = verified.mapValues { $0.unwrap(as: PresignRound1Echo.self) }
+        var round1 = verified
         round1[context.me] = secrets.message
         return .next(PresignRound2(context: context, completion: completion, secrets: secrets, round1: round1))
     }
@@ -101,7 +100,7 @@ struct PresignRound2Received: Sendable, CustomStringConvertible {
 }
 
 /// Round 2: the MtA ciphertexts with Πaff-g, Γ_i with Πelog.
-struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
+struct PresignRound2<Output: Sendable>: TypedRound {
     let context: PresignContext
     let completion: PresignCompletion<Output>
     let secrets: PresignSecrets
@@ -109,7 +108,7 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignRound2Artifact> {
         let parameters = context.parameters
         let ownKey = context.aux.paillierSecret.publicKey
         let own = PaillierGroup(modulus: ownKey.modulus)
@@ -124,7 +123,7 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
             let targetKey = context.key(party)
             let target = PaillierGroup(modulus: targetKey.modulus)
             let setup = context.inputs.publicAux[party]!.ringPedersen
-            let kCiphertext = round1[party]!.k
+            let kCiphertext = round1.entry(for: party).k
             let secret = MtASecrets(
                 beta: BigInt.random(signedBits: parameters.ellPrime, using: &generator),
                 betaHat: BigInt.random(signedBits: parameters.ellPrime, using: &generator),
@@ -159,18 +158,18 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
         guard let ownValues = PresignRound2Public(echo, sender: context.me, committee: context.committee) else {
             preconditionFailure("one MtA entry per other signer")
         }
-        let mine = round1[context.me]!
+        let mine = round1.entry(for: context.me)
         let elog = ElogProof.prove(
             y: secrets.gamma, lambda: secrets.b,
             statement: .init(L: mine.b1, M: mine.b2, X: mine.y, Y: gammaPoint, h: .generator),
             context: proofContext, parameters: parameters, using: &generator)
-        return OutgoingPayloads(
+        return TypedPayloads(
             echoBroadcast: echo.serialized(),
             broadcast: PresignRound2Broadcast(psi: psi, psiHat: psiHat, elog: elog).serialized(),
-            artifact: RoundArtifact(PresignRound2Artifact(mta: mta, values: ownValues)))
+            artifact: PresignRound2Artifact(mta: mta, values: ownValues))
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound2Received {
         let values = try PresignChecks.round2(incoming, view: &view, data: context.checkData)
         // D and D̂ passed Πaff-g's unit checks under our key, so they decrypt (local work only).
         let secretKey = context.aux.paillierSecret
@@ -178,19 +177,16 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
               let alpha = try? secretKey.decrypt(d), let alphaHat = try? secretKey.decrypt(dHat) else {
             throw RoundViolation(rule: "undecryptable-mta", detail: "D or D̂ for us does not decrypt")
         }
-        return VerifiedPayload(PresignRound2Received(values: values, alpha: Scalar(reducing: alpha),
-                                                     alphaHat: Scalar(reducing: alphaHat)))
+        return PresignRound2Received(values: values, alpha: Scalar(reducing: alpha), alphaHat: Scalar(reducing: alphaHat))
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact own: PresignRound2Artifact, verified received: [PartyID: PresignRound2Received],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        let own = artifact.unwrap(as: PresignRound2Artifact.self)
-        let received = verified.mapValues { $0.unwrap(as: PresignRound2Received.self) }
         let gamma = received.values.reduce(own.gamma) { $0 + $1.values.gamma }
         var delta = secrets.gamma * secrets.k
         var chi = context.keyShare.secretShare * secrets.k
         for (party, value) in received {
-            let mta = own.mta[party]!
+            let mta = own.mta.entry(for: party)
             delta += value.alpha + Scalar(reducing: mta.beta)
             chi += value.alphaHat + Scalar(reducing: mta.betaHat)
         }
@@ -204,7 +200,7 @@ struct PresignRound2<Output: Sendable>: Round, CustomStringConvertible {
 }
 
 /// Round 3: δ_i, Δ_i with Πelog, S_i; then the consistency checks and the presignature.
-struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
+struct PresignRound3<Output: Sendable>: TypedRound {
     let context: PresignContext
     let completion: PresignCompletion<Output>
     let secrets: PresignSecrets
@@ -219,32 +215,28 @@ struct PresignRound3<Output: Sendable>: Round, CustomStringConvertible {
     var number: Int { 3 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
-    var ownValues: PresignRound3Public {
-        let misbehaviour = context.misbehaviour
-        return PresignRound3Echo(delta: misbehaviour == .wrongDelta ? delta + .one : delta, bigDelta: secrets.k * gamma,
-                                 s: misbehaviour == .wrongS ? chi * gamma + .generator : chi * gamma)
-    }
+    var ownValues: PresignRound3Public { PresignRound3Echo(delta: delta, bigDelta: secrets.k * gamma, s: chi * gamma) }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        let mine = round1[context.me]!
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        let mine = round1.entry(for: context.me)
         let values = ownValues
         let elog = ElogProof.prove(
             y: secrets.k, lambda: secrets.a,
             statement: .init(L: mine.a1, M: mine.a2, X: mine.y, Y: values.bigDelta, h: gamma),
             context: PresignChecks.context(epid: context.epid, prover: context.me),
             parameters: context.parameters, using: &generator)
-        return OutgoingPayloads(
+        return TypedPayloads(
             echoBroadcast: values.serialized(),
             broadcast: PresignRound3Broadcast(elog: elog).serialized())
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
-        VerifiedPayload(try PresignChecks.round3(incoming, view: &view, data: context.checkData))
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound3Public {
+        try PresignChecks.round3(incoming, view: &view, data: context.checkData)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: PresignRound3Public],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<Output> {
-        var round3 = verified.mapValues { $0.unwrap(as: PresignRound3Public.self) }
+        var round3 = verified
         round3[context.me] = ownValues
         // δ·G = Σ Δ_j holds when every δ_j is right; Σ S_j = δ·X when every χ_j is. Both are checked
         // before δ = 0: a rushing cheater who sends δ_i = −Σ_{j≠i} δ_j makes δ = 0, and must reach the

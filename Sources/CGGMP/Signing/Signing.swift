@@ -55,19 +55,9 @@ public enum InteractiveSigning {
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
         parameters: SchemeParameters
     ) throws(SigningSetupError) -> Session<RecoverableSignature> {
-        try makeSession(sessionID: sessionID, keyShare: keyShare, auxInfo: auxInfo, prehash: prehash, signer: signer,
-                        verifier: verifier, parameters: parameters, misbehaviour: .none)
-    }
-
-    /// With a test-only misbehaviour of this party.
-    static func makeSession(
-        sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, prehash: Prehash,
-        signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
-        parameters: SchemeParameters, misbehaviour: PresignMisbehaviour
-    ) throws(SigningSetupError) -> Session<RecoverableSignature> {
         try PresignContext.session(
             sessionID: sessionID, protocolTag: protocolTag, keyShare: keyShare, auxInfo: auxInfo, signer: signer,
-            verifier: verifier, parameters: parameters, misbehaviour: misbehaviour
+            verifier: verifier, parameters: parameters
         ) { material in .next(SignRound(number: signingRound, material: material, prehash: prehash)) }
     }
 
@@ -83,31 +73,31 @@ public enum InteractiveSigning {
 }
 
 /// The signing round: broadcast σ_i, check each σ_j, combine and verify.
-struct SignRound: Round, CustomStringConvertible {
+struct SignRound: TypedRound {
     let number: Int
     let material: PresignatureMaterial
     let prehash: Prehash
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
     }
 
     /// Standalone signing checks σ against the presignature's commitments (public input of its
     /// rechecker); interactive signing rebuilds them from the values the sender attested in rounds
     /// 2 and 3 (which equal ours: the echo steps compared them).
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> Scalar {
         if number == InteractiveSigning.signingRound {
-            return VerifiedPayload(try PresignChecks.interactiveSignatureShare(
-                incoming, view: &view, committee: material.signers, prehash: prehash))
+            return try PresignChecks.interactiveSignatureShare(
+                incoming, view: &view, committee: material.signers, prehash: prehash)
         }
-        return VerifiedPayload(try PresignChecks.signatureShare(
-            incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash))
+        return try PresignChecks.signatureShare(
+            incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash)
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: Scalar],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<RecoverableSignature> {
-        let s = verified.values.reduce(material.signatureShare(for: prehash)) { $0 + $1.unwrap(as: Scalar.self) }
+        let s = verified.values.reduce(material.signatureShare(for: prehash), +)
         do {
             let signature = try ECDSASignature(r: material.commitments.r, s: s)
             let recoverable = try RecoverableSignature(signature: signature, publicKey: material.publicKey,
@@ -123,42 +113,4 @@ struct SignRound: Round, CustomStringConvertible {
     }
 
     var description: String { "SignRound" }
-}
-
-/// Standalone signing's check re-run from the signed σ message and the presignature commitments
-/// (a public input: the presigning session's signed round-3 echoes attest them).
-struct SignRechecker: EvidenceRechecker {
-    let commitments: PresignatureCommitments
-    let prehash: Prehash
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        guard round == 1 else { throw .incompleteView("a check of round \(round) (signing has one round)") }
-        _ = try PresignChecks.signatureShare(incoming.payload(.broadcast), sender: incoming.sender,
-                                             commitments: commitments, prehash: prehash)
-    }
-}
-
-/// Presigning's (and interactive signing's) checks re-run over the culprit's `SignedView`: the very
-/// functions the live rounds' `verify(_:view:)` call.
-struct PresignRechecker: EvidenceRechecker {
-    let inputs: PresigningPublicInputs
-    let parameters: SchemeParameters
-    /// Set for interactive signing, whose round 4 checks signature shares.
-    let prehash: Prehash?
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        let data = PresignCheckData(inputs: inputs, parameters: parameters, publicData: view.publicData)
-        switch round {
-        case 1: _ = try PresignChecks.round1(incoming, view: &view, data: data)
-        case 2: _ = try PresignChecks.round2(incoming, view: &view, data: data)
-        case 3: _ = try PresignChecks.round3(incoming, view: &view, data: data)
-        case 5, 6: try PresignChecks.failure(round: round, incoming, view: &view, data: data)
-        case InteractiveSigning.signingRound:
-            guard let prehash else { throw .incompleteView("a check of round \(round) (presigning has none)") }
-            _ = try PresignChecks.interactiveSignatureShare(incoming, view: &view, committee: data.committee,
-                                                            prehash: prehash)
-        default:
-            throw .incompleteView("a check of round \(round)")
-        }
-    }
 }

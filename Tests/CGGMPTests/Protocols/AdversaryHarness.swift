@@ -1,105 +1,56 @@
 import BigNum
+import CGGMPAdversary
 import Foundation
 import TestSupport
 @testable import CGGMP
 
-/// How one party's run ended in `runPastFaults`.
-enum PartyEnd<Output: Sendable>: Sendable {
-    case finished(Output)
-    case faulted(ProtocolFault)
-    case aborted(String)
-    /// No progress possible; the parties it still waits for.
-    case waiting([PartyID])
+/// An adversarial run of every party to its end (`SimulationRunner.runToEnd`, so a party that
+/// detects a fault stops alone while the others go on, and a split shows): how each party ended,
+/// and every message sent.
+struct AdversaryRun<Output: Sendable> {
+    var report: RunReport<Output>
+    var sent: [SignedMessage]
 
-    var output: Output? { if case .finished(let output) = self { output } else { nil } }
-    var fault: ProtocolFault? { if case .faulted(let fault) = self { fault } else { nil } }
+    var outputs: [PartyID: Output] { report.outputs }
+    var faults: [PartyID: ProtocolFault] { report.faults }
+    var aborted: [PartyID: String] { report.aborted }
+    /// Parties that neither finished nor stopped, with the parties they still wait for.
+    var waiting: [PartyID: [PartyID]] { report.waiting }
+    /// Whether `party` neither finished nor stopped on a fault or an abort.
+    func isStuck(_ party: PartyID) -> Bool { outputs[party] == nil && faults[party] == nil && aborted[party] == nil }
 }
 
-/// One delivery of a message to a recipient, after `delay` extra steps.
-struct Delivery: Sendable {
-    let message: SignedMessage
-    var delay: Int = 0
+/// Runs `sessions` with `generators` over a network scripted per delivery (`ScriptedNetwork`;
+/// nil: everything delivered as sent). Corrupt parties run the honest code; their misbehaviour is
+/// what the network does to their messages.
+func runAdversarially<Output: Sendable>(_ sessions: [Session<Output>], generators: [PartyID: ChaChaRandom],
+                                        route: ScriptedNetwork.Route? = nil) -> AdversaryRun<Output> {
+    var runner = SimulationRunner(sessions: sessions, generators: generators)
+    var network = ScriptedNetwork(route ?? { message, _ in [(message, 0)] })
+    let report = runner.runToEnd(adversary: &network)
+    return AdversaryRun(report: report, sent: runner.sentMessages)
 }
 
-/// What the network (and the corrupt parties) do with a message on its way to `recipient`:
-/// deliver it (possibly replaced, re-signed by the culprit), drop it ([]), duplicate or delay it.
-typealias Interference = @Sendable (_ message: SignedMessage, _ recipient: PartyID) -> [Delivery]
+/// `runAdversarially` with generators seeded `seed · 1000 + k` for the k-th party in id order.
+func runAdversarially<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64,
+                                        route: ScriptedNetwork.Route? = nil) -> AdversaryRun<Output> {
+    runAdversarially(sessions, generators: generatorsInPartyOrder(sessions, seed: seed), route: route)
+}
 
-/// Like `SimulationRunner`, but a party that detects a fault (or aborts) stops alone while the
-/// others go on, until no party can progress: so a test sees whether any honest party finishes
-/// while another holds a fault.
-func runPastFaults<Output: Sendable>(_ sessions: [Session<Output>], generators: [PartyID: ChaChaRandom],
-                                     record: Box<[SignedMessage]>? = nil,
-                                     interference: Interference? = nil) -> [PartyID: PartyEnd<Output>] {
-    var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
-    var generators = generators
-    let parties = sessions.keys.sorted()
-    var ends: [PartyID: PartyEnd<Output>] = [:]
-    var inbox: [PartyID: [Delivery]] = [:]
-    var steps = 0
-    while steps < 200 {
-        steps += 1
-        var progressed = false
-        for party in parties where ends[party] == nil && sessions[party]!.hasMessagesToSend {
-            progressed = true
-            guard let outgoing = try? sessions[party]!.makeMessages(using: &generators[party]!) else {
-                ends[party] = .aborted("could not send")
-                continue
-            }
-            for item in outgoing {
-                record?.value.append(item.message)
-                for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
-                    inbox[recipient, default: []] += interference?(item.message, recipient) ?? [Delivery(message: item.message)]
-                }
-            }
-        }
-        for recipient in parties {
-            let pending = inbox[recipient] ?? []
-            inbox[recipient] = []
-            for var delivery in pending {
-                if ends[recipient] != nil { break }
-                if delivery.delay > 0 {
-                    delivery.delay -= 1
-                    inbox[recipient, default: []].append(delivery)
-                    progressed = true
-                    continue
-                }
-                do {
-                    try sessions[recipient]!.receive(delivery.message, from: delivery.message.sender)
-                    progressed = true
-                } catch .notYetExpected {
-                    inbox[recipient, default: []].append(delivery)
-                } catch .fault(let fault) {
-                    ends[recipient] = .faulted(fault)
-                    progressed = true
-                } catch .alreadyReceived {
-                    progressed = true
-                } catch .ignored {
-                    progressed = true
-                } catch {
-                    ends[recipient] = .aborted("\(error)")
-                    progressed = true
-                }
-            }
-        }
-        for party in parties where ends[party] == nil && sessions[party]!.isReadyToFinalize {
-            progressed = true
-            do {
-                if case .finished(let output) = try sessions[party]!.finalize(using: &generators[party]!) {
-                    ends[party] = .finished(output)
-                }
-            } catch {
-                ends[party] = .aborted("\(error)")
-            }
-        }
-        if !progressed { break }
-    }
-    for party in parties where ends[party] == nil { ends[party] = .waiting(sessions[party]!.waitingFor) }
-    return ends
+/// Generators seeded `seed · multiplier + k` for the k-th party in id order.
+func generatorsInPartyOrder(_ sessions: [Session<some Sendable>], seed: UInt64, multiplier: UInt64 = 1000) -> [PartyID: ChaChaRandom] {
+    Dictionary(uniqueKeysWithValues: sessions.map(\.me).sorted().enumerated().map {
+        ($1, ChaChaRandom(testSeed: seed &* multiplier &+ UInt64($0)))
+    })
+}
+
+/// A tamper closure as a route (the message it returns arrives at once).
+func route(_ tamper: @escaping @Sendable (SignedMessage, PartyID) -> SignedMessage) -> ScriptedNetwork.Route {
+    { message, recipient in [(tamper(message, recipient), 0)] }
 }
 
 /// A value tests share between `@Sendable` tamper closures.
-final class Box<Value: Sendable>: @unchecked Sendable {
+final class Box<Value>: @unchecked Sendable {
     private var stored: Value
     private let lock = NSLock()
     init(_ value: Value) { stored = value }
@@ -107,37 +58,50 @@ final class Box<Value: Sendable>: @unchecked Sendable {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
     }
+    /// Reads or changes the value under the lock.
+    func with<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&stored)
+    }
 }
 
-/// The properties every adversarial run must keep, checked for the honest parties' ends:
-/// all finish with the same output or none finishes; no fault names an honest party; every fault
-/// names a corrupt party with evidence a third party finds `.proven` (and not under another session
-/// id, nor with the culprit replaced by an honest party).
+/// The properties every adversarial run must keep, for the honest parties: all finish with the
+/// same output or none finishes; none aborts; no fault names an honest party; every fault names a
+/// corrupt party with evidence a third party finds `.proven` (or, with `acceptTransportOnly`, is a
+/// transport-only fault), not proven under `otherSession`; no fault's evidence, renamed to an
+/// honest party, verifies.
 /// - Returns: a list of violated properties (empty when all hold).
 func adversaryPropertyViolations<Output: Sendable>(
-    _ ends: [PartyID: PartyEnd<Output>], corrupt: Set<PartyID>, publicData: SessionPublicData,
-    otherSession: SessionPublicData, rechecker: some EvidenceRechecker, sameOutput: (Output, Output) -> Bool
+    _ run: AdversaryRun<Output>, committee: [PartyID], corrupt: Set<PartyID>, publicData: SessionPublicData,
+    otherSession: SessionPublicData? = nil, rechecker: some EvidenceRechecker, acceptTransportOnly: Bool = false,
+    sameOutput: (Output, Output) -> Bool
 ) -> [String] {
     var problems: [String] = []
-    let honest = ends.keys.filter { !corrupt.contains($0) }.sorted()
-    let outputs = honest.compactMap { ends[$0]?.output }
+    let honest = committee.filter { !corrupt.contains($0) }.sorted()
+    let outputs = honest.compactMap { run.outputs[$0] }
     if !outputs.isEmpty {
         if outputs.count != honest.count {
-            problems.append("split outcome: \(outputs.count) of \(honest.count) honest parties finished: \(honest.map { "\(ends[$0]!)" })")
+            problems.append("split outcome: \(outputs.count) of \(honest.count) honest parties finished: \(run.report)")
         }
         if let first = outputs.first, !outputs.allSatisfy({ sameOutput($0, first) }) {
             problems.append("honest parties finished with different outputs")
         }
     }
     for party in honest {
-        guard let fault = ends[party]?.fault else { continue }
+        if let abort = run.aborted[party] { problems.append("\(party) aborted: \(abort)") }
+        guard let fault = run.faults[party] else { continue }
         if !corrupt.contains(fault.culprit) { problems.append("\(party) named honest \(fault.culprit): \(fault.reason)") }
         let verdict = fault.evidence.verdict(publicData: publicData, rechecker: rechecker)
-        if verdict != .proven { problems.append("\(party)'s evidence against \(fault.culprit) is \(verdict)") }
-        if fault.evidence.verdict(publicData: otherSession, rechecker: rechecker) == .proven {
+        if verdict != .proven, !(acceptTransportOnly && fault.isTransportOnly) {
+            problems.append("\(party)'s evidence against \(fault.culprit) is \(verdict)")
+        }
+        if let otherSession, fault.evidence.verdict(publicData: otherSession, rechecker: rechecker) == .proven {
             problems.append("evidence proven under another session id")
         }
-        if let innocent = honest.first {
+    }
+    for fault in run.faults.values {
+        for innocent in honest {
             let swapped = Evidence(culprit: innocent, round: fault.evidence.round, reason: fault.evidence.reason,
                                    messages: fault.evidence.messages)
             if swapped.verdict(publicData: publicData, rechecker: rechecker) == .proven {
@@ -149,6 +113,6 @@ func adversaryPropertyViolations<Output: Sendable>(
 }
 
 /// Whether some honest party detected a fault.
-func someHonestPartyFaulted<Output: Sendable>(_ ends: [PartyID: PartyEnd<Output>], corrupt: Set<PartyID>) -> Bool {
-    ends.contains { !corrupt.contains($0.key) && $0.value.fault != nil }
+func someHonestPartyFaulted<Output: Sendable>(_ run: AdversaryRun<Output>, corrupt: Set<PartyID>) -> Bool {
+    run.faults.keys.contains { !corrupt.contains($0) }
 }

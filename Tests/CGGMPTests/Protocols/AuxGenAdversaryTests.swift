@@ -3,6 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 /// What the corrupt party (and the network) do in one adversarial run.
@@ -36,17 +37,17 @@ enum AuxAttack: String, CaseIterable, Sendable {
     static let signers = makeSigners(3)
     static let seeds: [UInt64] = [1, 2]
 
-    static func interference(_ attack: AuxAttack, culprit: Ed25519Signer, victim: PartyID, sid: [UInt8]) -> Interference? {
+    static func interference(_ attack: AuxAttack, culprit: Ed25519Signer, victim: PartyID, sid: [UInt8]) -> ScriptedNetwork.Route? {
         let bad = forgedModulusProof().serialized()
-        @Sendable func replace(_ message: SignedMessage, _ payload: [UInt8]) -> [Delivery] {
-            [Delivery(message: message.replacingPayload(payload, signer: culprit))]
+        @Sendable func replace(_ message: SignedMessage, _ payload: [UInt8]) -> [(message: SignedMessage, delay: Int)] {
+            [(message.replacingPayload(payload, signer: culprit), 0)]
         }
         switch attack {
         case .none, .badRingPedersenProof, .sharedModulus: return nil
         case .equivocateEcho:
             return { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 1, message.kind == .echoBroadcast, recipient == victim
-                else { return [Delivery(message: message)] }
+                else { return [(message, 0)] }
                 var writer = WireWriter()
                 writer.write("V", bytes: [UInt8](repeating: 0xAB, count: 32))
                 return replace(message, writer.bytes)
@@ -54,18 +55,18 @@ enum AuxAttack: String, CaseIterable, Sendable {
         case .splitRound3Proof, .splitRound3ProofMatchingDigest, .badModulusProof:
             return { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 3,
-                      attack == .badModulusProof || recipient == victim else { return [Delivery(message: message)] }
+                      attack == .badModulusProof || recipient == victim else { return [(message, 0)] }
                 switch message.kind {
                 case .broadcast: return replace(message, bad)
                 case .echoBroadcast where attack != .splitRound3Proof:
                     return replace(message, auxGenDigestPayload(sid: sid, prover: culprit.partyID, proof: bad))
-                default: return [Delivery(message: message)]
+                default: return [(message, 0)]
                 }
             }
         case .badFactorProof:
             return { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim,
-                      let proof = try? auxGenFactorProof(message.payload) else { return [Delivery(message: message)] }
+                      let proof = try? auxGenFactorProof(message.payload) else { return [(message, 0)] }
                 return replace(message, NoSmallFactorProof(P: proof.P, Q: proof.Q, A: proof.A, B: proof.B, T: proof.T, sigma: proof.sigma,
                                                            z1: proof.z1 + .one, z2: proof.z2, w1: proof.w1, w2: proof.w2, v: proof.v)
                     .serializedAsAuxGenDirect)
@@ -73,12 +74,12 @@ enum AuxAttack: String, CaseIterable, Sendable {
         case .dropOne:
             return { message, recipient in
                 message.sender == culprit.partyID && message.round == 2 && message.kind == .broadcast && recipient == victim
-                    ? [] : [Delivery(message: message)]
+                    ? [] : [(message, 0)]
             }
         case .duplicateAndDelayHonest:
             let slow = signers[0].partyID
             return { message, _ in
-                [Delivery(message: message, delay: message.sender == slow ? 1 : 0), Delivery(message: message, delay: 2)]
+                [(message, message.sender == slow ? 1 : 0), (message, 2)]
             }
         }
     }
@@ -95,35 +96,36 @@ enum AuxAttack: String, CaseIterable, Sendable {
         let culprit = pair[1]
         var corrupt: Set<PartyID> = [culprit.partyID]
         var primeIndices: [Int]?
-        var misbehaving: (PartyID, AuxMisbehaviour)?
         switch attack {
         case .none, .duplicateAndDelayHonest: corrupt = []
         case .sharedModulus:
             corrupt.insert(pair[0].partyID)
             primeIndices = [0, 0, 2]
-        case .badRingPedersenProof: misbehaving = (culprit.partyID, .corruptRingPedersenProof)
         default: break
         }
-        let record = Box<[SignedMessage]>([])
-        let ends = runPastFaults(auxGenSessions(signers: signers, misbehaving: misbehaving, primeIndices: primeIndices),
-                                 generators: seededGenerators(signers, seed: seed), record: record,
-                                 interference: Self.interference(attack, culprit: culprit, victim: signers[2].partyID,
-                                                                 sid: publicData.boundSessionID))
-        let problems = adversaryPropertyViolations(ends, corrupt: corrupt, publicData: publicData, otherSession: other,
+        var interference = Self.interference(attack, culprit: culprit, victim: signers[2].partyID, sid: publicData.boundSessionID)
+        if attack == .badRingPedersenProof {
+            let cheat = auxGenCommittedCheat(.corruptRingPedersenProof, culprit: culprit, signers: signers, seed: seed,
+                                             primeIndices: primeIndices)
+            interference = { message, recipient in [(cheat(message, recipient), 0)] }
+        }
+        let run = runAdversarially(auxGenSessions(signers: signers, primeIndices: primeIndices),
+                                 generators: seededGenerators(signers, seed: seed), route: interference)
+        let problems = adversaryPropertyViolations(run, committee: committee, corrupt: corrupt, publicData: publicData, otherSession: other,
                                                    rechecker: AuxGen.evidenceRechecker(parameters: .testing),
                                                    sameOutput: { $0.publicInfo == $1.publicInfo })
         #expect(problems.isEmpty, "\(attack), seed \(seed): \(problems)")
         switch attack {
         case .none, .duplicateAndDelayHonest:
-            #expect(ends.values.allSatisfy { $0.output != nil }, "\(attack): \(ends)")
+            #expect(committee.allSatisfy { run.outputs[$0] != nil }, "\(attack): \(run.report)")
         case .dropOne:
-            #expect(ends.values.allSatisfy { if case .waiting = $0 { true } else { false } }, "\(ends)")
+            #expect(committee.allSatisfy(run.isStuck), "\(run.report)")
         default:
-            #expect(someHonestPartyFaulted(ends, corrupt: corrupt), "\(attack) went undetected: \(ends)")
+            #expect(someHonestPartyFaulted(run, corrupt: corrupt), "\(attack) went undetected: \(run.report)")
         }
         // An accuser re-signs its own round-2 echo-broadcast and blames an honest party: never proven.
         if let honest = committee.first(where: { !corrupt.contains($0) && $0 != signers[2].partyID }) ?? committee.first(where: { !corrupt.contains($0) }) {
-            try expectSubstitutedEvidenceNotProven(sent: record.value, honest: honest, publicData: publicData)
+            try expectSubstitutedEvidenceNotProven(sent: run.sent, honest: honest, publicData: publicData)
         }
     }
 
@@ -177,24 +179,24 @@ enum RefreshAttack: String, CaseIterable, Sendable {
         let shares = try keyInitShares(signers, seed: 100 + seed)
         let bad = forgedModulusProof().serialized()
         let dealerMessage = Box<SignedMessage?>(nil)
-        let interference: Interference? = switch attack {
+        let interference: ScriptedNetwork.Route? = switch attack {
         case .none: nil
         case .equivocateEcho:
             { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 1, message.kind == .echoBroadcast, recipient == victim
-                else { return [Delivery(message: message)] }
+                else { return [(message, 0)] }
                 var writer = WireWriter()
                 writer.write("V", bytes: [UInt8](repeating: 0xCD, count: 32))
-                return [Delivery(message: message.replacingPayload(writer.bytes, signer: culprit))]
+                return [(message.replacingPayload(writer.bytes, signer: culprit), 0)]
             }
         case .splitRound3Proof:
             { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast, recipient == victim
-                else { return [Delivery(message: message)] }
-                return [Delivery(message: message.replacingPayload(bad, signer: culprit))]
+                else { return [(message, 0)] }
+                return [(message.replacingPayload(bad, signer: culprit), 0)]
             }
         case .badRefreshShare:
-            { [badRefreshShare(culprit: culprit, victim: victim)($0, $1)].map { Delivery(message: $0) } }
+            { [badRefreshShare(culprit: culprit, victim: victim)($0, $1)].map { ($0, 0) } }
         case .falseComplaint:
             { message, recipient in
                 let honestDealer = signers[0].partyID
@@ -202,46 +204,45 @@ enum RefreshAttack: String, CaseIterable, Sendable {
                     dealerMessage.value = message
                 }
                 guard message.sender == culprit.partyID, message.round == 4, message.kind == .echoBroadcast,
-                      let carried = dealerMessage.value else { return [Delivery(message: message)] }
+                      let carried = dealerMessage.value else { return [(message, 0)] }
                 let complaint = AuxRefreshConfirmation.complaint(accused: honestDealer, secret: Scalar(reducing: [9]), message: carried)
-                return [Delivery(message: message.replacingPayload(complaint.serialized(), signer: culprit))]
+                return [(message.replacingPayload(complaint.serialized(), signer: culprit), 0)]
             }
         case .dropOne:
             { message, recipient in
                 message.sender == culprit.partyID && message.round == 3 && message.kind == .direct && recipient == victim
-                    ? [] : [Delivery(message: message)]
+                    ? [] : [(message, 0)]
             }
         case .duplicateAndDelayHonest:
             { message, _ in
-                [Delivery(message: message, delay: message.sender == signers[0].partyID ? 1 : 0), Delivery(message: message, delay: 3)]
+                [(message, message.sender == signers[0].partyID ? 1 : 0), (message, 3)]
             }
         }
-        let record = Box<[SignedMessage]>([])
-        let ends = runPastFaults(keyRefreshSessions(signers: signers, shares: shares),
-                                 generators: seededGenerators(signers, seed: seed), record: record, interference: interference)
+        let run = runAdversarially(keyRefreshSessions(signers: signers, shares: shares),
+                                 generators: seededGenerators(signers, seed: seed), route: interference)
         let problems = adversaryPropertyViolations(
-            ends, corrupt: corrupt, publicData: publicData, otherSession: other,
+            run, committee: committee, corrupt: corrupt, publicData: publicData, otherSession: other,
             rechecker: KeyRefresh.evidenceRechecker(parameters: .testing),
             sameOutput: { $0.keyShare.publicShares == $1.keyShare.publicShares && $0.auxInfo.publicInfo == $1.auxInfo.publicInfo })
         #expect(problems.isEmpty, "\(attack), seed \(seed): \(problems)")
         switch attack {
         case .none, .duplicateAndDelayHonest:
-            #expect(ends.values.allSatisfy { $0.output != nil }, "\(attack): \(ends)")
-            let outputs = ends.values.compactMap(\.output)
+            #expect(committee.allSatisfy { run.outputs[$0] != nil }, "\(attack): \(run.report)")
+            let outputs = Array(run.outputs.values)
             let sum = outputs.reduce(Scalar.zero) { $0 + $1.keyShare.secretShare }
             #expect(Point.generatorMultiple(sum) == shares[signers[0].partyID]!.publicKey)
         case .dropOne:
-            #expect(ends.values.allSatisfy { $0.output == nil && $0.fault == nil }, "\(ends)")
+            #expect(committee.allSatisfy { run.outputs[$0] == nil && run.faults[$0] == nil }, "\(run.report)")
         default:
-            #expect(someHonestPartyFaulted(ends, corrupt: corrupt), "\(attack) went undetected: \(ends)")
-            #expect(ends.values.allSatisfy { $0.output == nil }, "a holder replaced its share: \(ends)")
+            #expect(someHonestPartyFaulted(run, corrupt: corrupt), "\(attack) went undetected: \(run.report)")
+            #expect(run.outputs.isEmpty, "a holder replaced its share: \(run.report)")
         }
         // An accuser (the corrupt party, or any other) forges a complaint against an honest dealer
         // with its own re-signed Y: never proven.
         let rechecker = KeyRefresh.evidenceRechecker(parameters: .testing)
         for honest in committee where !corrupt.contains(honest) {
             for accuser in signers where accuser.partyID != honest {
-                guard let forged = forgedComplaintEvidence(sent: record.value, honest: honest, accuser: accuser, committee: committee)
+                guard let forged = forgedComplaintEvidence(sent: run.sent, honest: honest, accuser: accuser, committee: committee)
                 else { continue }
                 #expect(forged.evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven, "forged complaint against \(honest)")
             }

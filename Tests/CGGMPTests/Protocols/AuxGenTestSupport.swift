@@ -21,27 +21,73 @@ func seededGenerators(_ signers: [Ed25519Signer], seed: UInt64) -> [PartyID: Cha
     return generators
 }
 
-/// AuxGen sessions; `misbehaving` gives one party a cheating hook; party k uses the committed primes
-/// of `primeIndices[k]` (default k).
+/// AuxGen sessions; party k uses the committed primes of `primeIndices[k]` (default k).
 func auxGenSessions(signers: [Ed25519Signer], parameters: SchemeParameters = .testing,
-                    misbehaving: (PartyID, AuxMisbehaviour)? = nil, primeIndices: [Int]? = nil) -> [Session<AuxInfo>] {
+                    primeIndices: [Int]? = nil) -> [Session<AuxInfo>] {
     let committee = signers.map(\.partyID)
     return signers.enumerated().map { index, signer in
         try! AuxGen.makeSession(sessionID: auxGenSessionID, committee: committee, signer: signer,
                                 parameters: parameters,
-                                primes: committedAuxPrimes(index: primeIndices?[index] ?? index, bits: parameters.paillierPrimeBits),
-                                misbehaviour: misbehaving?.0 == signer.partyID ? misbehaving?.1 : nil)
+                                primes: committedAuxPrimes(index: primeIndices?[index] ?? index, bits: parameters.paillierPrimeBits))
     }
 }
 
-/// An AuxGen simulation; `misbehaving` gives one party a cheating hook.
+/// An AuxGen simulation; `tamper` makes a party cheat (see `auxGenCommittedCheat`).
 func auxGenRunner(signers: [Ed25519Signer], seed: UInt64, parameters: SchemeParameters = .testing,
-                  misbehaving: (PartyID, AuxMisbehaviour)? = nil, primeIndices: [Int]? = nil,
-                  tamper: SimulationRunner<AuxInfo, ChaChaRandom>.Tamper? = nil)
+                  primeIndices: [Int]? = nil, tamper: SimulationRunner<AuxInfo, ChaChaRandom>.Tamper? = nil)
     -> SimulationRunner<AuxInfo, ChaChaRandom> {
-    SimulationRunner(sessions: auxGenSessions(signers: signers, parameters: parameters, misbehaving: misbehaving,
-                                              primeIndices: primeIndices),
+    SimulationRunner(sessions: auxGenSessions(signers: signers, parameters: parameters, primeIndices: primeIndices),
                      generators: seededGenerators(signers, seed: seed), tamper: tamper)
+}
+
+/// A wrong value an AuxGen party reveals in round 2 and committed to in round 1.
+enum AuxGenCommittedCheat: Sendable {
+    /// Reveal this modulus instead of the Paillier key's.
+    case substitutePaillierModulus(BigInt)
+    /// Reveal a Πprm proof with a changed response.
+    case corruptRingPedersenProof
+}
+
+/// Makes `culprit` reveal `cheat` in round 2 and commit to it in round 1 (V over the changed
+/// reveal), each re-signed by the culprit and told to everyone alike (echo steps included), so only
+/// the reveal's own check can catch it. The culprit's real reveal depends on its own randomness
+/// only: it is read from a run of the same sessions and seed stopped after round 2.
+func auxGenCommittedCheat(_ cheat: AuxGenCommittedCheat, culprit: Ed25519Signer, signers: [Ed25519Signer], seed: UInt64,
+                          primeIndices: [Int]? = nil) -> SimulationRunner<AuxInfo, ChaChaRandom>.Tamper {
+    struct UpToRound2: SimulationAdversary {
+        mutating func deliveries(of sent: [CGGMP.Delivery], step: Int) -> [CGGMP.Delivery] { sent.filter { $0.message.round < 2 } }
+    }
+    var rehearsal = auxGenRunner(signers: signers, seed: seed, primeIndices: primeIndices)
+    var adversary = UpToRound2()
+    _ = rehearsal.runToEnd(adversary: &adversary)
+    func real(_ kind: MessageKind) -> [UInt8] {
+        rehearsal.sentMessages.first { $0.sender == culprit.partyID && $0.round == 2 && $0.kind == kind }!.payload
+    }
+    var echo = try! AuxRefreshEcho(serialized: real(.echoBroadcast))
+    var broadcast = try! AuxRefreshBroadcast(serialized: real(.broadcast))
+    switch cheat {
+    case .substitutePaillierModulus(let modulus):
+        echo = AuxRefreshEcho(aux: AuxRevealEcho(paillierModulus: modulus, ringPedersen: echo.aux.ringPedersen, rho: echo.aux.rho),
+                              elGamalKeys: echo.elGamalKeys, shareChanges: echo.shareChanges)
+    case .corruptRingPedersenProof:
+        let proof = broadcast.aux.ringPedersenProof
+        var responses = proof.responses
+        responses[0] = responses[0] + .one
+        broadcast = AuxRefreshBroadcast(
+            aux: AuxRevealBroadcast(ringPedersenProof: RingPedersenProof(commitments: proof.commitments, responses: responses),
+                                    blinding: broadcast.aux.blinding),
+            schnorrCommitments: broadcast.schnorrCommitments)
+    }
+    let sid = try! AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)).boundSessionID
+    var writer = WireWriter()
+    writer.write("V", bytes: AuxRefreshChecks.commitment(mode: .auxGen, sid: sid, party: culprit.partyID, echo: echo,
+                                                         broadcast: broadcast))
+    let commitment = writer.bytes, echoPayload = echo.serialized(), broadcastPayload = broadcast.serialized()
+    return PresignAdversary.chain([
+        PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, everyone: signers) { _ in commitment },
+        PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, everyone: signers) { _ in echoPayload },
+        PresignAdversary.replace(round: 2, kind: .broadcast, culprit: culprit, everyone: signers) { _ in broadcastPayload },
+    ])
 }
 
 /// A Πmod with the right number of repetitions and w = 4 (Jacobi symbol +1): fails verification.

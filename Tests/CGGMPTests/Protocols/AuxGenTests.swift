@@ -2,6 +2,7 @@ import BigNum
 import Paillier
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 @Suite struct AuxGenHonestTests {
@@ -176,21 +177,22 @@ import Testing
     @Test func wrongPaillierModulusSizeIsBlamed() throws {
         // N from two 256-bit Blum primes: 512 bits where the parameters require 1024.
         let small = committedAuxPrimes(index: 0, bits: 256)
-        var runner = auxGenRunner(signers: signers, seed: 41,
-                                  misbehaving: (culprit.partyID, .substitutePaillierModulus(small.paillierP * small.paillierQ)))
+        var runner = auxGenRunner(signers: signers, seed: 41, tamper: auxGenCommittedCheat(
+            .substitutePaillierModulus(small.paillierP * small.paillierQ), culprit: culprit, signers: signers, seed: 41))
         try expectCulpritNamed(runner.run(), rule: "paillier-modulus-size")
     }
 
     @Test func primePaillierModulusIsBlamed() throws {
         // A 1024-bit prime as N (no Πmod could be made for it; the size and primality checks catch it first).
         let prime = try BigInt(hex: CommittedPrimes.hex(kind: "blum", bits: 1024)[0])
-        var runner = auxGenRunner(signers: signers, seed: 42,
-                                  misbehaving: (culprit.partyID, .substitutePaillierModulus(prime)))
+        var runner = auxGenRunner(signers: signers, seed: 42, tamper: auxGenCommittedCheat(
+            .substitutePaillierModulus(prime), culprit: culprit, signers: signers, seed: 42))
         try expectCulpritNamed(runner.run(), rule: "paillier-modulus-invalid")
     }
 
     @Test func badRingPedersenProofIsBlamed() throws {
-        var runner = auxGenRunner(signers: signers, seed: 43, misbehaving: (culprit.partyID, .corruptRingPedersenProof))
+        var runner = auxGenRunner(signers: signers, seed: 43, tamper: auxGenCommittedCheat(
+            .corruptRingPedersenProof, culprit: culprit, signers: signers, seed: 43))
         try expectCulpritNamed(runner.run(), rule: "invalid-prm-proof")
     }
 
@@ -240,20 +242,20 @@ import Testing
     @Test func splitRound3ProofNamesTheCheaterAndNoHonestPartyFinishesAlone() throws {
         let culprit = self.culprit
         let victim = signers[2].partyID
-        let ends = runPastFaults(auxGenSessions(signers: signers), generators: seededGenerators(signers, seed: 51)) { message, recipient in
+        let run = runAdversarially(auxGenSessions(signers: signers), generators: seededGenerators(signers, seed: 51)) { message, recipient in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast, recipient == victim else {
-                return [Delivery(message: message)]
+                return [(message, 0)]
             }
-            return [Delivery(message: message.replacingPayload(forgedModulusProof().serialized(), signer: culprit))]
+            return [(message.replacingPayload(forgedModulusProof().serialized(), signer: culprit), 0)]
         }
         let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
         let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
-        let fault = try #require(ends[victim]?.fault)
+        let fault = try #require(run.faults[victim])
         #expect(fault.culprit == culprit.partyID)
         #expect(fault.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven)
         for signer in signers where signer.partyID != culprit.partyID {
-            #expect(ends[signer.partyID]?.output == nil, "\(signer.partyID) finished while \(victim) holds a proven fault")
-            if let fault = ends[signer.partyID]?.fault { #expect(fault.culprit == culprit.partyID) }
+            #expect(run.outputs[signer.partyID] == nil, "\(signer.partyID) finished while \(victim) holds a proven fault")
+            if let fault = run.faults[signer.partyID] { #expect(fault.culprit == culprit.partyID) }
         }
     }
 

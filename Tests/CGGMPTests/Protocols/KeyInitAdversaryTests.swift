@@ -2,6 +2,7 @@ import BigNum
 import Secp256k1
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 /// KeyInit against one corrupt party (and a network that delays, duplicates and replays): for
@@ -22,10 +23,10 @@ import Testing
     static var publicData: SessionPublicData { try! KeyInit.publicData(sessionID: keyInitSessionID, committee: ids) }
 
     /// Each action: a name, the network, and the expected ending.
-    static func actions(seed: UInt64) -> [(String, KeyAdversaryNetwork, KeyAdversaryExpectation)] {
+    static func actions(seed: UInt64) -> [(String, ScriptedNetwork.Route, KeyAdversaryExpectation)] {
         let culprit = corrupt, victim = victim, corruptSet: Set<PartyID> = [corrupt.partyID]
         let toVictim: @Sendable (PartyID) -> Bool = { $0 == victim }
-        var actions: [(String, KeyAdversaryNetwork, KeyAdversaryExpectation)] = [
+        var actions: [(String, ScriptedNetwork.Route, KeyAdversaryExpectation)] = [
             ("equivocate the commitment to one party", KeyAdversaryNetworks.tamper(culprit.partyID, round: 1, kind: .echoBroadcast, to: toVictim) { message, _ in
                 var writer = WireWriter()
                 writer.write("V", bytes: [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 32))
@@ -83,7 +84,7 @@ import Testing
 
     @Test(arguments: seeds) func everyActionKeepsTheProperties(seed: UInt64) {
         for (name, network, expectation) in Self.actions(seed: seed) {
-            let outcome = runKeyAdversarially(Self.sessions(), seed: seed, network: network)
+            let outcome = runAdversarially(Self.sessions(), seed: seed, route: network)
             expectKeyAdversaryProperties(outcome, action: "\(name) (seed \(seed))", committee: Self.ids,
                                          corrupt: [Self.corrupt.partyID], publicData: Self.publicData,
                                          rechecker: KeyInit.evidenceRechecker(parameters: .testing),
@@ -102,7 +103,7 @@ import Testing
             try! KeyInit.makeSession(sessionID: keyInitSessionID, committee: ids, signer: $0, parameters: .testing)
         }
         let forged = CapturedMessage()
-        let network: KeyAdversaryNetwork = { message, recipient in
+        let network: ScriptedNetwork.Route = { message, recipient in
             guard recipient == victim else { return [(message, 0)] }
             if message.sender == a.partyID, message.round == 1, message.kind == .echoBroadcast {
                 var writer = WireWriter()
@@ -118,7 +119,7 @@ import Testing
             }
             return [(message, 0)]
         }
-        let outcome = runKeyAdversarially(sessions, seed: seed, network: network)
+        let outcome = runAdversarially(sessions, seed: seed, route: network)
         let publicData = try! KeyInit.publicData(sessionID: keyInitSessionID, committee: ids)
         expectKeyAdversaryProperties(outcome, action: "colluding echo (seed \(seed))", committee: ids,
                                      corrupt: [a.partyID, b.partyID], publicData: publicData,
@@ -130,8 +131,8 @@ import Testing
     /// An exact retransmission of an honest message that arrives after its round (and the whole
     /// protocol) is over is dropped: nobody aborts, nobody is named.
     @Test func lateRetransmissionOfAnHonestMessageNamesNoOne() {
-        let network: KeyAdversaryNetwork = { message, _ in [(message, 0), (message, 2), (message, 20)] }
-        let outcome = runKeyAdversarially(Self.sessions(), seed: 9, network: network)
+        let network: ScriptedNetwork.Route = { message, _ in [(message, 0), (message, 2), (message, 20)] }
+        let outcome = runAdversarially(Self.sessions(), seed: 9, route: network)
         #expect(outcome.faults.isEmpty, "\(outcome.faults)")
         #expect(outcome.aborted.isEmpty, "\(outcome.aborted)")
         #expect(outcome.outputs.count == Self.ids.count)
@@ -141,7 +142,7 @@ import Testing
     /// and reason, from the messages it saw and its own re-signed substitutes (a new ρ with a
     /// matching new commitment, and an echo of round 1 holding that commitment): nothing verifies.
     @Test(arguments: seeds) func accuserSubstitutedEvidenceAgainstAnHonestPartyNeverVerifies(seed: UInt64) throws {
-        let outcome = runKeyAdversarially(Self.sessions(), seed: seed, network: KeyAdversaryNetworks.honest)
+        let outcome = runAdversarially(Self.sessions(), seed: seed, route: KeyAdversaryNetworks.honest)
         #expect(outcome.outputs.count == Self.ids.count)
         let accuser = Self.corrupt
         let publicData = Self.publicData
@@ -169,33 +170,12 @@ import Testing
         if let round3 = own(3, .echoBroadcast) {
             substitutes.append(round3.replacingPayload(Self.badProof(round3, signer: accuser).payload, signer: accuser))
         }
-        let substituted = seen.filter { message in
-            !substitutes.contains { $0.sender == message.sender && $0.round == message.round && $0.kind == message.kind }
-        } + substitutes
         let rules = ["malformed-commitment", "malformed-decommitment", "decommitment-mismatch", "malformed-proof",
                      "schnorr-commitment-mismatch", "invalid-schnorr-proof", "unexpected-message", RoundViolation.incompleteViewRule]
-        let reasons: [FaultReason] = rules.map { .violation(RoundViolation(rule: $0)) }
-            + [.equivocation, .invalidEcho("forged"), .unexpectedMessage("forged"), .duplicateMessage]
-        let rechecker = KeyInit.evidenceRechecker(parameters: .testing)
-        var cases = 0
-        for honest in Self.ids where honest != accuser.partyID {
-            for offending in seen where offending.sender == honest {
-                for supporting in [seen, substituted, substitutes, seen.filter { $0.sender == honest }] {
-                    for reason in reasons {
-                        let evidence = Evidence(culprit: honest, round: offending.round, reason: reason,
-                                                messages: [offending] + supporting.filter { $0 != offending })
-                        #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven,
-                                "\(reason) against \(honest) in round \(offending.round)")
-                        cases += 1
-                    }
-                }
-                // Equivocation paired with the accuser's message for the same slot.
-                if let mine = substituted.first(where: { $0.sender == accuser.partyID && $0.round == offending.round && $0.kind == offending.kind }) {
-                    let evidence = Evidence(culprit: honest, round: offending.round, reason: .equivocation, messages: [offending, mine])
-                    #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
-                }
-            }
-        }
+        let (accepted, cases) = EvidenceForgery.acceptedAccusations(
+            seen: seen, substitutes: substitutes, honest: Self.ids.filter { $0 != accuser.partyID }, rules: rules,
+            publicData: publicData, rechecker: KeyInit.evidenceRechecker(parameters: .testing))
+        #expect(accepted.isEmpty, "\(accepted)")
         #expect(cases >= 400)
     }
 }

@@ -1,96 +1,9 @@
 import BigNum
+import CGGMPAdversary
 import Foundation
 import TestSupport
 import Testing
 @testable import CGGMP
-
-/// A network the adversary controls, for the KeyInit and KeyResharing adversary suites: for each
-/// (message, recipient) it returns what arrives — the message, a replacement (re-signed by the
-/// corrupt sender), several copies, or nothing — each after a delay in steps.
-typealias KeyAdversaryNetwork = @Sendable (_ message: SignedMessage, _ recipient: PartyID) -> [(message: SignedMessage, delay: Int)]
-
-/// How an adversarial run ended, party by party (unlike `SimulationRunner`, the run goes on after a
-/// party detects a fault, so a split — one honest party finishing while another aborts — shows).
-struct KeyAdversaryOutcome<Output: Sendable> {
-    var outputs: [PartyID: Output] = [:]
-    var faults: [PartyID: ProtocolFault] = [:]
-    var aborted: [PartyID: String] = [:]
-    /// Parties that neither finished nor stopped, with the parties they still wait for.
-    var waiting: [PartyID: [PartyID]] = [:]
-    var sent: [SignedMessage] = []
-}
-
-/// Runs `sessions` over `network` until no party can progress. Corrupt parties run the honest code;
-/// their misbehaviour is what the network does to their messages.
-func runKeyAdversarially<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64, network: KeyAdversaryNetwork,
-                                        maximumSteps: Int = 200) -> KeyAdversaryOutcome<Output> {
-    var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
-    let parties = sessions.keys.sorted()
-    var generators: [PartyID: ChaChaRandom] = [:]
-    for (index, party) in parties.enumerated() { generators[party] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index)) }
-    var outcome = KeyAdversaryOutcome<Output>()
-    var active = Set(parties)
-    // `retry`: a message its recipient was not ready for, offered again each step.
-    var pending: [(due: Int, recipient: PartyID, message: SignedMessage, retry: Bool)] = []
-    for step in 0..<maximumSteps {
-        var progressed = false
-        for party in parties where active.contains(party) && sessions[party]!.hasMessagesToSend {
-            progressed = true
-            do throws(SessionError) {
-                for item in try sessions[party]!.makeMessages(using: &generators[party]!) {
-                    outcome.sent.append(item.message)
-                    for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
-                        for delivery in network(item.message, recipient) {
-                            pending.append((step + delivery.delay, recipient, delivery.message, false))
-                        }
-                    }
-                }
-            } catch {
-                outcome.aborted[party] = "\(error)"
-                active.remove(party)
-            }
-        }
-        let due = pending.filter { $0.due <= step }
-        pending.removeAll { $0.due <= step }
-        for delivery in due where active.contains(delivery.recipient) {
-            do throws(SessionError) {
-                try sessions[delivery.recipient]!.receive(delivery.message, from: delivery.message.sender)
-                progressed = true
-            } catch .notYetExpected {
-                pending.append((step + 1, delivery.recipient, delivery.message, true))
-            } catch .alreadyReceived {
-                continue
-            } catch .ignored {
-                continue
-            } catch .fault(let fault) {
-                outcome.faults[delivery.recipient] = fault
-                active.remove(delivery.recipient)
-                progressed = true
-            } catch {
-                outcome.aborted[delivery.recipient] = "\(error)"
-                active.remove(delivery.recipient)
-            }
-        }
-        for party in parties where active.contains(party) && sessions[party]!.isReadyToFinalize {
-            progressed = true
-            do throws(SessionError) {
-                if case .finished(let output) = try sessions[party]!.finalize(using: &generators[party]!) {
-                    outcome.outputs[party] = output
-                    active.remove(party)
-                }
-            } catch .fault(let fault) {
-                outcome.faults[party] = fault
-                active.remove(party)
-            } catch {
-                outcome.aborted[party] = "\(error)"
-                active.remove(party)
-            }
-        }
-        if !progressed && pending.allSatisfy(\.retry) { break }
-    }
-    for party in active { outcome.waiting[party] = sessions[party]!.waitingFor }
-    return outcome
-}
 
 /// What an adversary action is expected to lead to.
 enum KeyAdversaryExpectation {
@@ -107,38 +20,18 @@ enum KeyAdversaryExpectation {
     case stallRootedInCorrupt
 }
 
-/// The adversary properties: honest parties end alike (all finish with one output, or none
-/// finishes); no honest party is named, and no evidence in the run verifies against an honest
-/// party; the expected ending holds.
+/// The adversary properties (`adversaryPropertyViolations`, transport-only faults accepted) and
+/// the expected ending.
 func expectKeyAdversaryProperties<Output: Sendable>(
-    _ outcome: KeyAdversaryOutcome<Output>, action: String, committee: [PartyID], corrupt: Set<PartyID>,
+    _ outcome: AdversaryRun<Output>, action: String, committee: [PartyID], corrupt: Set<PartyID>,
     publicData: SessionPublicData, rechecker: some EvidenceRechecker, expectation: KeyAdversaryExpectation,
     sameOutput: (Output, Output) -> Bool
 ) {
     let honest = committee.filter { !corrupt.contains($0) }
     let finished = honest.filter { outcome.outputs[$0] != nil }
-    #expect(finished.isEmpty || finished.count == honest.count,
-            "\(action): split ending, \(finished.count) of \(honest.count) honest parties finished")
-    if let first = finished.first.flatMap({ outcome.outputs[$0] }) {
-        for party in finished {
-            #expect(sameOutput(first, outcome.outputs[party]!), "\(action): honest outputs differ")
-        }
-    }
-    for party in honest {
-        #expect(outcome.aborted[party] == nil, "\(action): \(party) aborted: \(outcome.aborted[party] ?? "")")
-        if let fault = outcome.faults[party] {
-            #expect(corrupt.contains(fault.culprit), "\(action): honest \(party) named honest \(fault.culprit): \(fault)")
-        }
-    }
-    // No evidence of the run convinces anyone against an honest party.
-    for fault in outcome.faults.values {
-        for party in honest {
-            let renamed = Evidence(culprit: party, round: fault.evidence.round, reason: fault.evidence.reason,
-                                   messages: fault.evidence.messages)
-            #expect(renamed.verdict(publicData: publicData, rechecker: rechecker) != .proven,
-                    "\(action): evidence against honest \(party) verifies")
-        }
-    }
+    let problems = adversaryPropertyViolations(outcome, committee: committee, corrupt: corrupt, publicData: publicData,
+                                               rechecker: rechecker, acceptTransportOnly: true, sameOutput: sameOutput)
+    #expect(problems.isEmpty, "\(action): \(problems)")
     switch expectation {
     case .finish:
         #expect(finished.count == honest.count, "\(action): honest parties did not finish: \(outcome.faults) \(outcome.waiting)")
@@ -149,12 +42,6 @@ func expectKeyAdversaryProperties<Output: Sendable>(
             corrupt.contains($0.culprit) && $0.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven
         }
         #expect(!proven.isEmpty, "\(action): no honest party named a corrupt one with proof: \(outcome.faults) \(outcome.waiting)")
-        for party in honest {
-            if let fault = outcome.faults[party], !fault.isTransportOnly {
-                #expect(fault.evidence.verdict(publicData: publicData, rechecker: rechecker) == .proven,
-                        "\(action): \(party)'s fault is not proven: \(fault)")
-            }
-        }
     case .stallRootedInCorrupt:
         #expect(finished.isEmpty, "\(action): an honest party finished")
         #expect(outcome.faults.filter { honest.contains($0.key) }.isEmpty, "\(action): \(outcome.faults)")
@@ -177,15 +64,15 @@ func expectKeyAdversaryProperties<Output: Sendable>(
     }
 }
 
-/// Network behaviours shared by the suites.
+/// Network behaviours shared by the KeyInit and KeyResharing suites (routes for `ScriptedNetwork`).
 enum KeyAdversaryNetworks {
     /// Delivers everything unchanged.
-    static let honest: KeyAdversaryNetwork = { message, _ in [(message, 0)] }
+    static let honest: ScriptedNetwork.Route = { message, _ in [(message, 0)] }
 
     /// Replaces what `sender` sends in (`round`, `kind`) by `replace(message, recipient)` (nil: not
     /// sent) for the recipients `to` selects.
     static func tamper(_ sender: PartyID, round: Int, kind: MessageKind, to: @escaping @Sendable (PartyID) -> Bool = { _ in true },
-                       _ replace: @escaping @Sendable (SignedMessage, PartyID) -> SignedMessage?) -> KeyAdversaryNetwork {
+                       _ replace: @escaping @Sendable (SignedMessage, PartyID) -> SignedMessage?) -> ScriptedNetwork.Route {
         { message, recipient in
             guard message.sender == sender, message.round == round, message.kind == kind, to(recipient) else {
                 return [(message, 0)]
@@ -196,12 +83,12 @@ enum KeyAdversaryNetworks {
 
     /// Every message of an honest party also arrives a second time, `after` steps later (`after`
     /// large: once its round is over).
-    static func duplicateHonest(corrupt: Set<PartyID>, after: Int) -> KeyAdversaryNetwork {
+    static func duplicateHonest(corrupt: Set<PartyID>, after: Int) -> ScriptedNetwork.Route {
         { message, _ in corrupt.contains(message.sender) ? [(message, 0)] : [(message, 0), (message, after)] }
     }
 
     /// Delays each honest message by 0…`maximum` steps, chosen from the message and `seed`.
-    static func delayHonest(corrupt: Set<PartyID>, seed: UInt64, maximum: Int) -> KeyAdversaryNetwork {
+    static func delayHonest(corrupt: Set<PartyID>, seed: UInt64, maximum: Int) -> ScriptedNetwork.Route {
         { message, recipient in
             guard !corrupt.contains(message.sender) else { return [(message, 0)] }
             var hasher = SHA256Hasher(domain: "test/delay")
@@ -213,7 +100,7 @@ enum KeyAdversaryNetworks {
     }
 
     /// `sender`'s message of (`round`, `kind`) replaced by the same content signed for another session.
-    static func replayFromAnotherSession(_ signer: Ed25519Signer, round: Int, kind: MessageKind) -> KeyAdversaryNetwork {
+    static func replayFromAnotherSession(_ signer: Ed25519Signer, round: Int, kind: MessageKind) -> ScriptedNetwork.Route {
         tamper(signer.partyID, round: round, kind: kind) { message, _ in
             SignedMessage(sessionID: Array("another session".utf8) + message.sessionID, protocolTag: message.protocolTag,
                           round: message.round, kind: message.kind, recipient: message.recipient,

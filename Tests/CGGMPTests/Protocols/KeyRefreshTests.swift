@@ -3,6 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 let keyRefreshSessionID = Array("test KeyRefresh session".utf8)
@@ -127,17 +128,17 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
         let victim = signers[2].partyID
         let before = try keyInitShares(signers, seed: 9)
         let tamper = badRefreshShare(culprit: culprit, victim: victim)
-        let ends = runPastFaults(keyRefreshSessions(signers: signers, shares: before), generators: seededGenerators(signers, seed: 10)) {
-            [Delivery(message: tamper($0, $1))]
+        let run = runAdversarially(keyRefreshSessions(signers: signers, shares: before), generators: seededGenerators(signers, seed: 10)) {
+            [(tamper($0, $1), 0)]
         }
         for signer in signers {
-            #expect(ends[signer.partyID]?.output == nil, "\(signer.partyID) replaced its share: \(ends[signer.partyID]!)")
+            #expect(run.outputs[signer.partyID] == nil, "\(signer.partyID) replaced its share: \(run.report)")
         }
-        let fault = try #require(ends[victim]?.fault)
+        let fault = try #require(run.faults[victim])
         #expect(fault.culprit == culprit.partyID)
         let publicData = try KeyRefresh.publicData(sessionID: keyRefreshSessionID, committee: signers.map(\.partyID))
         #expect(fault.evidence.verdict(publicData: publicData, rechecker: KeyRefresh.evidenceRechecker(parameters: .testing)) == .proven)
-        if let other = ends[signers[0].partyID]?.fault { #expect(other.culprit == culprit.partyID) }
+        if let other = run.faults[signers[0].partyID] { #expect(other.culprit == culprit.partyID) }
     }
 
     /// A holder that complains about an honest dealer's share is named by everyone (proven).

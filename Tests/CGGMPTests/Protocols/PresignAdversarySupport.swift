@@ -6,18 +6,6 @@ import TestSupport
 import Testing
 @testable import CGGMP
 
-/// A value shared between tamper closures (which the runner calls once per delivery).
-final class PresignBox<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func with<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
 /// Three signers of a dealt 3-of-4 key with aux info from committed primes (cheap to build), and
 /// helpers to run interactive signing or presigning with one corrupt party acting through the
 /// runner's tamper closure (it re-signs what it changes with its own key).
@@ -61,29 +49,24 @@ struct PresignHarness: Sendable {
     var presignRechecker: any EvidenceRechecker { Presigning.evidenceRechecker(inputs: inputs, parameters: .testing) }
     var checkData: PresignCheckData { PresignCheckData(inputs: inputs, parameters: .testing, publicData: signPublicData()) }
 
-    func interactive(seed: UInt64, sessionID: [UInt8]? = nil, culpritMisbehaviour: PresignMisbehaviour = .none,
+    func interactive(seed: UInt64, sessionID: [UInt8]? = nil,
                      tamper: SignTamper? = nil) -> SimulationRunner<RecoverableSignature, ChaChaRandom> {
-        simulation(interactiveSessions(sessionID: sessionID, culpritMisbehaviour: culpritMisbehaviour), seed: seed,
-                   tamper: tamper)
+        simulation(interactiveSessions(sessionID: sessionID), seed: seed, tamper: tamper)
     }
 
-    func interactiveSessions(sessionID: [UInt8]? = nil,
-                             culpritMisbehaviour: PresignMisbehaviour = .none) -> [Session<RecoverableSignature>] {
+    func interactiveSessions(sessionID: [UInt8]? = nil) -> [Session<RecoverableSignature>] {
         signers.map {
             try! InteractiveSigning.makeSession(
                 sessionID: sessionID ?? self.sessionID, keyShare: shares[$0.partyID]!, auxInfo: aux[$0.partyID]!,
-                prehash: prehash, signer: $0, parameters: .testing,
-                misbehaviour: $0.partyID == culprit.partyID ? culpritMisbehaviour : .none)
+                prehash: prehash, signer: $0, parameters: .testing)
         }
     }
 
-    func presigning(seed: UInt64, culpritMisbehaviour: PresignMisbehaviour = .none,
-                    tamper: PresignTamper? = nil) -> SimulationRunner<PresignatureSlot, ChaChaRandom> {
+    func presigning(seed: UInt64, tamper: PresignTamper? = nil) -> SimulationRunner<PresignatureSlot, ChaChaRandom> {
         let sessions = signers.map {
             try! PresignContext.session(
                 sessionID: sessionID, protocolTag: Presigning.protocolTag, keyShare: shares[$0.partyID]!,
-                auxInfo: aux[$0.partyID]!, signer: $0, verifier: Ed25519Verifier(), parameters: .testing,
-                misbehaviour: $0.partyID == culprit.partyID ? culpritMisbehaviour : .none
+                auxInfo: aux[$0.partyID]!, signer: $0, verifier: Ed25519Verifier(), parameters: .testing
             ) { material in .finished(PresignatureSlot(material)) }
         }
         return simulation(sessions, seed: seed, tamper: tamper)
@@ -102,7 +85,7 @@ enum PresignAdversary {
     static func replace(round: Int, kind: MessageKind, culprit: Ed25519Signer, recipients: Set<PartyID>? = nil,
                         everyone: [Ed25519Signer] = PresignHarness.shared.signers,
                         _ change: @escaping @Sendable ([UInt8]) -> [UInt8]) -> Tamper {
-        let original = PresignBox<[UInt8]?>(nil)
+        let original = Box<[UInt8]?>(nil)
         return { message, recipient in
             guard message.round == round else { return message }
             if message.sender == culprit.partyID, message.kind == kind {
@@ -136,6 +119,75 @@ enum PresignAdversary {
             return SignedMessage(sessionID: Array("elsewhere".utf8), protocolTag: message.protocolTag, round: message.round,
                                  kind: message.kind, recipient: message.recipient, payload: message.payload, signer: culprit)
         }
+    }
+
+    /// Shows the culprit's own session `source`'s echo-broadcast of `round` changed by `change`
+    /// (re-signed by `source`; every echo the culprit receives carries the changed entry too, and
+    /// the culprit's own echo the real one), while every honest party sees the real message. A
+    /// cheater runs otherwise honest code on whatever it chooses to believe: this makes the
+    /// culprit's session see a consistency check fail that its lie makes fail for everyone else.
+    /// The changed entry is signed with `source`'s key, which no real adversary holds: it only stands
+    /// in for the corrupt party's choice to go on as if the check failed, so the culprit's own
+    /// session's verdicts (it may name `source`) are no honest party's.
+    static func misleadCulprit(round: Int, about source: Ed25519Signer, culprit: Ed25519Signer,
+                               everyone: [Ed25519Signer] = PresignHarness.shared.signers,
+                               _ change: @escaping @Sendable ([UInt8]) -> [UInt8]) -> Tamper {
+        let real = Box<SignedMessage?>(nil)
+        return { message, recipient in
+            guard message.round == round else { return message }
+            if message.sender == source.partyID, message.kind == .echoBroadcast {
+                real.with { $0 = message }
+                guard recipient == culprit.partyID else { return message }
+                return message.replacingPayload(change(message.payload), signer: source)
+            }
+            guard message.kind == .echo, let entries = try? EchoRound.entries(of: message) else { return message }
+            if message.sender == culprit.partyID {
+                guard let original = real.with({ $0 }) else { return message }
+                return message.replacingPayload(EchoRound.payload(entries.map { $0.sender == source.partyID ? original : $0 }),
+                                                signer: culprit)
+            }
+            guard recipient == culprit.partyID, let echoer = everyone.first(where: { $0.partyID == message.sender }) else {
+                return message
+            }
+            let shown = entries.map {
+                $0.sender == source.partyID ? $0.replacingPayload(change($0.payload), signer: source) : $0
+            }
+            return message.replacingPayload(EchoRound.payload(shown), signer: echoer)
+        }
+    }
+
+    /// Makes the culprit's session enter the δ (round 5) or χ (round 6) failure round with its real
+    /// values: it is shown another party's δ_j + 1 (or S_j + G) in round 3.
+    static func culpritEntersFailureRound(_ kind: PresignFailureView.Kind, culprit: Ed25519Signer,
+                                          everyone: [Ed25519Signer] = PresignHarness.shared.signers) -> Tamper {
+        let source = everyone.first { $0.partyID != culprit.partyID }!
+        return misleadCulprit(round: 3, about: source, culprit: culprit, everyone: everyone,
+                              kind == .delta ? deltaPlusOne : sPlusGenerator)
+    }
+
+    /// A round-3 echo-broadcast with δ + 1.
+    static let deltaPlusOne: @Sendable ([UInt8]) -> [UInt8] = { payload in
+        let m = try! PresignRound3Echo(serialized: payload)
+        return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).serialized()
+    }
+
+    /// A round-3 echo-broadcast with S + G.
+    static let sPlusGenerator: @Sendable ([UInt8]) -> [UInt8] = { payload in
+        let m = try! PresignRound3Echo(serialized: payload)
+        return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).serialized()
+    }
+
+    /// The culprit announces δ_i + 1 to everyone and enters the δ failure round with its real δ_i,
+    /// where its Πdec cannot match the announced value.
+    static func wrongDelta(culprit: Ed25519Signer, everyone: [Ed25519Signer] = PresignHarness.shared.signers) -> Tamper {
+        chain([replace(round: 3, kind: .echoBroadcast, culprit: culprit, everyone: everyone, deltaPlusOne),
+               culpritEntersFailureRound(.delta, culprit: culprit, everyone: everyone)])
+    }
+
+    /// The culprit announces S_i + G to everyone and enters the χ failure round with its real S_i.
+    static func wrongS(culprit: Ed25519Signer, everyone: [Ed25519Signer] = PresignHarness.shared.signers) -> Tamper {
+        chain([replace(round: 3, kind: .echoBroadcast, culprit: culprit, everyone: everyone, sPlusGenerator),
+               culpritEntersFailureRound(.chi, culprit: culprit, everyone: everyone)])
     }
 
     static func chain(_ tampers: [Tamper]) -> Tamper {

@@ -3,6 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
+import CGGMPAdversary
 @testable import CGGMP
 
 /// Seeded adversary runs of interactive signing (presigning rounds 1–3, failure rounds 5/6,
@@ -28,7 +29,7 @@ import Testing
         return runner.sentMessages
     }()
 
-    static func tamper(_ action: Action) -> (PresignMisbehaviour, PresignAdversary.Tamper?) {
+    static func tamper(_ action: Action) -> PresignAdversary.Tamper? {
         let culprit = h.culprit, victim = h.honest[0]
         func perturb<T: WireCodable>(_ type: T.Type, field: Int) -> @Sendable ([UInt8]) -> [UInt8] {
             { payload in (try? T(serialized: payload).perturbed(field: field).get().serialized()) ?? payload + [0] }
@@ -43,38 +44,38 @@ import Testing
         }
         switch action {
         case .equivocateRound1Echo:
-            return (.none, PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound1Echo(serialized: payload)
                 return PresignRound1Echo(k: m.k, g: m.g, y: m.y, a1: m.a1 + .generator, a2: m.a2, b1: m.b1, b2: m.b2).serialized()
-            })
+            }
         case .equivocateRound1Direct:
-            return (.none, PresignAdversary.replace(round: 1, kind: .direct, culprit: culprit, recipients: [victim],
-                                             perturb(PresignRound1Direct.self, field: 6)))
+            return PresignAdversary.replace(round: 1, kind: .direct, culprit: culprit, recipients: [victim],
+                                             perturb(PresignRound1Direct.self, field: 6))
         case .equivocateRound2Echo:
-            return (.none, PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound2Echo(serialized: payload)
                 return PresignRound2Echo(gamma: m.gamma + .generator, f: m.f, fHat: m.fHat, d: m.d, dHat: m.dHat).serialized()
-            })
+            }
         case .equivocateRound2Broadcast:
-            return (.none, PresignAdversary.replace(round: 2, kind: .broadcast, culprit: culprit, recipients: [victim],
-                                             perturb(PresignRound2Broadcast.self, field: 0)))
+            return PresignAdversary.replace(round: 2, kind: .broadcast, culprit: culprit, recipients: [victim],
+                                             perturb(PresignRound2Broadcast.self, field: 0))
         case .equivocateRound3Echo:
-            return (.none, PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
+            return PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
                 let m = try! PresignRound3Echo(serialized: payload)
                 return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).serialized()
-            })
+            }
         case .equivocateRound3Broadcast:
-            return (.none, PresignAdversary.replace(round: 3, kind: .broadcast, culprit: culprit, recipients: [victim],
-                                             perturb(PresignRound3Broadcast.self, field: 3)))
-        case .dropRound1Echo: return (.none, PresignAdversary.drop(round: 1, kind: .echoBroadcast, culprit: culprit, to: victim))
-        case .dropRound1Direct: return (.none, PresignAdversary.drop(round: 1, kind: .direct, culprit: culprit, to: victim))
-        case .dropRound2Broadcast: return (.none, PresignAdversary.drop(round: 2, kind: .broadcast, culprit: culprit, to: victim))
-        case .dropRound3Echo: return (.none, PresignAdversary.drop(round: 3, kind: .echoBroadcast, culprit: culprit, to: victim))
-        case .dropRound2EchoStep: return (.none, PresignAdversary.drop(round: 2, kind: .echo, culprit: culprit, to: victim))
+            return PresignAdversary.replace(round: 3, kind: .broadcast, culprit: culprit, recipients: [victim],
+                                             perturb(PresignRound3Broadcast.self, field: 3))
+        case .dropRound1Echo: return PresignAdversary.drop(round: 1, kind: .echoBroadcast, culprit: culprit, to: victim)
+        case .dropRound1Direct: return PresignAdversary.drop(round: 1, kind: .direct, culprit: culprit, to: victim)
+        case .dropRound2Broadcast: return PresignAdversary.drop(round: 2, kind: .broadcast, culprit: culprit, to: victim)
+        case .dropRound3Echo: return PresignAdversary.drop(round: 3, kind: .echoBroadcast, culprit: culprit, to: victim)
+        case .dropRound2EchoStep: return PresignAdversary.drop(round: 2, kind: .echo, culprit: culprit, to: victim)
         case .echoEntryFromAnotherSession:
             // The culprit's round-2 echo holds, for an honest party, that party's validly signed
             // message of another session (it cannot sign one for this session in its name).
-            return (.none, { message, _ in
+            return { message, _ in
                 guard message.sender == culprit.partyID, message.round == 2, message.kind == .echo,
                       var entries = try? EchoRound.entries(of: message),
                       let index = entries.firstIndex(where: { $0.sender == victim }),
@@ -83,24 +84,22 @@ import Testing
                       }) else { return message }
                 entries[index] = stale
                 return message.replacingPayload(EchoRound.payload(entries), signer: culprit)
-            })
-        case .replayRound1: return (.none, replay(round: 1))
-        case .replayRound3: return (.none, replay(round: 3))
+            }
+        case .replayRound1: return replay(round: 1)
+        case .replayRound3: return replay(round: 3)
         case .wrongSigma:
-            return (.none, PresignAdversary.replace(round: 4, kind: .broadcast, culprit: culprit) { payload in
+            return PresignAdversary.replace(round: 4, kind: .broadcast, culprit: culprit) { payload in
                 SignatureShareMessage(sigma: try! SignatureShareMessage(serialized: payload).sigma + .one).serialized()
-            })
-        case .wrongDelta: return (.wrongDelta, nil)
-        case .wrongS: return (.wrongS, nil)
+            }
+        case .wrongDelta: return PresignAdversary.wrongDelta(culprit: culprit)
+        case .wrongS: return PresignAdversary.wrongS(culprit: culprit)
         }
     }
 
     @Test(arguments: Action.allCases, [UInt64(1), 2])
     func honestPartiesAgreeAndOnlyTheCulpritIsNamed(action: Action, seed: UInt64) {
         let h = Self.h
-        let (misbehaviour, tamper) = Self.tamper(action)
-        var runner = h.interactive(seed: seed &* 131 &+ UInt64(action.rawValue.count), culpritMisbehaviour: misbehaviour,
-                                   tamper: tamper)
+        var runner = h.interactive(seed: seed &* 131 &+ UInt64(action.rawValue.count), tamper: Self.tamper(action))
         let outcome = runner.run()
         let properties = PresignRunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker)
         let expectFault: Bool = switch action {
@@ -129,68 +128,17 @@ import Testing
     func duplicatedAndDelayedHonestMessagesAreHarmless(seed: UInt64) {
         let h = Self.h
         let slow = h.honest[seed % 2 == 0 ? 0 : 1]
-        let result = runPresignNetwork(h.interactiveSessions(), seed: seed) { message, recipient in
+        let sessions = h.interactiveSessions()
+        let result = runAdversarially(sessions, generators: generatorsInPartyOrder(sessions, seed: seed, multiplier: 7919)) {
+            message, recipient in
             var delays = [message.sender == slow ? 2 : 0]
             if (message.round + Int(seed)) % 2 == 0 { delays.append(5) }   // a late duplicate
             if message.kind == .echo && recipient == h.culprit.partyID { delays.append(1) }
-            return delays
+            return delays.map { (message, $0) }
         }
         #expect(result.faults.isEmpty, "\(result.faults)")
-        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.aborted.isEmpty, "\(result.aborted)")
         #expect(result.outputs.count == 3)
         #expect(Set(result.outputs.values).count == 1)
     }
-}
-
-/// A network that delivers each (message, recipient) after the delays `schedule` gives (one entry
-/// per copy), keeps early messages for later, and drops what sessions ignore.
-func runPresignNetwork<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64,
-                                  schedule: (SignedMessage, PartyID) -> [Int])
-    -> (outputs: [PartyID: Output], faults: [ProtocolFault], errors: [String]) {
-    var sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
-    let parties = sessions.keys.sorted()
-    var generators = Dictionary(uniqueKeysWithValues: parties.enumerated().map {
-        ($1, ChaChaRandom(testSeed: seed &* 7919 &+ UInt64($0)))
-    })
-    var queue: [(due: Int, message: SignedMessage, to: PartyID)] = []
-    var outputs: [PartyID: Output] = [:], faults: [ProtocolFault] = [], errors: [String] = []
-    for step in 0..<400 {
-        for party in parties where sessions[party]!.hasMessagesToSend {
-            do {
-                for item in try sessions[party]!.makeMessages(using: &generators[party]!) {
-                    for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
-                        for delay in schedule(item.message, recipient) {
-                            queue.append((step + delay, item.message, recipient))
-                        }
-                    }
-                }
-            } catch { errors.append("\(party) could not send: \(error)") }
-        }
-        let due = queue.filter { $0.due <= step }
-        queue.removeAll { $0.due <= step }
-        for delivery in due {
-            do {
-                try sessions[delivery.to]!.receive(delivery.message, from: delivery.message.sender)
-            } catch .notYetExpected {
-                queue.append((step + 1, delivery.message, delivery.to))
-            } catch .fault(let fault) {
-                faults.append(fault)
-            } catch .alreadyReceived {
-                continue
-            } catch .ignored {
-                continue
-            } catch {
-                errors.append("\(delivery.to): \(error)")
-            }
-        }
-        for party in parties where sessions[party]!.isReadyToFinalize {
-            do {
-                if case .finished(let output) = try sessions[party]!.finalize(using: &generators[party]!) {
-                    outputs[party] = output
-                }
-            } catch { errors.append("\(party) could not finalise: \(error)") }
-        }
-        if (outputs.count == parties.count && queue.isEmpty) || !faults.isEmpty || !errors.isEmpty { break }
-    }
-    return (outputs, faults, errors)
 }

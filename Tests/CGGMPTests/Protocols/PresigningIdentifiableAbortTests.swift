@@ -12,7 +12,7 @@ import Testing
     var signProperties: PresignRunProperties { PresignRunProperties(harness: h, publicData: h.signPublicData(), rechecker: h.signRechecker) }
 
     /// Records every message as sent (before any change), for tamper closures that rebuild values.
-    static func recorder(_ box: PresignBox<[MessageSlot: SignedMessage]>) -> PresignAdversary.Tamper {
+    static func recorder(_ box: Box<[MessageSlot: SignedMessage]>) -> PresignAdversary.Tamper {
         { message, recipient in
             if message.kind != .direct {
                 box.with { $0[MessageSlot(round: message.round, kind: message.kind, sender: message.sender)] = message }
@@ -32,9 +32,9 @@ import Testing
             Issue.record("the honest run did not finish")
             return
         }
-        var deltaRun = h.interactive(seed: 22, culpritMisbehaviour: .wrongDelta)
+        var deltaRun = h.interactive(seed: 22, tamper: PresignAdversary.wrongDelta(culprit: h.culprit))
         _ = deltaRun.run()
-        var chiRun = h.interactive(seed: 23, culpritMisbehaviour: .wrongS)
+        var chiRun = h.interactive(seed: 23, tamper: PresignAdversary.wrongS(culprit: h.culprit))
         _ = chiRun.run()
         let publicData = h.signPublicData()
         for (round, sent) in [(1, honestRun.sentMessages), (2, honestRun.sentMessages), (3, honestRun.sentMessages),
@@ -61,8 +61,8 @@ import Testing
         let culprit = h.culprit, target = h.honest[0]
         let inputs = h.inputs, data = h.checkData, committee = h.committee
         let secret = h.aux[culprit.partyID]!.paillierSecret
-        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
-        let forged = PresignBox<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
+        let seen = Box<[MessageSlot: SignedMessage]>([:])
+        let forged = Box<(d: PaillierCiphertext, psi: AffGProof)?>(nil)
         let index = committee.filter { $0 != culprit.partyID }.firstIndex(of: target)!
         @Sendable func forge() -> (d: PaillierCiphertext, psi: AffGProof) {
             forged.with { cached in
@@ -111,8 +111,8 @@ import Testing
                 return message
             }
         }
-        var runner = h.interactive(seed: 31, culpritMisbehaviour: .wrongDelta,
-                                   tamper: PresignAdversary.chain([Self.recorder(seen), equivocate]))
+        var runner = h.interactive(seed: 31, tamper: PresignAdversary.chain([
+            Self.recorder(seen), equivocate, PresignAdversary.wrongDelta(culprit: culprit)]))
         let outcome = runner.run()
         let faults = signProperties.check(outcome, runner, expectFault: true)
         #expect(Set(faults.keys) == Set(h.honest))
@@ -130,12 +130,12 @@ import Testing
         let culprit = h.culprit, inputs = h.inputs, committee = h.committee, data = h.checkData
         let secret = h.aux[culprit.partyID]!.paillierSecret
         let n = secret.publicKey.modulus
-        let seen = PresignBox<[MessageSlot: SignedMessage]>([:])
-        let plaintext = PresignBox<BigInt?>(nil)
-        // Round 3: the culprit (running `.wrongDelta`, so it enters round 5 itself) announces δ + N.
+        let seen = Box<[MessageSlot: SignedMessage]>([:])
+        let plaintext = Box<BigInt?>(nil)
+        // Round 3: the culprit announces δ + N (and is led into round 5 itself).
         let plusN: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
-            return PresignRound3Echo(delta: m.delta - .one + Scalar(reducing: n), bigDelta: m.bigDelta, s: m.s).serialized()
+            return PresignRound3Echo(delta: m.delta + Scalar(reducing: n), bigDelta: m.bigDelta, s: m.s).serialized()
         }
         // Round 5: a Πdec for S = (δ + N)·G from the witness y + N.
         let forgeDec: @Sendable ([UInt8]) -> [UInt8] = { payload in
@@ -165,9 +165,10 @@ import Testing
                                      parameters: .testing, seed: 5)
             return PresignFailureMessage(dec: dec, affine: message.affine).serialized()
         }
-        var runner = h.interactive(seed: 41, culpritMisbehaviour: .wrongDelta, tamper: PresignAdversary.chain([
+        var runner = h.interactive(seed: 41, tamper: PresignAdversary.chain([
             Self.recorder(seen),
             PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, plusN),
+            PresignAdversary.culpritEntersFailureRound(.delta, culprit: culprit),
             PresignAdversary.replace(round: 5, kind: .echoBroadcast, culprit: culprit, forgeDec),
         ]))
         let faults = signProperties.check(runner.run(), runner, expectFault: true)
@@ -186,7 +187,7 @@ import Testing
     /// before δ = 0: the failure round runs and names it (before, everyone aborted on "δ = 0").
     @Test func rushedDeltaThatCancelsIsNamed() throws {
         let culprit = h.culprit
-        let honestDeltas = PresignBox<[PartyID: Scalar]>([:])
+        let honestDeltas = Box<[PartyID: Scalar]>([:])
         let cancel: @Sendable ([UInt8]) -> [UInt8] = { payload in
             let m = try! PresignRound3Echo(serialized: payload)
             let others = honestDeltas.with { $0 }
@@ -200,8 +201,9 @@ import Testing
             return message
         }
         let rush = PresignAdversary.chain([listen, PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, cancel)])
-        // A culprit that then runs the failure round (it keeps a wrong δ of its own) is named.
-        var runner = h.interactive(seed: 51, culpritMisbehaviour: .wrongDelta, tamper: rush)
+        // A culprit that then runs the failure round (with its real δ) is named.
+        var runner = h.interactive(seed: 51, tamper: PresignAdversary.chain([
+            rush, PresignAdversary.culpritEntersFailureRound(.delta, culprit: culprit)]))
         let faults = signProperties.check(runner.run(), runner, expectFault: true)
         #expect(honestDeltas.with { $0.count } == 2)
         #expect(Set(faults.keys) == Set(h.honest))

@@ -36,7 +36,7 @@ struct KeyResharingComplaint: Sendable {
 /// Round 1: dealers echo-broadcast their commitment and send each new holder its share; every other
 /// party echo-broadcasts the configuration digest alone and sends empty direct messages (the session
 /// expects every kind from every member).
-struct KeyResharingRound1: Round, CustomStringConvertible {
+struct KeyResharingRound1: TypedRound {
     let configuration: KeyResharingConfiguration
     let me: PartyID
     let oldShare: ThresholdKeyShare?
@@ -44,12 +44,13 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
     var number: Int { 1 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .direct] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
+    /// The artifact is nil for a party that deals nothing.
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<KeyResharingDealing?> {
         let recipients = configuration.committee.filter { $0 != me }
         guard let oldShare else {
-            return OutgoingPayloads(
+            return TypedPayloads(
                 echoBroadcast: KeyResharingChecks.broadcastPayload(configuration: configuration, commitment: nil),
-                direct: Dictionary(uniqueKeysWithValues: recipients.map { ($0, []) }))
+                direct: Dictionary(uniqueKeysWithValues: recipients.map { ($0, []) }), artifact: nil)
         }
         // g(x) = λ_me·x_me + a_1·x + … + a_{t−1}·x^{t−1}.
         let coefficients = [configuration.weight(of: me) * oldShare.secretShare]
@@ -66,35 +67,34 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
         }
         let dealing = KeyResharingDealing(commitment: commitment,
                                           ownShare: configuration.newHolders.contains(me) ? evaluate(at: me) : nil)
-        return OutgoingPayloads(
+        return TypedPayloads(
             echoBroadcast: KeyResharingChecks.broadcastPayload(configuration: configuration, commitment: commitment),
-            direct: direct, artifact: RoundArtifact(dealing))
+            direct: direct, artifact: dealing)
     }
 
     /// A bad commitment is a fault at once (every party sees the same one after the echo step); a
     /// bad direct message becomes this party's complaint in round 2.
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> KeyResharingReceived {
         let (commitment, share) = try KeyResharingChecks.round1(incoming, configuration: configuration)
         switch share {
         case .success(let share):
-            return VerifiedPayload(KeyResharingReceived(commitment: commitment, share: share, complaint: nil))
+            return KeyResharingReceived(commitment: commitment, share: share, complaint: nil)
         case .failure(let violation):
             let evidence = [try view.ownMessage(round: 1, kind: .direct), try view.ownMessage(round: 1, kind: .echoBroadcast)]
             let complaint = KeyResharingComplaint(accused: incoming.sender, violation: violation, evidence: evidence)
-            return VerifiedPayload(KeyResharingReceived(commitment: commitment, share: nil, complaint: complaint))
+            return KeyResharingReceived(commitment: commitment, share: nil, complaint: complaint)
         }
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact dealing: KeyResharingDealing?, verified: [PartyID: KeyResharingReceived],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<ThresholdKeyShare?> {
-        var received = verified.mapValues { $0.unwrap(as: KeyResharingReceived.self) }
+        var received = verified
         if let complaint = configuration.committee.lazy.compactMap({ received[$0]?.complaint }).first {
             return .next(KeyResharingRound2(configuration: configuration, me: me, verifier: verifier,
                                             confirmation: .complaint(complaint.evidence[0].encoded),
                                             complaint: complaint, output: nil, known: nil))
         }
-        if oldShare != nil {
-            let dealing = artifact.unwrap(as: KeyResharingDealing.self)
+        if let dealing {
             received[me] = KeyResharingReceived(commitment: dealing.commitment, share: dealing.ownShare, complaint: nil)
         }
         var commitments: [FeldmanCommitment] = []
@@ -141,7 +141,7 @@ struct KeyResharingRound1: Round, CustomStringConvertible {
 /// Round 2 (confirmation): echo-broadcast "ok" with the output hash, or a complaint; check every
 /// party's; output the new share only after the echo step, when every party confirmed the same
 /// output.
-struct KeyResharingRound2: Round, CustomStringConvertible {
+struct KeyResharingRound2: TypedRound {
     let configuration: KeyResharingConfiguration
     let me: PartyID
     let verifier: any IdentitySignatureVerifier
@@ -154,53 +154,27 @@ struct KeyResharingRound2: Round, CustomStringConvertible {
     var number: Int { 2 }
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
-    func makeMessages(using generator: inout some RandomNumberGenerator) -> OutgoingPayloads {
-        OutgoingPayloads(echoBroadcast: KeyResharingChecks.confirmationPayload(confirmation))
+    func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
+        TypedPayloads(echoBroadcast: KeyResharingChecks.confirmationPayload(confirmation))
     }
 
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> VerifiedPayload {
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
         // The complaint was sent; this party holds the proof itself and stops here.
         if let complaint { throw complaint.relayed }
         switch try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier,
                                              known: known) {
         case .confirmed:
-            return VerifiedPayload(())
+            return
         case .validComplaint(let accused, let violation, let evidence):
             throw KeyResharingComplaint(accused: accused, violation: violation, evidence: evidence).relayed
         }
     }
 
-    func finalize(artifact: RoundArtifact, verified: [PartyID: VerifiedPayload],
+    func finalize(artifact: Void, verified: [PartyID: Void],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<ThresholdKeyShare?> {
         guard complaint == nil else { return .aborted("this party's complaint was not answered") }
         return .finished(output)
     }
 
     var description: String { "KeyResharingRound2" }
-}
-
-/// KeyResharing's checks re-run by a third party over the culprit's `SignedView`: the functions the
-/// rounds' `verify(_:view:)` call. A share mismatch is proven by the dealer's signed direct message
-/// itself (revealing the share it sent; see docs/protocols.md). A valid complaint passes (the
-/// complainer is honest); another round or set of parts proves nothing.
-struct KeyResharingRechecker: EvidenceRechecker {
-    let configuration: KeyResharingConfiguration
-    let verifier: any IdentitySignatureVerifier
-
-    init(configuration: KeyResharingConfiguration, verifier: some IdentitySignatureVerifier) {
-        self.configuration = configuration
-        self.verifier = verifier
-    }
-
-    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
-        try KeyResharingChecks.requireKinds(of: incoming, round: round)
-        switch round {
-        case 1:
-            _ = try KeyResharingChecks.round1(incoming, configuration: configuration).share.get()
-        case 2:
-            _ = try KeyResharingChecks.round2(incoming, view: &view, configuration: configuration, verifier: verifier)
-        default:
-            throw .incompleteView("KeyResharing has no round \(round)")
-        }
-    }
 }

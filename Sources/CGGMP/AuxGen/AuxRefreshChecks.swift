@@ -5,138 +5,8 @@ import Secp256k1
 // Fig. 7 of ePrint 2021/060 rev. 2024 (auxiliary info and key refresh) as one protocol: AuxGen is
 // its first three rounds without the share update (`AuxRefreshMode.auxGen`), KeyRefresh adds the
 // share update and the round-4 confirmation (`.refresh`). The entry points are `AuxGen` and
-// `KeyRefresh`; the rounds are in AuxRefreshRounds.swift.
-
-/// Round 2's echo-broadcast: the aux echo part, Y_{i,j} and X_{i,j} for every j (committee order).
-struct AuxRefreshEcho: Sendable, Hashable, WireCodable {
-    let aux: AuxRevealEcho
-    let elGamalKeys: [Point]
-    let shareChanges: [Point]
-
-    init(aux: AuxRevealEcho, elGamalKeys: [Point], shareChanges: [Point]) {
-        self.aux = aux
-        self.elGamalKeys = elGamalKeys
-        self.shareChanges = shareChanges
-    }
-
-    func encode(to writer: inout WireWriter) {
-        writer.write(aux)
-        writer.write("Y", points: elGamalKeys)
-        writer.write("X", points: shareChanges)
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        aux = try reader.read()
-        elGamalKeys = try reader.readPoints("Y")
-        shareChanges = try reader.readPoints("X")
-    }
-}
-
-/// Round 2's broadcast: the aux broadcast part and A_{i,j} for every j.
-struct AuxRefreshBroadcast: Sendable, Hashable, WireCodable {
-    let aux: AuxRevealBroadcast
-    let schnorrCommitments: [Point]
-
-    init(aux: AuxRevealBroadcast, schnorrCommitments: [Point]) {
-        self.aux = aux
-        self.schnorrCommitments = schnorrCommitments
-    }
-
-    func encode(to writer: inout WireWriter) {
-        writer.write(aux)
-        writer.write("A", points: schnorrCommitments)
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        aux = try reader.read()
-        schnorrCommitments = try reader.readPoints("A")
-    }
-}
-
-/// Round 3's echo-broadcast: the Schnorr proofs of every x_{i,j} and the digest of the broadcast Πmod.
-struct AuxRefreshProofs: Sendable, Hashable, WireCodable {
-    let proofs: [SchnorrProof]
-    let modulusProofDigest: ModulusProofDigest
-
-    init(proofs: [SchnorrProof], modulusProofDigest: ModulusProofDigest) {
-        self.proofs = proofs
-        self.modulusProofDigest = modulusProofDigest
-    }
-
-    func encode(to writer: inout WireWriter) {
-        writer.writeCount(proofs.count)
-        for proof in proofs { writer.write(proof) }
-        writer.write(modulusProofDigest)
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        let count = try reader.readCount("proofs", minimumElementSize: 10)
-        var proofs: [SchnorrProof] = []
-        for _ in 0..<count { proofs.append(try reader.read()) }
-        self.proofs = proofs
-        modulusProofDigest = try reader.read()
-    }
-}
-
-/// Round 3's direct message to j: Πfac under j's parameters and, in a refresh, the padded share
-/// change C_{i,j}.
-struct AuxRefreshDirect: Sendable, Hashable, WireCodable {
-    let factorProof: NoSmallFactorProof
-    let paddedShare: Scalar?
-
-    init(factorProof: NoSmallFactorProof, paddedShare: Scalar?) {
-        self.factorProof = factorProof
-        self.paddedShare = paddedShare
-    }
-
-    func encode(to writer: inout WireWriter) {
-        writer.write(factorProof)
-        writer.write("refresh", paddedShare != nil)
-        if let paddedShare { writer.write("C", paddedShare) }
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        factorProof = try reader.read()
-        paddedShare = try reader.readBool("refresh") ? try reader.readScalar("C") : nil
-    }
-}
-
-/// Round 4's echo-broadcast: "ok" with the digest of every party's round-2 and round-3
-/// echo-broadcasts, or a complaint against one dealer's share change.
-enum AuxRefreshConfirmation: Sendable, Hashable, WireCodable {
-    case ok(digest: [UInt8])
-    /// The dealer, the complainant's y_{j,dealer}, and the dealer's signed round-3 direct message.
-    case complaint(accused: PartyID, secret: Scalar, message: SignedMessage)
-
-    func encode(to writer: inout WireWriter) {
-        switch self {
-        case .ok(let digest):
-            writer.write("complaint", false)
-            writer.write("digest", bytes: digest)
-        case .complaint(let accused, let secret, let message):
-            writer.write("complaint", true)
-            writer.write("accused", bytes: accused.bytes)
-            writer.write("y", secret)
-            writer.write("message", bytes: message.encoded)
-        }
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        if try reader.readBool("complaint") {
-            let accusedBytes = try reader.readBytes("accused")
-            let secret = try reader.readScalar("y")
-            let messageBytes = try reader.readBytes("message")
-            guard let accused = try? PartyID(bytes: accusedBytes), let message = try? SignedMessage(encoded: messageBytes) else {
-                throw .malformedEncoding("complaint: the accused or its message does not decode")
-            }
-            self = .complaint(accused: accused, secret: secret, message: message)
-        } else {
-            let digest = try reader.readBytes("digest")
-            guard digest.count == 32 else { throw .malformedEncoding("the digest must be 32 bytes") }
-            self = .ok(digest: digest)
-        }
-    }
-}
+// `KeyRefresh`; the payloads are in AuxRefreshMessages.swift, the rounds in AuxRefreshRounds.swift,
+// the checks (with the rechecker) here and in AuxChecks.swift.
 
 /// Which protocol of Fig. 7 a session runs: AuxGen (aux info only, three rounds) or KeyRefresh
 /// (aux info and a share update, with the round-4 confirmation).
@@ -367,3 +237,21 @@ enum AuxRefreshChecks {
     }
 }
 
+/// Fig. 7's checks re-run by a third party: the same functions the rounds call. A round or part the
+/// protocol does not have proves nothing (`incomplete-view`), never a violation.
+struct AuxRefreshRechecker<Verifier: IdentitySignatureVerifier>: EvidenceRechecker {
+    let mode: AuxRefreshMode
+    let parameters: SchemeParameters
+    let verifier: Verifier
+
+    func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        switch round {
+        case 1: _ = try AuxRefreshChecks.round1(incoming)
+        case 2: _ = try AuxRefreshChecks.round2(incoming, view: &view, mode: mode, parameters: parameters)
+        case 3: _ = try AuxRefreshChecks.round3(incoming, view: &view, mode: mode, parameters: parameters)
+        case 4 where mode == .refresh:
+            _ = try AuxRefreshChecks.round4(incoming, view: &view, parameters: parameters, verifier: verifier)
+        default: throw .incompleteView("no round \(round) in this protocol")
+        }
+    }
+}

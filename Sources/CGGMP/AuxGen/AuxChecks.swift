@@ -1,85 +1,6 @@
 import BigNum
 import Paillier
 
-/// The echo-broadcast half of a party's aux reveal (AuxGen and KeyRefresh round 2): N_i, the
-/// ring-Pedersen parameters and ρ_i. Echoed, because every party must hold the same values: the
-/// others' proofs are checked against them and they are the protocol's output.
-struct AuxRevealEcho: Sendable, Hashable, WireCodable {
-    let paillierModulus: BigInt
-    let ringPedersen: RingPedersenProof.Statement
-    let rho: [UInt8]
-
-    static let randomnessByteCount = 32
-
-    func encode(to writer: inout WireWriter) {
-        writer.write("N", paillierModulus)
-        writer.write(ringPedersen)
-        writer.write("rho", bytes: rho)
-    }
-
-    init(paillierModulus: BigInt, ringPedersen: RingPedersenProof.Statement, rho: [UInt8]) {
-        self.paillierModulus = paillierModulus
-        self.ringPedersen = ringPedersen
-        self.rho = rho
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        paillierModulus = try reader.readBigInt("N")
-        ringPedersen = try reader.read()
-        rho = try reader.readBytes("rho")
-        guard rho.count == Self.randomnessByteCount else { throw .malformedEncoding("rho must be \(Self.randomnessByteCount) bytes") }
-    }
-}
-
-/// The broadcast half of the reveal: ψ̂_i = Πprm and the blinding u_i (checked against V_i, which
-/// is echo-broadcast, so every party that accepts it holds the same one).
-struct AuxRevealBroadcast: Sendable, Hashable, WireCodable {
-    let ringPedersenProof: RingPedersenProof
-    let blinding: [UInt8]
-
-    func encode(to writer: inout WireWriter) {
-        writer.write(ringPedersenProof)
-        writer.write("u", bytes: blinding)
-    }
-
-    init(ringPedersenProof: RingPedersenProof, blinding: [UInt8]) {
-        self.ringPedersenProof = ringPedersenProof
-        self.blinding = blinding
-    }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        ringPedersenProof = try reader.read()
-        blinding = try reader.readBytes("u")
-        guard blinding.count == AuxRevealEcho.randomnessByteCount else { throw .malformedEncoding("u must be 32 bytes") }
-    }
-}
-
-/// Round 3's echo-broadcast digest of the broadcast Πmod: H(sid, i, ψ_i). Echoing the digest makes
-/// every party hold the same proof (the echo step shows a split), and the echo step after round 3
-/// is the barrier no party passes before every party has checked every round-3 message.
-struct ModulusProofDigest: Sendable, Hashable, WireCodable {
-    let digest: [UInt8]
-
-    static let domain = "swift-tss/CGGMP/aux/mod-proof-digest/v1"
-
-    init(digest: [UInt8]) { self.digest = digest }
-
-    init(sid: [UInt8], prover: PartyID, proof: [UInt8]) {
-        var hasher = SHA256Hasher(domain: Self.domain)
-        hasher.append(sid)
-        hasher.append(prover.bytes)
-        hasher.append(proof)
-        digest = hasher.finalize()
-    }
-
-    func encode(to writer: inout WireWriter) { writer.write("H", bytes: digest) }
-
-    init(from reader: inout WireReader) throws(ProofError) {
-        digest = try reader.readBytes("H")
-        guard digest.count == 32 else { throw .malformedEncoding("the digest must be 32 bytes") }
-    }
-}
-
 /// The checks on aux data shared by AuxGen and KeyRefresh, as pure functions of public values
 /// (so the rounds and the evidence rechecker apply the same rules).
 enum AuxChecks {
@@ -196,22 +117,13 @@ enum AuxChecks {
 
     /// Makes this party's Πprm, reveal halves and commitment in round 1.
     static func makeReveal(keys: AuxKeyMaterial, context: ProofContext, parameters: SchemeParameters,
-                           misbehaviour: AuxMisbehaviour?, using generator: inout some RandomNumberGenerator)
+                           using generator: inout some RandomNumberGenerator)
         -> (secret: RingPedersenSecret, echo: AuxRevealEcho, broadcast: AuxRevealBroadcast) {
         let secret = keys.ringPedersenSecret(using: &generator)
-        var proof = RingPedersenProof.prove(secret: secret, context: context, parameters: parameters, using: &generator)
+        let proof = RingPedersenProof.prove(secret: secret, context: context, parameters: parameters, using: &generator)
         let rho = randomBytes(AuxRevealEcho.randomnessByteCount, using: &generator)
         let blinding = randomBytes(AuxRevealEcho.randomnessByteCount, using: &generator)
-        var modulus = keys.paillier.modulus
-        switch misbehaviour {
-        case .substitutePaillierModulus(let other): modulus = other
-        case .corruptRingPedersenProof:
-            var responses = proof.responses
-            responses[0] = responses[0] + .one
-            proof = RingPedersenProof(commitments: proof.commitments, responses: responses)
-        case nil: break
-        }
-        return (secret, AuxRevealEcho(paillierModulus: modulus, ringPedersen: .init(secret.parameters), rho: rho),
+        return (secret, AuxRevealEcho(paillierModulus: keys.paillier.modulus, ringPedersen: .init(secret.parameters), rho: rho),
                 AuxRevealBroadcast(ringPedersenProof: proof, blinding: blinding))
     }
 }
