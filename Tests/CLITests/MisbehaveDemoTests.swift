@@ -10,18 +10,7 @@ import TestSupport
     static let actions = ["bad-schnorr", "equivocate-echo", "bad-reshare-share", "bad-refresh-share", "equivocate-mta",
                           "rush-delta", "delta-plus-n", "equivocate-s", "bad-sigma"]
 
-    /// `$TSS_BINARY`, else the debug or release product under .build.
-    static func binary() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["TSS_BINARY"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        for configuration in ["debug", "release"] {
-            let url = TestVectors.repositoryRoot.appendingPathComponent(".build/\(configuration)/tss")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        print("SKIP: tss binary not found under .build (set TSS_BINARY)")
-        return nil
-    }
+    static func binary() -> URL? { TestBinaries.tss() }
 
     /// Runs the binary to completion (output through a file: a fault report can exceed a pipe's buffer).
     static func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String) {

@@ -5,18 +5,7 @@ import TestSupport
 /// `tss noise serve` and `tss noise connect` against each other on 127.0.0.1. Needs the built
 /// binary (`swift build --build-tests` builds it); skips, saying so, when it is absent.
 @Suite struct CLIPeerTests {
-    /// `$TSS_BINARY`, else the debug or release product under .build.
-    static func binary() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["TSS_BINARY"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        for configuration in ["debug", "release"] {
-            let url = TestVectors.repositoryRoot.appendingPathComponent(".build/\(configuration)/tss")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        print("SKIP: tss binary not found under .build (set TSS_BINARY)")
-        return nil
-    }
+    static func binary() -> URL? { TestBinaries.tss() }
 
     /// Runs `arguments` to completion within `seconds`, returning (status, stdout, stderr).
     static func run(_ binary: URL, _ arguments: [String], seconds: Double) throws -> (Int32, String, String) {

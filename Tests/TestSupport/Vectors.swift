@@ -58,3 +58,20 @@ public func hexBytes(_ hex: String) -> [UInt8] {
 public func hexString(_ bytes: some Sequence<UInt8>) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
 }
+
+/// The built `tss` executable, for tests that run it as a user would.
+public enum TestBinaries {
+    /// `$TSS_BINARY`, else the debug or release product under .build; nil (after printing a SKIP
+    /// line) when neither exists.
+    public static func tss() -> URL? {
+        if let path = ProcessInfo.processInfo.environment["TSS_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        for configuration in ["debug", "release"] {
+            let url = TestVectors.repositoryRoot.appendingPathComponent(".build/\(configuration)/tss")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        print("SKIP: tss binary not found under .build (set TSS_BINARY)")
+        return nil
+    }
+}

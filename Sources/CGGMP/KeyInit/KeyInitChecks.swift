@@ -19,13 +19,7 @@ enum KeyInitChecks {
     /// Refuses parts other than the round's (evidence that holds other parts of the culprit's round
     /// proves nothing about this round's rules): `incomplete-view`, never a violation.
     static func requireKinds(of incoming: IncomingPayloads, round: Int) throws(RoundViolation) {
-        var present: Set<MessageKind> = []
-        if incoming.echoBroadcast != nil { present.insert(.echoBroadcast) }
-        if incoming.broadcast != nil { present.insert(.broadcast) }
-        if incoming.direct != nil { present.insert(.direct) }
-        guard let expected = kinds(round: round), present == expected else {
-            throw .incompleteView("KeyInit has no round \(round) made of \(present.map(\.description).sorted())")
-        }
+        try incoming.require(kinds(round: round), protocolName: "KeyInit", round: round)
     }
 
     /// Round 1: C's echo-broadcast is a well-formed V_C.

@@ -14,13 +14,7 @@ enum KeyResharingChecks {
 
     /// Refuses parts other than the round's: `incomplete-view` (not proven), never a violation.
     static func requireKinds(of incoming: IncomingPayloads, round: Int) throws(RoundViolation) {
-        var present: Set<MessageKind> = []
-        if incoming.echoBroadcast != nil { present.insert(.echoBroadcast) }
-        if incoming.broadcast != nil { present.insert(.broadcast) }
-        if incoming.direct != nil { present.insert(.direct) }
-        guard let expected = kinds(round: round), present == expected else {
-            throw .incompleteView("KeyResharing has no round \(round) made of \(present.map(\.description).sorted())")
-        }
+        try incoming.require(kinds(round: round), protocolName: "KeyResharing", round: round)
     }
 
     /// Round 1: C's echo-broadcast (thrown: every party sees it) and C's direct message to its

@@ -76,6 +76,23 @@ public struct IncomingPayloads: Sendable {
         messages = MessageKind.allCases.compactMap { parts[$0] }
     }
 
+    /// The kinds of part present.
+    public var kinds: Set<MessageKind> {
+        var present: Set<MessageKind> = []
+        if echoBroadcast != nil { present.insert(.echoBroadcast) }
+        if broadcast != nil { present.insert(.broadcast) }
+        if direct != nil { present.insert(.direct) }
+        return present
+    }
+
+    /// Refuses parts other than `expected` (a round the protocol does not have, or evidence holding
+    /// other parts of the culprit's round): `incomplete-view` (not proven), never a violation.
+    public func require(_ expected: Set<MessageKind>?, protocolName: String, round: Int) throws(RoundViolation) {
+        guard let expected, kinds == expected else {
+            throw .incompleteView("\(protocolName) has no round \(round) made of \(kinds.map(\.description).sorted())")
+        }
+    }
+
     /// The part of `kind`.
     /// - Throws: the `incomplete-view` violation when the sender's message has no such part (evidence
     ///   that leaves it out proves nothing).
