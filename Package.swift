@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "TestSupport"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),
         // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).
         .testTarget(name: "tssTests", dependencies: ["tss", "TestSupport"]),
     ],

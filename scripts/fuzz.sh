@@ -12,7 +12,7 @@ for target in $targets; do
   work=.build-fuzz/corpus/$target artifacts=.build-fuzz/artifacts/$target log=.build-fuzz/logs/$target.log
   rm -rf "$artifacts"; mkdir -p "$work" "$artifacts" .build-fuzz/logs
   # Fork mode with ignore_*: a crash is recorded and fuzzing goes on, so the count is complete.
-  FUZZ_TARGET=$target ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$bin" -fork=1 -ignore_crashes=1 \
+  FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$bin" -fork=1 -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 -timeout=20 -rss_limit_mb=4096 -max_total_time="$seconds" \
     -artifact_prefix="$artifacts/" "$work" "Fuzz/Corpus/$target" > "$log" 2>&1
   execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
