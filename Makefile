@@ -5,7 +5,7 @@ SWIFT      ?= swift
 APT_PKGS   := libgmp-dev libsecp256k1-dev libsodium-dev libsqlite3-dev pkg-config
 DEMO_ARGS  ?= --parties 3 --threshold 2 --params production112
 
-.PHONY: deps build test demo bench vectors clean sanitize sanitize-address sanitize-thread fuzz fuzz-build
+.PHONY: deps build test demo bench vectors clean sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
 
 deps:
 	@missing=""; \
@@ -78,6 +78,10 @@ fuzz-build: deps
 
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS='$(FUZZ_TARGETS)' scripts/fuzz.sh
+
+# Minimises Fuzz/Corpus with what `make fuzz` found (libFuzzer -merge=1; regression-* kept).
+fuzz-merge: fuzz-build
+	@FUZZ_TARGETS='$(FUZZ_TARGETS)' scripts/fuzz-merge.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz
