@@ -5,7 +5,7 @@ SWIFT      ?= swift
 APT_PKGS   := libgmp-dev libsecp256k1-dev libsodium-dev libsqlite3-dev pkg-config
 DEMO_ARGS  ?= --parties 3 --threshold 2 --params production112
 
-.PHONY: deps build test demo bench vectors clean sanitize sanitize-address sanitize-thread
+.PHONY: deps build test demo bench vectors clean sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
 
 deps:
 	@missing=""; \
@@ -65,5 +65,23 @@ sanitize-address: deps
 sanitize-thread: deps
 	$(call run_sanitizer,thread,.build-tsan,TSAN_OPTIONS=$${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1})
 
+# Fuzzing (docs/fuzzing.md): one libFuzzer executable, FuzzDecoders, built with
+# -sanitize=fuzzer,address into .build-fuzz; FUZZ_TARGET picks the decoder. `make fuzz` runs every
+# target (a folder of Fuzz/Corpus) for FUZZ_SECONDS each and prints `TARGET: N execs, M crashes`;
+# FUZZ_TARGETS='signedMessage proofs' narrows it. `make test` replays Fuzz/Corpus without this build.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz-build: deps
+	$(SWIFT) build -c release --product FuzzDecoders --scratch-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -enable-testing
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS='$(FUZZ_TARGETS)' scripts/fuzz.sh
+
+# Minimises Fuzz/Corpus with what `make fuzz` found (libFuzzer -merge=1; regression-* kept).
+fuzz-merge: fuzz-build
+	@FUZZ_TARGETS='$(FUZZ_TARGETS)' scripts/fuzz-merge.sh
+
 clean:
-	rm -rf .build .build-asan .build-tsan
+	rm -rf .build .build-asan .build-tsan .build-fuzz

@@ -62,6 +62,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Fuzzing (docs/fuzzing.md): the decode-and-round-trip checks, shared by the libFuzzer
+        // executable (built with -sanitize=fuzzer by `make fuzz`) and the corpus replay tests.
+        .target(name: "FuzzSupport", dependencies: [
+            "BigNum", "Secp256k1", "Paillier", "Noise", "CGGMP", "TSS", "TSSStore",
+        ]),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "FuzzDecoders", dependencies: ["FuzzSupport", "CFuzzDriver"]),
         // Tests (TestSupport: locating Vectors/ and ../shared/vectors, hex helpers)
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP", "TestSupport"]),
@@ -74,6 +81,8 @@ let package = Package(
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),
         // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).
         .testTarget(name: "tssTests", dependencies: ["tss", "TestSupport"]),
     ],

@@ -134,6 +134,9 @@ public struct FaultCheckContext: Sendable {
                 var deltas: [PartyID: Point] = [:], keyShares: [PartyID: Point] = [:]
                 for _ in 0..<count {
                     let party = try PartyID(bytes: try reader.readBytes("party"))
+                    guard deltas.keys.allSatisfy({ $0 < party }) else {
+                        throw FaultDecodingError.malformed("signers not in strictly increasing order")
+                    }
                     deltas[party] = try Self.readPoint(&reader, "delta")
                     keyShares[party] = try Self.readPoint(&reader, "s")
                 }
@@ -165,7 +168,15 @@ public struct FaultCheckContext: Sendable {
         let count = try reader.readCount("parties", minimumElementSize: 4 + PartyID.byteCount)
         var parties: [PartyID] = []
         for _ in 0..<count { parties.append(try PartyID(bytes: try reader.readBytes("party"))) }
+        // Every list written here is sorted (committee, dealers, new holders): one encoding each.
+        try requireIncreasing(parties)
         return parties
+    }
+
+    private static func requireIncreasing(_ parties: [PartyID]) throws(FaultDecodingError) {
+        for (a, b) in zip(parties, parties.dropFirst()) where !(a < b) {
+            throw .malformed("parties not in strictly increasing order")
+        }
     }
 
     private static func readPoint(_ reader: inout WireReader, _ name: String) throws -> Point {
@@ -188,7 +199,10 @@ public struct FaultCheckContext: Sendable {
         var shares: [PartyID: Point] = [:], aux: [PartyID: PublicAuxInfo] = [:]
         for _ in 0..<count {
             let party = try PartyID(bytes: try reader.readBytes("party"))
-            guard shares[party] == nil else { throw FaultDecodingError.malformed("signer listed twice") }
+            // Written in increasing order, so a repeated or out-of-order signer is refused.
+            guard shares.keys.allSatisfy({ $0 < party }) else {
+                throw FaultDecodingError.malformed("signers not in strictly increasing order")
+            }
             shares[party] = try readPoint(&reader, "share")
             aux[party] = PublicAuxInfo(
                 paillierKey: try PaillierPublicKey(encoding: try reader.readBytes("paillier"), expectedBits: parameters.modulusBits),

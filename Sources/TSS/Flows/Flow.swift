@@ -100,7 +100,14 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
             }
             let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
             var committee: [PartyID] = []
-            for _ in 0..<count { committee.append(try PartyID(bytes: try reader.readBytes("party"))) }
+            for _ in 0..<count {
+                let party = try PartyID(bytes: try reader.readBytes("party"))
+                // Written sorted (SessionPublicData sorts), so only that order is accepted.
+                if let last = committee.last, !(last < party) {
+                    throw FaultDecodingError.malformed("committee not in strictly increasing order")
+                }
+                committee.append(party)
+            }
             let fault = try ProtocolFault(encoded: try reader.readBytes("fault"))
             try reader.finish()
             self.init(phase: phase, publicData: try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: committee),
