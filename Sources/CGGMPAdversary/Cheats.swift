@@ -53,9 +53,9 @@ public enum Misbehaviour: String, CaseIterable, Sendable {
     }
 
     /// The adversary's action. `victim` is the honest party singled out; `culpritModulus` the
-    /// culprit's Paillier modulus N_i; `victimKey` the victim's Paillier public key and
+    /// culprit's Paillier modulus N_i reduced mod q (δ + N is computed mod q); `victimKey` the victim's Paillier public key and
     /// `victimIndex` its position among the culprit's other signers (committee order).
-    public func action(culprit: PartyID, culpritModulus: BigIntValue? = nil, victim: PartyID,
+    public func action(culprit: PartyID, culpritModulus: Scalar? = nil, victim: PartyID,
                        victimIndex: Int = 0, victimKey: PaillierPublicKey? = nil) -> AdversaryAction {
         switch self {
         case .badSchnorr:
@@ -92,7 +92,7 @@ public enum Misbehaviour: String, CaseIterable, Sendable {
         case .deltaPlusN:
             return .rewrite(round: 3, kind: .echoBroadcast, name: rawValue) { real, _, _ in
                 guard let culpritModulus, let delta = AdversaryPayloads.presignRound3Delta(real.payload) else { return nil }
-                return AdversaryPayloads.presignRound3(real.payload, delta: delta + culpritModulus.scalar)
+                return AdversaryPayloads.presignRound3(real.payload, delta: delta + culpritModulus)
             }
         case .equivocateS:
             return .rewrite(round: 3, kind: .echoBroadcast, name: rawValue) { real, _, recipient in
@@ -106,8 +106,3 @@ public enum Misbehaviour: String, CaseIterable, Sendable {
     }
 }
 
-/// A Paillier modulus as the scalar it reduces to (δ + N is computed mod q).
-public struct BigIntValue: Sendable {
-    public let scalar: Scalar
-    public init(reducing modulus: PaillierPublicKey) { scalar = Scalar(reducing: modulus.modulus) }
-}

@@ -60,10 +60,7 @@ public struct FaultCheckContext: Sendable {
 
     public func encoded() -> [UInt8] {
         var writer = WireWriter()
-        writer.write("session", bytes: publicData.sessionID)
-        writer.write("protocol", bytes: Array(publicData.protocolTag.utf8))
-        writer.writeCount(publicData.committee.count)
-        for party in publicData.committee { writer.write("party", bytes: party.bytes) }
+        ReportEncoding.write(publicData, to: &writer)
         writer.write("parameters", bytes: Array(parameters.name.utf8))
         switch inputs {
         case .keyInit: writer.writeCount(0)
@@ -72,8 +69,8 @@ public struct FaultCheckContext: Sendable {
         case .keyResharing(let configuration):
             writer.writeCount(3)
             writer.write("old key", bytes: configuration.oldKey.encoded())
-            Self.writeParties(configuration.dealers, to: &writer)
-            Self.writeParties(configuration.newHolders, to: &writer)
+            ReportEncoding.writeParties(configuration.dealers, to: &writer)
+            ReportEncoding.writeParties(configuration.newHolders, to: &writer)
             writer.writeCount(configuration.newThreshold)
         case .presigning(let inputs):
             writer.writeCount(4)
@@ -99,18 +96,10 @@ public struct FaultCheckContext: Sendable {
     /// Decodes `encoded()` output, validating every key and parameter as a peer's.
     /// - Throws: `FaultDecodingError` saying what is wrong.
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformed("not a fault check context")
-        }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion,
+                                             what: "fault check context")
         do {
-            let sessionID = try reader.readBytes("session")
-            guard let tag = String(validating: try reader.readBytes("protocol"), as: UTF8.self) else {
-                throw FaultDecodingError.malformed("protocol tag is not UTF-8")
-            }
-            let committee = try Self.readParties(&reader)
+            let publicData = try ReportEncoding.readPublicData(&reader)
             guard let name = String(validating: try reader.readBytes("parameters"), as: UTF8.self),
                   let parameters = SchemeParameters.named(name) else {
                 throw FaultDecodingError.malformed("unknown parameter set")
@@ -122,8 +111,8 @@ public struct FaultCheckContext: Sendable {
             case 2: inputs = .keyRefresh
             case 3:
                 let oldKey = try ThresholdPublicKey(encoded: try reader.readBytes("old key"))
-                let dealers = try Self.readParties(&reader)
-                let holders = try Self.readParties(&reader)
+                let dealers = try ReportEncoding.readSortedParties(&reader)
+                let holders = try ReportEncoding.readSortedParties(&reader)
                 let threshold = try reader.readInteger("threshold")
                 inputs = .keyResharing(try KeyResharingConfiguration(oldKey: oldKey, dealers: dealers,
                                                                      newHolders: holders, newThreshold: threshold))
@@ -150,32 +139,11 @@ public struct FaultCheckContext: Sendable {
                 throw FaultDecodingError.malformed("unknown input tag \(other)")
             }
             try reader.finish()
-            self.init(publicData: try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: committee),
-                      parameters: parameters, inputs: inputs)
+            self.init(publicData: publicData, parameters: parameters, inputs: inputs)
         } catch let error as FaultDecodingError {
             throw error
         } catch {
             throw .malformed("\(error)")
-        }
-    }
-
-    private static func writeParties(_ parties: [PartyID], to writer: inout WireWriter) {
-        writer.writeCount(parties.count)
-        for party in parties { writer.write("party", bytes: party.bytes) }
-    }
-
-    private static func readParties(_ reader: inout WireReader) throws -> [PartyID] {
-        let count = try reader.readCount("parties", minimumElementSize: 4 + PartyID.byteCount)
-        var parties: [PartyID] = []
-        for _ in 0..<count { parties.append(try PartyID(bytes: try reader.readBytes("party"))) }
-        // Every list written here is sorted (committee, dealers, new holders): one encoding each.
-        try requireIncreasing(parties)
-        return parties
-    }
-
-    private static func requireIncreasing(_ parties: [PartyID]) throws(FaultDecodingError) {
-        for (a, b) in zip(parties, parties.dropFirst()) where !(a < b) {
-            throw .malformed("parties not in strictly increasing order")
         }
     }
 

@@ -23,12 +23,7 @@ extension ProtocolFault {
     /// Decodes `encoded()` output. Checks the structure only: whether the evidence proves the
     /// fault is `evidence.verify(…)`'s question.
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformed("not a ProtocolFault encoding")
-        }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "ProtocolFault")
         do {
             let culprit = try FaultReasonCoding.party(&reader, "culprit")
             let round = try reader.readInteger("round")
@@ -105,5 +100,56 @@ public enum FaultDecodingError: Error, Equatable, Sendable, CustomStringConverti
         case .malformed(let what): "malformed fault report: \(what)"
         case .unsupportedVersion(let version): "unsupported fault report version \(version)"
         }
+    }
+}
+
+/// The framing the report encodings share (`ProtocolFault`, `FaultCheckContext`, TSS's `FlowFault`):
+/// `magic ‖ version ‖ wire fields`, the session's public data as fields, and party lists, which are
+/// written sorted and read only in that order, so each value has one encoding.
+public enum ReportEncoding {
+    /// A reader over the fields of `bytes` after checking its magic and version.
+    /// - Throws: `.malformed` (not this encoding, naming `what`), `.unsupportedVersion`.
+    public static func open(_ bytes: [UInt8], magic: [UInt8], version: UInt8,
+                            what: String) throws(FaultDecodingError) -> WireReader {
+        guard bytes.count > magic.count, Array(bytes.prefix(magic.count)) == magic else {
+            throw .malformed("not a \(what) encoding")
+        }
+        guard bytes[magic.count] == version else { throw .unsupportedVersion(bytes[magic.count]) }
+        return WireReader(Array(bytes.dropFirst(magic.count + 1)))
+    }
+
+    /// Session id, protocol tag and committee.
+    public static func write(_ publicData: SessionPublicData, to writer: inout WireWriter) {
+        writer.write("session", bytes: publicData.sessionID)
+        writer.write("protocol", bytes: Array(publicData.protocolTag.utf8))
+        writeParties(publicData.committee, to: &writer)
+    }
+
+    /// Reads `write(_:to:)`'s fields.
+    public static func readPublicData(_ reader: inout WireReader) throws -> SessionPublicData {
+        let sessionID = try reader.readBytes("session")
+        guard let tag = String(validating: try reader.readBytes("protocol"), as: UTF8.self) else {
+            throw FaultDecodingError.malformed("protocol tag is not UTF-8")
+        }
+        return try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: readSortedParties(&reader))
+    }
+
+    public static func writeParties(_ parties: [PartyID], to writer: inout WireWriter) {
+        writer.writeCount(parties.count)
+        for party in parties { writer.write("party", bytes: party.bytes) }
+    }
+
+    /// A party list in strictly increasing order (the order every list here is written in).
+    public static func readSortedParties(_ reader: inout WireReader) throws -> [PartyID] {
+        let count = try reader.readCount("parties", minimumElementSize: 4 + PartyID.byteCount)
+        var parties: [PartyID] = []
+        for _ in 0..<count {
+            let party = try PartyID(bytes: try reader.readBytes("party"))
+            if let last = parties.last, !(last < party) {
+                throw FaultDecodingError.malformed("parties not in strictly increasing order")
+            }
+            parties.append(party)
+        }
+        return parties
     }
 }

@@ -76,42 +76,20 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
     public func encoded() -> [UInt8] {
         var writer = WireWriter()
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
-        writer.write("session", bytes: publicData.sessionID)
-        writer.write("protocol", bytes: Array(publicData.protocolTag.utf8))
-        writer.writeCount(publicData.committee.count)
-        for party in publicData.committee { writer.write("party", bytes: party.bytes) }
+        ReportEncoding.write(publicData, to: &writer)
         writer.write("fault", bytes: fault.encoded())
         return Self.magic + [Self.encodingVersion] + writer.bytes
     }
 
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformed("not a flow fault report")
-        }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "flow fault report")
         do {
             guard let phaseName = String(validating: try reader.readBytes("phase"), as: UTF8.self),
                   let phase = FlowPhase(rawValue: phaseName) else { throw FaultDecodingError.malformed("unknown phase") }
-            let sessionID = try reader.readBytes("session")
-            guard let tag = String(validating: try reader.readBytes("protocol"), as: UTF8.self) else {
-                throw FaultDecodingError.malformed("protocol tag is not UTF-8")
-            }
-            let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
-            var committee: [PartyID] = []
-            for _ in 0..<count {
-                let party = try PartyID(bytes: try reader.readBytes("party"))
-                // Written sorted (SessionPublicData sorts), so only that order is accepted.
-                if let last = committee.last, !(last < party) {
-                    throw FaultDecodingError.malformed("committee not in strictly increasing order")
-                }
-                committee.append(party)
-            }
+            let publicData = try ReportEncoding.readPublicData(&reader)
             let fault = try ProtocolFault(encoded: try reader.readBytes("fault"))
             try reader.finish()
-            self.init(phase: phase, publicData: try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: committee),
-                      fault: fault)
+            self.init(phase: phase, publicData: publicData, fault: fault)
         } catch let error as FaultDecodingError {
             throw error
         } catch {

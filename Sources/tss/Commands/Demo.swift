@@ -100,7 +100,7 @@ struct Demo: AsyncParsableCommand {
             let others = participants.filter { $0 != me }
             let victim = others[0]
             return ScriptedAdversary(culprit: cheater.party, victim: victim, action: cheater.action.action(
-                culprit: me, culpritModulus: culpritModulus.map { BigIntValue(reducing: $0(me)) }, victim: victim,
+                culprit: me, culpritModulus: culpritModulus.map { Scalar(reducing: $0(me).modulus) }, victim: victim,
                 victimIndex: 0, victimKey: victimKey?(me, victim)))
         }
 
