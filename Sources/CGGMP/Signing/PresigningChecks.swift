@@ -138,23 +138,17 @@ enum PresignChecks {
         for (index, recipient) in recipients.enumerated() {
             let recipientAux = try data.aux(recipient)
             let recipientK = try round1Values(&view, recipient).k
-            let statement = AffGProof.Statement(
-                verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey, c: recipientK,
-                d: first.d[index], y: first.f[index], x: first.gamma)
-            do {
-                try second.psi[index].verify(statement, setup: recipientAux.ringPedersen, context: context,
-                                             parameters: data.parameters)
-            } catch {
-                throw RoundViolation(rule: "invalid-aff-g", detail: "D for \(recipient): \(error)")
-            }
-            let hatStatement = AffGProof.Statement(
-                verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey, c: recipientK,
-                d: first.dHat[index], y: first.fHat[index], x: senderShare)
-            do {
-                try second.psiHat[index].verify(hatStatement, setup: recipientAux.ringPedersen, context: context,
-                                                parameters: data.parameters)
-            } catch {
-                throw RoundViolation(rule: "invalid-aff-g-hat", detail: "D̂ for \(recipient): \(error)")
+            // ψ for D (multiplier Γ's γ) and ψ̂ for D̂ (multiplier the sender's key share).
+            for (proof, d, y, x, rule) in [(second.psi[index], first.d[index], first.f[index], first.gamma, "invalid-aff-g"),
+                                           (second.psiHat[index], first.dHat[index], first.fHat[index], senderShare,
+                                            "invalid-aff-g-hat")] {
+                let statement = AffGProof.Statement(verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey,
+                                                    c: recipientK, d: d, y: y, x: x)
+                do {
+                    try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
+                } catch {
+                    throw RoundViolation(rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient): \(error)")
+                }
             }
         }
         let elog = ElogProof.Statement(L: senderRound1.b1, M: senderRound1.b2, X: senderRound1.y, Y: first.gamma,
