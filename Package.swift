@@ -3,7 +3,9 @@ import PackageDescription
 
 // Layers: a module imports only from the layers below it (docs/architecture.md).
 //   0  CGMP, CSecp256k1, CSodium          system-library shims
-//   1  BigNum, Secp256k1, Hashing         integers, curve, hashes
+//   1  Bytes                              byte cursors, versioned encodings, domain strings,
+//                                          wiped secret bytes, the libsodium initialisation
+//      BigNum, Secp256k1, Hashing         integers, curve, hashes (each may use Bytes)
 //   2  Paillier, Noise                    encryption, ring-Pedersen, secure channels
 //   3  CGGMP                              transcript, proofs, protocols (pure state machines)
 //   4  TSS, TSSStore                      the network's flows, envelopes, encrypted share store
@@ -11,6 +13,7 @@ let package = Package(
     name: "swift-tss",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "Bytes", targets: ["Bytes"]),
         .library(name: "BigNum", targets: ["BigNum"]),
         .library(name: "Hashing", targets: ["Hashing"]),
         .library(name: "Secp256k1", targets: ["Secp256k1"]),
@@ -32,8 +35,9 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Layer 1
-        .target(name: "BigNum", dependencies: ["CGMP", "CSodium"]),
-        .target(name: "Hashing", dependencies: ["CSodium"]),
+        .target(name: "Bytes", dependencies: ["CSodium"]),
+        .target(name: "BigNum", dependencies: ["CGMP", "CSodium", "Bytes"]),
+        .target(name: "Hashing", dependencies: ["CSodium", "Bytes"]),
         .target(name: "Secp256k1", dependencies: ["CSecp256k1", "Hashing", "BigNum"]),
         // Layer 2
         .target(name: "Paillier", dependencies: ["BigNum"]),
@@ -71,6 +75,7 @@ let package = Package(
         .executableTarget(name: "FuzzDecoders", dependencies: ["FuzzSupport", "CFuzzDriver"]),
         // Tests (TestSupport: locating Vectors/ and ../shared/vectors, hex helpers)
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BytesTests", dependencies: ["Bytes", "Hashing", "TestSupport"]),
         .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),

@@ -1,11 +1,6 @@
+import Bytes
 import CGMP
 import CSodium
-
-/// libsodium must finish `sodium_init` (which switches implementations process-wide) before any
-/// of its functions run concurrently with another module's first initialisation.
-let sodiumInitialization: Void = {
-    precondition(sodium_init() >= 0, "libsodium failed to initialise")
-}()
 
 /// A deterministic ChaCha20 generator for reproducible tests, vectors and seeded protocol runs.
 ///
@@ -50,7 +45,7 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
     }
 
     private mutating func refill() {
-        _ = sodiumInitialization
+        Sodium.ensureInitialised()
         var nonce = [UInt8](repeating: 0, count: Int(crypto_stream_chacha20_ietf_NONCEBYTES))
         for i in 0..<8 { nonce[i] = UInt8(truncatingIfNeeded: refills >> (8 * UInt64(i))) }
         refills += 1

@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// BLAKE2b (RFC 7693) via libsodium's `crypto_generichash`: digests of 1...64 bytes, optional key
@@ -30,7 +31,7 @@ public struct BLAKE2b: IncrementalHash {
     }
 
     private init(validatedKey key: [UInt8], digestByteCount: Int) {
-        sodiumInitialization
+        Sodium.ensureInitialised()
         outputByteCount = digestByteCount
         storage = Storage()
         let status = key.withUnsafeBufferPointer { keyBuffer in

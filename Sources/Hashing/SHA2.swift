@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// SHA-256 (FIPS 180-4) via libsodium's `crypto_hash_sha256`.
@@ -9,7 +10,7 @@ public struct SHA256: IncrementalHash {
     private var isFinalized = false
 
     public init() {
-        sodiumInitialization
+        Sodium.ensureInitialised()
         let status = crypto_hash_sha256_init(&state)
         precondition(status == 0, "crypto_hash_sha256_init failed")
     }
@@ -45,7 +46,7 @@ public struct SHA512: IncrementalHash {
     private var isFinalized = false
 
     public init() {
-        sodiumInitialization
+        Sodium.ensureInitialised()
         let status = crypto_hash_sha512_init(&state)
         precondition(status == 0, "crypto_hash_sha512_init failed")
     }
