@@ -40,9 +40,9 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CSodium", "Bytes"]),
         .target(name: "Secp256k1", dependencies: ["CSecp256k1", "Hashing", "BigNum"]),
         // Layer 2
-        .target(name: "Paillier", dependencies: ["BigNum"]),
+        .target(name: "Paillier", dependencies: ["BigNum", "Bytes"]),
         .target(name: "Noise", dependencies: [
-            "CSodium", "Hashing",
+            "CSodium", "Bytes", "Hashing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 3
@@ -52,16 +52,16 @@ let package = Package(
         .target(name: "CGGMPAdversary", dependencies: ["CGGMP", "Paillier", "Secp256k1", "BigNum"]),
         // Layer 4
         .target(name: "TSS", dependencies: [
-            "CGGMP", "Noise", "Secp256k1", "Hashing", "CSodium",
+            "Bytes", "CGGMP", "Noise", "Secp256k1", "Hashing", "CSodium",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TSSStore", dependencies: [
-            "CSodium",
+            "CSodium", "Bytes",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Executable
         .executableTarget(name: "tss", dependencies: [
-            "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
+            "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
             "CGGMP", "CGGMPAdversary", "TSS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -79,10 +79,10 @@ let package = Package(
         .testTarget(name: "BigNumTests", dependencies: ["BigNum", "CGMP", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),
-        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "BigNum", "TestSupport"]),
+        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bytes", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
-        .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

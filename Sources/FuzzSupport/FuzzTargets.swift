@@ -200,15 +200,15 @@ extension FuzzTarget {
         let body = Array(bytes.dropFirst())
         switch selector % 3 {
         case 0:
-            return canonical(body, "PaillierPublicKey", decode: { try PaillierPublicKey(encoding: $0, expectedBits: 1024) },
-                             encode: { $0.encoded() }, equal: ==)
+            return canonical(body, "PaillierPublicKey", decode: { try PaillierPublicKey(encoded: $0, expectedBits: 1024) },
+                             encode: { $0.encoded }, equal: ==)
         case 1:
             return canonical(body, "RingPedersenParameters",
-                             decode: { try RingPedersenParameters(encoding: $0, expectedBits: 1024) },
-                             encode: { $0.encoded() }, equal: ==)
+                             decode: { try RingPedersenParameters(encoded: $0, expectedBits: 1024) },
+                             encode: { $0.encoded }, equal: ==)
         default:
             let key = paillierKey
-            return canonical(body, "PaillierCiphertext", decode: { try PaillierCiphertext(encoding: $0, for: key) },
+            return canonical(body, "PaillierCiphertext", decode: { try PaillierCiphertext(encoded: $0, for: key) },
                              encode: { $0.encoded(for: key) }, equal: ==)
         }
     }

@@ -1,4 +1,5 @@
 import BigNum
+import Bytes
 
 /// What was wrong with a Paillier or ring-Pedersen input. Never carries a value (it may be secret
 /// or attacker-chosen); says which check failed.
@@ -20,10 +21,9 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An exponentiation needed the inverse of a value that has none (a non-unit base with a
     /// negative exponent).
     case notInvertible
-    /// A binary encoding was malformed; `reason` says how.
-    case malformedEncoding(reason: String)
-    /// A binary encoding carried a version this library does not read.
-    case unsupportedVersion(UInt8)
+    /// A binary encoding was malformed (wrong tag, unsupported version, truncated, trailing or
+    /// non-canonical bytes); the error names the field.
+    case decoding(DecodingError)
 
     public var description: String {
         switch self {
@@ -35,8 +35,7 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidPrimes(let reason): "invalid primes: \(reason)"
         case .ringPedersenParameterInvalid(let name): "ring-Pedersen parameter \(name) is not a non-trivial quadratic-residue candidate in Z*_N̂"
         case .notInvertible: "value is not invertible modulo the modulus"
-        case .malformedEncoding(let reason): "malformed encoding: \(reason)"
-        case .unsupportedVersion(let version): "unsupported encoding version \(version)"
+        case .decoding(let error): "malformed encoding: \(error)"
         }
     }
 }

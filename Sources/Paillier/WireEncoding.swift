@@ -1,84 +1,72 @@
 import BigNum
+import Bytes
 
-// Versioned binary encodings. Each starts with a type tag and a version byte, so a value of one
-// type can never be read as another, and later versions can be told apart:
+// Versioned binary encodings (`VersionedEncoding`). Each starts with a one-byte type tag and a
+// version byte (the headers `EncodingHeader.paillierPublicKey`, `.paillierCiphertext`,
+// `.ringPedersen` in Bytes/Identifiers.swift), so a value of one type can never be read as
+// another, and later versions can be told apart:
 //
 //   public key      'P' 0x01 | len: UInt16 BE | N (len bytes, big-endian, no leading zero byte)
 //   ciphertext      'C' 0x01 | c (exactly ⌈bits(N²)/8⌉ bytes, big-endian) — length fixed by the key
 //   ring-Pedersen   'R' 0x01 | len: UInt16 BE | N̂, s, t (len bytes each, big-endian; N̂ minimal)
 //
 // Decoders take the expected size from the caller's parameters and run the same validation as the
-// initialisers, so a decoded value is always usable.
+// initialisers, so a decoded value is always usable. Malformed bytes are refused with a
+// `DecodingError` naming the field (wrapped in `PaillierError.decoding`); well-formed bytes whose
+// value is unusable give the validation's own `PaillierError`.
 
-enum WireTag: UInt8 {
-    case publicKey = 0x50       // "P"
-    case ciphertext = 0x43      // "C"
-    case ringPedersen = 0x52    // "R"
+private extension ByteWriter {
+    /// `u16be(len) ‖ N` with N minimal.
+    mutating func appendModulus(_ n: [UInt8]) {
+        precondition(n.count <= Int(UInt16.max), "modulus too large for its length field")
+        appendUInt16(UInt16(n.count))
+        append(fixed: n)
+    }
 }
 
-/// The only encoding version written and read.
-let currentEncodingVersion: UInt8 = 1
-
-/// Reads the fields of an encoding front to back.
-struct WireReader {
-    private let bytes: [UInt8]
-    private var position = 0
-
-    init(_ bytes: some Collection<UInt8>) { self.bytes = Array(bytes) }
-
-    /// Checks the tag and version.
-    mutating func header(_ tag: WireTag, what: String) throws(PaillierError) {
-        guard bytes.count >= 2 else { throw .malformedEncoding(reason: "\(what): shorter than its header") }
-        guard bytes[0] == tag.rawValue else { throw .malformedEncoding(reason: "not a \(what) (wrong type tag)") }
-        guard bytes[1] == currentEncodingVersion else { throw .unsupportedVersion(bytes[1]) }
-        position = 2
-    }
-
-    mutating func length(what: String) throws(PaillierError) -> Int {
-        let field = Array(try take(2, what: what))
-        let length = Int(field[0]) << 8 | Int(field[1])
-        guard length > 0 else { throw .malformedEncoding(reason: "\(what): zero length") }
+private extension ByteReader {
+    /// A non-zero `u16be` length.
+    mutating func readModulusLength(_ field: String) throws(DecodingError) -> Int {
+        let length = Int(try readUInt16(field))
+        guard length > 0 else { throw DecodingError(field: field, reason: .invalidValue("zero length")) }
         return length
     }
 
-    mutating func take(_ count: Int, what: String) throws(PaillierError) -> ArraySlice<UInt8> {
-        guard bytes.count - position >= count else { throw .malformedEncoding(reason: "\(what): truncated") }
-        defer { position += count }
-        return bytes[position..<position + count]
-    }
-
     /// A minimal big-endian modulus (no leading zero byte, so each value has one encoding).
-    mutating func modulus(_ count: Int, what: String) throws(PaillierError) -> BigInt {
-        let field = try take(count, what: what)
-        guard field.first != 0 else { throw .malformedEncoding(reason: "\(what): leading zero byte") }
-        return BigInt(magnitudeBytes: field)
-    }
-
-    func finish(what: String) throws(PaillierError) {
-        guard position == bytes.count else { throw .malformedEncoding(reason: "\(what): trailing bytes") }
+    mutating func readModulus(_ field: String, count: Int) throws(DecodingError) -> BigInt {
+        let bytes = try readFixed(field, count: count)
+        guard bytes.first != 0 else { throw DecodingError(field: field, reason: .nonCanonical("leading zero byte")) }
+        return BigInt(magnitudeBytes: bytes)
     }
 }
 
-private func lengthField(_ length: Int) -> [UInt8] {
-    precondition(length <= Int(UInt16.max), "modulus too large for its length field")
-    return [UInt8(length >> 8), UInt8(length & 0xff)]
+/// Runs a decoding step, wrapping its `DecodingError` as a `PaillierError`.
+private func decoding<T>(_ body: () throws(DecodingError) -> T) throws(PaillierError) -> T {
+    do { return try body() } catch { throw .decoding(error) }
 }
 
-extension PaillierPublicKey {
-    public func encoded() -> [UInt8] {
-        let n = modulus.magnitudeBytes()
-        return [WireTag.publicKey.rawValue, currentEncodingVersion] + lengthField(n.count) + n
+extension PaillierPublicKey: VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .paillierPublicKey }
+
+    /// `'P' ‖ 0x01 ‖ u16be(len) ‖ N`.
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
+        writer.appendModulus(modulus.magnitudeBytes())
+        return writer.bytes
     }
 
     /// Decodes and validates a peer's public key (see `init(modulus:expectedBits:)`).
-    /// - Throws: `.malformedEncoding`, `.unsupportedVersion`, or a validation error.
-    public init(encoding: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
-        let what = "Paillier public key"
-        var reader = WireReader(encoding)
-        try reader.header(.publicKey, what: what)
-        let length = try reader.length(what: what)
-        let n = try reader.modulus(length, what: what)
-        try reader.finish(what: what)
+    /// - Throws: `.decoding` (wrong tag, unsupported version, truncated, trailing bytes, a leading
+    ///   zero byte), or a validation error.
+    public init(encoded bytes: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
+        let name = Self.encodingHeader.name
+        let n = try decoding { () throws(DecodingError) -> BigInt in
+            var reader = try ByteReader(bytes, header: Self.encodingHeader)
+            let length = try reader.readModulusLength("\(name)/length")
+            let n = try reader.readModulus("\(name)/N", count: length)
+            try reader.finish(name)
+            return n
+        }
         try self.init(modulus: n, expectedBits: expectedBits)
     }
 
@@ -87,44 +75,59 @@ extension PaillierPublicKey {
 }
 
 extension PaillierCiphertext {
+    /// `'C' ‖ 0x01`. Not a `VersionedEncoding`: the value's width is fixed by the key, which the
+    /// ciphertext does not know, so the encoding is ``encoded(for:)`` rather than a property.
+    public static var encodingHeader: EncodingHeader { .paillierCiphertext }
+
     /// The fixed-width encoding under `publicKey` (the value must be below N², as every ciphertext
     /// made or validated by that key is).
     public func encoded(for publicKey: PaillierPublicKey) -> [UInt8] {
-        let value = try! self.value.bigEndianBytes(width: publicKey.ciphertextWidth)
-        return [WireTag.ciphertext.rawValue, currentEncodingVersion] + value
+        var writer = ByteWriter(header: Self.encodingHeader)
+        writer.append(fixed: try! value.bigEndianBytes(width: publicKey.ciphertextWidth))
+        return writer.bytes
     }
 
     /// Decodes and validates a peer's ciphertext under `publicKey`.
-    /// - Throws: `.malformedEncoding`, `.unsupportedVersion`, `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
-    public init(encoding: some Collection<UInt8>, for publicKey: PaillierPublicKey) throws(PaillierError) {
-        let what = "Paillier ciphertext"
-        var reader = WireReader(encoding)
-        try reader.header(.ciphertext, what: what)
-        let value = BigInt(magnitudeBytes: try reader.take(publicKey.ciphertextWidth, what: what))
-        try reader.finish(what: what)
+    /// - Throws: `.decoding`, `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    public init(encoded bytes: some Collection<UInt8>, for publicKey: PaillierPublicKey) throws(PaillierError) {
+        let name = Self.encodingHeader.name
+        let value = try decoding { () throws(DecodingError) -> BigInt in
+            var reader = try ByteReader(bytes, header: Self.encodingHeader)
+            let value = BigInt(magnitudeBytes: try reader.readFixed("\(name)/c", count: publicKey.ciphertextWidth))
+            try reader.finish(name)
+            return value
+        }
         self.init(value: value)
         try publicKey.validate(self)
     }
 }
 
-extension RingPedersenParameters {
-    public func encoded() -> [UInt8] {
+extension RingPedersenParameters: VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .ringPedersen }
+
+    /// `'R' ‖ 0x01 ‖ u16be(len) ‖ N̂ ‖ s ‖ t`, each `len` bytes.
+    public var encoded: [UInt8] {
         let n = modulus.magnitudeBytes()
-        return [WireTag.ringPedersen.rawValue, currentEncodingVersion] + lengthField(n.count) + n
-            + (try! s.bigEndianBytes(width: n.count)) + (try! t.bigEndianBytes(width: n.count))
+        var writer = ByteWriter(header: Self.encodingHeader)
+        writer.appendModulus(n)
+        writer.append(fixed: try! s.bigEndianBytes(width: n.count))
+        writer.append(fixed: try! t.bigEndianBytes(width: n.count))
+        return writer.bytes
     }
 
     /// Decodes and validates a peer's parameters (see `init(modulus:s:t:expectedBits:)`).
-    /// - Throws: `.malformedEncoding`, `.unsupportedVersion`, or a validation error.
-    public init(encoding: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
-        let what = "ring-Pedersen parameters"
-        var reader = WireReader(encoding)
-        try reader.header(.ringPedersen, what: what)
-        let length = try reader.length(what: what)
-        let n = try reader.modulus(length, what: what)
-        let s = BigInt(magnitudeBytes: try reader.take(length, what: what))
-        let t = BigInt(magnitudeBytes: try reader.take(length, what: what))
-        try reader.finish(what: what)
+    /// - Throws: `.decoding`, or a validation error.
+    public init(encoded bytes: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
+        let name = Self.encodingHeader.name
+        let (n, s, t) = try decoding { () throws(DecodingError) -> (BigInt, BigInt, BigInt) in
+            var reader = try ByteReader(bytes, header: Self.encodingHeader)
+            let length = try reader.readModulusLength("\(name)/length")
+            let n = try reader.readModulus("\(name)/N̂", count: length)
+            let s = BigInt(magnitudeBytes: try reader.readFixed("\(name)/s", count: length))
+            let t = BigInt(magnitudeBytes: try reader.readFixed("\(name)/t", count: length))
+            try reader.finish(name)
+            return (n, s, t)
+        }
         try self.init(modulus: n, s: s, t: t, expectedBits: expectedBits)
     }
 }

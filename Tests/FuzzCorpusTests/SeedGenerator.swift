@@ -84,10 +84,10 @@ import TestSupport
 
         // Paillier: the fixed key, a ciphertext under it, ring-Pedersen parameters from two primes.
         let key = FuzzTarget.paillierKey
-        add(.paillier, [0] + key.encoded())
+        add(.paillier, [0] + key.encoded)
         add(.paillier, [2] + PaillierCiphertext(value: BigInt(2)).encoded(for: key))
         let safe = CommittedPrimes.hex(kind: "safe", bits: 512).map { try! BigInt(hex: $0) }
-        add(.paillier, [1] + (try RingPedersenSecret(p: safe[0], q: safe[1], using: &rng)).parameters.encoded())
+        add(.paillier, [1] + (try RingPedersenSecret(p: safe[0], q: safe[1], using: &rng)).parameters.encoded)
 
         // Envelopes from the HPKE vectors, and a plaintext and subscribe message of our own.
         let vectors = try TestVectors.json(TestVectors.local("hpke/envelopes.json")) as! [String: Any]

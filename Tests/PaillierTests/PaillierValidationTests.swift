@@ -1,4 +1,5 @@
 import BigNum
+import Bytes
 import Testing
 import TestSupport
 import Paillier
@@ -59,34 +60,36 @@ import Paillier
 
     @Test func encodingsRoundTripAndRejectTampering() throws {
         var rng = ChaChaRandom(testSeed: 21)
-        let encodedKey = pk.encoded()
+        let encodedKey = pk.encoded
         #expect(encodedKey.count == 2 + 2 + 128)
-        #expect(try PaillierPublicKey(encoding: encodedKey, expectedBits: 1024) == pk)
+        #expect(try PaillierPublicKey(encoded: encodedKey, expectedBits: 1024) == pk)
         #expect(throws: PaillierError.modulusWrongLength(expected: 2048, actual: 1024)) {
-            try PaillierPublicKey(encoding: encodedKey, expectedBits: 2048)
+            try PaillierPublicKey(encoded: encodedKey, expectedBits: 2048)
         }
         var versioned = encodedKey; versioned[1] = 2
-        #expect(throws: PaillierError.unsupportedVersion(2)) { try PaillierPublicKey(encoding: versioned, expectedBits: 1024) }
-        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: trailing bytes")) {
-            try PaillierPublicKey(encoding: encodedKey + [0], expectedBits: 1024)
+        #expect(throws: PaillierError.decoding(DecodingError(field: "Paillier public key", reason: .unsupportedVersion(2)))) {
+            try PaillierPublicKey(encoded: versioned, expectedBits: 1024)
         }
-        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: truncated")) {
-            try PaillierPublicKey(encoding: encodedKey.dropLast(), expectedBits: 1024)
+        #expect(throws: PaillierError.decoding(DecodingError(field: "Paillier public key", reason: .trailingBytes(count: 1)))) {
+            try PaillierPublicKey(encoded: encodedKey + [0], expectedBits: 1024)
         }
-        #expect(throws: PaillierError.malformedEncoding(reason: "Paillier public key: shorter than its header")) {
-            try PaillierPublicKey(encoding: [0x50], expectedBits: 1024)
+        #expect(throws: PaillierError.decoding(DecodingError(field: "Paillier public key/N", reason: .truncated))) {
+            try PaillierPublicKey(encoded: encodedKey.dropLast(), expectedBits: 1024)
+        }
+        #expect(throws: PaillierError.decoding(DecodingError(field: "Paillier public key", reason: .truncated))) {
+            try PaillierPublicKey(encoded: [0x50], expectedBits: 1024)
         }
 
         let (c, _) = pk.encrypt(BigInt(-42), using: &rng)
         let encodedCiphertext = c.encoded(for: pk)
         #expect(encodedCiphertext.count == 2 + 256)
-        #expect(try PaillierCiphertext(encoding: encodedCiphertext, for: pk) == c)
-        #expect(throws: PaillierError.malformedEncoding(reason: "not a Paillier ciphertext (wrong type tag)")) {
-            try PaillierCiphertext(encoding: encodedKey, for: pk)
+        #expect(try PaillierCiphertext(encoded: encodedCiphertext, for: pk) == c)
+        #expect(throws: PaillierError.decoding(DecodingError(field: "Paillier ciphertext", reason: .wrongMagic))) {
+            try PaillierCiphertext(encoded: encodedKey, for: pk)
         }
         let zero = [UInt8(0x43), 1] + [UInt8](repeating: 0, count: 256)
-        #expect(throws: PaillierError.ciphertextOutOfRange) { try PaillierCiphertext(encoding: zero, for: pk) }
+        #expect(throws: PaillierError.ciphertextOutOfRange) { try PaillierCiphertext(encoded: zero, for: pk) }
         let multipleOfP = [UInt8(0x43), 1] + (try key.p.bigEndianBytes(width: 256))
-        #expect(throws: PaillierError.ciphertextNotCoprime) { try PaillierCiphertext(encoding: multipleOfP, for: pk) }
+        #expect(throws: PaillierError.ciphertextNotCoprime) { try PaillierCiphertext(encoded: multipleOfP, for: pk) }
     }
 }

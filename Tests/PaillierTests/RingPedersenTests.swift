@@ -72,12 +72,12 @@ import Paillier
 
     @Test func encodingRoundTrips() throws {
         let params = try secret().parameters
-        let encoded = params.encoded()
+        let encoded = params.encoded
         #expect(encoded.count == 2 + 2 + 3 * 64)
-        #expect(try RingPedersenParameters(encoding: encoded, expectedBits: 512) == params)
+        #expect(try RingPedersenParameters(encoded: encoded, expectedBits: 512) == params)
         let tampered = Array(encoded.dropLast(64)) + [UInt8](repeating: 0, count: 64)
         #expect(throws: PaillierError.ringPedersenParameterInvalid(name: "t")) {
-            try RingPedersenParameters(encoding: tampered, expectedBits: 512)
+            try RingPedersenParameters(encoded: tampered, expectedBits: 512)
         }
     }
 
