@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bytes", "BigNum", "TestSupport"]),
-        .testTarget(name: "NoiseTests", dependencies: ["Noise", "Hashing", "TestSupport"]),
+        .testTarget(name: "NoiseTests", dependencies: ["Noise", "Bytes", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `tss` binary (demo --misbehave, fault verify).

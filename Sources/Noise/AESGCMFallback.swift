@@ -1,4 +1,5 @@
 // The only file in Noise that imports swift-crypto (its `SHA256` would clash with Hashing's).
+import Bytes
 import Crypto
 import Foundation
 

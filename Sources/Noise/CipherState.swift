@@ -1,3 +1,4 @@
+import Bytes
 /// CipherState (spec section 5.1): an optional key and a 64-bit nonce.
 ///
 /// A failed decryption leaves the nonce where it was (snow's GHSA-7g9j-g5jg-3vv3 advanced it,
@@ -84,7 +85,7 @@ struct SymmetricState: Sendable {
     private func cipherKey(_ bytes: [UInt8]) -> SecretBytes { SecretBytes(bytes.prefix(NoiseCipher.keyLength)) }
 
     mutating func mixKey(_ inputKeyMaterial: [UInt8]) {
-        let out = hash.hkdf(chainingKey: chainingKey.bytes, inputKeyMaterial: inputKeyMaterial, outputs: 2)
+        let out = hash.hkdf(chainingKey: chainingKey.unprotectedCopy, inputKeyMaterial: inputKeyMaterial, outputs: 2)
         chainingKey = SecretBytes(out[0])
         cipherState = CipherState(cipher: cipherState.cipher, key: cipherKey(out[1]))
     }
@@ -94,7 +95,7 @@ struct SymmetricState: Sendable {
     }
 
     mutating func mixKeyAndHash(_ inputKeyMaterial: [UInt8]) {
-        let out = hash.hkdf(chainingKey: chainingKey.bytes, inputKeyMaterial: inputKeyMaterial, outputs: 3)
+        let out = hash.hkdf(chainingKey: chainingKey.unprotectedCopy, inputKeyMaterial: inputKeyMaterial, outputs: 3)
         chainingKey = SecretBytes(out[0])
         mixHash(out[1])
         cipherState = CipherState(cipher: cipherState.cipher, key: cipherKey(out[2]))
@@ -118,7 +119,7 @@ struct SymmetricState: Sendable {
 
     /// Split(): the initiator-to-responder and responder-to-initiator CipherStates.
     func split() -> (CipherState, CipherState) {
-        let out = hash.hkdf(chainingKey: chainingKey.bytes, inputKeyMaterial: [], outputs: 2)
+        let out = hash.hkdf(chainingKey: chainingKey.unprotectedCopy, inputKeyMaterial: [], outputs: 2)
         return (CipherState(cipher: cipherState.cipher, key: cipherKey(out[0])),
                 CipherState(cipher: cipherState.cipher, key: cipherKey(out[1])))
     }

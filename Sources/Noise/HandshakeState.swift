@@ -1,3 +1,4 @@
+import Bytes
 /// Which side of the handshake we are.
 public enum NoiseRole: String, Sendable, Hashable {
     case initiator, responder
@@ -163,7 +164,7 @@ public struct HandshakeState: ~Copyable, Sendable {
             case .ss:
                 try mixDH(&next, localStatic, next.remoteStatic)
             case .psk:
-                next.symmetric.mixKeyAndHash(preSharedKeys[next.preSharedKeyIndex].bytes)
+                next.symmetric.mixKeyAndHash(preSharedKeys[next.preSharedKeyIndex].unprotectedCopy)
                 next.preSharedKeyIndex += 1
             }
         }
@@ -215,7 +216,7 @@ public struct HandshakeState: ~Copyable, Sendable {
             case .ss:
                 try mixDH(&next, localStatic, next.remoteStatic)
             case .psk:
-                next.symmetric.mixKeyAndHash(preSharedKeys[next.preSharedKeyIndex].bytes)
+                next.symmetric.mixKeyAndHash(preSharedKeys[next.preSharedKeyIndex].unprotectedCopy)
                 next.preSharedKeyIndex += 1
             }
         }
@@ -260,7 +261,7 @@ public struct HandshakeState: ~Copyable, Sendable {
         // Both keys exist by construction: init checked the statics, and every valid pattern
         // sends an ephemeral before using it.
         guard let local, let remote else { preconditionFailure("DH token before its keys are known") }
-        next.symmetric.mixKey(try local.sharedSecret(with: remote).bytes)
+        next.symmetric.mixKey(try local.sharedSecret(with: remote).unprotectedCopy)
     }
 
     /// The shortest a message with these tokens can be, given whether a key is already set.

@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// The AEAD ciphers Noise names. Both use 32-byte keys, 16-byte tags and a 64-bit counter nonce.
@@ -14,7 +15,7 @@ public enum NoiseCipher: String, Sendable, CaseIterable {
     enum AESGCMBackend: Sendable { case libsodium, swiftCrypto }
 
     static let preferredAESGCMBackend: AESGCMBackend = {
-        ensureSodium()
+        Sodium.ensureInitialised()
         return crypto_aead_aes256gcm_is_available() == 1 ? .libsodium : .swiftCrypto
     }()
 

@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// An X25519 public key (32 bytes), as sent in Noise `e` and `s` tokens.
@@ -75,7 +76,7 @@ public struct X25519PrivateKey: Sendable, CustomStringConvertible, CustomDebugSt
     }
 
     init(secret: SecretBytes) {
-        ensureSodium()
+        Sodium.ensureInitialised()
         self.secret = secret
         var pub = [UInt8](repeating: 0, count: X25519PublicKey.byteCount)
         secret.withUnsafeBytes { s in
@@ -100,8 +101,10 @@ public struct X25519PrivateKey: Sendable, CustomStringConvertible, CustomDebugSt
         return X25519PrivateKey(secret: secret)
     }
 
-    /// The raw private key bytes, for persisting a key (e.g. `tss noise keygen`). Handle with care.
-    public func exportSecretBytes() -> [UInt8] { secret.bytes }
+    /// The raw 32 private key bytes (swift-crypto's name), for persisting a key (`tss noise
+    /// keygen`, `tss envelope keygen`) or handing it to another X25519 implementation (HPKE in
+    /// envelopes). The copy is an ordinary array, not wiped: keep it short-lived.
+    public var rawRepresentation: [UInt8] { secret.unprotectedCopy }
 
     /// DH(self, peer): the X25519 shared secret. Rejects the all-zero output that low-order peer
     /// points produce (the Noise spec allows signalling an error for invalid public keys).

@@ -111,6 +111,6 @@ struct NoiseKeygen: ParsableCommand {
     func run() throws {
         var rng = SystemRandomNumberGenerator()
         let key = X25519PrivateKey.generate(using: &rng)
-        printLine("{\"private_key\":\"\(hex(key.exportSecretBytes()))\",\"public_key\":\"\(hex(key.publicKey.rawRepresentation))\"}")
+        printLine("{\"private_key\":\"\(hex(key.rawRepresentation))\",\"public_key\":\"\(hex(key.publicKey.rawRepresentation))\"}")
     }
 }
