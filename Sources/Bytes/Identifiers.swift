@@ -125,6 +125,8 @@ extension EncodingHeader {
     public static let dealerRegistration = EncodingHeader(name: "dealer registration", magic: Array("TSSREG".utf8), version: 1)
     /// A flow fault report.
     public static let flowFault = EncodingHeader(name: "flow fault", magic: Array("TSSFFR".utf8), version: 1)
+    /// The peer channel's subscribe payload: a version byte only (the handshake fixes the type).
+    public static let subscribeMessage = EncodingHeader(name: "subscribe message", magic: [], version: 1)
 
     // Paillier (layer 2): one-byte tags, the encodings being embedded in larger ones.
     /// A Paillier public key.

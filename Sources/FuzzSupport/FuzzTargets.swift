@@ -67,7 +67,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             return canonical(bytes, "SessionJournal", decode: { try SessionJournal(encoded: $0) }, encode: \.encoded, equal: ==)
         case .dealerPayload:
             return canonical(bytes, "DealerRegistrationPayload", decode: { try DealerRegistrationPayload(encoded: $0) },
-                             encode: { $0.encoded() })
+                             encode: { $0.encoded })
         case .envelope:
             // JSON: whitespace and member order are free, so only decode(encode(x)) == x.
             return roundTrip(bytes, "Envelope", decode: { try Envelope(encoded: $0) }, encode: { $0.encoded() }, equal: ==)
@@ -75,8 +75,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             return roundTrip(bytes, "EnvelopePlaintext", decode: { try EnvelopePlaintext(decoding: $0) },
                              encode: { $0.encoded() }, equal: ==)
         case .subscribeMessage:
-            return canonical(bytes, "SubscribeMessage", decode: { try SubscribeMessage(decoding: $0) },
-                             encode: { $0.encoded() }, equal: ==)
+            return canonical(bytes, "SubscribeMessage", decode: { try SubscribeMessage(encoded: $0) },
+                             encode: { $0.encoded }, equal: ==)
         case .noiseHandshake: return NoiseFuzz.handshake(bytes)
         case .noiseTransport: return NoiseFuzz.transport(bytes)
         case .storeHeader: return StoreFuzz.header(bytes)

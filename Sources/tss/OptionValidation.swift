@@ -1,6 +1,5 @@
 import ArgumentParser
 import CGGMP
-import Crypto
 import Noise
 
 /// A CGGMP parameter set as a command-line value: `--params testing|production112|production128`

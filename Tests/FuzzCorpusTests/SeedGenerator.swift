@@ -69,7 +69,7 @@ import TestSupport
         add(.thresholdKeyShare, share.encoded())
         add(.thresholdPublicKey, try ThresholdPublicKey(threshold: 2, publicShares: share.publicShares).encoded())
         add(.dealerPayload, DealerRegistrationPayload(user: Array("user".utf8), threshold: 2, committee: dealt.holders,
-                                                      commitment: dealt.commitment, share: dealt.shares[committee[1]]!).encoded())
+                                                      commitment: dealt.commitment, share: dealt.shares[committee[1]]!).encoded)
         func proofSeed(_ value: some WireCodable) {
             let index = FuzzTarget.proofTypes.firstIndex { $0 == type(of: value) }!
             add(.proofs, [UInt8(index)] + value.serialized())
@@ -96,7 +96,7 @@ import TestSupport
         }
         add(.envelopePlaintext, EnvelopePlaintext(signing: Array("hello".utf8), with: signers[0], recipient: nil).encoded())
         add(.envelopePlaintext, EnvelopePlaintext(signing: [], with: signers[1], recipient: [UInt8](repeating: 5, count: 32)).encoded())
-        add(.subscribeMessage, SubscribeMessage(sessionID: try SessionID(bytes: [UInt8](repeating: 3, count: 32)), signer: signers[0]).encoded())
+        add(.subscribeMessage, SubscribeMessage(sessionID: try SessionID(bytes: [UInt8](repeating: 3, count: 32)), signer: signers[0]).encoded)
 
         // Noise: the genuine XK handshake messages and transport messages under the fixed keys.
         for (stage, message) in NoiseFuzz.genuine.enumerated() { add(.noiseHandshake, [UInt8(stage)] + message) }

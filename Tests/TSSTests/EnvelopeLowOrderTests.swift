@@ -11,17 +11,16 @@ import TestSupport
 /// the envelope would be readable by everyone while the API reported success.
 @Suite struct EnvelopeLowOrderKeys {
     let sender = try! Ed25519Signer(seed: [UInt8](repeating: 1, count: 32))
-    let recipient = try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32))
+    let recipient = try! X25519PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32))
 
     @Test func sealRefusesEveryLowOrderRecipientKey() throws {
         for encoding in X25519LowOrderPoints.encodings {
             // swift-crypto itself takes these keys without complaint.
-            let key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: encoding)
-            #expect(throws: EnvelopeError.lowOrderRecipientKey) { _ = try Envelope.seal([1, 2, 3], signer: sender, to: key) }
-            #expect(throws: EnvelopeError.lowOrderRecipientKey) {
-                _ = try Envelope.seal([1], signer: sender, to: key, bindRecipient: false)
-            }
-            #expect(throws: EnvelopeError.lowOrderRecipientKey) { _ = try Envelope.seal(plaintext: [1], to: key) }
+            _ = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: encoding)
+            // The envelope API's key type does not: no low-order recipient key can be named.
+            #expect(throws: NoiseError.invalidRemotePublicKey) { _ = try X25519PublicKey(rawRepresentation: encoding) }
+            // And sealing refuses them below the key type too.
+            #expect(throws: EnvelopeError.lowOrderRecipientKey) { _ = try Envelope.seal(plaintext: [1], toRawKey: encoding) }
         }
     }
 
@@ -50,7 +49,8 @@ import TestSupport
         #expect(throws: EnvelopeError.lowOrderEncapsulatedKey) { _ = try envelope.open(with: recipient) }
         // Whether swift-crypto's HPKE would have opened it is platform-dependent (BoringSSL's
         // X25519 reports the zero output, swift-crypto on Linux ignores it): print, do not assert.
-        var unchecked = try? HPKE.Recipient(privateKey: recipient, ciphersuite: Envelope.ciphersuite,
+        let swiftCryptoKey = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: recipient.rawRepresentation)
+        var unchecked = try? HPKE.Recipient(privateKey: swiftCryptoKey, ciphersuite: Envelope.ciphersuite,
                                             info: Envelope.info, encapsulatedKey: Data(enc))
         let opened = try? unchecked?.open(forged, authenticating: Data())
         print("NOTE: unchecked swift-crypto HPKE \(opened == nil ? "refuses" : "opens") a zero-DH envelope on this platform")
@@ -62,9 +62,11 @@ import TestSupport
         #expect(flagged.count >= 14)
         let genuine = try Envelope.seal([1], signer: sender, to: recipient.publicKey)
         for c in flagged {
-            let key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: c.publicKey)
+            #expect(throws: NoiseError.invalidRemotePublicKey, "tcId \(c.tcId)") {
+                _ = try X25519PublicKey(rawRepresentation: c.publicKey)
+            }
             #expect(throws: EnvelopeError.lowOrderRecipientKey, "tcId \(c.tcId)") {
-                _ = try Envelope.seal([1], signer: sender, to: key)
+                _ = try Envelope.seal(plaintext: [1], toRawKey: c.publicKey)
             }
             #expect(throws: EnvelopeError.lowOrderEncapsulatedKey, "tcId \(c.tcId)") {
                 _ = try Envelope(encapsulatedKey: c.publicKey, ciphertext: genuine.ciphertext).open(with: recipient)
@@ -72,8 +74,8 @@ import TestSupport
         }
         // Every key Wycheproof gives a non-zero shared secret for is a valid recipient.
         for c in cases where !c.hasZeroSharedSecret {
-            let key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: c.publicKey)
-            let privateKey = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: c.privateKey)
+            let key = try X25519PublicKey(rawRepresentation: c.publicKey)
+            let privateKey = try X25519PrivateKey(rawRepresentation: c.privateKey)
             if privateKey.publicKey.rawRepresentation == key.rawRepresentation { continue }
             _ = try Envelope.seal(plaintext: [1], to: key)
         }
@@ -113,7 +115,7 @@ import TestSupport
 /// `"recipient": null` is malformed, not an unbound envelope.
 @Suite struct EnvelopePlaintextRecipientMember {
     let sender = try! Ed25519Signer(seed: [UInt8](repeating: 1, count: 32))
-    let recipient = try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32))
+    let recipient = try! X25519PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32))
 
     private func plaintextJSON(recipientMember: String?) -> [UInt8] {
         let unbound = EnvelopePlaintext(signing: [9], with: sender, recipient: nil)

@@ -10,8 +10,8 @@ private func signer(_ label: UInt8) throws -> Ed25519Signer {
     try Ed25519Signer(seed: [UInt8](repeating: label, count: 32))
 }
 
-private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey {
-    try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: label, count: 32))
+private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
+    try X25519PrivateKey(rawRepresentation: [UInt8](repeating: label, count: 32))
 }
 
 private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeError) -> some Any) {
@@ -69,7 +69,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
 
 @Suite struct EnvelopeTampering {
     let sender: Ed25519Signer
-    let recipient: Curve25519.KeyAgreement.PrivateKey
+    let recipient: X25519PrivateKey
     let plaintext: EnvelopePlaintext
 
     init() throws {
@@ -179,7 +179,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
 
     @Test func pythonSealedEnvelopesOpenOrFailAsExpected() throws {
         let vectors = try TestVectors.decode(Vectors.self, from: TestVectors.local("hpke/envelopes.json"))
-        let key = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: hexBytes(vectors.recipient_secret_key))
+        let key = try X25519PrivateKey(rawRepresentation: hexBytes(vectors.recipient_secret_key))
         #expect(vectors.cases.count >= 9)
         for testCase in vectors.cases {
             let result = Result { () throws(EnvelopeError) in

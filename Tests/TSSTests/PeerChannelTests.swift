@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import CGGMP
 import Noise
@@ -124,16 +125,26 @@ import Testing
 
     @Test func subscribePayloadRoundTripsAndRejectsBadInput() throws {
         let message = SubscribeMessage(sessionID: session, signer: high)
-        let bytes = message.encoded()
+        let bytes = message.encoded
         #expect(bytes.count == 129)
-        #expect(try SubscribeMessage(decoding: bytes) == message)
+        #expect(try SubscribeMessage(encoded: bytes) == message)
         #expect(message.isSignatureValid)
-        #expect(throws: PeerChannelError.unsupportedSubscribeVersion(2)) { try SubscribeMessage(decoding: [2] + bytes.dropFirst()) }
-        #expect(throws: PeerChannelError.malformedSubscribe("payload is 128 bytes, expected 129")) { try SubscribeMessage(decoding: Array(bytes.dropLast())) }
+        #expect(throws: PeerChannelError.malformedSubscribe(DecodingError(field: "subscribe message", reason: .unsupportedVersion(2)))) {
+            try SubscribeMessage(encoded: [2] + bytes.dropFirst())
+        }
+        #expect(throws: PeerChannelError.malformedSubscribe(DecodingError(field: "subscribe message/signature", reason: .truncated))) {
+            try SubscribeMessage(encoded: Array(bytes.dropLast()))
+        }
+        #expect(throws: PeerChannelError.malformedSubscribe(DecodingError(field: "subscribe message", reason: .trailingBytes(count: 1)))) {
+            try SubscribeMessage(encoded: bytes + [0])
+        }
+        #expect(throws: PeerChannelError.malformedSubscribe(DecodingError(field: "subscribe message", reason: .truncated))) {
+            try SubscribeMessage(encoded: [])
+        }
         for index in [1, 40, 70, 128] {
             var altered = bytes
             altered[index] ^= 1
-            #expect(!(try SubscribeMessage(decoding: altered)).isSignatureValid)
+            #expect(!(try SubscribeMessage(encoded: altered)).isSignatureValid)
         }
     }
 }

@@ -8,8 +8,8 @@ import TSSStore
 @testable import CGGMP
 @testable import TSS
 
-private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey {
-    try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: label, count: 32))
+private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
+    try X25519PrivateKey(rawRepresentation: [UInt8](repeating: label, count: 32))
 }
 
 @Suite struct DealerRegistrationTests {
@@ -22,7 +22,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
                                       committee: servers.map(\.partyID), threshold: threshold)
     }
 
-    var recipientKeys: [PartyID: Curve25519.KeyAgreement.PublicKey] {
+    var recipientKeys: [PartyID: X25519PublicKey] {
         Dictionary(uniqueKeysWithValues: zip(servers.map(\.partyID), serverKeys.map(\.publicKey)))
     }
 
@@ -66,7 +66,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         // The share of another key, with this key's commitment.
         let payload = DealerRegistrationPayload(user: flowUser, threshold: 2, committee: holders,
                                                 commitment: dealt.commitment, share: other.shares[victim]!)
-        let envelope = try Envelope.seal(payload.encoded(), signer: user, to: serverKeys[1].publicKey)
+        let envelope = try Envelope.seal(payload.encoded, signer: user, to: serverKeys[1].publicKey)
         #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .invalidShare(.shareDoesNotMatchCommitments(victim)))) {
             try DealerRegistration.open(envelope, recipientKey: serverKeys[1], expecting: expectation(for: victim))
         }
@@ -78,7 +78,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
         let envelopes = try DealerRegistration.seal(dealt, user: flowUser, dealer: user, recipientKeys: recipientKeys)
         let me = holders[0]
-        func open(_ expected: DealerRegistrationExpectation, key: Curve25519.KeyAgreement.PrivateKey? = nil) throws {
+        func open(_ expected: DealerRegistrationExpectation, key: X25519PrivateKey? = nil) throws {
             _ = try DealerRegistration.open(envelopes[me]!, recipientKey: key ?? serverKeys[0], expecting: expected)
         }
         #expect(throws: DealerRegistrationError.rejected(sender: user.partyID, .thresholdMismatch(expected: 3, got: 2))) {

@@ -64,7 +64,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         let committee = servers.map(\.partyID)
         let dealer = try Ed25519Signer(seed: [UInt8](repeating: 0x77, count: 32))
         let serverKeys = try (0..<3).map {
-            try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 0x60 + UInt8($0), count: 32))
+            try X25519PrivateKey(rawRepresentation: [UInt8](repeating: 0x60 + UInt8($0), count: 32))
         }
         var generator = ChaChaRandom(testSeed: 31)
         let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: committee, using: &generator)

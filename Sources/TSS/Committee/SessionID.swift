@@ -1,4 +1,6 @@
+import Bytes
 import CGGMP
+import Hashing
 import Secp256k1
 import Synchronization
 
@@ -15,7 +17,7 @@ import Synchronization
 /// flows claim their ids in a `SessionIDRegistry` before starting (`UsedSessionIDs`).
 public struct SessionID: Sendable, Hashable, CustomStringConvertible {
     public static let byteCount = 32
-    static let context = "swift-tss/session-id/v2"
+    static let context = DomainSeparation.sessionID
 
     /// What the session runs.
     public enum Kind: Sendable, Hashable {
@@ -57,12 +59,12 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
         for index in sorted.indices.dropFirst() where sorted[index] == sorted[index - 1] {
             throw .duplicateParticipant(sorted[index])
         }
-        var input = DomainSeparatedInput(context: Self.context)
+        var input = DomainSeparatedHash(domain: Self.context)
         input.appendField(Array(kind.label.utf8))
-        input.appendInteger(UInt64(sorted.count))
+        input.append(UInt64(sorted.count))
         for party in sorted { input.appendField(party.bytes) }
         input.appendField(user)
-        input.appendInteger(blockNumber)
+        input.append(blockNumber)
         switch kind {
         case .keyGeneration, .reshare, .auxiliaryInfo:
             break
@@ -70,13 +72,13 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
             guard messageHash.count == 32 else { throw .wrongMessageHashLength(messageHash.count) }
             input.appendField(messageHash)
             input.appendField(Array(derivationPath.utf8))
-            input.appendInteger(attempt)
+            input.append(attempt)
         case .presigning(let publicKey, let epoch, let poolIndex):
             input.appendField(publicKey.compressedBytes)
             input.appendField(epoch.bytes)
-            input.appendInteger(poolIndex)
+            input.append(poolIndex)
         }
-        bytes = input.sha256
+        bytes = input.sha256()
     }
 
     /// An id received from elsewhere (e.g. a subscribe message).

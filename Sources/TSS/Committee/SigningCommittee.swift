@@ -1,11 +1,12 @@
+import Bytes
 import CGGMP
 import Hashing
 
 /// Deterministic choice of who signs: every server computes the same committee from public data,
 /// so no coordinator is trusted to pick it.
 public enum SigningCommittee {
-    static let groupContext = "swift-tss/committee/group-member/v1"
-    static let anyContext = "swift-tss/committee/any-t-of-n/v1"
+    static let groupContext = DomainSeparation.committeeGroupMember
+    static let anyContext = DomainSeparation.committeeAnyTOfN
 
     /// One member of each signing group, chosen from the message hash.
     ///
@@ -25,10 +26,10 @@ public enum SigningCommittee {
             for member in group where !seen.insert(member).inserted { throw .duplicateMember(member) }
         }
         return groups.enumerated().map { index, group in
-            var input = DomainSeparatedInput(context: groupContext)
+            var input = DomainSeparatedHash(domain: groupContext)
             input.appendField(messageHash)
-            input.appendInteger(UInt64(index))
-            return group.sorted()[reduce(input.sha512, modulo: group.count)]
+            input.append(UInt64(index))
+            return group.sorted()[reduce(input.sha512(), modulo: group.count)]
         }
     }
 
@@ -47,12 +48,12 @@ public enum SigningCommittee {
         for index in pool.indices.dropFirst() where pool[index] == pool[index - 1] {
             throw .duplicateMember(pool[index])
         }
-        var input = DomainSeparatedInput(context: anyContext)
+        var input = DomainSeparatedHash(domain: anyContext)
         input.appendField(seed)
-        input.appendInteger(UInt64(threshold))
-        input.appendInteger(UInt64(pool.count))
+        input.append(UInt64(threshold))
+        input.append(UInt64(pool.count))
         var stream = SHAKE256()
-        stream.update(input.bytes)
+        stream.update(input.input.bytes)
         for position in 0..<threshold {
             let offset = uniform(below: UInt64(pool.count - position), from: &stream)
             pool.swapAt(position, position + Int(offset))

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Crypto
 import Foundation
@@ -6,8 +7,11 @@ import Noise
 /// An encrypt-and-sign envelope (user ↔ server, dealer → server): a message signed with the
 /// sender's Ed25519 identity key, sealed with HPKE to the recipient's X25519 key.
 ///
+/// Keys are Noise's ``X25519PublicKey`` / ``X25519PrivateKey`` (re-exported by TSS), the one
+/// X25519 key type of this library; they are converted to swift-crypto's inside, for its HPKE.
+///
 /// HPKE: base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 (swift-crypto),
-/// info = `swift-tss/envelope/v1`, empty AAD. The versioned info binds the ciphertext to this
+/// info = `DomainSeparation.envelopeHPKEInfo` (`swift-tss/envelope/v1`), empty AAD. The versioned info binds the ciphertext to this
 /// format: an HPKE ciphertext made for another application under the same key, or with empty
 /// info as the network's own envelopes use, does not open as one of ours, and a future version
 /// cannot be passed off as this one by editing the `version` field.
@@ -16,7 +20,7 @@ import Noise
 public struct Envelope: Sendable, Equatable {
     public static let version = 1
     static var ciphersuite: HPKE.Ciphersuite { HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .chaChaPoly) }
-    static let info = Data("swift-tss/envelope/v1".utf8)
+    static let info = Data(DomainSeparation.envelopeHPKEInfo.utf8)
     static let encapsulatedKeyByteCount = 32
 
     /// HPKE `enc`: the sender's ephemeral X25519 public key.
@@ -33,7 +37,8 @@ public struct Envelope: Sendable, Equatable {
     ///
     /// - Throws: `.lowOrderRecipientKey` when `recipient` is one of the low-order X25519 points
     ///   (`X25519PublicKey.isLowOrder(_:)`), which no one holds a secret for and whose DH output
-    ///   is all zeros.
+    ///   is all zeros. (`X25519PublicKey(rawRepresentation:)` already refuses those; the check is
+    ///   repeated here because the envelope's safety rests on it.)
     ///
     /// - Parameter bindRecipient: include (and sign) the recipient's key so the recipient can
     ///   check the envelope was meant for it; on by default.
@@ -41,11 +46,11 @@ public struct Envelope: Sendable, Equatable {
     ///   way to pass a generator, so sealing is the one operation here that seeded runs cannot
     ///   reproduce. The Ed25519 signature is deterministic.
     public static func seal(
-        _ message: [UInt8], signer: some IdentitySigner, to recipient: Curve25519.KeyAgreement.PublicKey,
+        _ message: [UInt8], signer: some IdentitySigner, to recipient: X25519PublicKey,
         bindRecipient: Bool = true
     ) throws(EnvelopeError) -> Envelope {
         let plaintext = EnvelopePlaintext(signing: message, with: signer,
-                                          recipient: bindRecipient ? Array(recipient.rawRepresentation) : nil)
+                                          recipient: bindRecipient ? recipient.rawRepresentation : nil)
         return try seal(plaintext: plaintext.encoded(), to: recipient)
     }
 
@@ -53,10 +58,17 @@ public struct Envelope: Sendable, Equatable {
     /// - Throws: `.lowOrderRecipientKey` for a low-order recipient key (RFC 9180 section 7.1.4:
     ///   the DH output would be all zeros and anyone could open the envelope; swift-crypto's HPKE
     ///   does not check this on every platform).
-    static func seal(plaintext: [UInt8], to recipient: Curve25519.KeyAgreement.PublicKey) throws(EnvelopeError) -> Envelope {
-        guard !X25519PublicKey.isLowOrder(recipient.rawRepresentation) else { throw .lowOrderRecipientKey }
+    static func seal(plaintext: [UInt8], to recipient: X25519PublicKey) throws(EnvelopeError) -> Envelope {
+        try seal(plaintext: plaintext, toRawKey: recipient.rawRepresentation)
+    }
+
+    /// The HPKE layer on a recipient key's raw 32 bytes: where the low-order refusal lives, so
+    /// that tests can reach it with keys `X25519PublicKey` would not construct.
+    static func seal(plaintext: [UInt8], toRawKey recipient: [UInt8]) throws(EnvelopeError) -> Envelope {
+        guard !X25519PublicKey.isLowOrder(recipient) else { throw .lowOrderRecipientKey }
         do {
-            var sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: ciphersuite, info: info)
+            let key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
+            var sender = try HPKE.Sender(recipientKey: key, ciphersuite: ciphersuite, info: info)
             let ciphertext = try sender.seal(plaintext, authenticating: Data())
             return Envelope(encapsulatedKey: Array(sender.encapsulatedKey), ciphertext: Array(ciphertext))
         } catch {
@@ -66,10 +78,10 @@ public struct Envelope: Sendable, Equatable {
 
     /// Decrypts with our X25519 key, then checks the sender's signature and, when the envelope
     /// names a recipient key, that it is ours.
-    public func open(with recipientKey: Curve25519.KeyAgreement.PrivateKey) throws(EnvelopeError) -> OpenedEnvelope {
+    public func open(with recipientKey: X25519PrivateKey) throws(EnvelopeError) -> OpenedEnvelope {
         let plaintext = try EnvelopePlaintext(decoding: decrypt(with: recipientKey))
         guard plaintext.isSignatureValid else { throw .badSignature }
-        if let recipient = plaintext.recipient, recipient != Array(recipientKey.publicKey.rawRepresentation) {
+        if let recipient = plaintext.recipient, recipient != recipientKey.publicKey.rawRepresentation {
             throw .wrongRecipient
         }
         return OpenedEnvelope(message: plaintext.message, sender: plaintext.sender, isRecipientBound: plaintext.recipient != nil)
@@ -79,10 +91,16 @@ public struct Envelope: Sendable, Equatable {
     /// - Throws: `.lowOrderEncapsulatedKey` when `enc` is a low-order point (the DH output would be
     ///   all zeros, so the ciphertext proves nothing about who made it and anyone could have read
     ///   it: RFC 9180 section 7.1.4), `.decryptionFailed` when HPKE refuses it.
-    func decrypt(with recipientKey: Curve25519.KeyAgreement.PrivateKey) throws(EnvelopeError) -> [UInt8] {
+    func decrypt(with recipientKey: X25519PrivateKey) throws(EnvelopeError) -> [UInt8] {
         guard !X25519PublicKey.isLowOrder(encapsulatedKey) else { throw .lowOrderEncapsulatedKey }
+        let key: Curve25519.KeyAgreement.PrivateKey
         do {
-            var recipient = try HPKE.Recipient(privateKey: recipientKey, ciphersuite: Self.ciphersuite,
+            key = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: recipientKey.rawRepresentation)
+        } catch {
+            preconditionFailure("swift-crypto refused 32 X25519 private key bytes")
+        }
+        do {
+            var recipient = try HPKE.Recipient(privateKey: key, ciphersuite: Self.ciphersuite,
                                                info: Self.info, encapsulatedKey: Data(encapsulatedKey))
             return Array(try recipient.open(ciphertext, authenticating: Data()))
         } catch {

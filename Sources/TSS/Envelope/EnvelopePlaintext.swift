@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Foundation
 
@@ -8,7 +9,7 @@ import Foundation
 /// could decrypt a signed message and re-encrypt it to a third party, who would take it as
 /// addressed to them (surreptitious forwarding).
 struct EnvelopePlaintext: Sendable, Equatable {
-    static let signatureContext = Array("swift-tss/envelope/v1/signature".utf8)
+    static let signatureContext = Array(DomainSeparation.envelopeSignature.utf8)
 
     var message: [UInt8]
     var sender: PartyID

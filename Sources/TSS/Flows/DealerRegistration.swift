@@ -1,5 +1,5 @@
+import Bytes
 import CGGMP
-import Crypto
 
 /// Registration by a dealer (the first registration design): the user splits a key t-of-n with
 /// `DealerKeyGeneration`, and seals to each server an envelope holding that server's share, the
@@ -13,7 +13,7 @@ public enum DealerRegistration {
     /// - Throws: `.missingRecipientKey` for a holder without a key, `.envelope` when sealing fails.
     public static func seal(
         _ dealt: DealtKey, user: [UInt8], dealer: some IdentitySigner,
-        recipientKeys: [PartyID: Curve25519.KeyAgreement.PublicKey]
+        recipientKeys: [PartyID: X25519PublicKey]
     ) throws(DealerRegistrationError) -> [PartyID: Envelope] {
         var envelopes: [PartyID: Envelope] = [:]
         for holder in dealt.holders {
@@ -21,7 +21,7 @@ public enum DealerRegistration {
             let payload = DealerRegistrationPayload(user: user, threshold: dealt.threshold, committee: dealt.holders,
                                                     commitment: dealt.commitment, share: dealt.shares[holder]!)
             do {
-                envelopes[holder] = try Envelope.seal(payload.encoded(), signer: dealer, to: key)
+                envelopes[holder] = try Envelope.seal(payload.encoded, signer: dealer, to: key)
             } catch {
                 throw .envelope(error)
             }
@@ -36,7 +36,7 @@ public enum DealerRegistration {
     ///   `.unexpectedSender` for an envelope signed by someone other than the dealer, and
     ///   `.rejected(sender:…)` naming the dealer for any bad content.
     public static func open(
-        _ envelope: Envelope, recipientKey: Curve25519.KeyAgreement.PrivateKey, expecting expected: DealerRegistrationExpectation
+        _ envelope: Envelope, recipientKey: X25519PrivateKey, expecting expected: DealerRegistrationExpectation
     ) throws(DealerRegistrationError) -> ThresholdKeyShare {
         let opened: OpenedEnvelope
         do { opened = try envelope.open(with: recipientKey) } catch { throw .envelope(error) }
@@ -86,11 +86,11 @@ public struct DealerRegistrationExpectation: Sendable, Hashable {
 
 /// The plaintext of a dealer registration envelope.
 ///
-/// Encoding: "TSSREG", version 1, then wire fields: user, threshold, committee (count and ids in
-/// increasing order), the Feldman commitment, the share (holder and value). Holds a secret share.
-public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
-    static let magic: [UInt8] = Array("TSSREG".utf8)
-    public static let encodingVersion: UInt8 = 1
+/// Encoding (`EncodingHeader.dealerRegistration`): "TSSREG", version 1, then wire fields: user,
+/// threshold, committee (count and ids in increasing order), the Feldman commitment, the share
+/// (holder and value). Holds a secret share.
+public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .dealerRegistration }
 
     public let user: [UInt8]
     public let threshold: Int
@@ -107,7 +107,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
         self.share = share
     }
 
-    public func encoded() -> [UInt8] {
+    public var encoded: [UInt8] {
         var writer = WireWriter()
         writer.write("user", bytes: user)
         writer.writeCount(threshold)
@@ -115,36 +115,49 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
         for party in committee { writer.write("holder", bytes: party.bytes) }
         writer.write(commitment)
         writer.write(share)
-        return Self.magic + [Self.encodingVersion] + writer.bytes
+        return ByteWriter(header: Self.encodingHeader).bytes + writer.bytes
     }
 
-    public init(encoded bytes: [UInt8]) throws(DealerRegistrationRejection) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformedPayload("not a dealer registration payload")
-        }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+    /// - Throws: `.malformedPayload` naming the field (wrong magic, unsupported version,
+    ///   truncated, trailing bytes, committee out of order, a bad holder, commitment or share).
+    public init(encoded bytes: some Collection<UInt8>) throws(DealerRegistrationRejection) {
+        let bytes = Array(bytes)
+        let header = Self.encodingHeader
         do {
-            user = try reader.readBytes("user")
-            threshold = try reader.readInteger("threshold")
-            let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
+            _ = try ByteReader(bytes.prefix(header.magic.count + 1), header: header)
+        } catch {
+            throw .malformedPayload(error)
+        }
+        var reader = WireReader(Array(bytes.dropFirst(header.magic.count + 1)))
+        var field = "user"
+        do {
+            user = try reader.readBytes(field)
+            field = "threshold"
+            threshold = try reader.readInteger(field)
+            field = "committee"
+            let count = try reader.readCount(field, minimumElementSize: 4 + PartyID.byteCount)
             var parties: [PartyID] = []
+            field = "holder"
             for _ in 0..<count {
-                let party = try PartyID(bytes: try reader.readBytes("holder"))
+                let party = try PartyID(bytes: try reader.readBytes(field))
                 if let last = parties.last, !(last < party) {
-                    throw DealerRegistrationRejection.malformedPayload("committee not in strictly increasing order")
+                    throw DecodingError(field: "\(header.name)/committee", reason: .nonCanonical("not in strictly increasing order"))
                 }
                 parties.append(party)
             }
             committee = parties
+            field = "commitment"
             commitment = try reader.read(FeldmanCommitment.self)
+            field = "share"
             share = try reader.read(DealtShare.self)
+            field = header.name
             try reader.finish()
-        } catch let error as DealerRegistrationRejection {
-            throw error
+        } catch let error as DecodingError {
+            throw .malformedPayload(error)
         } catch {
-            throw .malformedPayload("\(error)")
+            // The wire reader's own error: keep its text, name the field being read.
+            let name = field == header.name ? field : "\(header.name)/\(field)"
+            throw .malformedPayload(DecodingError(field: name, reason: .invalidValue("\(error)")))
         }
     }
 
@@ -153,8 +166,8 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
 
 /// Why a server rejected a dealer's registration. Never carries the share.
 public enum DealerRegistrationRejection: Error, Equatable, Sendable, CustomStringConvertible {
-    case malformedPayload(String)
-    case unsupportedVersion(UInt8)
+    /// The payload does not decode; the error names the field.
+    case malformedPayload(DecodingError)
     /// The envelope was sealed without naming our key, so it could have been meant for another server.
     case notRecipientBound
     case userMismatch
@@ -167,8 +180,7 @@ public enum DealerRegistrationRejection: Error, Equatable, Sendable, CustomStrin
 
     public var description: String {
         switch self {
-        case .malformedPayload(let what): "malformed registration payload: \(what)"
-        case .unsupportedVersion(let version): "unsupported registration payload version \(version)"
+        case .malformedPayload(let error): "malformed registration payload: \(error)"
         case .notRecipientBound: "the envelope does not name this server as its recipient"
         case .userMismatch: "the registration is for another user"
         case .committeeMismatch: "the committee differs from the expected one"

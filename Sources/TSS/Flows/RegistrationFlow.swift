@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 
 /// Who takes part in a distributed registration and the id of each phase's session, derived the
@@ -74,7 +75,7 @@ public struct RegistrationOutput: Sendable, CustomStringConvertible {
 /// 4. AuxGen among all n.
 /// Each phase has its own `SessionID` (see `RegistrationPlan`). Output: `RegistrationOutput`.
 public struct RegistrationFlow: Flow {
-    public static let handoverProtocolTag = "swift-tss/Registration/old-key/v1"
+    public static let handoverProtocolTag = ProtocolTag.registrationOldKeyHandover
 
     public let plan: RegistrationPlan
     public let me: PartyID

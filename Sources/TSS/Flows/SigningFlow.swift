@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Hashing
 import Secp256k1
@@ -47,15 +48,15 @@ public struct SigningOutput: Sendable, Hashable {
     /// Ed25519 over `attestedBytes(sessionID:signature:)`, for every signer.
     public let identitySignatures: [PartyID: [UInt8]]
 
-    static let attestationContext = "swift-tss/signature-attestation/v1"
+    static let attestationContext = DomainSeparation.signatureAttestation
 
-    /// What each signer's identity key signs: DomainSeparatedInput("swift-tss/signature-attestation/v1",
+    /// What each signer's identity key signs: DomainSeparatedHash input ("swift-tss/signature-attestation/v1",
     /// session id, signature) — length-prefixed fields (docs/flows.md).
     public static func attestedBytes(sessionID: SessionID, signature: [UInt8]) -> [UInt8] {
-        var input = DomainSeparatedInput(context: attestationContext)
+        var input = DomainSeparatedHash(domain: attestationContext)
         input.appendField(sessionID.bytes)
         input.appendField(signature)
-        return input.bytes
+        return input.input.bytes
     }
 
     /// Whether `party`'s identity signature over this output verifies.
@@ -75,7 +76,7 @@ public struct SigningOutput: Sendable, Hashable {
 /// 4. identity signatures: each signer broadcasts its Ed25519 signature over (session id ‖ r‖s‖v)
 ///    and checks everyone else's against its own signature.
 public struct SigningFlow: Flow {
-    public static let attestationProtocolTag = "swift-tss/Signing/identity-signature/v1"
+    public static let attestationProtocolTag = DomainSeparation.signingIdentitySignature
 
     public let request: SigningRequest
     public let me: PartyID
@@ -99,9 +100,9 @@ public struct SigningFlow: Flow {
     /// compressed public key), so that every server derives the same children without storing
     /// more than the key share.
     public static func chainCode(for publicKey: Point) -> [UInt8] {
-        var input = DomainSeparatedInput(context: "swift-tss/bip32-chain-code/v1")
+        var input = DomainSeparatedHash(domain: DomainSeparation.bip32ChainCode)
         input.appendField(publicKey.compressedBytes)
-        return input.sha256
+        return input.sha256()
     }
 
     /// - Parameters:

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Noise
 
@@ -17,8 +18,8 @@ import Noise
 /// intoChannel() → PeerChannel
 /// ```
 public struct PeerChannel: ~Copyable, Sendable {
-    public static let protocolName = "Noise_XK_25519_ChaChaPoly_BLAKE2s"
-    public static let prologue = Array("Entropy signing protocol".utf8)
+    public static let protocolName = ProtocolTag.peerChannelNoise
+    public static let prologue = Array(ProtocolTag.peerChannelPrologue.utf8)
 
     /// Which of two parties opens the channel: the larger id.
     public static func initiator(between a: PartyID, and b: PartyID) -> PartyID { max(a, b) }
@@ -100,8 +101,8 @@ public struct PeerChannelInitiator: ~Copyable, Sendable {
     public mutating func readSecondMessage(_ message: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do {
             let payload = try handshake.readMessage(message)
-            guard payload.isEmpty else { throw PeerChannelError.malformedSubscribe("responder sent a non-empty payload") }
-            return try handshake.writeMessage(subscribe.encoded())
+            guard payload.isEmpty else { throw PeerChannelError.unexpectedHandshakePayload(message: 2) }
+            return try handshake.writeMessage(subscribe.encoded)
         } catch let error as NoiseError {
             throw .noise(error)
         } catch let error as PeerChannelError {
@@ -147,7 +148,7 @@ public struct PeerChannelResponder: ~Copyable, Sendable {
     public mutating func readFirstMessage(_ message: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do {
             let payload = try handshake.readMessage(message)
-            guard payload.isEmpty else { throw PeerChannelError.malformedSubscribe("initiator sent a payload in message 1") }
+            guard payload.isEmpty else { throw PeerChannelError.unexpectedHandshakePayload(message: 1) }
             return try handshake.writeMessage([])
         } catch let error as NoiseError {
             throw .noise(error)
@@ -164,7 +165,7 @@ public struct PeerChannelResponder: ~Copyable, Sendable {
     public consuming func accept(thirdMessage message: [UInt8]) throws(PeerChannelError) -> PeerChannel {
         let payload: [UInt8]
         do { payload = try handshake.readMessage(message) } catch { throw .noise(error) }
-        let subscribe = try SubscribeMessage(decoding: payload)
+        let subscribe = try SubscribeMessage(encoded: payload)
         guard subscribe.sessionID == sessionID else { throw .wrongSession }
         let identity = subscribe.identity
         guard let expectedStatic = expectedPeers[identity] else { throw .unexpectedIdentity(identity) }

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Noise
 
@@ -9,8 +10,10 @@ public enum PeerChannelError: Error, Equatable, Sendable, CustomStringConvertibl
     case weAreNotTheInitiator
     /// The peer that initiated has the smaller id: the larger id initiates.
     case peerIsNotTheInitiator(PartyID)
-    case malformedSubscribe(String)
-    case unsupportedSubscribeVersion(UInt8)
+    /// A handshake message carried a payload where the channel sends none (messages 1 and 2).
+    case unexpectedHandshakePayload(message: Int)
+    /// The subscribe payload does not decode (unsupported version, wrong length); names the field.
+    case malformedSubscribe(DecodingError)
     /// The subscribe message names a different session.
     case wrongSession
     /// The identity in the subscribe message is not one we expect in this session.
@@ -25,8 +28,8 @@ public enum PeerChannelError: Error, Equatable, Sendable, CustomStringConvertibl
         case .noise(let error): "Noise: \(error)"
         case .weAreNotTheInitiator: "the party with the larger id initiates; ours is smaller"
         case .peerIsNotTheInitiator(let p): "\(p) initiated but has the smaller id"
-        case .malformedSubscribe(let why): "malformed subscribe message: \(why)"
-        case .unsupportedSubscribeVersion(let v): "unsupported subscribe version \(v) (this library speaks 1)"
+        case .unexpectedHandshakePayload(let message): "handshake message \(message) carried a payload (none is expected)"
+        case .malformedSubscribe(let error): "malformed subscribe message: \(error)"
         case .wrongSession: "the subscribe message is for a different session"
         case .unexpectedIdentity(let p): "\(p) is not an expected participant"
         case .wrongStaticKey(let p): "\(p) authenticated with a static key other than the expected one"

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 
 /// The payload of the third Noise handshake message: the initiator says which session it joins
@@ -5,10 +6,10 @@ import CGGMP
 ///
 /// Binary, fixed length (129 bytes): `version (1) ‖ session id (32) ‖ identity key (32) ‖
 /// Ed25519 signature (64)`; the signature covers `"swift-tss/peer-channel/subscribe/v1" ‖ session id`.
-struct SubscribeMessage: Sendable, Equatable {
-    static let version: UInt8 = 1
+struct SubscribeMessage: Sendable, Equatable, VersionedEncoding {
+    static var encodingHeader: EncodingHeader { .subscribeMessage }
     static let byteCount = 1 + SessionID.byteCount + PartyID.byteCount + 64
-    static let signatureContext = Array("swift-tss/peer-channel/subscribe/v1".utf8)
+    static let signatureContext = Array(DomainSeparation.peerChannelSubscribe.utf8)
 
     var sessionID: SessionID
     var identity: PartyID
@@ -30,23 +31,31 @@ struct SubscribeMessage: Sendable, Equatable {
         Ed25519Verifier().isValidSignature(signature, of: Self.signedBytes(sessionID), by: identity)
     }
 
-    func encoded() -> [UInt8] { [Self.version] + sessionID.bytes + identity.bytes + signature }
+    var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
+        writer.append(fixed: sessionID.bytes)
+        writer.append(fixed: identity.bytes)
+        writer.append(fixed: signature)
+        return writer.bytes
+    }
 
-    init(decoding bytes: [UInt8]) throws(PeerChannelError) {
-        // The version comes first so a newer peer is told so rather than "malformed".
-        guard let version = bytes.first else { throw .malformedSubscribe("empty payload") }
-        guard version == Self.version else { throw .unsupportedSubscribeVersion(version) }
-        guard bytes.count == Self.byteCount else {
-            throw .malformedSubscribe("payload is \(bytes.count) bytes, expected \(Self.byteCount)")
-        }
-        let idEnd = 1 + SessionID.byteCount
-        let identityEnd = idEnd + PartyID.byteCount
+    /// - Throws: `.malformedSubscribe` naming the field: the version comes first, so a newer peer
+    ///   is told its version is unsupported rather than that its payload is malformed.
+    init(encoded bytes: [UInt8]) throws(PeerChannelError) {
+        let name = Self.encodingHeader.name
         do {
-            self.init(sessionID: try SessionID(bytes: Array(bytes[1..<idEnd])),
-                      identity: try PartyID(bytes: Array(bytes[idEnd..<identityEnd])),
-                      signature: Array(bytes[identityEnd...]))
+            var reader = try ByteReader(bytes, header: Self.encodingHeader)
+            let sessionID = try reader.readFixed("\(name)/session id", count: SessionID.byteCount)
+            let identity = try reader.readFixed("\(name)/identity", count: PartyID.byteCount)
+            let signature = try reader.readFixed("\(name)/signature", count: 64)
+            try reader.finish(name)
+            do {
+                self.init(sessionID: try SessionID(bytes: sessionID), identity: try PartyID(bytes: identity), signature: signature)
+            } catch {
+                preconditionFailure("lengths were checked above")
+            }
         } catch {
-            preconditionFailure("lengths were checked above")
+            throw .malformedSubscribe(error)
         }
     }
 }

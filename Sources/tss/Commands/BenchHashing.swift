@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bytes
 import CSodium
 import Hashing
 
@@ -50,7 +51,7 @@ struct BenchHashing: ParsableCommand {
         measure("BLAKE2s 1 MiB", bytes: megabyte.count) { _ = BLAKE2s.hash(megabyte) }
         measure("BLAKE2s 64 B", bytes: small.count) { _ = BLAKE2s.hash(small) }
 
-        _ = sodium_init()
+        Sodium.ensureInitialised()
         var output = [UInt8](repeating: 0, count: 64)
         for (name, input) in [("1 MiB", megabyte), ("64 B", small)] {
             measurePaired("BLAKE2b-512 \(name)", bytes: input.count, { _ = BLAKE2b.hash(input) }, {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bytes
 import CSodium
 import Foundation
 import Noise
@@ -20,7 +21,7 @@ struct BenchNoise: ParsableCommand {
     }
 
     func run() throws {
-        precondition(sodium_init() >= 0)
+        Sodium.ensureInitialised()
         let alice = try X25519PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32))
         let bob = try X25519PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32))
         var rng = SystemRandomNumberGenerator()

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CGGMP
-import Crypto
 import Foundation
 import TSS
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CGGMP
-import Crypto
+import TSS
 
 /// `tss envelope keygen`: a fresh X25519 key pair (envelope recipient) and Ed25519 identity key pair.
 struct EnvelopeKeygen: ParsableCommand {
@@ -10,12 +10,12 @@ struct EnvelopeKeygen: ParsableCommand {
     )
 
     func run() throws {
-        let x25519 = Curve25519.KeyAgreement.PrivateKey()
         var rng = SystemRandomNumberGenerator()
+        let x25519 = X25519PrivateKey.generate(using: &rng)
         let seed = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         let identity = try Ed25519Signer(seed: seed)
-        printLine("{\"x25519_secret\":\"\(hex(Array(x25519.rawRepresentation)))\","
-            + "\"x25519_public\":\"\(hex(Array(x25519.publicKey.rawRepresentation)))\","
+        printLine("{\"x25519_secret\":\"\(hex(x25519.rawRepresentation))\","
+            + "\"x25519_public\":\"\(hex(x25519.publicKey.rawRepresentation))\","
             + "\"ed25519_secret\":\"\(hex(seed))\","
             + "\"ed25519_public\":\"\(hex(identity.partyID.bytes))\"}")
     }

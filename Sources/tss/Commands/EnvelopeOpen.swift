@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import TSS
 
@@ -18,9 +17,9 @@ struct EnvelopeOpen: ParsableCommand {
     }
 
     func run() throws {
-        let secret: Curve25519.KeyAgreement.PrivateKey
+        let secret: X25519PrivateKey
         do {
-            secret = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: try x25519SecretKeyBytes(fromHex: key, option: "--key"))
+            secret = try X25519PrivateKey(rawRepresentation: try x25519SecretKeyBytes(fromHex: key, option: "--key"))
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import TSS
 
@@ -25,9 +24,9 @@ struct EnvelopeSeal: ParsableCommand {
     }
 
     func run() throws {
-        let key: Curve25519.KeyAgreement.PublicKey
+        let key: X25519PublicKey
         do {
-            key = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: try x25519PublicKeyBytes(fromHex: recipient, option: "--to"))
+            key = try X25519PublicKey(rawRepresentation: try x25519PublicKeyBytes(fromHex: recipient, option: "--to"))
         } catch let error as ValidationError {
             throw error
         } catch {
