@@ -1,3 +1,5 @@
+import Bytes
+
 /// The encrypted share store: key shares, aux info and presignatures sealed per record with
 /// XChaCha20-Poly1305 under a key derived from the master key (random, or Argon2id of a password).
 ///
@@ -40,7 +42,7 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         using rng: inout some RandomNumberGenerator
     ) throws(StoreError) -> ShareStore {
         if try backend.loadHeader() != nil { throw .storeAlreadyExists }
-        let keys = try StoreKeys(master: master)
+        let keys = StoreKeys(master: master)
         var header = StoreHeader(
             formatVersion: StoreHeader.currentFormatVersion,
             storeID: randomBytes(StoreHeader.storeIDByteCount, using: &rng),
@@ -68,7 +70,7 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         guard case .masterKey = header.keyDerivation else {
             throw .credentialKindMismatch(storeUses: header.keyDerivation.kind)
         }
-        let keys = try StoreKeys(master: masterKey.secret)
+        let keys = StoreKeys(master: masterKey.secret)
         guard keys.matches(header) else { throw .wrongMasterKey }
         return ShareStore(backend: backend, header: header, keys: keys)
     }

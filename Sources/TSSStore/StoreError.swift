@@ -29,8 +29,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case unacceptableKDFLimits(operations: UInt64, memoryBytes: UInt64)
     /// libsodium could not run Argon2id (in practice: not enough memory for the limits).
     case keyDerivationFailed
-    /// `sodium_malloc` could not allocate guarded memory for a key.
-    case secureMemoryUnavailable
 
     // Records
     /// A key ID or item ID is empty, too long, or the wrong shape for its kind.

@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// Argon2id cost parameters (libsodium `crypto_pwhash`, `ALG_ARGON2ID13`).
@@ -107,25 +108,22 @@ public struct StoreHeader: Sendable, Equatable {
     }
 
     /// The bytes the check tag authenticates: every header field except the tag, length-framed.
+    /// `"swift-tss/store/header/v1" ‖ u32be format ‖ storeID(16) ‖ 0` for a master-key store, or
+    /// `… ‖ 1 ‖ u64be ops ‖ u64be mem ‖ salt(16)` for Argon2id (every field fixed-width).
     var authenticatedBytes: [UInt8] {
-        var bytes = Array("swift-tss/store/header/v1".utf8)
-        bytes.appendBigEndian(formatVersion)
-        bytes += storeID
+        var writer = ByteWriter()
+        writer.append(fixed: Array(DomainSeparation.storeHeader.utf8))
+        writer.appendUInt32(formatVersion)
+        writer.append(fixed: storeID)
         switch keyDerivation {
         case .masterKey:
-            bytes.append(0)
+            writer.append(0)
         case .argon2id(let limits, let salt):
-            bytes.append(1)
-            bytes.appendBigEndian(limits.operations)
-            bytes.appendBigEndian(limits.memoryBytes)
-            bytes += salt
+            writer.append(1)
+            writer.appendUInt64(limits.operations)
+            writer.appendUInt64(limits.memoryBytes)
+            writer.append(fixed: salt)
         }
-        return bytes
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+        return writer.bytes
     }
 }

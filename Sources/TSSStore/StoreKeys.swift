@@ -1,24 +1,28 @@
+import Bytes
 import CSodium
 
 /// The two keys a store uses, derived from the master key with libsodium's `crypto_kdf`
-/// (BLAKE2b keyed by the master key, context "tssstore"): subkey 1 seals records, subkey 2
-/// computes the header check tag. Both live in guarded memory and are wiped on release.
+/// (BLAKE2b keyed by the master key, context `DomainSeparation.storeSubkeyContext`, "tssstore"):
+/// subkey 1 seals records, subkey 2 computes the header check tag. Both are `SecretBytes`, wiped
+/// on release.
 struct StoreKeys: Sendable, CustomStringConvertible {
-    private static let context = Array("tssstore".utf8).map { CChar(bitPattern: $0) }
+    private static let context = Array(DomainSeparation.storeSubkeyContext.utf8).map { CChar(bitPattern: $0) }
     private static let recordSubkeyID: UInt64 = 1
     private static let checkSubkeyID: UInt64 = 2
 
     let recordKey: SecretBytes
     let checkKey: SecretBytes
 
-    init(master: SecretBytes) throws(StoreError) {
+    init(master: SecretBytes) {
         precondition(master.count == Int(crypto_kdf_keybytes()))
-        recordKey = try Self.derive(Self.recordSubkeyID, from: master)
-        checkKey = try Self.derive(Self.checkSubkeyID, from: master)
+        precondition(Self.context.count == 8, "crypto_kdf contexts are 8 bytes")
+        recordKey = Self.derive(Self.recordSubkeyID, from: master)
+        checkKey = Self.derive(Self.checkSubkeyID, from: master)
     }
 
-    private static func derive(_ id: UInt64, from master: SecretBytes) throws(StoreError) -> SecretBytes {
-        try SecretBytes(count: XChaCha20Poly1305.keyByteCount) { out throws(StoreError) in
+    private static func derive(_ id: UInt64, from master: SecretBytes) -> SecretBytes {
+        Sodium.ensureInitialised()
+        return SecretBytes(count: XChaCha20Poly1305.keyByteCount) { out in
             let status = master.withUnsafeBytes { masterBytes in
                 crypto_kdf_derive_from_key(
                     out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count, id, context,
@@ -28,10 +32,11 @@ struct StoreKeys: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Master key = Argon2id13(password, salt, limits), written straight into guarded memory.
+    /// Master key = Argon2id13(password, salt, limits), written straight into `SecretBytes`.
     static func masterKey(password: String, salt: [UInt8], limits: PasswordHashingLimits) throws(StoreError) -> SecretBytes {
         guard !password.isEmpty else { throw .emptyPassword }
         precondition(salt.count == StoreKeyDerivation.saltByteCount)
+        Sodium.ensureInitialised()
         return try SecretBytes(count: MasterKey.byteCount) { out throws(StoreError) in
             var password = password
             let status = password.withUTF8 { utf8 in
@@ -67,16 +72,17 @@ struct StoreKeys: Sendable, CustomStringConvertible {
     /// Associated data binding a record to this store, its key and its version:
     /// `"swift-tss/store/record/v1" ‖ storeID(16) ‖ kind(1) ‖ u16be len ‖ keyID ‖ u16be len ‖ itemID ‖ u32be version`.
     static func associatedData(storeID: [UInt8], key: RecordKey, version: UInt32) -> [UInt8] {
-        var ad = Array("swift-tss/store/record/v1".utf8)
-        ad += storeID
+        var ad = ByteWriter()
+        ad.append(fixed: Array(DomainSeparation.storeRecord.utf8))
+        ad.append(fixed: storeID)
         ad.append(key.kind.rawValue)
         let keyID = Array(key.keyID.utf8), itemID = Array(key.itemID.utf8)
-        ad.appendBigEndian(UInt16(keyID.count))
-        ad += keyID
-        ad.appendBigEndian(UInt16(itemID.count))
-        ad += itemID
-        ad.appendBigEndian(version)
-        return ad
+        ad.appendUInt16(UInt16(keyID.count))
+        ad.append(fixed: keyID)
+        ad.appendUInt16(UInt16(itemID.count))
+        ad.append(fixed: itemID)
+        ad.appendUInt32(version)
+        return ad.bytes
     }
 
     var description: String { "StoreKeys" }

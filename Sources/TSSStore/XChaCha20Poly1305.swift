@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// XChaCha20-Poly1305 (IETF construction) from libsodium: the per-record AEAD.
@@ -57,7 +58,7 @@ enum XChaCha20Poly1305 {
     private static func checkSizes(key: UnsafeRawBufferPointer, nonce: [UInt8]) throws(Failure) {
         // sodium_init switches ChaCha20/Poly1305 implementations (with different state layouts);
         // it must finish before any AEAD call, or a concurrent first init can corrupt a MAC.
-        _ = sodiumInitialization
+        Sodium.ensureInitialised()
         guard key.count == keyByteCount, key.baseAddress != nil else { throw .invalidKeyLength(key.count) }
         guard nonce.count == nonceByteCount else { throw .invalidNonceLength(nonce.count) }
     }

@@ -49,7 +49,7 @@ import TestSupport
     func masterKeyStore(kind: BackendKind) throws {
         let fixture = StoreFixture(kind)
         var rng = SplitMix64(seed: 11)
-        let master = try MasterKey.random(using: &rng)
+        let master = MasterKey.random(using: &rng)
         let store = try ShareStore.create(backend: fixture.newBackend(), masterKey: master, using: &rng)
         try store.saveKeyShare([42], version: 1, keyID: Self.keyID, using: &rng)
 
@@ -184,7 +184,7 @@ import TestSupport
 
         // A record from another store under the same master key does not open here either.
         var otherRng = SplitMix64(seed: 15)
-        let master = try MasterKey.random(using: &otherRng)
+        let master = MasterKey.random(using: &otherRng)
         let first = InMemoryRecordBackend(), second = InMemoryRecordBackend()
         let store1 = try ShareStore.create(backend: first, masterKey: master, using: &otherRng)
         let store2 = try ShareStore.create(backend: second, masterKey: master, using: &otherRng)

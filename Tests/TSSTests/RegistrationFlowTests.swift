@@ -41,7 +41,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
             #expect(share.owner == server.partyID)
             #expect(share.publicKey == Point.generatorMultiple(secret))
             // Stored encrypted and read back.
-            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: try MasterKey.random(using: &generator),
+            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: MasterKey.random(using: &generator),
                                               using: &generator)
             try store.saveKeyShare(share.encoded(), version: UInt32(ThresholdKeyShare.encodingVersion), keyID: "user-1",
                                    using: &generator)

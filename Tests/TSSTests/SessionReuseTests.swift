@@ -123,7 +123,7 @@ struct StoreJournalStore: SessionJournalStore {
                                          signers: [servers[0].partyID, servers[1].partyID])
         var random = ChaChaRandom(testSeed: 92)
         let backend = InMemoryRecordBackend()
-        let masterKey = try MasterKey.random(using: &random)
+        let masterKey = MasterKey.random(using: &random)
         let store = try ShareStore.create(backend: backend, masterKey: masterKey, using: &random)
         func signingFlow(_ registry: some SessionIDRegistry) throws(FlowError) -> SigningFlow {
             try SigningFlow(request: request, keyShare: outputs[servers[0].partyID]!.keyShare,
@@ -151,7 +151,7 @@ struct StoreJournalStore: SessionJournalStore {
         var random = ChaChaRandom(testSeed: 93)
         for backend in [InMemoryRecordBackend() as any RecordBackend,
                         try SQLiteRecordBackend.create(path: NSTemporaryDirectory() + "journal-\(UUID().uuidString).sqlite")] {
-            let store = try ShareStore.create(backend: backend, masterKey: try MasterKey.random(using: &random), using: &random)
+            let store = try ShareStore.create(backend: backend, masterKey: MasterKey.random(using: &random), using: &random)
             try store.saveJournal([1, 2, 3], version: 2, keyID: "k", journalID: "j", using: &random)
             try store.saveJournal([4, 5], version: 2, keyID: "k", journalID: "j", using: &random)  // replaced after a round
             #expect(try store.takeJournal(keyID: "k", journalID: "j")?.payload == [4, 5])

@@ -140,7 +140,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         var storeRandom = ChaChaRandom(testSeed: 43)
         var slots: [PartyID: PresignatureSlot] = [:]
         for server in signing {
-            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: try MasterKey.random(using: &storeRandom),
+            let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: MasterKey.random(using: &storeRandom),
                                               using: &storeRandom)
             guard let fresh = freshSlots[server.partyID]!.take() else { Issue.record("slot already taken"); return }
             let encoded = fresh.encoded()
