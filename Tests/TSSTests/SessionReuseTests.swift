@@ -24,7 +24,7 @@ struct StoreSessionIDRegistry: SessionIDRegistry {
         } catch .sessionIDAlreadyUsed {
             throw .sessionIDReused(id)
         } catch {
-            throw .setup("session id registry: \(error)")
+            throw .sessionIDRegistry(error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import CGGMP
+import Secp256k1
 
 /// One server's side of a network flow: several CGGMP sessions run one after another as a single
 /// pure state machine. Like `Session`, a flow does no I/O and holds no clock or generator: the
@@ -112,8 +113,24 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     case disagreement(phase: FlowPhase, messages: [SignedMessage])
     /// A message that belongs to none of the flow's sessions (not attributable: dropped).
     case unexpectedMessage(String)
-    /// A phase could not be set up or finished with no one to blame.
-    case setup(String)
+    /// A registration's threshold outside 2…n for a committee of `committeeSize` servers.
+    case invalidThreshold(threshold: Int, committeeSize: Int)
+    /// This party is not among the request's signers or the plan's committee.
+    case notAMember(PartyID)
+    /// The presignature given (or produced) for this signing was already taken: presignatures
+    /// are single-use.
+    case presignatureAlreadyUsed
+    /// Resharing finished without a share for this party, though it is a new holder.
+    case noShareFromResharing
+    /// The flow, or the session of `phase` (nil: before any phase, e.g. deriving its session
+    /// ids), could not be set up; carries the lower layer's typed error.
+    case setupFailed(phase: FlowPhase?, FlowSetupError)
+    /// A phase's session could not finish, with no one to blame (an event of negligible
+    /// probability, such as a key summing to the identity).
+    case aborted(phase: FlowPhase, reason: String)
+    /// The caller's `SessionIDRegistry` failed to record a claim (for a persistent registry, its
+    /// store's error); not a reuse, which is `.sessionIDReused`.
+    case sessionIDRegistry(any Error & Sendable)
     /// The caller drove the flow out of order (a bug in the driving code).
     case outOfOrder(String)
     /// This party already ran (or started) a session with this id; it never runs one twice.
@@ -134,9 +151,50 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
         case .badFlowMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
         case .disagreement(let phase, let messages): "\(phase): \(Set(messages.map(\.sender)).count) parties signed different values"
         case .unexpectedMessage(let what): "unexpected message: \(what)"
-        case .setup(let what): "set-up: \(what)"
+        case .invalidThreshold(let threshold, let size): "threshold \(threshold) of \(size) servers: need 2 ≤ t ≤ n"
+        case .notAMember(let party): "\(party) is not a member of this flow's committee"
+        case .presignatureAlreadyUsed: "the presignature was already used"
+        case .noShareFromResharing: "resharing gave no share to a new holder"
+        case .setupFailed(let phase?, let error): "set-up of \(phase): \(error)"
+        case .setupFailed(nil, let error): "set-up: \(error)"
+        case .aborted(let phase, let reason): "\(phase) aborted: \(reason)"
+        case .sessionIDRegistry(let error): "session id registry: \(error)"
         case .outOfOrder(let what): "flow used out of order: \(what)"
         case .sessionIDReused(let id): "\(id) was already used by this party"
+        }
+    }
+}
+
+/// Why a flow or one of its phases could not be set up: the typed error of the layer below.
+/// None of these carries secret material (they name parties, counts and checks).
+public enum FlowSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Deriving a session id (participants, message hash).
+    case sessionID(SessionIDError)
+    /// Choosing a committee.
+    case committee(CommitteeError)
+    /// BIP32 derivation of the signing key.
+    case keyDerivation(BIP32Error)
+    /// Tweaking, converting or checking a key share.
+    case keyShare(KeyShareError)
+    /// Presigning or signing (aux info for the signers, the sessions).
+    case signing(SigningSetupError)
+    /// KeyInit's session.
+    case keyInit(SessionSetupError)
+    /// KeyResharing's configuration or session.
+    case keyResharing(KeyResharingSetupError)
+    /// AuxGen's session.
+    case auxGen(AuxGenSetupError)
+
+    public var description: String {
+        switch self {
+        case .sessionID(let error): "session id: \(error)"
+        case .committee(let error): "committee: \(error)"
+        case .keyDerivation(let error): "key derivation: \(error)"
+        case .keyShare(let error): "key share: \(error)"
+        case .signing(let error): "signing: \(error)"
+        case .keyInit(let error): "KeyInit: \(error)"
+        case .keyResharing(let error): "KeyResharing: \(error)"
+        case .auxGen(let error): "AuxGen: \(error)"
         }
     }
 }
@@ -205,7 +263,7 @@ struct PhaseSession<Output: Sendable>: Sendable {
     func map(_ error: SessionError) -> FlowError {
         switch error {
         case .fault(let fault): .fault(FlowFault(phase: phase, publicData: session.publicData, fault: fault))
-        case .aborted(let reason): .setup("\(phase) aborted: \(reason)")
+        case .aborted(let reason): .aborted(phase: phase, reason: reason)
         case .outOfOrder(let what): .outOfOrder("\(phase): \(what)")
         case .notYetExpected, .alreadyReceived, .ignored: .outOfOrder("\(phase): \(error)")
         }

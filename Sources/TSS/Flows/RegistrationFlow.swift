@@ -21,10 +21,11 @@ public struct RegistrationPlan: Sendable, Hashable {
     /// AuxGen: kind auxiliaryInfo, participants = committee.
     public let auxiliaryInfoID: SessionID
 
-    /// - Throws: `.setup` for a threshold outside 2...n or a bad committee (duplicates, empty).
+    /// - Throws: `.invalidThreshold` for a threshold outside 2...n, `.setupFailed` for a bad
+    ///   committee (duplicates, empty).
     public init(committee: [PartyID], threshold: Int, user: [UInt8], blockNumber: UInt64) throws(FlowError) {
         guard committee.count >= 2, (2...committee.count).contains(threshold) else {
-            throw .setup("threshold \(threshold) of \(committee.count) servers: need 2 ≤ t ≤ n")
+            throw .invalidThreshold(threshold: threshold, committeeSize: committee.count)
         }
         do {
             let seed = try SessionID(kind: .keyGeneration, participants: committee, user: user, blockNumber: blockNumber)
@@ -32,8 +33,12 @@ public struct RegistrationPlan: Sendable, Hashable {
             keyGenerationID = try SessionID(kind: .keyGeneration, participants: founders, user: user, blockNumber: blockNumber)
             reshareID = try SessionID(kind: .reshare, participants: committee, user: user, blockNumber: blockNumber)
             auxiliaryInfoID = try SessionID(kind: .auxiliaryInfo, participants: committee, user: user, blockNumber: blockNumber)
+        } catch let error as SessionIDError {
+            throw .setupFailed(phase: nil, .sessionID(error))
+        } catch let error as CommitteeError {
+            throw .setupFailed(phase: nil, .committee(error))
         } catch {
-            throw .setup("\(error)")
+            preconditionFailure("only session id and committee errors are thrown here")
         }
         self.committee = committee.sorted()
         self.threshold = threshold
@@ -47,7 +52,7 @@ public struct RegistrationPlan: Sendable, Hashable {
             return try KeyResharingConfiguration(oldKey: oldKey, dealers: founders, newHolders: committee,
                                                  newThreshold: threshold)
         } catch {
-            throw .setup("resharing configuration: \(error)")
+            throw .setupFailed(phase: .reshare, .keyResharing(error))
         }
     }
 }
@@ -108,7 +113,7 @@ public struct RegistrationFlow: Flow {
     ///   when this server is not in the plan's committee or a session cannot start.
     public init(plan: RegistrationPlan, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
                 parameters: SchemeParameters, primes: AuxGenPrimes, usedSessionIDs: some SessionIDRegistry) throws(FlowError) {
-        guard plan.committee.contains(signer.partyID) else { throw .setup("\(signer.partyID) is not in the committee") }
+        guard plan.committee.contains(signer.partyID) else { throw .notAMember(signer.partyID) }
         if plan.founders.contains(signer.partyID) { try usedSessionIDs.claim(plan.keyGenerationID) }
         try usedSessionIDs.claim(plan.reshareID)
         try usedSessionIDs.claim(plan.auxiliaryInfoID)
@@ -124,7 +129,7 @@ public struct RegistrationFlow: Flow {
                                                       signer: signer, verifier: verifier, parameters: parameters)
                 step = .keyInit(PhaseSession(phase: .keyInit, session: session))
             } catch {
-                throw .setup("KeyInit: \(error)")
+                throw .setupFailed(phase: .keyInit, .keyInit(error))
             }
         } else {
             step = .handoverToCollect([:])
@@ -233,7 +238,7 @@ public struct RegistrationFlow: Flow {
             do {
                 step = .handoverToSend(try ThresholdKeyShare(additive: additive))
             } catch {
-                throw .setup("KeyInit output: \(error)")
+                throw .setupFailed(phase: .keyInit, .keyShare(error))
             }
         case .handoverToCollect(let received):
             guard received.count == plan.founders.count else { throw .outOfOrder("handover incomplete") }
@@ -244,13 +249,13 @@ public struct RegistrationFlow: Flow {
             try startResharing(oldKey: oldKey, oldShare: nil)
         case .reshare(var phase):
             guard let result = try phase.finalize(using: &generator) else { step = .reshare(phase); return }
-            guard let share = result else { throw .setup("resharing gave no share to a new holder") }
+            guard let share = result else { throw .noShareFromResharing }
             do {
                 let session = try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.bytes, committee: plan.committee,
                                                      signer: signer, verifier: verifier, parameters: parameters, primes: primes)
                 step = .auxGen(PhaseSession(phase: .auxGen, session: session), share)
             } catch {
-                throw .setup("AuxGen: \(error)")
+                throw .setupFailed(phase: .auxGen, .auxGen(error))
             }
             try deliverLater()
         case .auxGen(var phase, let share):
@@ -282,7 +287,7 @@ public struct RegistrationFlow: Flow {
                                                        oldShare: oldShare, signer: signer, verifier: verifier)
             step = .reshare(PhaseSession(phase: .reshare, session: session))
         } catch {
-            throw .setup("KeyResharing: \(error)")
+            throw .setupFailed(phase: .reshare, .keyResharing(error))
         }
         resharingConfiguration = configuration
         try deliverLater()

@@ -32,7 +32,7 @@ public struct SigningRequest: Sendable, Hashable {
                                                      attempt: attempt),
                                       participants: signers, user: user, blockNumber: blockNumber)
         } catch {
-            throw .setup("\(error)")
+            throw .setupFailed(phase: nil, .sessionID(error))
         }
     }
 }
@@ -116,23 +116,32 @@ public struct SigningFlow: Flow {
     public init(request: SigningRequest, keyShare thresholdShare: ThresholdKeyShare, auxInfo: AuxInfo,
                 presignature: PresignatureSlot? = nil, usedSessionIDs: some SessionIDRegistry, signer: some IdentitySigner,
                 verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters) throws(FlowError) {
-        guard request.signers.contains(signer.partyID) else { throw .setup("\(signer.partyID) is not a signer") }
+        guard request.signers.contains(signer.partyID) else { throw .notAMember(signer.partyID) }
         try usedSessionIDs.claim(request.sessionID)
         self.request = request
         self.me = signer.partyID
         self.signer = signer
         self.verifier = verifier
         self.parameters = parameters
+        let tweak: Scalar
         do {
             let root = try ExtendedPublicKey(publicKey: thresholdShare.publicKey, chainCode: Self.chainCode(for: thresholdShare.publicKey))
-            let tweak = try root.derive(path: request.derivationPath).tweak
+            tweak = try root.derive(path: request.derivationPath).tweak
+        } catch {
+            throw .setupFailed(phase: nil, .keyDerivation(error))
+        }
+        do {
             keyShare = try thresholdShare.tweaked(by: tweak).additiveShare(signers: request.signers)
+        } catch {
+            throw .setupFailed(phase: nil, .keyShare(error))
+        }
+        do {
             self.auxInfo = try SigningAuxInfo(auxInfo, signers: request.signers)
         } catch {
-            throw .setup("\(error)")
+            throw .setupFailed(phase: nil, .signing(error))
         }
         if let presignature {
-            guard let taken = presignature.take() else { throw .setup("the stored presignature was already used") }
+            guard let taken = presignature.take() else { throw .presignatureAlreadyUsed }
             step = try Self.signStep(request: request, presignature: taken, keyShare: keyShare, signer: signer, verifier: verifier)
         } else {
             do {
@@ -141,7 +150,7 @@ public struct SigningFlow: Flow {
                                                          parameters: parameters)
                 step = .presign(PhaseSession(phase: .presign, session: session))
             } catch {
-                throw .setup("presigning: \(error)")
+                throw .setupFailed(phase: .presign, .signing(error))
             }
         }
     }
@@ -155,7 +164,7 @@ public struct SigningFlow: Flow {
                                                   verifier: verifier)
             return .sign(PhaseSession(phase: .sign, session: session), commitments)
         } catch {
-            throw .setup("signing: \(error)")
+            throw .setupFailed(phase: .sign, .signing(error))
         }
     }
 
@@ -264,7 +273,7 @@ public struct SigningFlow: Flow {
         switch step {
         case .presign(var phase):
             guard let slot = try phase.finalize(using: &generator) else { step = .presign(phase); return }
-            guard let presignature = slot.take() else { throw .setup("presignature already taken") }
+            guard let presignature = slot.take() else { throw .presignatureAlreadyUsed }
             step = try Self.signStep(request: request, presignature: presignature, keyShare: keyShare, signer: signer,
                                      verifier: verifier)
             try deliverLater()
