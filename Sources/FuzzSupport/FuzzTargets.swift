@@ -116,7 +116,7 @@ func canonical<T>(_ bytes: [UInt8], _ name: String, decode: ([UInt8]) throws -> 
 }
 
 func wire<T: WireCodable>(_ type: T.Type, _ bytes: [UInt8]) -> Bool {
-    canonical(bytes, "\(T.self)", decode: { try T(serialized: $0) }, encode: { $0.serialized() },
+    canonical(bytes, "\(T.self)", decode: { try T(encoded: $0) }, encode: { $0.encoded },
               equal: { a, b in (a as? any Equatable).map { $0.isEqual(to: b) } ?? true })
 }
 

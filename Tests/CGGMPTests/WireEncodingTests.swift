@@ -7,9 +7,9 @@ import Testing
     @Test("integers of every sign round-trip canonically")
     func integerRoundTrip() throws {
         for value in [BigInt.zero, .one, BigInt(-1), BigInt(255), BigInt(256), -(BigInt.powerOfTwo(2048) - .one)] {
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("v", value)
-            var reader = WireReader(writer.bytes)
+            var reader = ByteReader(writer.bytes)
             #expect(try reader.readBigInt("v") == value)
             try reader.finish()
         }
@@ -25,16 +25,16 @@ import Testing
             ("length beyond input", [0, 0, 0, 0, 9, 1]),
         ]
         for (name, bytes) in cases {
-            var reader = WireReader(bytes)
+            var reader = ByteReader(bytes)
             #expect(throws: ProofError.self, "\(name)") { _ = try reader.readBigInt("v") }
         }
-        var flagReader = WireReader([2])
+        var flagReader = ByteReader([2])
         #expect(throws: ProofError.self) { _ = try flagReader.readBool("flag") }
-        var scalarReader = WireReader(Array(repeating: 0xFF, count: 32))
+        var scalarReader = ByteReader(Array(repeating: 0xFF, count: 32))
         #expect(throws: ProofError.self) { _ = try scalarReader.readScalar("s") }
-        var pointReader = WireReader([0, 0, 0, 65] + Point.generator.uncompressedBytes)
+        var pointReader = ByteReader([0, 0, 0, 65] + Point.generator.uncompressedBytes)
         #expect(throws: ProofError.self) { _ = try pointReader.readPoint("P") }
-        var countReader = WireReader([0xFF, 0xFF, 0xFF, 0xFF, 0])
+        var countReader = ByteReader([0xFF, 0xFF, 0xFF, 0xFF, 0])
         #expect(throws: ProofError.self) { _ = try countReader.readCount("n") }
     }
 
@@ -45,11 +45,11 @@ import Testing
         let statement = SchnorrProof.Statement(publicPoint: .generatorMultiple(x))
         let proof = SchnorrProof.prove(secret: x, statement: statement, context: Fixtures.context,
                                        parameters: .testing, using: &rng)
-        let bytes = proof.serialized()
-        #expect(try SchnorrProof(serialized: bytes) == proof)
-        #expect(throws: ProofError.unsupportedVersion(2)) { _ = try SchnorrProof(serialized: [2] + bytes.dropFirst()) }
-        #expect(throws: ProofError.self) { _ = try SchnorrProof(serialized: Array(bytes.dropLast())) }
-        #expect(throws: ProofError.malformedEncoding("1 trailing bytes")) { _ = try SchnorrProof(serialized: bytes + [0]) }
-        #expect(throws: ProofError.self) { _ = try SchnorrProof(serialized: []) }
+        let bytes = proof.encoded
+        #expect(try SchnorrProof(encoded: bytes) == proof)
+        #expect(throws: ProofError.unsupportedVersion(2)) { _ = try SchnorrProof(encoded: [2] + bytes.dropFirst()) }
+        #expect(throws: ProofError.self) { _ = try SchnorrProof(encoded: Array(bytes.dropLast())) }
+        #expect(throws: ProofError.malformedEncoding("1 trailing bytes")) { _ = try SchnorrProof(encoded: bytes + [0]) }
+        #expect(throws: ProofError.self) { _ = try SchnorrProof(encoded: []) }
     }
 }

@@ -40,7 +40,7 @@ import TestSupport
             guard seenKinds.insert(slot).inserted else { continue }
             add(.signedMessage, message.encoded)
             if message.kind == .echo { add(.echoPayload, message.payload) }
-            for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() where (try? type.init(serialized: message.payload)) != nil {
+            for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() where (try? type.init(encoded: message.payload)) != nil {
                 add(.roundPayloads, [UInt8(index)] + message.payload)
             }
         }
@@ -72,7 +72,7 @@ import TestSupport
                                                       commitment: dealt.commitment, share: dealt.shares[committee[1]]!).encoded())
         func proofSeed(_ value: some WireCodable) {
             let index = FuzzTarget.proofTypes.firstIndex { $0 == type(of: value) }!
-            add(.proofs, [UInt8(index)] + value.serialized())
+            add(.proofs, [UInt8(index)] + value.encoded)
         }
         proofSeed(dealt.commitment)
         proofSeed(dealt.shares[committee[2]]!)
@@ -130,7 +130,7 @@ import TestSupport
                 if let proof = child.value as? any WireCodable,
                    let index = FuzzTarget.proofTypes.firstIndex(where: { $0 == type(of: proof) }),
                    proofKinds.insert("\(index)").inserted {
-                    add(.proofs, [UInt8(index)] + proof.serialized())
+                    add(.proofs, [UInt8(index)] + proof.encoded)
                 }
                 collectProofs(child.value, depth: depth + 1)
             }
@@ -139,7 +139,7 @@ import TestSupport
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: payloadDir.path)) ?? []).sorted() {
             let payload = Array(try Data(contentsOf: payloadDir.appendingPathComponent(name)))
             for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() {
-                guard let value = try? type.init(serialized: payload), payloadKinds.insert(index).inserted else { continue }
+                guard let value = try? type.init(encoded: payload), payloadKinds.insert(index).inserted else { continue }
                 add(.roundPayloads, [UInt8(index)] + payload)
                 collectProofs(value, depth: 0)
             }

@@ -134,7 +134,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 42)
         let culprit = servers.first { $0.partyID == plan.founders[0] }!
         let victim = plan.committee.first { $0 != culprit.partyID }!
-        var forged = WireWriter()
+        var forged = ByteWriter()
         forged.write("share", Scalar.one)
         let forgedPayload = forged.bytes
         var runner = try registrationRunner(servers, seed: 2) { message, recipient in

@@ -108,10 +108,10 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
     }
 
     public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("user", bytes: user)
-        writer.writeCount(threshold)
-        writer.writeCount(committee.count)
+        writer.appendCount(threshold)
+        writer.appendCount(committee.count)
         for party in committee { writer.write("holder", bytes: party.bytes) }
         writer.write(commitment)
         writer.write(share)
@@ -124,14 +124,14 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
         }
         let version = bytes[Self.magic.count]
         guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
+        var reader = ByteReader(Array(bytes.dropFirst(Self.magic.count + 1)))
         do {
-            user = try reader.readBytes("user")
+            user = try reader.readLengthPrefixed("user")
             threshold = try reader.readInteger("threshold")
             let count = try reader.readCount("committee", minimumElementSize: 4 + PartyID.byteCount)
             var parties: [PartyID] = []
             for _ in 0..<count {
-                let party = try PartyID(bytes: try reader.readBytes("holder"))
+                let party = try PartyID(bytes: try reader.readLengthPrefixed("holder"))
                 if let last = parties.last, !(last < party) {
                     throw DealerRegistrationRejection.malformedPayload("committee not in strictly increasing order")
                 }

@@ -74,7 +74,7 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
     public static let encodingVersion: UInt8 = 1
 
     public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
         ReportEncoding.write(publicData, to: &writer)
         writer.write("fault", bytes: fault.encoded())
@@ -84,10 +84,10 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
         var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "flow fault report")
         do {
-            guard let phaseName = String(validating: try reader.readBytes("phase"), as: UTF8.self),
+            guard let phaseName = String(validating: try reader.readLengthPrefixed("phase"), as: UTF8.self),
                   let phase = FlowPhase(rawValue: phaseName) else { throw FaultDecodingError.malformed("unknown phase") }
             let publicData = try ReportEncoding.readPublicData(&reader)
-            let fault = try ProtocolFault(encoded: try reader.readBytes("fault"))
+            let fault = try ProtocolFault(encoded: try reader.readLengthPrefixed("fault"))
             try reader.finish()
             self.init(phase: phase, publicData: publicData, fault: fault)
         } catch let error as FaultDecodingError {

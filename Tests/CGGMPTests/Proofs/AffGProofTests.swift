@@ -82,10 +82,10 @@ struct AffGCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try AffGProof(serialized: Self.proof.serialized())
+        let decoded = try AffGProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try AffGCase.testing.verify(decoded)
-        #expect(throws: ProofError.self) { try AffGProof(serialized: Self.proof.serialized() + [0]) }
+        #expect(throws: ProofError.self) { try AffGProof(encoded: Self.proof.encoded + [0]) }
     }
 
     /// D + N0² is the same residue mod N0², so only the range check on the ciphertext rejects it.

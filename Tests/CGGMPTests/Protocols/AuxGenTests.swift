@@ -200,7 +200,7 @@ import CGGMPAdversary
         // Πmod with a w of Jacobi symbol +1 (the CVE-2025-66016 check), with a matching digest — re-signed by the culprit.
         let culprit = self.culprit
         let sid = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)).boundSessionID
-        let bad = forgedModulusProof().serialized()
+        let bad = forgedModulusProof().encoded
         var runner = auxGenRunner(signers: signers, seed: 44) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3 else { return message }
             switch message.kind {
@@ -218,7 +218,7 @@ import CGGMPAdversary
         let culprit = self.culprit
         var runner = auxGenRunner(signers: signers, seed: 49) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast else { return message }
-            return message.replacingPayload(forgedModulusProof().serialized(), signer: culprit)
+            return message.replacingPayload(forgedModulusProof().encoded, signer: culprit)
         }
         try expectCulpritNamed(runner.run(), rule: "mod-proof-digest-mismatch")
     }
@@ -246,7 +246,7 @@ import CGGMPAdversary
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast, recipient == victim else {
                 return [(message, 0)]
             }
-            return [(message.replacingPayload(forgedModulusProof().serialized(), signer: culprit), 0)]
+            return [(message.replacingPayload(forgedModulusProof().encoded, signer: culprit), 0)]
         }
         let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
         let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
@@ -300,7 +300,7 @@ import CGGMPAdversary
         var runner = auxGenRunner(signers: signers, seed: 46) { message, recipient in
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast, message.round == 1,
                   recipient == victim else { return message }
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("V", bytes: [UInt8](repeating: 0xAB, count: 32))
             return message.replacingPayload(writer.bytes, signer: culprit)
         }

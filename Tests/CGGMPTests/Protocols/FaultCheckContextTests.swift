@@ -11,9 +11,9 @@ import Testing
         let culprit = signers[1]
         var runner = keyInitRunner(signers: signers, seed: 61) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3 else { return message }
-            let proof = try! SchnorrProof(serialized: message.payload)
+            let proof = try! SchnorrProof(encoded: message.payload)
             return message.replacingPayload(SchnorrProof(commitment: proof.commitment, response: proof.response + .one)
-                .serialized(), signer: culprit)
+                .encoded, signer: culprit)
         }
         guard case .faulted(let faults) = runner.run(), let fault = faults.values.first else {
             Issue.record("expected a fault")
