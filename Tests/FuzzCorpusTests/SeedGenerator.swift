@@ -49,13 +49,13 @@ import TestSupport
         let fault = ProtocolFault(culprit: committee[0], round: 1, reason: .violation(RoundViolation(rule: "fuzz", detail: "seed")),
                                   evidence: Evidence(culprit: committee[0], round: 1, reason: .violation(RoundViolation(rule: "fuzz", detail: "seed")),
                                                      messages: messages))
-        add(.protocolFault, fault.encoded())
+        add(.protocolFault, fault.encoded)
         let equivocation = ProtocolFault(culprit: committee[1], round: 1, reason: .equivocation,
                                          evidence: Evidence(culprit: committee[1], round: 1, reason: .equivocation, messages: messages))
-        add(.protocolFault, equivocation.encoded())
+        add(.protocolFault, equivocation.encoded)
         add(.flowFault, FlowFault(phase: .keyInit, publicData: publicData, fault: fault).encoded())
-        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded())
-        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded())
+        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded)
+        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded)
 
         var journal = SessionJournal(protocolTag: messages[0].protocolTag, sessionID: sessionID, seed: [UInt8](repeating: 9, count: 32))
         journal.events = [.madeMessages(round: 1, digest: [UInt8](repeating: 1, count: 32)), .accepted(messages[0]), .advanced(round: 1)]
@@ -66,8 +66,8 @@ import TestSupport
         let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: committee, using: &rng)
         let share = try ThresholdKeyShare(receiving: dealt.shares[committee[0]]!, commitment: dealt.commitment,
                                           threshold: 2, holders: committee)
-        add(.thresholdKeyShare, share.encoded())
-        add(.thresholdPublicKey, try ThresholdPublicKey(threshold: 2, publicShares: share.publicShares).encoded())
+        add(.thresholdKeyShare, share.encoded)
+        add(.thresholdPublicKey, try ThresholdPublicKey(threshold: 2, publicShares: share.publicShares).encoded)
         add(.dealerPayload, DealerRegistrationPayload(user: Array("user".utf8), threshold: 2, committee: dealt.holders,
                                                       commitment: dealt.commitment, share: dealt.shares[committee[1]]!).encoded())
         func proofSeed(_ value: some WireCodable) {
@@ -113,7 +113,7 @@ import TestSupport
         add(.storeHeader, [0, 0, 0, 1, UInt8(header.storeID.count)] + header.storeID + [0, UInt8(header.checkTag.count)] + header.checkTag)
         let recordKey = try RecordKey.keyShare(keyID: "k1")
         var storeRNG = StoreFuzz.Counter()
-        try store.put(StoredRecord(version: 1, payload: share.encoded()), at: recordKey, using: &storeRNG)
+        try store.put(StoredRecord(version: 1, payload: share.encoded), at: recordKey, using: &storeRNG)
         let sealed = try backend.load(recordKey)!
         add(.storeRecord, [recordKey.kind.rawValue, 2] + Array("k1".utf8) + [0, 0, 0, 0, 1, UInt8(sealed.nonce.count)]
             + sealed.nonce + sealed.ciphertext)

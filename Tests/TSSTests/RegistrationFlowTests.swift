@@ -1,3 +1,4 @@
+import Bytes
 import Foundation
 import BigNum
 import Crypto
@@ -43,7 +44,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
             // Stored encrypted and read back.
             let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: try MasterKey.random(using: &generator),
                                               using: &generator)
-            try store.saveKeyShare(share.encoded(), version: UInt32(ThresholdKeyShare.encodingVersion), keyID: "user-1",
+            try store.saveKeyShare(share.encoded, version: UInt32(ThresholdKeyShare.encodingVersion), keyID: "user-1",
                                    using: &generator)
             let record = try #require(try store.keyShare(keyID: "user-1"))
             let restored = try ThresholdKeyShare(encoded: record.payload)
@@ -161,7 +162,7 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         // The same evidence does not convince with the honest share.
         let honest = runner.sentMessages.first { $0.protocolTag == KeyResharing.protocolTag && $0.kind == .direct
             && $0.sender == culprit.partyID && $0.recipient == victim }!
-        let cleared = try ProtocolFault(encoded: fault.fault.encoded())
+        let cleared = try ProtocolFault(encoded: fault.fault.encoded)
         #expect(throws: EvidenceError.self) {
             try Evidence(culprit: cleared.culprit, round: cleared.round, reason: cleared.reason,
                          messages: [honest] + cleared.evidence.messages.dropFirst())
@@ -231,8 +232,8 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
         let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: holders, using: &generator)
         let share = try ThresholdKeyShare(receiving: dealt.shares[holders[0]]!, commitment: dealt.commitment,
                                           threshold: 2, holders: holders)
-        #expect(try ThresholdPublicKey(encoded: share.publicPart.encoded()) == share.publicPart)
-        var bytes = share.encoded()
+        #expect(try ThresholdPublicKey(encoded: share.publicPart.encoded) == share.publicPart)
+        var bytes = share.encoded
         #expect(throws: KeyShareError.self) { try ThresholdKeyShare(encoded: Array(bytes.dropLast())) }
         // A flipped bit in the secret share no longer matches the owner's public share.
         bytes[7 + 4 + 32 + 31] ^= 1

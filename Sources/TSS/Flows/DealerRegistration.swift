@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Crypto
 
@@ -140,7 +141,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible {
             committee = parties
             commitment = try reader.read(FeldmanCommitment.self)
             share = try reader.read(DealtShare.self)
-            try reader.finish()
+            try reader.finish("dealer registration")
         } catch let error as DealerRegistrationRejection {
             throw error
         } catch {

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 
 /// One server's side of a network flow: several CGGMP sessions run one after another as a single
@@ -56,7 +57,7 @@ public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
 /// what `Evidence.verify` needs) and the fault with its evidence.
 ///
 /// `encoded()` is a versioned form for reports: "TSSFFR", version 1, then wire fields: the phase
-/// name, session id, protocol tag, committee, and `ProtocolFault.encoded()`.
+/// name, session id, protocol tag, committee, and `ProtocolFault.encoded`.
 public struct FlowFault: Error, Sendable, CustomStringConvertible {
     public let phase: FlowPhase
     public let publicData: SessionPublicData
@@ -77,24 +78,31 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
         var writer = ByteWriter()
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
         ReportEncoding.write(publicData, to: &writer)
-        writer.write("fault", bytes: fault.encoded())
+        writer.write("fault", bytes: fault.encoded)
         return Self.magic + [Self.encodingVersion] + writer.bytes
     }
 
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "flow fault report")
-        do {
-            guard let phaseName = String(validating: try reader.readLengthPrefixed("phase"), as: UTF8.self),
-                  let phase = FlowPhase(rawValue: phaseName) else { throw FaultDecodingError.malformed("unknown phase") }
-            let publicData = try ReportEncoding.readPublicData(&reader)
-            let fault = try ProtocolFault(encoded: try reader.readLengthPrefixed("fault"))
-            try reader.finish()
-            self.init(phase: phase, publicData: publicData, fault: fault)
-        } catch let error as FaultDecodingError {
-            throw error
+        var reader = try ReportEncoding.open(bytes, header: .flowFault)
+        let phase: FlowPhase, publicData: SessionPublicData, faultBytes: [UInt8]
+        do throws(DecodingError) {
+            let phaseName = try reader.readString("phase")
+            guard let known = FlowPhase(rawValue: phaseName) else {
+                throw DecodingError(field: "phase", reason: .invalidValue("unknown phase"))
+            }
+            phase = known
+            publicData = try ReportEncoding.readPublicData(&reader)
+            faultBytes = try reader.readLengthPrefixed("fault")
+            try reader.finish("flow fault")
         } catch {
-            throw .malformed("\(error)")
+            throw .malformed(error)
         }
+        let fault: ProtocolFault
+        do { fault = try ProtocolFault(encoded: faultBytes) } catch {
+            guard case .malformed(let inner) = error else { throw error }
+            throw .malformed(DecodingError(field: "fault/\(inner.field)", reason: inner.reason))
+        }
+        self.init(phase: phase, publicData: publicData, fault: fault)
     }
 
     public var description: String { "\(phase): \(fault)" }

@@ -76,8 +76,8 @@ struct ProofBenchInputs: Sendable {
     }
 }
 
-/// One proof to benchmark: `setup` builds the statement and returns a prover (giving the serialized
-/// proof) and a verifier (of serialized proofs, so decoding is timed too).
+/// One proof to benchmark: `setup` builds the statement and returns a prover (giving the encoded
+/// proof) and a verifier (of encoded proofs, so decoding is timed too).
 struct ProofBenchCase: Sendable {
     let name: String
     let setup: @Sendable (ProofBenchInputs) -> (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)

@@ -64,10 +64,10 @@ struct ErasedProof: Sendable {
         encodedSize = proof.encoded.count
         self.verify = { run(proof, statement, $0) }
         verifyWithPerturbedProofField = { index in
-            proof.perturbed(field: index).flatMap { run($0, statement, context) }
+            proof.perturbed(field: index).mapError(ProofError.malformedEncoding).flatMap { run($0, statement, context) }
         }
         verifyWithPerturbedStatementField = { index in
-            statement.perturbed(field: index).flatMap { run(proof, $0, context) }
+            statement.perturbed(field: index).mapError(ProofError.malformedEncoding).flatMap { run(proof, $0, context) }
         }
         roundTrips = {
             let bytes = proof.encoded

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import TestSupport

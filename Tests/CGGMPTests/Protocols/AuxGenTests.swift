@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import TestSupport
@@ -84,21 +85,29 @@ import CGGMPAdversary
             return
         }
         let info = try #require(outputs[signers[1].partyID])
-        let encoded = info.encoded()
+        let encoded = info.encoded
         let decoded = try AuxInfo(encoded: encoded, parameters: .testing)
         #expect(decoded.owner == info.owner)
         #expect(decoded.publicInfo == info.publicInfo)
         #expect(decoded.paillierSecretKey.p == info.paillierSecretKey.p)
         #expect(decoded.ringPedersenSecret.lambda == info.ringPedersenSecret.lambda)
         #expect(decoded.ringPedersenSecret.parameters == info.ringPedersenSecret.parameters)
-        #expect(decoded.encoded() == encoded)
+        #expect(decoded.encoded == encoded)
 
         #expect(throws: AuxInfoError.parameterSetMismatch(expected: "production112", found: "testing-UNSAFE")) {
             try AuxInfo(encoded: encoded, parameters: .production112)
         }
         var badVersion = encoded
         badVersion[6] = 2
-        #expect(throws: AuxInfoError.unsupportedVersion(2)) { try AuxInfo(encoded: badVersion, parameters: .testing) }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .unsupportedVersion(2)))) {
+            try AuxInfo(encoded: badVersion, parameters: .testing)
+        }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .trailingBytes(count: 1)))) {
+            try AuxInfo(encoded: encoded + [0], parameters: .testing)
+        }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .wrongMagic))) {
+            try AuxInfo(encoded: Array("TSSPRE".utf8) + encoded.dropFirst(6), parameters: .testing)
+        }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: Array(encoded.dropLast()), parameters: .testing) }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: encoded + [0], parameters: .testing) }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: Array("TSSAUX".utf8), parameters: .testing) }
@@ -107,7 +116,7 @@ import CGGMPAdversary
             var damaged = encoded
             damaged[position] ^= 0x10
             if let other = try? AuxInfo(encoded: damaged, parameters: .testing) {
-                #expect(other.encoded() != encoded)
+                #expect(other.encoded != encoded)
             }
         }
 

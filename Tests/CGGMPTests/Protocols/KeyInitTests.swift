@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 import TestSupport

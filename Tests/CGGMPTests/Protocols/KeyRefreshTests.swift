@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -35,7 +36,7 @@ func badRefreshShare(culprit: Ed25519Signer, victim: PartyID) -> @Sendable (Sign
 
 func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID: AdditiveKeyShare] {
     var runner = keyInitRunner(signers: signers, seed: seed)
-    guard case .finished(let shares) = runner.run() else { throw KeyShareError.malformedEncoding("KeyInit failed") }
+    guard case .finished(let shares) = runner.run() else { throw KeyShareError.malformedEncoding(DecodingError(field: "KeyInit", reason: .invalidValue("did not finish"))) }
     return shares
 }
 

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Foundation
 import Secp256k1

@@ -339,7 +339,8 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         #expect(refreshed.values.allSatisfy { $0.keyShare.epoch == after.epoch })
 
         // Through the storage encoding too: the epoch survives it.
-        let stored = slots[party.partyID]!.take()!.encoded()
+        let taken = slots[party.partyID]!.take()!
+        let stored = taken.encoded
         #expect(throws: SigningSetupError.presignatureForAnotherEpoch) {
             try Signing.makeSession(sessionID: [1], presignature: try Presignature(encoded: stored, parameters: .testing),
                                     keyShare: after, prehash: testPrehash("m"), signer: party)
