@@ -222,7 +222,9 @@ private func x25519(_ label: UInt8) throws -> Curve25519.KeyAgreement.PrivateKey
 
     @Test func faultReportsRejectGarbage() {
         #expect(throws: FaultDecodingError.self) { try FlowFault(encoded: Array("TSSFFR".utf8) + [1, 0, 0]) }
-        #expect(throws: FaultDecodingError.unsupportedVersion(9)) { try FlowFault(encoded: Array("TSSFFR".utf8) + [9]) }
+        #expect(throws: FaultDecodingError.malformed(DecodingError(field: "flow fault", reason: .unsupportedVersion(9)))) {
+            try FlowFault(encoded: Array("TSSFFR".utf8) + [9])
+        }
         #expect(throws: FaultDecodingError.self) { try ProtocolFault(encoded: [1, 2, 3]) }
     }
 

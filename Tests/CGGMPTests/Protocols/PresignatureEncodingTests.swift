@@ -54,7 +54,9 @@ import Testing
         for signer in signers(shares) {
             let bytes = try #require(stored[signer.partyID])
             // Canonical: decoding and re-encoding gives the same bytes.
-            #expect(try Presignature(encoded: bytes, parameters: .testing).encoded == bytes)
+            let again = try Presignature(encoded: bytes, parameters: .testing)
+            let reencoded = again.encoded
+            #expect(reencoded == bytes)
             let decoded = try Presignature(encoded: bytes, parameters: .testing)
             #expect(decoded.owner == signer.partyID)
             #expect(decoded.publicKey == shares[signer.partyID]!.publicKey)
