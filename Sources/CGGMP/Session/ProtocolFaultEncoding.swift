@@ -3,9 +3,9 @@ import Bytes
 // A versioned encoding of `ProtocolFault` (with its evidence), so a server can file a fault in a
 // report and anyone can decode it and re-run `Evidence.verify` (docs/flows.md, "Fault reports").
 //
-// Layout: "TSSFLT", version 2 (`EncodingHeader.protocolFault`), then wire fields: culprit, round, the reason (a tag and its
-// strings; a violation: rule and detail), and every evidence message in `SignedMessage.encoded`
-// form, offending message first. Version 1 also listed "supporting message slots"; evidence is now
+// Layout: "TSSFLT", version 2 (`EncodingHeader.protocolFault`), then wire fields: culprit, round,
+// the reason (a tag and its strings; a violation: rule and detail), and every evidence message in
+// `SignedMessage.encoded` form, offending message first. Version 1 also listed "supporting message slots"; evidence is now
 // exactly the messages the check read, so version 1 reports are refused.
 
 extension ProtocolFault: VersionedEncoding {

@@ -23,8 +23,8 @@ import Synchronization
 ///   session (nonces, share polynomials, Paillier randomness) can be recomputed. It is as secret as
 ///   the session's secrets: store it encrypted (e.g. in TSSStore), never log it.
 ///
-/// Layout (version 2, `EncodingHeader.sessionJournal`): `"TSSJNL" ‖ version ‖ u32 length ‖ protocol tag (UTF-8) ‖ u32 length ‖
-/// session id ‖ seed flag (1: a 32-byte seed follows; 0: none, the session finished) ‖ u32 event
+/// Layout (version 2, `EncodingHeader.sessionJournal`): `"TSSJNL" ‖ version ‖ u32 length ‖
+/// protocol tag (UTF-8) ‖ u32 length ‖ session id ‖ seed flag (1: a 32-byte seed follows; 0: none, the session finished) ‖ u32 event
 /// count ‖ events`, each event a tag byte then:
 /// 1 `madeMessages`: u16 round ‖ 32-byte digest of the messages made;
 /// 2 `accepted`: u32 length ‖ `SignedMessage.encoded`;
