@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 3
-        .target(name: "CGGMP", dependencies: ["BigNum", "Hashing", "Secp256k1", "Paillier", "CSodium"]),
+        .target(name: "CGGMP", dependencies: ["Bytes", "BigNum", "Hashing", "Secp256k1", "Paillier", "CSodium"]),
         // Layer 3 test support: corrupt parties and a hostile network for simulated runs (linked by
         // tests and the CLI demo only; not a product).
         .target(name: "CGGMPAdversary", dependencies: ["CGGMP", "Paillier", "Secp256k1", "BigNum"]),
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "BigNum", "CSecp256k1", "TestSupport"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bytes", "BigNum", "TestSupport"]),
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Bytes", "Hashing", "TestSupport"]),
-        .testTarget(name: "CGGMPTests", dependencies: ["CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
+        .testTarget(name: "CGGMPTests", dependencies: ["Bytes", "CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

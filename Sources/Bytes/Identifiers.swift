@@ -105,6 +105,9 @@ extension EncodingHeader {
     // CGGMP (layer 3)
     /// A signed protocol message: a version byte only (the peer channel fixes the type).
     public static let signedMessage = EncodingHeader(name: "signed message", magic: [], version: 1)
+    /// A proof, statement or round payload (`WireCodable`): a version byte only (the message
+    /// that carries it fixes its type).
+    public static let protocolPayload = EncodingHeader(name: "protocol payload", magic: [], version: 1)
     /// Aux info (Paillier key, ring-Pedersen parameters of every party).
     public static let auxInfo = EncodingHeader(name: "aux info", magic: Array("TSSAUX".utf8), version: 1)
     /// A threshold public key.

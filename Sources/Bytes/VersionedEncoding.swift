@@ -25,14 +25,17 @@ public struct EncodingHeader: Sendable, Hashable {
 /// validation needs (the scheme parameters, a public key) and refuses anything else with a typed
 /// error. ``encodingVersion`` is the number a store records beside the bytes, the same byte that
 /// is in the header, so there is one version number and not two.
-public protocol VersionedEncoding {
+///
+/// Noncopyable types may conform: a one-time value (a presignature) implements `encoded` as a
+/// `consuming get`, so encoding it hands over the only copy.
+public protocol VersionedEncoding: ~Copyable {
     /// This type's magic and current version.
     static var encodingHeader: EncodingHeader { get }
     /// `magic ‖ version ‖ fields`.
-    var encoded: [UInt8] { get }
+    var encoded: [UInt8] { consuming get }
 }
 
-extension VersionedEncoding {
+extension VersionedEncoding where Self: ~Copyable {
     /// The version this library writes (the header's version byte).
     public static var encodingVersion: UInt8 { encodingHeader.version }
 }

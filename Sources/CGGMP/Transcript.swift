@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Hashing
 import Secp256k1
@@ -33,7 +34,7 @@ public struct Transcript: Sendable {
     private var isSqueezing = false
 
     /// The domain of every transcript this library makes.
-    static let domain = "swift-tss/CGGMP/Fiat-Shamir/v1"
+    static let domain = DomainSeparation.fiatShamirTranscript
 
     private enum Kind: UInt8 {
         case domain = 0, bytes = 1, integer = 2, point = 3, scalar = 4, encoded = 5, count = 6

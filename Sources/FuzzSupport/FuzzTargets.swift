@@ -6,6 +6,7 @@
 // (`fatalError`, which libFuzzer reports as a crash) unless the re-encoding decodes to an equal
 // value, re-encodes to the same bytes again, and, for canonical encodings, equals the input.
 import BigNum
+import Bytes
 @testable import CGGMP
 @_spi(NoiseTesting) @testable import Noise
 import Paillier
@@ -47,21 +48,21 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             return canonical(bytes, "SignedMessage", decode: { try SignedMessage(encoded: $0) }, encode: \.encoded, equal: ==)
         case .echoPayload: return Self.echoPayload(bytes)
         case .protocolFault:
-            return canonical(bytes, "ProtocolFault", decode: { try ProtocolFault(encoded: $0) }, encode: { $0.encoded() })
+            return canonical(bytes, "ProtocolFault", decode: { try ProtocolFault(encoded: $0) }, encode: \.encoded)
         case .faultCheckContext:
-            return canonical(bytes, "FaultCheckContext", decode: { try FaultCheckContext(encoded: $0) }, encode: { $0.encoded() })
+            return canonical(bytes, "FaultCheckContext", decode: { try FaultCheckContext(encoded: $0) }, encode: \.encoded)
         case .flowFault:
-            return canonical(bytes, "FlowFault", decode: { try FlowFault(encoded: $0) }, encode: { $0.encoded() })
+            return canonical(bytes, "FlowFault", decode: { try FlowFault(encoded: $0) }, encode: { $0.encoded })
         case .proofs: return Self.proofs(bytes)
         case .roundPayloads: return Self.roundPayloads(bytes)
         case .auxInfo:
             return canonical(bytes, "AuxInfo", decode: { try AuxInfo(encoded: $0, parameters: .testing) },
-                             encode: { $0.encoded() })
+                             encode: \.encoded)
         case .thresholdKeyShare:
-            return canonical(bytes, "ThresholdKeyShare", decode: { try ThresholdKeyShare(encoded: $0) }, encode: { $0.encoded() })
+            return canonical(bytes, "ThresholdKeyShare", decode: { try ThresholdKeyShare(encoded: $0) }, encode: \.encoded)
         case .thresholdPublicKey:
             return canonical(bytes, "ThresholdPublicKey", decode: { try ThresholdPublicKey(encoded: $0) },
-                             encode: { $0.encoded() }, equal: ==)
+                             encode: \.encoded, equal: ==)
         case .presignature: return Self.presignature(bytes)
         case .sessionJournal:
             return canonical(bytes, "SessionJournal", decode: { try SessionJournal(encoded: $0) }, encode: \.encoded, equal: ==)
@@ -70,10 +71,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                              encode: { $0.encoded })
         case .envelope:
             // JSON: whitespace and member order are free, so only decode(encode(x)) == x.
-            return roundTrip(bytes, "Envelope", decode: { try Envelope(encoded: $0) }, encode: { $0.encoded() }, equal: ==)
+            return roundTrip(bytes, "Envelope", decode: { try Envelope(encoded: $0) }, encode: { $0.encoded }, equal: ==)
         case .envelopePlaintext:
-            return roundTrip(bytes, "EnvelopePlaintext", decode: { try EnvelopePlaintext(decoding: $0) },
-                             encode: { $0.encoded() }, equal: ==)
+            return roundTrip(bytes, "EnvelopePlaintext", decode: { try EnvelopePlaintext(encoded: $0) },
+                             encode: { $0.encoded }, equal: ==)
         case .subscribeMessage:
             return canonical(bytes, "SubscribeMessage", decode: { try SubscribeMessage(encoded: $0) },
                              encode: { $0.encoded }, equal: ==)
@@ -116,7 +117,7 @@ func canonical<T>(_ bytes: [UInt8], _ name: String, decode: ([UInt8]) throws -> 
 }
 
 func wire<T: WireCodable>(_ type: T.Type, _ bytes: [UInt8]) -> Bool {
-    canonical(bytes, "\(T.self)", decode: { try T(serialized: $0) }, encode: { $0.serialized() },
+    canonical(bytes, "\(T.self)", decode: { try T(encoded: $0) }, encode: { $0.encoded },
               equal: { a, b in (a as? any Equatable).map { $0.isEqual(to: b) } ?? true })
 }
 
@@ -125,7 +126,7 @@ extension Equatable {
 }
 
 extension FuzzTarget {
-    /// Every proof and statement (the first byte picks the type, the rest is `serialized()` form).
+    /// Every proof and statement (the first byte picks the type, the rest is `encoded` form).
     static let proofTypes: [any WireCodable.Type] = [
         SchnorrProof.self, SchnorrProof.Statement.self,
         EncElgProof.self, EncElgProof.Statement.self,
@@ -161,11 +162,13 @@ extension FuzzTarget {
 
     /// An echo's payload (`count ‖ (len32 ‖ SignedMessage)*`), carried by an otherwise fixed echo.
     static func echoPayload(_ bytes: [UInt8]) -> Bool {
-        var message: [UInt8] = [SignedMessage.formatVersion, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, MessageKind.echo.rawValue]
-        message += [UInt8](repeating: 7, count: PartyID.byteCount) + [0]
-        SignedMessage.appendLengthPrefixed(bytes, to: &message)
-        SignedMessage.appendLengthPrefixed([], to: &message)
-        let echo = try! SignedMessage(encoded: message)
+        var message = ByteWriter(header: SignedMessage.encodingHeader)
+        message.append(fixed: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, MessageKind.echo.rawValue])
+        message.append(fixed: [UInt8](repeating: 7, count: PartyID.byteCount) + [0])
+        message.appendLengthPrefixed(bytes)
+        message.appendLengthPrefixed([])
+        guard bytes.count <= SignedMessage.maximumFieldLength else { return false }
+        let echo = try! SignedMessage(encoded: message.bytes)
         guard let entries = try? EchoRound.entries(of: echo) else { return false }
         check(EchoRound.payload(entries) == bytes, "echo payload: accepted a non-canonical encoding")
         return true
@@ -174,11 +177,11 @@ extension FuzzTarget {
     /// Presignatures are consumed by encoding (non-copyable), so the round trip compares bytes.
     static func presignature(_ bytes: [UInt8]) -> Bool {
         guard let value = try? Presignature(encoded: bytes, parameters: .testing) else { return false }
-        let encoded = value.encoded()
+        let encoded = value.encoded
         check(encoded == bytes, "Presignature: accepted a non-canonical encoding")
         do {
             let again = try Presignature(encoded: encoded, parameters: .testing)
-            let reencoded = again.encoded()
+            let reencoded = again.encoded
             check(reencoded == encoded, "Presignature: encoding is not stable")
         } catch {
             fatalError("fuzz property failed: Presignature rejects its own encoding: \(error)")

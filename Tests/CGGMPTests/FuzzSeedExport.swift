@@ -29,7 +29,7 @@ import TestSupport
         }
         var auxRunner = simulation(auxSessions, seed: 11)
         guard case .finished(let infos) = auxRunner.run() else { Issue.record("AuxGen did not finish"); return }
-        try write("auxInfo", "seed-0", infos[committee[0]]!.encoded())
+        try write("auxInfo", "seed-0", infos[committee[0]]!.encoded)
         for (index, message) in auxRunner.sentMessages.enumerated() { try write("_payloads", "aux-\(index)", message.payload) }
 
         // Presigning by two holders of a dealt 2-of-3 key.
@@ -44,7 +44,7 @@ import TestSupport
         var runner = simulation(sessions, seed: 3)
         guard case .finished(let slots) = runner.run() else { Issue.record("presigning did not finish"); return }
         for (party, slot) in slots where party == presigners[0].partyID {
-            if let presignature = slot.take() { try write("presignature", "seed-0", presignature.encoded()) }
+            if let presignature = slot.take() { try write("presignature", "seed-0", presignature.encoded) }
         }
         for (index, message) in runner.sentMessages.enumerated() { try write("_payloads", "presign-\(index)", message.payload) }
     }

@@ -98,7 +98,7 @@ func expectNoLeak(of secret: [UInt8], in text: String, sourceLocation: SourceLoc
         let materialText = renderings(material)
         expectNoLeak(of: material.kTilde, in: materialText)
         expectNoLeak(of: material.chiTilde, in: materialText)
-        _ = presignature.encoded()
+        _ = presignature.encoded
     }
 
     @Test func testPaillierSecretKeyDoesNotPrintItsPrimes() {

@@ -40,7 +40,7 @@ import TestSupport
             guard seenKinds.insert(slot).inserted else { continue }
             add(.signedMessage, message.encoded)
             if message.kind == .echo { add(.echoPayload, message.payload) }
-            for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() where (try? type.init(serialized: message.payload)) != nil {
+            for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() where (try? type.init(encoded: message.payload)) != nil {
                 add(.roundPayloads, [UInt8(index)] + message.payload)
             }
         }
@@ -49,13 +49,13 @@ import TestSupport
         let fault = ProtocolFault(culprit: committee[0], round: 1, reason: .violation(RoundViolation(rule: "fuzz", detail: "seed")),
                                   evidence: Evidence(culprit: committee[0], round: 1, reason: .violation(RoundViolation(rule: "fuzz", detail: "seed")),
                                                      messages: messages))
-        add(.protocolFault, fault.encoded())
+        add(.protocolFault, fault.encoded)
         let equivocation = ProtocolFault(culprit: committee[1], round: 1, reason: .equivocation,
                                          evidence: Evidence(culprit: committee[1], round: 1, reason: .equivocation, messages: messages))
-        add(.protocolFault, equivocation.encoded())
-        add(.flowFault, FlowFault(phase: .keyInit, publicData: publicData, fault: fault).encoded())
-        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded())
-        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded())
+        add(.protocolFault, equivocation.encoded)
+        add(.flowFault, FlowFault(phase: .keyInit, publicData: publicData, fault: fault).encoded)
+        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded)
+        add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded)
 
         var journal = SessionJournal(protocolTag: messages[0].protocolTag, sessionID: sessionID, seed: [UInt8](repeating: 9, count: 32))
         journal.events = [.madeMessages(round: 1, digest: [UInt8](repeating: 1, count: 32)), .accepted(messages[0]), .advanced(round: 1)]
@@ -66,13 +66,13 @@ import TestSupport
         let dealt = try DealerKeyGeneration.deal(threshold: 2, holders: committee, using: &rng)
         let share = try ThresholdKeyShare(receiving: dealt.shares[committee[0]]!, commitment: dealt.commitment,
                                           threshold: 2, holders: committee)
-        add(.thresholdKeyShare, share.encoded())
-        add(.thresholdPublicKey, try ThresholdPublicKey(threshold: 2, publicShares: share.publicShares).encoded())
+        add(.thresholdKeyShare, share.encoded)
+        add(.thresholdPublicKey, try ThresholdPublicKey(threshold: 2, publicShares: share.publicShares).encoded)
         add(.dealerPayload, DealerRegistrationPayload(user: Array("user".utf8), threshold: 2, committee: dealt.holders,
                                                       commitment: dealt.commitment, share: dealt.shares[committee[1]]!).encoded)
         func proofSeed(_ value: some WireCodable) {
             let index = FuzzTarget.proofTypes.firstIndex { $0 == type(of: value) }!
-            add(.proofs, [UInt8(index)] + value.serialized())
+            add(.proofs, [UInt8(index)] + value.encoded)
         }
         proofSeed(dealt.commitment)
         proofSeed(dealt.shares[committee[2]]!)
@@ -94,8 +94,8 @@ import TestSupport
         for case let entry as [String: Any] in vectors["cases"] as! [Any] {
             if let text = entry["envelope"] as? String, entry["expect"] as? String == "ok" { add(.envelope, Array(text.utf8)) }
         }
-        add(.envelopePlaintext, EnvelopePlaintext(signing: Array("hello".utf8), with: signers[0], recipient: nil).encoded())
-        add(.envelopePlaintext, EnvelopePlaintext(signing: [], with: signers[1], recipient: [UInt8](repeating: 5, count: 32)).encoded())
+        add(.envelopePlaintext, EnvelopePlaintext(signing: Array("hello".utf8), with: signers[0], recipient: nil).encoded)
+        add(.envelopePlaintext, EnvelopePlaintext(signing: [], with: signers[1], recipient: [UInt8](repeating: 5, count: 32)).encoded)
         add(.subscribeMessage, SubscribeMessage(sessionID: try SessionID(bytes: [UInt8](repeating: 3, count: 32)), signer: signers[0]).encoded)
 
         // Noise: the genuine XK handshake messages and transport messages under the fixed keys.
@@ -113,7 +113,7 @@ import TestSupport
         add(.storeHeader, [0, 0, 0, 1, UInt8(header.storeID.count)] + header.storeID + [0, UInt8(header.checkTag.count)] + header.checkTag)
         let recordKey = try RecordKey.keyShare(keyID: "k1")
         var storeRNG = StoreFuzz.Counter()
-        try store.put(StoredRecord(version: 1, payload: share.encoded()), at: recordKey, using: &storeRNG)
+        try store.put(StoredRecord(version: 1, payload: share.encoded), at: recordKey, using: &storeRNG)
         let sealed = try backend.load(recordKey)!
         add(.storeRecord, [recordKey.kind.rawValue, 2] + Array("k1".utf8) + [0, 0, 0, 0, 1, UInt8(sealed.nonce.count)]
             + sealed.nonce + sealed.ciphertext)
@@ -130,7 +130,7 @@ import TestSupport
                 if let proof = child.value as? any WireCodable,
                    let index = FuzzTarget.proofTypes.firstIndex(where: { $0 == type(of: proof) }),
                    proofKinds.insert("\(index)").inserted {
-                    add(.proofs, [UInt8(index)] + proof.serialized())
+                    add(.proofs, [UInt8(index)] + proof.encoded)
                 }
                 collectProofs(child.value, depth: depth + 1)
             }
@@ -139,7 +139,7 @@ import TestSupport
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: payloadDir.path)) ?? []).sorted() {
             let payload = Array(try Data(contentsOf: payloadDir.appendingPathComponent(name)))
             for (index, type) in FuzzTarget.roundPayloadTypes.enumerated() {
-                guard let value = try? type.init(serialized: payload), payloadKinds.insert(index).inserted else { continue }
+                guard let value = try? type.init(encoded: payload), payloadKinds.insert(index).inserted else { continue }
                 add(.roundPayloads, [UInt8(index)] + payload)
                 collectProofs(value, depth: 0)
             }

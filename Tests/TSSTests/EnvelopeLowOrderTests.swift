@@ -31,7 +31,7 @@ import TestSupport
             let hostile = Envelope(encapsulatedKey: encoding, ciphertext: genuine.ciphertext)
             #expect(throws: EnvelopeError.lowOrderEncapsulatedKey) { _ = try hostile.open(with: recipient) }
             // Through the wire encoding too: it decodes (32 bytes of base64), then opening refuses it.
-            let decoded = try Envelope(encoded: hostile.encoded())
+            let decoded = try Envelope(encoded: hostile.encoded)
             #expect(throws: EnvelopeError.lowOrderEncapsulatedKey) { _ = try decoded.open(with: recipient) }
         }
     }
@@ -43,7 +43,7 @@ import TestSupport
     @Test func anEnvelopeForgedWithoutTheRecipientKeyIsRefused() throws {
         let enc = X25519LowOrderPoints.encodings[0]
         let pkR = Array(recipient.publicKey.rawRepresentation)
-        let forged = try sealWithZeroDH(plaintext: EnvelopePlaintext(signing: [7], with: sender, recipient: pkR).encoded(),
+        let forged = try sealWithZeroDH(plaintext: EnvelopePlaintext(signing: [7], with: sender, recipient: pkR).encoded,
                                         enc: enc, pkR: pkR)
         let envelope = Envelope(encapsulatedKey: enc, ciphertext: forged)
         #expect(throws: EnvelopeError.lowOrderEncapsulatedKey) { _ = try envelope.open(with: recipient) }
@@ -129,9 +129,9 @@ import TestSupport
     }
 
     @Test func nullRecipientIsMalformed() throws {
-        #expect(throws: EnvelopeError.self) { _ = try EnvelopePlaintext(decoding: plaintextJSON(recipientMember: "null")) }
+        #expect(throws: EnvelopeError.self) { _ = try EnvelopePlaintext(encoded: plaintextJSON(recipientMember: "null")) }
         do {
-            _ = try EnvelopePlaintext(decoding: plaintextJSON(recipientMember: "null"))
+            _ = try EnvelopePlaintext(encoded: plaintextJSON(recipientMember: "null"))
         } catch {
             guard case .malformedPlaintext = error else { Issue.record("got \(error)"); return }
         }
@@ -155,7 +155,7 @@ import TestSupport
     @Test func nonStringRecipientsAreMalformed() throws {
         for member in ["0", "true", "[]", "{}", #""""#, #""AAAA""#] {
             do {
-                _ = try EnvelopePlaintext(decoding: plaintextJSON(recipientMember: member))
+                _ = try EnvelopePlaintext(encoded: plaintextJSON(recipientMember: member))
                 Issue.record("accepted recipient \(member)")
             } catch {
                 guard case .malformedPlaintext = error else { Issue.record("got \(error)"); return }
@@ -165,9 +165,9 @@ import TestSupport
 
     @Test func encodingOmitsAnAbsentRecipient() throws {
         let unbound = EnvelopePlaintext(signing: [9], with: sender, recipient: nil)
-        #expect(!String(decoding: unbound.encoded(), as: UTF8.self).contains("recipient"))
-        #expect(try EnvelopePlaintext(decoding: unbound.encoded()) == unbound)
+        #expect(!String(decoding: unbound.encoded, as: UTF8.self).contains("recipient"))
+        #expect(try EnvelopePlaintext(encoded: unbound.encoded) == unbound)
         let bound = EnvelopePlaintext(signing: [9], with: sender, recipient: [UInt8](repeating: 3, count: 32))
-        #expect(try EnvelopePlaintext(decoding: bound.encoded()) == bound)
+        #expect(try EnvelopePlaintext(encoded: bound.encoded) == bound)
     }
 }

@@ -28,7 +28,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
         let sender = try signer(1), recipient = try x25519(2)
         let message = Array("sign this for me".utf8)
         let envelope = try Envelope.seal(message, signer: sender, to: recipient.publicKey)
-        let decoded = try Envelope(encoded: envelope.encoded())
+        let decoded = try Envelope(encoded: envelope.encoded)
         #expect(decoded == envelope)
         let opened = try decoded.open(with: recipient)
         #expect(opened.message == message)
@@ -39,7 +39,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
     @Test func unboundEmptyMessageOpens() throws {
         let sender = try signer(3), recipient = try x25519(4)
         let envelope = try Envelope.seal([], signer: sender, to: recipient.publicKey, bindRecipient: false)
-        let opened = try Envelope(encoded: envelope.encoded()).open(with: recipient)
+        let opened = try Envelope(encoded: envelope.encoded).open(with: recipient)
         #expect(opened.message.isEmpty)
         #expect(!opened.isRecipientBound)
     }
@@ -62,7 +62,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
         // Signed and addressed to key 7, then re-encrypted to key 2 by whoever held it.
         let sender = try signer(1), us = try x25519(2), them = try x25519(7)
         let forwarded = EnvelopePlaintext(signing: [42], with: sender, recipient: Array(them.publicKey.rawRepresentation))
-        let envelope = try Envelope.seal(plaintext: forwarded.encoded(), to: us.publicKey)
+        let envelope = try Envelope.seal(plaintext: forwarded.encoded, to: us.publicKey)
         expectError(.wrongRecipient) { () throws(EnvelopeError) in try envelope.open(with: us) }
     }
 }
@@ -80,7 +80,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
     }
 
     @Test func everyByteFlipOfTheEncapsulatedKeyOrCiphertextFails() throws {
-        let envelope = try Envelope.seal(plaintext: plaintext.encoded(), to: recipient.publicKey)
+        let envelope = try Envelope.seal(plaintext: plaintext.encoded, to: recipient.publicKey)
         #expect(try envelope.open(with: recipient).message == plaintext.message)
         for index in envelope.encapsulatedKey.indices {
             var key = envelope.encapsulatedKey
@@ -99,7 +99,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
     /// A sender (not HPKE) changing any signed field must break the signature.
     @Test func everyByteFlipOfEachSignedFieldFailsTheSignature() throws {
         func sealAndOpen(_ altered: EnvelopePlaintext) throws -> Result<OpenedEnvelope, EnvelopeError> {
-            let envelope = try Envelope.seal(plaintext: altered.encoded(), to: recipient.publicKey)
+            let envelope = try Envelope.seal(plaintext: altered.encoded, to: recipient.publicKey)
             return Result { () throws(EnvelopeError) in try envelope.open(with: recipient) }
         }
         for index in plaintext.message.indices {
@@ -207,7 +207,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
         let message = Array("sealed by swift-crypto".utf8) + [0, 255]
         for bind in [true, false] {
             let envelope = try Envelope.seal(message, signer: sender, to: recipient.publicKey, bindRecipient: bind)
-            let output = try python.open(envelope.encoded(), key: Array(recipient.rawRepresentation))
+            let output = try python.open(envelope.encoded, key: Array(recipient.rawRepresentation))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
             #expect(object["message"] as? String == Data(message).base64EncodedString())
             #expect(object["sender"] as? String == hexString(sender.partyID.bytes))
@@ -215,7 +215,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
         }
         // And python refuses what it should: the same envelope under another key.
         let envelope = try Envelope.seal(message, signer: sender, to: recipient.publicKey)
-        #expect(throws: (any Error).self) { try python.open(envelope.encoded(), key: Array(try x25519(23).rawRepresentation)) }
+        #expect(throws: (any Error).self) { try python.open(envelope.encoded, key: Array(try x25519(23).rawRepresentation)) }
     }
 }
 

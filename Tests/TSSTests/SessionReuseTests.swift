@@ -40,7 +40,7 @@ struct StoreJournalStore: SessionJournalStore {
 
     func saveJournal(_ encoded: [UInt8], protocolTag: String, sessionID: [UInt8]) throws {
         var random = SystemRandomNumberGenerator()
-        try store.saveJournal(encoded, version: UInt32(SessionJournal.formatVersion), keyID: keyID,
+        try store.saveJournal(encoded, version: UInt32(SessionJournal.encodingVersion), keyID: keyID,
                               journalID: Self.journalID(protocolTag: protocolTag, sessionID: sessionID), using: &random)
     }
 

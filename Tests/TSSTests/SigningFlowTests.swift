@@ -143,7 +143,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
             let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: MasterKey.random(using: &storeRandom),
                                               using: &storeRandom)
             guard let fresh = freshSlots[server.partyID]!.take() else { Issue.record("slot already taken"); return }
-            let encoded = fresh.encoded()
+            let encoded = fresh.encoded
             try store.addPresignature(encoded, version: 1, keyID: "user-key", presignatureID: "p1", using: &storeRandom)
             let taken = try #require(try store.takePresignature(keyID: "user-key"))
             #expect(try store.takePresignature(keyID: "user-key") == nil)

@@ -7,7 +7,8 @@ The JSON files here are REGRESSION vectors (our own output). What can be checked
   under the recorded public key, has low s, and v recovers that key;
 * keyinit-*.json: the public key is the sum of the public shares;
 * keyresharing-*.json: the public key is testSecretKey*G, the old and the new public shares each
-  interpolate (Lagrange at 0 over every pair, evaluation point SHA-512(domain || party id) mod q)
+  interpolate (Lagrange at 0 over every pair, evaluation point
+  SHA-512(u64be(len(domain)) || domain || u64be(32) || party id) mod q, the DomainSeparatedHash rule)
   to it, and the new shares differ from the old ones;
 * every signing vector signs under the reshared key.
 
@@ -41,8 +42,14 @@ def point(hex_bytes):
     return coincurve.PublicKey(bytes.fromhex(hex_bytes))
 
 
+def domain_separated_sha512(domain, *fields):
+    """Hashing.DomainSeparatedHash: every item (the domain first) prefixed with its u64be length."""
+    data = b"".join(len(item).to_bytes(8, "big") + item for item in (domain, *fields))
+    return hashlib.sha512(data).digest()
+
+
 def evaluation_point(party_hex):
-    return int.from_bytes(hashlib.sha512(DOMAIN + bytes.fromhex(party_hex)).digest(), "big") % Q
+    return int.from_bytes(domain_separated_sha512(DOMAIN, bytes.fromhex(party_hex)), "big") % Q
 
 
 def interpolate_at_zero(shares):

@@ -40,7 +40,7 @@ enum AuxChecks {
     static func modulusProof(_ payload: [UInt8], sender: PartyID, modulus: BigInt, rho: [UInt8], sid: [UInt8],
                              parameters: SchemeParameters) throws(RoundViolation) {
         do {
-            let proof = try ModulusProof(serialized: payload)
+            let proof = try ModulusProof(encoded: payload)
             try proof.verify(.init(modulus: modulus), context: proofContext(sid: sid, rho: rho, prover: sender),
                              parameters: parameters)
         } catch {
@@ -80,7 +80,7 @@ enum AuxChecks {
     static func attested<T: WireCodable>(_ type: T.Type, round: Int, view: inout SignedView) throws(RoundViolation) -> [PartyID: T] {
         var values: [PartyID: T] = [:]
         for (party, payload) in try view.attestedPayloads(round: round) {
-            guard let value = try? T(serialized: payload) else {
+            guard let value = try? T(encoded: payload) else {
                 throw .incompleteView("a decodable round-\(round) echo-broadcast of \(party)")
             }
             values[party] = value

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 
@@ -19,7 +20,7 @@ import Paillier
 /// Everything another party's check depends on is echo-broadcast, so evidence reads it from the
 /// culprit's own signed echo (`SignedView.attestedPayload`).
 public enum AuxGen {
-    public static let protocolTag = "CGGMP24/AuxGen/v1"
+    public static let protocolTag = ProtocolTag.auxGen
 
     /// The protocol's entry point: a session whose first round is AuxGen's round 1.
     /// - Parameter primes: this party's primes, `parameters.paillierPrimeBits` bits each (Blum

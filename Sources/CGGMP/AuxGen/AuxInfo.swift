@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 
@@ -19,7 +20,7 @@ public struct PublicAuxInfo: Sendable, Hashable, CustomStringConvertible {
 /// key and ring-Pedersen trapdoor, and every party's `PublicAuxInfo`. The signing protocols take
 /// this together with a key share.
 ///
-/// `description` prints no secret. `encoded()` is a versioned binary form for storage; it holds
+/// `description` prints no secret. `encoded` is a versioned binary form for storage; it holds
 /// secrets, so store it as such.
 public struct AuxInfo: Sendable, CustomStringConvertible {
     public let owner: PartyID
@@ -79,14 +80,11 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
 
     // MARK: Storage encoding
 
-    /// "TSSAUX" then a format version byte.
-    static let magic: [UInt8] = Array("TSSAUX".utf8)
-    public static let encodingVersion: UInt8 = 1
-
-    /// The storage form: magic, version, then the parameter-set name, the owner, the Paillier
-    /// primes, the ring-Pedersen primes, t and λ, and every party's (id, N, N̂, s, t) in party order.
-    public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+    /// The storage form: magic and version (`EncodingHeader.auxInfo`), then the parameter-set
+    /// name, the owner, the Paillier primes, the ring-Pedersen primes, t and λ, and every party's
+    /// (id, N, N̂, s, t) in party order.
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("parameters", bytes: Array(parameterSetName.utf8))
         writer.write("owner", bytes: owner.bytes)
         writer.write("paillier-p", paillierSecretKey.p)
@@ -95,7 +93,7 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
         writer.write("ring-pedersen-q", ringPedersenPrimes.q)
         writer.write("t", ringPedersenSecret.parameters.t)
         writer.write("lambda", ringPedersenSecret.lambda)
-        writer.writeCount(publicInfo.count)
+        writer.appendCount(publicInfo.count)
         for party in parties {
             let info = publicInfo[party]!
             writer.write("party", bytes: party.bytes)
@@ -104,75 +102,81 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
             writer.write("s", info.ringPedersen.s)
             writer.write("t", info.ringPedersen.t)
         }
-        return Self.magic + [Self.encodingVersion] + writer.bytes
+        return writer.bytes
     }
 
-    /// Reads `encoded()` output made for `parameters`, re-checking what it can: the parameter set,
+    /// Reads `encoded` output made for `parameters`, re-checking what it can: the parameter set,
     /// the primes (Baillie–PSW), every modulus size and ring-Pedersen parameter, the owner's
     /// secrets against its public entry, and the party order.
-    /// - Throws: `AuxInfoError` saying what was wrong.
+    /// - Throws: `AuxInfoError` saying what was wrong (`.malformedEncoding` with the field for
+    ///   bytes that are not an AuxInfo encoding).
     public init(encoded bytes: [UInt8], parameters: SchemeParameters) throws(AuxInfoError) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformedEncoding("not an AuxInfo encoding")
+        let fields: StoredFields
+        do throws(DecodingError) { fields = try StoredFields(bytes) } catch { throw .malformedEncoding(error) }
+        guard fields.name == parameters.name else {
+            throw .parameterSetMismatch(expected: parameters.name, found: fields.name)
         }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
-        do {
-            let name = String(decoding: try reader.readBytes("parameters"), as: UTF8.self)
-            guard name == parameters.name else { throw AuxInfoError.parameterSetMismatch(expected: parameters.name, found: name) }
-            let owner = try Self.readParty(&reader)
-            let paillierP = try reader.readBigInt("paillier-p"), paillierQ = try reader.readBigInt("paillier-q")
-            let rpP = try reader.readBigInt("ring-pedersen-p"), rpQ = try reader.readBigInt("ring-pedersen-q")
-            let t = try reader.readBigInt("t"), lambda = try reader.readBigInt("lambda")
-            let count = try reader.readCount("parties", minimumElementSize: 5 * 5)
-            var publicInfo: [PartyID: PublicAuxInfo] = [:]
-            var previous: PartyID?
-            for _ in 0..<count {
-                let party = try Self.readParty(&reader)
-                if let previous, !(previous < party) { throw AuxInfoError.malformedEncoding("parties not in strictly increasing order") }
-                previous = party
-                let n = try reader.readBigInt("N"), nHat = try reader.readBigInt("N-hat")
-                let s = try reader.readBigInt("s"), partyT = try reader.readBigInt("t")
-                do {
-                    publicInfo[party] = PublicAuxInfo(
-                        paillierKey: try PaillierPublicKey(modulus: n, expectedBits: parameters.modulusBits),
-                        ringPedersen: try RingPedersenParameters(modulus: nHat, s: s, t: partyT, expectedBits: parameters.modulusBits))
-                } catch {
-                    throw AuxInfoError.invalidPublicInfo(party, "\(error)")
-                }
-            }
-            try reader.finish()
-            let paillier: PaillierSecretKey
-            let ringPedersen: RingPedersenSecret
+        var publicInfo: [PartyID: PublicAuxInfo] = [:]
+        for (party, n, nHat, s, t) in fields.parties {
             do {
-                paillier = try PaillierSecretKey(p: paillierP, q: paillierQ)
-                ringPedersen = try RingPedersenSecret(p: rpP, q: rpQ, t: t, lambda: lambda)
+                publicInfo[party] = PublicAuxInfo(
+                    paillierKey: try PaillierPublicKey(modulus: n, expectedBits: parameters.modulusBits),
+                    ringPedersen: try RingPedersenParameters(modulus: nHat, s: s, t: t, expectedBits: parameters.modulusBits))
             } catch {
-                throw AuxInfoError.invalidSecret("\(error)")
+                throw .invalidPublicInfo(party, "\(error)")
             }
-            try self.init(owner: owner, parameterSetName: name, paillierSecretKey: paillier,
-                          ringPedersenSecret: ringPedersen, ringPedersenPrimes: (rpP, rpQ), publicInfo: publicInfo)
-        } catch let error as AuxInfoError {
-            throw error
-        } catch {
-            throw .malformedEncoding("\(error)")
         }
+        let paillier: PaillierSecretKey
+        let ringPedersen: RingPedersenSecret
+        do {
+            paillier = try PaillierSecretKey(p: fields.paillierP, q: fields.paillierQ)
+            ringPedersen = try RingPedersenSecret(p: fields.rpP, q: fields.rpQ, t: fields.t, lambda: fields.lambda)
+        } catch {
+            throw .invalidSecret("\(error)")
+        }
+        try self.init(owner: fields.owner, parameterSetName: fields.name, paillierSecretKey: paillier,
+                      ringPedersenSecret: ringPedersen, ringPedersenPrimes: (fields.rpP, fields.rpQ), publicInfo: publicInfo)
     }
 
-    private static func readParty(_ reader: inout WireReader) throws -> PartyID {
-        do {
-            return try PartyID(bytes: try reader.readBytes("party"))
-        } catch {
-            throw AuxInfoError.malformedEncoding("party id: \(error)")
+    /// The fields of an encoding, read but not yet checked against the parameter set.
+    private struct StoredFields {
+        let name: String
+        let owner: PartyID
+        let paillierP: BigInt, paillierQ: BigInt, rpP: BigInt, rpQ: BigInt, t: BigInt, lambda: BigInt
+        var parties: [(PartyID, BigInt, BigInt, BigInt, BigInt)] = []
+
+        init(_ bytes: [UInt8]) throws(DecodingError) {
+            var reader = try ByteReader(bytes, header: AuxInfo.encodingHeader)
+            name = try reader.readString("parameters")
+            owner = try reader.readPartyID("owner")
+            paillierP = try reader.readBigInt("paillier-p")
+            paillierQ = try reader.readBigInt("paillier-q")
+            rpP = try reader.readBigInt("ring-pedersen-p")
+            rpQ = try reader.readBigInt("ring-pedersen-q")
+            t = try reader.readBigInt("t")
+            lambda = try reader.readBigInt("lambda")
+            let count = try reader.readCount("parties", minimumElementSize: 5 * 5)
+            for _ in 0..<count {
+                let party = try reader.readPartyID("party")
+                if let previous = parties.last?.0, !(previous < party) {
+                    throw DecodingError(field: "party", reason: .nonCanonical("parties not in strictly increasing order"))
+                }
+                parties.append((party, try reader.readBigInt("N"), try reader.readBigInt("N-hat"),
+                                try reader.readBigInt("s"), try reader.readBigInt("t")))
+            }
+            try reader.finish(AuxInfo.encodingHeader.name)
         }
     }
 }
 
+extension AuxInfo: VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .auxInfo }
+}
+
 /// Why an `AuxInfo` could not be made or decoded. Never carries a secret value.
 public enum AuxInfoError: Error, Equatable, Sendable, CustomStringConvertible {
-    case malformedEncoding(String)
-    case unsupportedVersion(UInt8)
+    /// The bytes are not an AuxInfo encoding; the error names the field.
+    case malformedEncoding(DecodingError)
     case parameterSetMismatch(expected: String, found: String)
     case notEnoughParties(Int)
     case ownerMissing
@@ -183,8 +187,7 @@ public enum AuxInfoError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .malformedEncoding(let what): "malformed AuxInfo encoding: \(what)"
-        case .unsupportedVersion(let version): "unsupported AuxInfo encoding version \(version)"
+        case .malformedEncoding(let error): "malformed AuxInfo encoding: \(error)"
         case .parameterSetMismatch(let expected, let found): "AuxInfo is for parameter set \(found), expected \(expected)"
         case .notEnoughParties(let count): "AuxInfo needs at least two parties, got \(count)"
         case .ownerMissing: "the owner has no public entry"

@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import BigNum
 import Paillier
 import Secp256k1
@@ -18,14 +20,14 @@ enum AuxRefreshMode: Sendable, Hashable {
     func changeCount(committee: Int) -> Int { self == .refresh ? committee : 0 }
 
     var commitmentDomain: String {
-        self == .refresh ? "swift-tss/CGGMP/KeyRefresh/commitment/v1" : "swift-tss/CGGMP/AuxGen/commitment/v1"
+        self == .refresh ? DomainSeparation.keyRefreshCommitment : DomainSeparation.auxGenCommitment
     }
 }
 
 /// Fig. 7's round checks: each a function of the mode, the public inputs, the sender's parts and
 /// what the sender signed (`SignedView`), called by the live rounds and by `AuxRefreshRechecker` alike.
 enum AuxRefreshChecks {
-    static let confirmationDomain = "swift-tss/CGGMP/KeyRefresh/confirmation/v1"
+    static let confirmationDomain = DomainSeparation.keyRefreshConfirmation
 
     static func commitment(mode: AuxRefreshMode, sid: [UInt8], party: PartyID, echo: AuxRefreshEcho,
                            broadcast: AuxRefreshBroadcast) -> [UInt8] {
@@ -35,14 +37,14 @@ enum AuxRefreshChecks {
 
     /// The pad of C_{i,j}: H(sid, ρ, i, j, DH point) reduced mod q.
     static func pad(sid: [UInt8], rho: [UInt8], sender: PartyID, recipient: PartyID, sharedPoint: Point) -> Scalar {
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/KeyRefresh/pad/v1")
-        hasher.append(sid)
-        hasher.append(rho)
-        hasher.append(sender.bytes)
-        hasher.append(recipient.bytes)
-        hasher.append(sharedPoint.fieldEncodingBytes)
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.keyRefreshPad)
+        hasher.appendField(sid)
+        hasher.appendField(rho)
+        hasher.appendField(sender.bytes)
+        hasher.appendField(recipient.bytes)
+        hasher.appendField(sharedPoint.fieldEncodingBytes)
         // 256 bits reduced mod q: bias about 2^-128, as for any hash-to-scalar by reduction.
-        return Scalar(reducing: hasher.finalize())
+        return Scalar(reducing: hasher.sha256())
     }
 
     /// x_{i,j} = C_{i,j} − H(sid, ρ, i, j, y_{j,i}·Y_{i,j}): the recipient's own y_{j,i} live, the
@@ -55,14 +57,14 @@ enum AuxRefreshChecks {
     /// The digest an "ok" carries: every party's round-2 and round-3 echo-broadcast, committee order.
     static func confirmationDigest(sid: [UInt8], round2: [PartyID: [UInt8]], round3: [PartyID: [UInt8]],
                                    committee: [PartyID]) -> [UInt8] {
-        var hasher = SHA256Hasher(domain: confirmationDomain)
-        hasher.append(sid)
+        var hasher = DomainSeparatedHash(domain: confirmationDomain)
+        hasher.appendField(sid)
         for party in committee {
-            hasher.append(party.bytes)
-            hasher.append(round2[party] ?? [])
-            hasher.append(round3[party] ?? [])
+            hasher.appendField(party.bytes)
+            hasher.appendField(round2[party] ?? [])
+            hasher.appendField(round3[party] ?? [])
         }
-        return hasher.finalize()
+        return hasher.sha256()
     }
 
     static func index(of party: PartyID, in committee: [PartyID]) throws(RoundViolation) -> Int {
@@ -119,7 +121,7 @@ enum AuxRefreshChecks {
         guard let recipient = incoming.recipient, recipient != sender else { throw .incompleteView("the recipient of the direct part") }
         let (reveals, rho) = try attestedReveals(view: &view, mode: mode)
         guard let own = reveals[sender], let verifier = reveals[recipient] else { throw .incompleteView("round-2 reveals") }
-        guard let ownBroadcast = try? AuxRefreshBroadcast(serialized: view.ownPayload(round: 2, kind: .broadcast)),
+        guard let ownBroadcast = try? AuxRefreshBroadcast(encoded: view.ownPayload(round: 2, kind: .broadcast)),
               ownBroadcast.schnorrCommitments.count == own.shareChanges.count else {
             throw .incompleteView("\(sender)'s well-formed round-2 broadcast")
         }
@@ -138,7 +140,7 @@ enum AuxRefreshChecks {
                 throw RoundViolation(rule: "invalid-schnorr-proof", detail: "proof \(index): \(error)")
             }
         }
-        try AuxChecks.modulusProof(digestPayload: echo.modulusProofDigest.serialized(), proofPayload: incoming.payload(.broadcast),
+        try AuxChecks.modulusProof(digestPayload: echo.modulusProofDigest.encoded, proofPayload: incoming.payload(.broadcast),
                                    sender: sender, modulus: own.aux.paillierModulus, rho: rho, sid: sid, parameters: parameters)
         let direct = try AuxChecks.decode(AuxRefreshDirect.self, incoming.payload(.direct), rule: "malformed-direct")
         guard (direct.paddedShare != nil) == (mode == .refresh) else {
@@ -191,7 +193,7 @@ enum AuxRefreshChecks {
             guard Point.generatorMultiple(secret) == own.elGamalKeys[accusedIndex] else {
                 throw falseComplaint("y·G is not the complainant's Y for the accused")
             }
-            guard let direct = try? AuxRefreshDirect(serialized: message.payload), let paddedShare = direct.paddedShare else {
+            guard let direct = try? AuxRefreshDirect(encoded: message.payload), let paddedShare = direct.paddedShare else {
                 // A malformed direct message would have been the dealer's round-3 fault.
                 throw falseComplaint("the accused's message does not decode")
             }
@@ -213,7 +215,7 @@ enum AuxRefreshChecks {
         let committee = view.publicData.committee
         let direct = try view.ownMessage(round: 3, kind: .direct)
         guard let recipient = direct.recipient, recipient != sender else { throw .incompleteView("the round-3 recipient") }
-        guard let complaint = try? AuxRefreshConfirmation(serialized: view.unattestedPayload(round: 4, kind: .echoBroadcast,
+        guard let complaint = try? AuxRefreshConfirmation(encoded: view.unattestedPayload(round: 4, kind: .echoBroadcast,
                                                                                            from: recipient)) else {
             throw .incompleteView("\(recipient)'s well-formed confirmation")
         }
@@ -225,7 +227,7 @@ enum AuxRefreshChecks {
               Point.generatorMultiple(secret) == complainant.elGamalKeys[senderIndex] else {
             throw .incompleteView("a complaint whose y matches the Y \(sender) attested")
         }
-        guard let paddedShare = (try? AuxRefreshDirect(serialized: direct.payload))?.paddedShare else {
+        guard let paddedShare = (try? AuxRefreshDirect(encoded: direct.payload))?.paddedShare else {
             throw .incompleteView("\(sender)'s decodable round-3 direct message")
         }
         let change = shareChange(paddedShare: paddedShare, recipientSecret: secret,

@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import BigNum
 import Paillier
 import Secp256k1
@@ -14,13 +16,13 @@ struct AuxRefreshEcho: Sendable, Hashable, WireCodable {
         self.shareChanges = shareChanges
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(aux)
         writer.write("Y", points: elGamalKeys)
         writer.write("X", points: shareChanges)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         aux = try reader.read()
         elGamalKeys = try reader.readPoints("Y")
         shareChanges = try reader.readPoints("X")
@@ -37,12 +39,12 @@ struct AuxRefreshBroadcast: Sendable, Hashable, WireCodable {
         self.schnorrCommitments = schnorrCommitments
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(aux)
         writer.write("A", points: schnorrCommitments)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         aux = try reader.read()
         schnorrCommitments = try reader.readPoints("A")
     }
@@ -58,13 +60,13 @@ struct AuxRefreshProofs: Sendable, Hashable, WireCodable {
         self.modulusProofDigest = modulusProofDigest
     }
 
-    func encode(to writer: inout WireWriter) {
-        writer.writeCount(proofs.count)
+    func encode(to writer: inout ByteWriter) {
+        writer.appendCount(proofs.count)
         for proof in proofs { writer.write(proof) }
         writer.write(modulusProofDigest)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         let count = try reader.readCount("proofs", minimumElementSize: 10)
         var proofs: [SchnorrProof] = []
         for _ in 0..<count { proofs.append(try reader.read()) }
@@ -84,13 +86,13 @@ struct AuxRefreshDirect: Sendable, Hashable, WireCodable {
         self.paddedShare = paddedShare
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(factorProof)
         writer.write("refresh", paddedShare != nil)
         if let paddedShare { writer.write("C", paddedShare) }
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         factorProof = try reader.read()
         paddedShare = try reader.readBool("refresh") ? try reader.readScalar("C") : nil
     }
@@ -103,7 +105,7 @@ enum AuxRefreshConfirmation: Sendable, Hashable, WireCodable {
     /// The dealer, the complainant's y_{j,dealer}, and the dealer's signed round-3 direct message.
     case complaint(accused: PartyID, secret: Scalar, message: SignedMessage)
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         switch self {
         case .ok(let digest):
             writer.write("complaint", false)
@@ -116,18 +118,17 @@ enum AuxRefreshConfirmation: Sendable, Hashable, WireCodable {
         }
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         if try reader.readBool("complaint") {
-            let accusedBytes = try reader.readBytes("accused")
+            let accused = try reader.readPartyID("accused")
             let secret = try reader.readScalar("y")
-            let messageBytes = try reader.readBytes("message")
-            guard let accused = try? PartyID(bytes: accusedBytes), let message = try? SignedMessage(encoded: messageBytes) else {
-                throw .malformedEncoding("complaint: the accused or its message does not decode")
-            }
+            let messageBytes = try reader.readLengthPrefixed("message")
+            let message: SignedMessage
+            do { message = try SignedMessage(decoding: messageBytes) } catch { throw error.nested(in: "message") }
             self = .complaint(accused: accused, secret: secret, message: message)
         } else {
-            let digest = try reader.readBytes("digest")
-            guard digest.count == 32 else { throw .malformedEncoding("the digest must be 32 bytes") }
+            let digest = try reader.readLengthPrefixed("digest")
+            guard digest.count == 32 else { throw DecodingError(field: "digest", reason: .invalidValue("must be 32 bytes")) }
             self = .ok(digest: digest)
         }
     }
@@ -143,7 +144,7 @@ struct AuxRevealEcho: Sendable, Hashable, WireCodable {
 
     static let randomnessByteCount = 32
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write("N", paillierModulus)
         writer.write(ringPedersen)
         writer.write("rho", bytes: rho)
@@ -155,11 +156,11 @@ struct AuxRevealEcho: Sendable, Hashable, WireCodable {
         self.rho = rho
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         paillierModulus = try reader.readBigInt("N")
         ringPedersen = try reader.read()
-        rho = try reader.readBytes("rho")
-        guard rho.count == Self.randomnessByteCount else { throw .malformedEncoding("rho must be \(Self.randomnessByteCount) bytes") }
+        rho = try reader.readLengthPrefixed("rho")
+        guard rho.count == Self.randomnessByteCount else { throw DecodingError(field: "rho", reason: .invalidValue("must be \(Self.randomnessByteCount) bytes")) }
     }
 }
 
@@ -169,7 +170,7 @@ struct AuxRevealBroadcast: Sendable, Hashable, WireCodable {
     let ringPedersenProof: RingPedersenProof
     let blinding: [UInt8]
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(ringPedersenProof)
         writer.write("u", bytes: blinding)
     }
@@ -179,10 +180,10 @@ struct AuxRevealBroadcast: Sendable, Hashable, WireCodable {
         self.blinding = blinding
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         ringPedersenProof = try reader.read()
-        blinding = try reader.readBytes("u")
-        guard blinding.count == AuxRevealEcho.randomnessByteCount else { throw .malformedEncoding("u must be 32 bytes") }
+        blinding = try reader.readLengthPrefixed("u")
+        guard blinding.count == AuxRevealEcho.randomnessByteCount else { throw DecodingError(field: "u", reason: .invalidValue("must be 32 bytes")) }
     }
 }
 
@@ -192,22 +193,22 @@ struct AuxRevealBroadcast: Sendable, Hashable, WireCodable {
 struct ModulusProofDigest: Sendable, Hashable, WireCodable {
     let digest: [UInt8]
 
-    static let domain = "swift-tss/CGGMP/aux/mod-proof-digest/v1"
+    static let domain = DomainSeparation.modulusProofDigest
 
     init(digest: [UInt8]) { self.digest = digest }
 
     init(sid: [UInt8], prover: PartyID, proof: [UInt8]) {
-        var hasher = SHA256Hasher(domain: Self.domain)
-        hasher.append(sid)
-        hasher.append(prover.bytes)
-        hasher.append(proof)
-        digest = hasher.finalize()
+        var hasher = DomainSeparatedHash(domain: Self.domain)
+        hasher.appendField(sid)
+        hasher.appendField(prover.bytes)
+        hasher.appendField(proof)
+        digest = hasher.sha256()
     }
 
-    func encode(to writer: inout WireWriter) { writer.write("H", bytes: digest) }
+    func encode(to writer: inout ByteWriter) { writer.write("H", bytes: digest) }
 
-    init(from reader: inout WireReader) throws(ProofError) {
-        digest = try reader.readBytes("H")
-        guard digest.count == 32 else { throw .malformedEncoding("the digest must be 32 bytes") }
+    init(from reader: inout ByteReader) throws(DecodingError) {
+        digest = try reader.readLengthPrefixed("H")
+        guard digest.count == 32 else { throw DecodingError(field: "H", reason: .invalidValue("must be 32 bytes")) }
     }
 }

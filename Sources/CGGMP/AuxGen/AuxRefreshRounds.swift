@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import BigNum
 import Paillier
 import Secp256k1
@@ -5,15 +7,15 @@ import Secp256k1
 extension AuxChecks {
     /// V = H(sid, i, echo part, broadcast part) under a protocol's domain.
     static func commitment(domain: String, sid: [UInt8], party: PartyID, parts: [[UInt8]]) -> [UInt8] {
-        var hasher = SHA256Hasher(domain: domain)
-        hasher.append(sid)
-        hasher.append(party.bytes)
-        for part in parts { hasher.append(part) }
-        return hasher.finalize()
+        var hasher = DomainSeparatedHash(domain: domain)
+        hasher.appendField(sid)
+        hasher.appendField(party.bytes)
+        for part in parts { hasher.appendField(part) }
+        return hasher.sha256()
     }
 
     static func decode<T: WireCodable>(_ type: T.Type, _ payload: [UInt8], rule: String) throws(RoundViolation) -> T {
-        do { return try T(serialized: payload) } catch { throw RoundViolation(rule: rule, detail: "\(error)") }
+        do { return try T(encoded: payload) } catch { throw RoundViolation(rule: rule, detail: "\(error)") }
     }
 }
 
@@ -103,7 +105,7 @@ struct AuxRefreshRound1<Output: AuxRefreshResult>: TypedRound {
                                             schnorrCommitments: seeds.map { KeyInitSecrets.schnorrCommitment(seed: $0).point })
         let secrets = AuxRefreshSecrets(ringPedersen: aux.secret, shareChanges: changes, elGamalSecrets: elGamal,
                                         nonceSeeds: seeds, echo: echo, broadcast: broadcast)
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("V", bytes: AuxRefreshChecks.commitment(mode: context.mode, sid: context.sid, party: context.me,
                                                              echo: echo, broadcast: broadcast))
         return TypedPayloads(echoBroadcast: writer.bytes, artifact: secrets)
@@ -129,7 +131,7 @@ struct AuxRefreshRound2<Output: AuxRefreshResult>: TypedRound {
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
-        TypedPayloads(echoBroadcast: secrets.echo.serialized(), broadcast: secrets.broadcast.serialized())
+        TypedPayloads(echoBroadcast: secrets.echo.encoded, broadcast: secrets.broadcast.encoded)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> AuxRefreshReveal {
@@ -142,7 +144,7 @@ struct AuxRefreshRound2<Output: AuxRefreshResult>: TypedRound {
         var reveals = verified
         reveals[context.me] = AuxRefreshReveal(
             info: PublicAuxInfo(paillierKey: context.keys.paillier.publicKey, ringPedersen: secrets.ringPedersen.parameters),
-            echo: secrets.echo, echoPayload: secrets.echo.serialized())
+            echo: secrets.echo, echoPayload: secrets.echo.encoded)
         let rho = AuxChecks.jointRandomness(reveals.values.map(\.echo.aux.rho))
         return .next(AuxRefreshRound3<Output>(context: context, secrets: secrets, reveals: reveals, rho: rho))
     }
@@ -183,7 +185,7 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: TypedRound {
                                context: proofContext, parameters: context.parameters)
         }
         let modulusProof = ModulusProof.prove(key: context.keys.paillier, context: proofContext,
-                                              parameters: context.parameters, using: &generator).serialized()
+                                              parameters: context.parameters, using: &generator).encoded
         var direct: [PartyID: [UInt8]] = [:]
         for (index, party) in committee.enumerated() where party != context.me {
             let reveal = reveals.entry(for: party)
@@ -195,11 +197,11 @@ struct AuxRefreshRound3<Output: AuxRefreshResult>: TypedRound {
                 paddedShare = secrets.shareChanges[index]
                     + AuxRefreshChecks.pad(sid: context.sid, rho: rho, sender: context.me, recipient: party, sharedPoint: shared)
             }
-            direct[party] = AuxRefreshDirect(factorProof: fac, paddedShare: paddedShare).serialized()
+            direct[party] = AuxRefreshDirect(factorProof: fac, paddedShare: paddedShare).encoded
         }
         let echo = AuxRefreshProofs(proofs: schnorr,
                                     modulusProofDigest: ModulusProofDigest(sid: context.sid, prover: context.me, proof: modulusProof))
-            .serialized()
+            .encoded
         return TypedPayloads(echoBroadcast: echo, broadcast: modulusProof, direct: direct, artifact: echo)
     }
 
@@ -256,7 +258,7 @@ struct AuxRefreshRound4<Output: AuxRefreshResult>: TypedRound {
     var messageKinds: Set<MessageKind> { [.echoBroadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
-        TypedPayloads(echoBroadcast: confirmation.serialized())
+        TypedPayloads(echoBroadcast: confirmation.encoded)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> AuxRefreshConfirmation {

@@ -1,41 +1,44 @@
+import Bytes
 import Secp256k1
 
 // Curve values on the wire: a point as its length-prefixed SEC1 compressed encoding (the identity
 // as the single byte 00), a scalar as exactly 32 big-endian bytes below the group order.
-extension WireWriter {
+extension ByteWriter {
+    /// A point. Perturbed: plus the generator.
     public mutating func write(_ name: String, _ point: Point) {
         let point = beginField(name) ? point + .generator : point
         appendLengthPrefixed(point.compressedBytes)
     }
 
+    /// A scalar. Perturbed: plus one.
     public mutating func write(_ name: String, _ scalar: Scalar) {
         let scalar = beginField(name) ? scalar + .one : scalar
-        appendFixed(scalar.bytes)
+        append(fixed: scalar.bytes)
     }
 }
 
-extension WireReader {
+extension ByteReader {
     /// A point; only the compressed form (or the identity byte) is accepted, so the encoding is
     /// canonical.
-    public mutating func readPoint(_ name: String) throws(ProofError) -> Point {
+    public mutating func readPoint(_ name: String) throws(DecodingError) -> Point {
         let bytes = try readLengthPrefixed(name)
         guard bytes.count == 33 || bytes == [0] else {
-            throw .malformedEncoding("\(name): point is not 33-byte compressed SEC1")
+            throw DecodingError(field: name, reason: .nonCanonical("point is not 33-byte compressed SEC1"))
         }
         do {
             return try Point(bytesAllowingIdentity: bytes)
         } catch {
-            throw .malformedEncoding("\(name): \(error)")
+            throw DecodingError(field: name, reason: .invalidValue("\(error)"))
         }
     }
 
     /// A scalar: 32 bytes, rejected when ≥ the group order (never silently reduced).
-    public mutating func readScalar(_ name: String) throws(ProofError) -> Scalar {
+    public mutating func readScalar(_ name: String) throws(DecodingError) -> Scalar {
         let bytes = try readFixed(name, count: 32)
         do {
             return try Scalar(bytes: bytes)
         } catch {
-            throw .malformedEncoding("\(name): scalar not below the group order")
+            throw DecodingError(field: name, reason: .invalidValue("scalar not below the group order"))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 
@@ -60,10 +61,10 @@ enum KeyInitChecks {
 
     /// Round 1: the payload is V_j, 32 bytes.
     static func commitment(_ payload: [UInt8]) throws(RoundViolation) -> [UInt8] {
-        var reader = WireReader(payload)
+        var reader = ByteReader(payload)
         do {
-            let commitment = try reader.readBytes("V")
-            try reader.finish()
+            let commitment = try reader.readLengthPrefixed("V")
+            try reader.finish("payload")
             guard commitment.count == commitmentByteCount else {
                 throw RoundViolation(rule: "malformed-commitment", detail: "V has \(commitment.count) bytes")
             }
@@ -80,7 +81,7 @@ enum KeyInitChecks {
                              sid: [UInt8]) throws(RoundViolation) -> KeyInitDecommitment {
         let decommitment: KeyInitDecommitment
         do {
-            decommitment = try KeyInitDecommitment(serialized: payload)
+            decommitment = try KeyInitDecommitment(encoded: payload)
         } catch {
             throw RoundViolation(rule: "malformed-decommitment", detail: "\(error)")
         }
@@ -95,7 +96,7 @@ enum KeyInitChecks {
                       sid: [UInt8], parameters: SchemeParameters) throws(RoundViolation) {
         let proof: SchnorrProof
         do {
-            proof = try SchnorrProof(serialized: payload)
+            proof = try SchnorrProof(encoded: payload)
         } catch {
             throw RoundViolation(rule: "malformed-proof", detail: "\(error)")
         }

@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import BigNum
 import Secp256k1
 
@@ -17,29 +19,32 @@ struct KeyInitDecommitment: Sendable, Hashable, WireCodable {
         self.blinding = blinding
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write("rho", bytes: rho)
         writer.write("X", publicShare)
         writer.write("A", schnorrCommitment)
         writer.write("u", bytes: blinding)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
-        rho = try reader.readBytes("rho")
+    init(from reader: inout ByteReader) throws(DecodingError) {
+        rho = try reader.readLengthPrefixed("rho")
         publicShare = try reader.readPoint("X")
         schnorrCommitment = try reader.readPoint("A")
-        blinding = try reader.readBytes("u")
-        guard rho.count == Self.randomnessByteCount, blinding.count == Self.randomnessByteCount else {
-            throw .malformedEncoding("rho and u must be \(Self.randomnessByteCount) bytes")
+        blinding = try reader.readLengthPrefixed("u")
+        guard rho.count == Self.randomnessByteCount else {
+            throw DecodingError(field: "rho", reason: .invalidValue("must be \(Self.randomnessByteCount) bytes"))
+        }
+        guard blinding.count == Self.randomnessByteCount else {
+            throw DecodingError(field: "u", reason: .invalidValue("must be \(Self.randomnessByteCount) bytes"))
         }
     }
 
     /// V = H(sid, i, ρ, X, A, u).
     func hash(sid: [UInt8], party: PartyID) -> [UInt8] {
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/KeyInit/commitment/v1")
-        hasher.append(sid)
-        hasher.append(party.bytes)
-        hasher.append(fieldEncoding)
-        return hasher.finalize()
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.keyInitCommitment)
+        hasher.appendField(sid)
+        hasher.appendField(party.bytes)
+        hasher.appendField(fieldEncoding)
+        return hasher.sha256()
     }
 }

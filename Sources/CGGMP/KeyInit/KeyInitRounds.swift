@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 
@@ -33,7 +34,7 @@ struct KeyInitRound1: TypedRound {
         let secrets = KeyInitSecrets(x: x, nonceSeed: nonceSeed, decommitment: KeyInitDecommitment(
             rho: rho, publicShare: .generatorMultiple(x),
             schnorrCommitment: KeyInitSecrets.schnorrCommitment(seed: nonceSeed).point, blinding: blinding))
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("V", bytes: secrets.decommitment.hash(sid: context.sid, party: context.me))
         return TypedPayloads(echoBroadcast: writer.bytes, artifact: secrets)
     }
@@ -58,7 +59,7 @@ struct KeyInitRound2: TypedRound {
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
-        TypedPayloads(broadcast: secrets.decommitment.serialized())
+        TypedPayloads(broadcast: secrets.decommitment.encoded)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> KeyInitDecommitment {
@@ -91,7 +92,7 @@ struct KeyInitRound3: TypedRound {
             commitment: secrets.schnorrCommitment(),
             context: KeyInitChecks.proofContext(sid: context.sid, rho: rho, prover: context.me),
             parameters: context.parameters)
-        return TypedPayloads(echoBroadcast: proof.serialized())
+        return TypedPayloads(echoBroadcast: proof.encoded)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {

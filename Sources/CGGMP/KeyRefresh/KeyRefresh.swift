@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -27,7 +28,7 @@ import Secp256k1
 /// The output share is x_j + Σ_i x_{i,j}; every X_k moves by Σ_i X_{i,k}, so the public key is
 /// unchanged.
 public enum KeyRefresh {
-    public static let protocolTag = "CGGMP24/KeyRefresh/v1"
+    public static let protocolTag = ProtocolTag.keyRefresh
 
     /// The entry point. The committee is the key share's signers.
     public static func makeSession(
@@ -71,15 +72,15 @@ public struct KeyRefreshOutput: Sendable, CustomStringConvertible, AuxRefreshRes
     }
 }
 
-extension WireWriter {
+extension ByteWriter {
     mutating func write(_ name: String, points: [Point]) {
-        writeCount(points.count)
+        appendCount(points.count)
         for point in points { write(name, point) }
     }
 }
 
-extension WireReader {
-    mutating func readPoints(_ name: String) throws(ProofError) -> [Point] {
+extension ByteReader {
+    mutating func readPoints(_ name: String) throws(DecodingError) -> [Point] {
         let count = try readCount(name, minimumElementSize: 5)
         var points: [Point] = []
         for _ in 0..<count { points.append(try readPoint(name)) }
@@ -90,7 +91,7 @@ extension WireReader {
 extension Point {
     /// The SEC1 bytes the wire encoding uses (compressed, or [0] for the identity).
     var fieldEncodingBytes: [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("P", self)
         return writer.bytes
     }

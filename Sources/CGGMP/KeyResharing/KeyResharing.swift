@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import Secp256k1
 
 /// KeyResharing: moves a t_old-of-n_old key to a new set of holders with a new threshold, keeping
@@ -29,7 +31,7 @@ import Secp256k1
 /// is the share in the clear, and the network layer sends it over the encrypted Noise channel.
 /// A complaint reveals the (bad) share it carries to every party.
 public enum KeyResharing {
-    public static let protocolTag = "CGGMP24/KeyResharing/v2"
+    public static let protocolTag = ProtocolTag.keyResharing
 
     /// The protocol's entry point for one party: a dealer passes its old share, a new holder that
     /// is not a dealer passes nil. A dealer that is not a new holder finishes with nil.
@@ -136,23 +138,19 @@ public struct KeyResharingConfiguration: Sendable, Hashable, CustomStringConvert
 
     /// A hash of every field, carried in each party's broadcast.
     var digest: [UInt8] {
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/KeyResharing/configuration/v1")
-        hasher.append(Self.countBytes(oldKey.threshold))
-        hasher.append(Self.countBytes(oldKey.publicShares.count))
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.keyResharingConfiguration)
+        hasher.append(UInt64(oldKey.threshold))
+        hasher.append(UInt64(oldKey.publicShares.count))
         for holder in oldKey.holders {
-            hasher.append(holder.bytes)
-            hasher.append(oldKey.publicShares[holder]!.compressedBytes)
+            hasher.appendField(holder.bytes)
+            hasher.appendField(oldKey.publicShares[holder]!.compressedBytes)
         }
-        hasher.append(Self.countBytes(dealers.count))
-        for dealer in dealers { hasher.append(dealer.bytes) }
-        hasher.append(Self.countBytes(newHolders.count))
-        for holder in newHolders { hasher.append(holder.bytes) }
-        hasher.append(Self.countBytes(newThreshold))
-        return hasher.finalize()
-    }
-
-    private static func countBytes(_ value: Int) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: UInt64(value) >> (56 - 8 * $0)) }
+        hasher.append(UInt64(dealers.count))
+        for dealer in dealers { hasher.appendField(dealer.bytes) }
+        hasher.append(UInt64(newHolders.count))
+        for holder in newHolders { hasher.appendField(holder.bytes) }
+        hasher.append(UInt64(newThreshold))
+        return hasher.sha256()
     }
 
     public var description: String {

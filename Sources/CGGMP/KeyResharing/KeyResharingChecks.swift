@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import Secp256k1
 
 /// The rounds' checks as pure functions of the configuration and of what the checked party signed
@@ -61,10 +63,10 @@ enum KeyResharingChecks {
                        known: KnownOutput? = nil) throws(RoundViolation) -> ConfirmationCheck {
         let confirmation: Confirmation
         do {
-            var reader = WireReader(try incoming.payload(.echoBroadcast))
-            let tag = try reader.readBytes("confirmation")
-            let body = try reader.readBytes(tag == [0] ? "output" : "complaint")
-            try reader.finish()
+            var reader = ByteReader(try incoming.payload(.echoBroadcast))
+            let tag = try reader.readLengthPrefixed("confirmation")
+            let body = try reader.readLengthPrefixed(tag == [0] ? "output" : "complaint")
+            try reader.finish("payload")
             switch tag {
             case [0] where body.count == 32: confirmation = .ok(body)
             case [1]: confirmation = .complaint(body)
@@ -126,7 +128,7 @@ enum KeyResharingChecks {
     }
 
     static func confirmationPayload(_ confirmation: Confirmation) -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         switch confirmation {
         case .ok(let hash):
             writer.write("confirmation", bytes: [0])
@@ -152,14 +154,14 @@ enum KeyResharingChecks {
     /// public key the dealers' commitments (in dealer order) give.
     static func outputHash(configuration: KeyResharingConfiguration, commitments: [FeldmanCommitment]) -> [UInt8] {
         let shares = publicShares(configuration: configuration, commitments: commitments)
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/KeyResharing/output/v1")
-        hasher.append(configuration.digest)
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.keyResharingOutput)
+        hasher.appendField(configuration.digest)
         for holder in configuration.newHolders {
-            hasher.append(holder.bytes)
-            hasher.append((shares[holder] ?? .identity).compressedBytes)
+            hasher.appendField(holder.bytes)
+            hasher.appendField((shares[holder] ?? .identity).compressedBytes)
         }
-        hasher.append(Point.sum(commitments.map(\.publicKey)).compressedBytes)
-        return hasher.finalize()
+        hasher.appendField(Point.sum(commitments.map(\.publicKey)).compressedBytes)
+        return hasher.sha256()
     }
 
     /// The echo-broadcast: the configuration digest, then (dealers only) the Feldman commitment to
@@ -167,13 +169,13 @@ enum KeyResharingChecks {
     static func broadcast(_ payload: [UInt8], sender: PartyID,
                           configuration: KeyResharingConfiguration) throws(RoundViolation) -> FeldmanCommitment? {
         let isDealer = configuration.dealers.contains(sender)
-        var reader = WireReader(payload)
+        var reader = ByteReader(payload)
         let digest: [UInt8]
         let commitment: FeldmanCommitment?
         do {
-            digest = try reader.readBytes("configuration")
+            digest = try reader.readLengthPrefixed("configuration")
             commitment = isDealer ? try reader.read(FeldmanCommitment.self) : nil
-            try reader.finish()
+            try reader.finish("payload")
         } catch {
             throw RoundViolation(rule: "malformed-broadcast", detail: "\(error)")
         }
@@ -205,9 +207,9 @@ enum KeyResharingChecks {
         }
         let share: Scalar
         do {
-            var reader = WireReader(payload)
+            var reader = ByteReader(payload)
             share = try reader.readScalar("share")
-            try reader.finish()
+            try reader.finish("payload")
         } catch {
             throw RoundViolation(rule: "malformed-share", detail: "\(error)")
         }
@@ -220,13 +222,13 @@ enum KeyResharingChecks {
     }
 
     static func directPayload(share: Scalar) -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("share", share)
         return writer.bytes
     }
 
     static func broadcastPayload(configuration: KeyResharingConfiguration, commitment: FeldmanCommitment?) -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("configuration", bytes: configuration.digest)
         if let commitment { writer.write(commitment) }
         return writer.bytes

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -28,7 +29,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
             self.c = c; self.d = d; self.y = y; self.x = x
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N0", verifierKey)
             writer.write("N1", proverKey)
             writer.write("C", c)
@@ -37,7 +38,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
             writer.write("X", x)
         }
 
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             verifierKey = try reader.readPaillierKey("N0")
             proverKey = try reader.readPaillierKey("N1")
             c = try reader.readCiphertext("C")
@@ -79,7 +80,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
     public let w: BigInt             // r·ρ^e mod N0
     public let wY: BigInt            // r_y·ρ_y^{−e} mod N1
 
-    static let transcriptTag = "Πaff-g"
+    static let transcriptTag = ProofTag.affG
 
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
@@ -204,7 +205,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
     }
 
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("A", ciphertextA)
         writer.write("Bx", pointBx)
         writer.write("By", ciphertextBy)
@@ -220,7 +221,7 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
         writer.write("wY", wY)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         ciphertextA = try reader.readBigInt("A")
         pointBx = try reader.readPoint("Bx")
         ciphertextBy = try reader.readBigInt("By")

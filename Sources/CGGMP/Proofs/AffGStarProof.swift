@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -45,7 +46,7 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
 
-    static let transcriptTag = "Πaff-g*"
+    static let transcriptTag = ProofTag.affGStar
 
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
@@ -152,8 +153,8 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
     }
 
 
-    public func encode(to writer: inout WireWriter) {
-        writer.writeCount(repetitions.count)
+    public func encode(to writer: inout ByteWriter) {
+        writer.appendCount(repetitions.count)
         for (j, r) in repetitions.enumerated() {
             writer.write("A[\(j)]", r.ciphertextA)
             writer.write("R[\(j)]", r.pointR)
@@ -165,7 +166,7 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         // Each repetition takes at least 7 length-prefixed values of 5 bytes.
         let count = try reader.readCount("repetitions", minimumElementSize: 35)
         var repetitions: [Repetition] = []

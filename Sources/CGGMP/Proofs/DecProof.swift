@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -33,7 +34,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
             self.partyCount = partyCount
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N0", key)
             writer.write("K", k)
             writer.write("X", x)
@@ -43,7 +44,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
             writer.write("n", BigInt(partyCount))
         }
 
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             key = try reader.readPaillierKey("N0")
             k = try reader.readCiphertext("K")
             x = try reader.readPoint("X")
@@ -52,7 +53,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
             gamma = try reader.readPoint("Gamma")
             let n = try reader.readBigInt("n")
             guard let count = n.intValue, DecProof.partyCountRange.contains(count) else {
-                throw .malformedEncoding("n: party count out of range")
+                throw DecodingError(field: "n", reason: .invalidValue("party count out of range"))
             }
             partyCount = count
         }
@@ -86,7 +87,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
 
-    static let transcriptTag = "Πdec"
+    static let transcriptTag = ProofTag.dec
     /// Party counts the statement accepts (synedrion assumes at most 2^20 as well).
     public static let partyCountRange = 1...(1 << 20)
 
@@ -203,8 +204,8 @@ public struct DecProof: Sendable, Hashable, WireCodable {
     }
 
 
-    public func encode(to writer: inout WireWriter) {
-        writer.writeCount(repetitions.count)
+    public func encode(to writer: inout ByteWriter) {
+        writer.appendCount(repetitions.count)
         for (j, r) in repetitions.enumerated() {
             writer.write("A[\(j)]", r.ciphertextA)
             writer.write("B[\(j)]", r.pointB)
@@ -215,7 +216,7 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         // Each repetition takes at least 6 length-prefixed values of 5 bytes.
         let count = try reader.readCount("repetitions", minimumElementSize: 30)
         var repetitions: [Repetition] = []

@@ -1,3 +1,4 @@
+import Bytes
 import Secp256k1
 
 /// Πelog (ePrint 2021/060 rev. 2024, Fig. 23): for public points (L, M, X, Y, h), knowledge of
@@ -19,14 +20,14 @@ public struct ElogProof: Sendable, Hashable, WireCodable {
             self.L = L; self.M = M; self.X = X; self.Y = Y; self.h = h
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("L", L)
             writer.write("M", M)
             writer.write("X", X)
             writer.write("Y", Y)
             writer.write("h", h)
         }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             L = try reader.readPoint("L")
             M = try reader.readPoint("M")
             X = try reader.readPoint("X")
@@ -41,7 +42,7 @@ public struct ElogProof: Sendable, Hashable, WireCodable {
     public let z: Scalar
     public let u: Scalar
 
-    static let tag = "Πelog"
+    static let tag = ProofTag.elog
 
     public init(A: Point, N: Point, B: Point, z: Scalar, u: Scalar) {
         self.A = A; self.N = N; self.B = B; self.z = z; self.u = u
@@ -84,7 +85,7 @@ public struct ElogProof: Sendable, Hashable, WireCodable {
         return transcript.challengeScalar()
     }
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("A", A)
         writer.write("N", N)
         writer.write("B", B)
@@ -92,7 +93,7 @@ public struct ElogProof: Sendable, Hashable, WireCodable {
         writer.write("u", u)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         A = try reader.readPoint("A")
         N = try reader.readPoint("N")
         B = try reader.readPoint("B")

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -20,7 +21,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
             self.key = key; self.ciphertext = ciphertext; self.a = a; self.b = b; self.x = x
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N0", key)
             writer.write("C", ciphertext)
             writer.write("A", a)
@@ -28,7 +29,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
             writer.write("X", x)
         }
 
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             key = try reader.readPaillierKey("N0")
             ciphertext = try reader.readCiphertext("C")
             a = try reader.readPoint("A")
@@ -60,7 +61,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
     public let z2: BigInt            // r·ρ^e mod N0
     public let z3: BigInt            // γ + e·μ
 
-    static let transcriptTag = "Πenc-elg"
+    static let transcriptTag = ProofTag.encElg
 
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
@@ -162,7 +163,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
         transcript.append("T", t)
     }
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("S", commitmentS)
         writer.write("D", ciphertextD)
         writer.write("Y", pointY)
@@ -174,7 +175,7 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
         writer.write("z3", z3)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         commitmentS = try reader.readBigInt("S")
         ciphertextD = try reader.readBigInt("D")
         pointY = try reader.readPoint("Y")

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import CGMP
 import Paillier
@@ -17,8 +18,8 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         public init(modulus: BigInt) { self.modulus = modulus }
         public init(_ key: PaillierPublicKey) { self.modulus = key.modulus }
 
-        public func encode(to writer: inout WireWriter) { writer.write("N", modulus) }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public func encode(to writer: inout ByteWriter) { writer.write("N", modulus) }
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             modulus = try reader.readBigInt("N")
         }
     }
@@ -32,7 +33,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         /// An N-th root of y mod N.
         public let z: BigInt
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("x", x)
             writer.write("a", a)
             writer.write("b", b)
@@ -41,7 +42,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         public init(x: BigInt, a: Bool, b: Bool, z: BigInt) {
             self.x = x; self.a = a; self.b = b; self.z = z
         }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             x = try reader.readBigInt("x")
             a = try reader.readBool("a")
             b = try reader.readBool("b")
@@ -49,7 +50,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    static let tag = "Πmod"
+    static let tag = ProofTag.modulus
 
     /// The commitment: a unit with Jacobi symbol −1.
     public let w: BigInt
@@ -163,13 +164,13 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
 
     // MARK: Encoding
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("w", w)
-        writer.writeCount(repetitions.count)
+        writer.appendCount(repetitions.count)
         for repetition in repetitions { writer.write(repetition) }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         w = try reader.readBigInt("w")
         let count = try reader.readCount("repetitions", minimumElementSize: 12)
         var repetitions: [Repetition] = []

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -22,14 +23,14 @@ public struct MulProof: Sendable, Hashable, WireCodable {
             self.key = key; self.x = x; self.y = y; self.c = c
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N", key)
             writer.write("X", x)
             writer.write("Y", y)
             writer.write("C", c)
         }
 
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             key = try reader.readPaillierKey("N")
             x = try reader.readCiphertext("X")
             y = try reader.readCiphertext("Y")
@@ -52,7 +53,7 @@ public struct MulProof: Sendable, Hashable, WireCodable {
     public let u: BigInt             // r·ρ^e mod N
     public let v: BigInt             // s·ρ_x^e mod N
 
-    static let transcriptTag = "Πmul"
+    static let transcriptTag = ProofTag.mul
 
     /// - Throws: `ProofError` when Y is not a unit mod N².
     public static func prove(
@@ -111,7 +112,7 @@ public struct MulProof: Sendable, Hashable, WireCodable {
     }
 
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("A", ciphertextA)
         writer.write("B", ciphertextB)
         writer.write("z", z)
@@ -119,7 +120,7 @@ public struct MulProof: Sendable, Hashable, WireCodable {
         writer.write("v", v)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         ciphertextA = try reader.readBigInt("A")
         ciphertextB = try reader.readBigInt("B")
         z = try reader.readBigInt("z")

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -20,14 +21,14 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
             self.key = key; self.c = c; self.d = d; self.x = x
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N0", key)
             writer.write("C", c)
             writer.write("D", d)
             writer.write("X", x)
         }
 
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             key = try reader.readPaillierKey("N0")
             c = try reader.readCiphertext("C")
             d = try reader.readCiphertext("D")
@@ -51,7 +52,7 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
     public let z2: BigInt            // γ + e·m
     public let w: BigInt             // r·ρ^e mod N0
 
-    static let transcriptTag = "Πmul*"
+    static let transcriptTag = ProofTag.mulStar
 
     /// - Throws: `ProofError` when C is not a unit mod N0².
     public static func prove(
@@ -132,7 +133,7 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
     }
 
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("A", ciphertextA)
         writer.write("Bx", pointBx)
         writer.write("E", commitmentE)
@@ -142,7 +143,7 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
         writer.write("w", w)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         ciphertextA = try reader.readBigInt("A")
         pointBx = try reader.readPoint("Bx")
         commitmentE = try reader.readBigInt("E")

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 
@@ -23,11 +24,11 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
             self.init(modulus: key.modulus, ringPedersen: .init(verifierParameters))
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N0", modulus)
             writer.write(ringPedersen)
         }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             modulus = try reader.readBigInt("N0")
             ringPedersen = try reader.read()
         }
@@ -47,7 +48,7 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
     public let w2: BigInt
     public let v: BigInt
 
-    static let tag = "Πfac"
+    static let tag = ProofTag.noSmallFactor
 
     public init(P: BigInt, Q: BigInt, A: BigInt, B: BigInt, T: BigInt, sigma: BigInt,
                 z1: BigInt, z2: BigInt, w1: BigInt, w2: BigInt, v: BigInt) {
@@ -161,14 +162,14 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
 
     // MARK: Encoding
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         for (name, value) in [("P", P), ("Q", Q), ("A", A), ("B", B), ("T", T), ("sigma", sigma),
                               ("z1", z1), ("z2", z2), ("w1", w1), ("w2", w2), ("v", v)] {
             writer.write(name, value)
         }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         P = try reader.readBigInt("P")
         Q = try reader.readBigInt("Q")
         A = try reader.readBigInt("A")

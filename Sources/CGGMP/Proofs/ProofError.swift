@@ -1,11 +1,11 @@
+import Bytes
+
 /// Why a proof was rejected (or could not be decoded). Each case names the check that failed, so a
 /// caller can report which rule a peer broke. Cases carry field names and sizes, never values.
 public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a well-formed encoding (truncated, trailing bytes, non-canonical integer,
-    /// bad point…); the string says what.
-    case malformedEncoding(String)
-    /// The encoding's version byte is not one this library reads.
-    case unsupportedVersion(UInt8)
+    /// bad point, unsupported version…); the error names the field and says what.
+    case malformedEncoding(DecodingError)
     /// A value lies outside the range the verifier requires (±2^k bounds, or [0, N) residues).
     case rangeCheckFailed(field: String)
     /// A value that must be a unit modulo its modulus shares a factor with it (or is zero).
@@ -31,8 +31,7 @@ public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .malformedEncoding(let what): "malformed proof encoding: \(what)"
-        case .unsupportedVersion(let version): "unsupported encoding version \(version)"
+        case .malformedEncoding(let error): "malformed proof encoding: \(error)"
         case .rangeCheckFailed(let field): "range check failed for \(field)"
         case .notAUnit(let field): "\(field) is not a unit modulo its modulus"
         case .jacobiSymbolNotMinusOne: "Πmod commitment w does not have Jacobi symbol −1"

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 
@@ -21,12 +22,12 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
             self.init(modulus: parameters.modulus, s: parameters.s, t: parameters.t)
         }
 
-        public func encode(to writer: inout WireWriter) {
+        public func encode(to writer: inout ByteWriter) {
             writer.write("N̂", modulus)
             writer.write("s", s)
             writer.write("t", t)
         }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             modulus = try reader.readBigInt("N̂")
             s = try reader.readBigInt("s")
             t = try reader.readBigInt("t")
@@ -38,7 +39,7 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
     /// The responses z_i ∈ [0, φ(N̂)).
     public let responses: [BigInt]
 
-    static let tag = "Πprm"
+    static let tag = ProofTag.ringPedersen
 
     public init(commitments: [BigInt], responses: [BigInt]) {
         self.commitments = commitments
@@ -113,14 +114,14 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
 
     // MARK: Encoding
 
-    public func encode(to writer: inout WireWriter) {
-        writer.writeCount(commitments.count)
+    public func encode(to writer: inout ByteWriter) {
+        writer.appendCount(commitments.count)
         for (index, a) in commitments.enumerated() { writer.write("A[\(index)]", a) }
-        writer.writeCount(responses.count)
+        writer.appendCount(responses.count)
         for (index, z) in responses.enumerated() { writer.write("z[\(index)]", z) }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         let commitmentCount = try reader.readCount("commitments", minimumElementSize: 5)
         var commitments: [BigInt] = []
         for index in 0..<commitmentCount { commitments.append(try reader.readBigInt("A[\(index)]")) }

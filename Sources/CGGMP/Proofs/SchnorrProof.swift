@@ -1,3 +1,4 @@
+import Bytes
 import Secp256k1
 
 /// Πsch (ePrint 2021/060 rev. 2024, Fig. 22): knowledge of x with X = x·G.
@@ -12,8 +13,8 @@ public struct SchnorrProof: Sendable, Hashable, WireCodable {
 
         public init(publicPoint: Point) { self.publicPoint = publicPoint }
 
-        public func encode(to writer: inout WireWriter) { writer.write("X", publicPoint) }
-        public init(from reader: inout WireReader) throws(ProofError) {
+        public func encode(to writer: inout ByteWriter) { writer.write("X", publicPoint) }
+        public init(from reader: inout ByteReader) throws(DecodingError) {
             publicPoint = try reader.readPoint("X")
         }
     }
@@ -23,7 +24,7 @@ public struct SchnorrProof: Sendable, Hashable, WireCodable {
     /// The response z.
     public let response: Scalar
 
-    static let tag = "Πsch"
+    static let tag = ProofTag.schnorr
 
     public init(commitment: Point, response: Scalar) {
         self.commitment = commitment
@@ -68,12 +69,12 @@ public struct SchnorrProof: Sendable, Hashable, WireCodable {
         return transcript.challengeScalar()
     }
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("A", commitment)
         writer.write("z", response)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         commitment = try reader.readPoint("A")
         response = try reader.readScalar("z")
     }

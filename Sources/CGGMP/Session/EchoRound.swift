@@ -1,3 +1,5 @@
+import Bytes
+
 /// The echo step that follows every round with echo-broadcasts.
 ///
 /// Each party sends everyone the committee's signed echo-broadcasts of the round as it received
@@ -9,23 +11,28 @@
 /// Payload: `count(u32) ‖ (len32 ‖ SignedMessage.encoded)*`.
 enum EchoRound {
     static func payload(_ messages: [SignedMessage]) -> [UInt8] {
-        var out: [UInt8] = []
-        let count = UInt32(messages.count)
-        out += [UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-                UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)]
-        for message in messages { SignedMessage.appendLengthPrefixed(message.encoded, to: &out) }
-        return out
+        var writer = ByteWriter()
+        writer.appendCount(messages.count)
+        for message in messages { SignedMessage.appendField(message.encoded, to: &writer) }
+        return writer.bytes
     }
 
     static func entries(of echo: SignedMessage) throws(MessageDecodingError) -> [SignedMessage] {
-        var reader = ByteReader(echo.payload)
-        let count = try reader.uint32("echo count")
-        // Each entry takes at least 4 bytes, so an impossible count is refused before allocating.
-        guard count <= reader.remaining / 4 else { throw .malformed("echo count \(count) exceeds the payload") }
-        var entries: [SignedMessage] = []
-        for _ in 0..<count { entries.append(try SignedMessage(encoded: reader.lengthPrefixed("echo entry"))) }
-        guard reader.remaining == 0 else { throw .malformed("\(reader.remaining) trailing bytes in echo") }
-        return entries
+        do throws(DecodingError) {
+            var reader = ByteReader(echo.payload)
+            // Each entry takes at least 4 bytes, so an impossible count is refused before allocating.
+            let count = try reader.readCount("echo count", minimumElementSize: 4)
+            var entries: [SignedMessage] = []
+            for index in 0..<count {
+                let field = "echo entry \(index)"
+                let bytes = try SignedMessage.readField(&reader, field)
+                do { entries.append(try SignedMessage(decoding: bytes)) } catch { throw error.nested(in: field) }
+            }
+            try reader.finish("echo")
+            return entries
+        } catch {
+            throw .malformed(error)
+        }
     }
 
     /// What is wrong with `echo` on its own (nil when it is well-formed): every committee member's

@@ -1,3 +1,4 @@
+import Bytes
 import Paillier
 import Secp256k1
 
@@ -11,7 +12,7 @@ import Secp256k1
 ///
 /// Layout: "TSSFCX", version 1, then wire fields: session id, protocol tag, committee, parameter
 /// set name, an input tag and the protocol's inputs.
-public struct FaultCheckContext: Sendable {
+public struct FaultCheckContext: Sendable, VersionedEncoding {
     /// The public inputs of each protocol's checks.
     public enum Inputs: Sendable {
         case keyInit
@@ -55,30 +56,29 @@ public struct FaultCheckContext: Sendable {
 
     // MARK: Encoding
 
-    static let magic: [UInt8] = Array("TSSFCX".utf8)
-    public static let encodingVersion: UInt8 = 1
+    public static var encodingHeader: EncodingHeader { .faultCheckContext }
 
-    public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
         ReportEncoding.write(publicData, to: &writer)
         writer.write("parameters", bytes: Array(parameters.name.utf8))
         switch inputs {
-        case .keyInit: writer.writeCount(0)
-        case .auxGen: writer.writeCount(1)
-        case .keyRefresh: writer.writeCount(2)
+        case .keyInit: writer.appendCount(0)
+        case .auxGen: writer.appendCount(1)
+        case .keyRefresh: writer.appendCount(2)
         case .keyResharing(let configuration):
-            writer.writeCount(3)
-            writer.write("old key", bytes: configuration.oldKey.encoded())
+            writer.appendCount(3)
+            writer.write("old key", bytes: configuration.oldKey.encoded)
             ReportEncoding.writeParties(configuration.dealers, to: &writer)
             ReportEncoding.writeParties(configuration.newHolders, to: &writer)
-            writer.writeCount(configuration.newThreshold)
+            writer.appendCount(configuration.newThreshold)
         case .presigning(let inputs):
-            writer.writeCount(4)
+            writer.appendCount(4)
             Self.write(inputs, to: &writer)
         case .signing(let commitments, let prehash):
-            writer.writeCount(5)
+            writer.appendCount(5)
             writer.write("nonce", bytes: commitments.nonce.compressedBytes)
-            writer.writeCount(commitments.nonceShares.count)
+            writer.appendCount(commitments.nonceShares.count)
             for party in commitments.nonceShares.keys.sorted() {
                 writer.write("party", bytes: party.bytes)
                 writer.write("delta", bytes: commitments.nonceShares[party]!.compressedBytes)
@@ -86,23 +86,24 @@ public struct FaultCheckContext: Sendable {
             }
             writer.write("prehash", bytes: prehash.bytes)
         case .interactiveSigning(let inputs, let prehash):
-            writer.writeCount(6)
+            writer.appendCount(6)
             Self.write(inputs, to: &writer)
             writer.write("prehash", bytes: prehash.bytes)
         }
-        return Self.magic + [Self.encodingVersion] + writer.bytes
+        return writer.bytes
     }
 
-    /// Decodes `encoded()` output, validating every key and parameter as a peer's.
-    /// - Throws: `FaultDecodingError` saying what is wrong.
+    /// Decodes `encoded` output, validating every key and parameter as a peer's.
+    /// - Throws: `FaultDecodingError.malformed` naming the field that was refused (a nested
+    ///   threshold key's field as `old key/field`; a key or configuration the library refuses as
+    ///   `.invalidValue`).
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion,
-                                             what: "fault check context")
-        do {
+        var reader = try ReportEncoding.open(bytes, header: Self.encodingHeader)
+        do throws(DecodingError) {
             let publicData = try ReportEncoding.readPublicData(&reader)
-            guard let name = String(validating: try reader.readBytes("parameters"), as: UTF8.self),
-                  let parameters = SchemeParameters.named(name) else {
-                throw FaultDecodingError.malformed("unknown parameter set")
+            let name = try reader.readString("parameters")
+            guard let parameters = SchemeParameters.named(name) else {
+                throw DecodingError(field: "parameters", reason: .invalidValue("unknown parameter set"))
             }
             let inputs: Inputs
             switch try reader.readInteger("inputs") {
@@ -110,72 +111,99 @@ public struct FaultCheckContext: Sendable {
             case 1: inputs = .auxGen
             case 2: inputs = .keyRefresh
             case 3:
-                let oldKey = try ThresholdPublicKey(encoded: try reader.readBytes("old key"))
+                let oldKey: ThresholdPublicKey
+                let oldKeyBytes = try reader.readLengthPrefixed("old key")
+                do throws(KeyShareError) { oldKey = try ThresholdPublicKey(encoded: oldKeyBytes) } catch {
+                    switch error {
+                    case .malformedEncoding(let inner): throw inner.nested(in: "old key")
+                    default: throw DecodingError(field: "old key", reason: .invalidValue("\(error)"))
+                    }
+                }
                 let dealers = try ReportEncoding.readSortedParties(&reader)
                 let holders = try ReportEncoding.readSortedParties(&reader)
                 let threshold = try reader.readInteger("threshold")
-                inputs = .keyResharing(try KeyResharingConfiguration(oldKey: oldKey, dealers: dealers,
-                                                                     newHolders: holders, newThreshold: threshold))
+                do {
+                    inputs = .keyResharing(try KeyResharingConfiguration(oldKey: oldKey, dealers: dealers,
+                                                                         newHolders: holders, newThreshold: threshold))
+                } catch {
+                    throw DecodingError(field: "threshold", reason: .invalidValue("\(error)"))
+                }
             case 4: inputs = .presigning(try Self.readInputs(&reader, parameters: parameters))
             case 5:
                 let nonce = try Self.readPoint(&reader, "nonce")
                 let count = try reader.readCount("signers", minimumElementSize: 12)
                 var deltas: [PartyID: Point] = [:], keyShares: [PartyID: Point] = [:]
                 for _ in 0..<count {
-                    let party = try PartyID(bytes: try reader.readBytes("party"))
+                    let party = try reader.readPartyID("party")
                     guard deltas.keys.allSatisfy({ $0 < party }) else {
-                        throw FaultDecodingError.malformed("signers not in strictly increasing order")
+                        throw DecodingError(field: "party", reason: .nonCanonical("signers not in strictly increasing order"))
                     }
                     deltas[party] = try Self.readPoint(&reader, "delta")
                     keyShares[party] = try Self.readPoint(&reader, "s")
                 }
-                let prehash = try Prehash(bytes: try reader.readBytes("prehash"))
+                let prehash = try Self.readPrehash(&reader)
                 inputs = .signing(commitments: PresignatureCommitments(nonce: nonce, nonceShares: deltas,
                                                                        keyNonceShares: keyShares), prehash: prehash)
             case 6:
                 let presigning = try Self.readInputs(&reader, parameters: parameters)
-                inputs = .interactiveSigning(presigning, prehash: try Prehash(bytes: try reader.readBytes("prehash")))
+                inputs = .interactiveSigning(presigning, prehash: try Self.readPrehash(&reader))
             case let other:
-                throw FaultDecodingError.malformed("unknown input tag \(other)")
+                throw DecodingError(field: "inputs", reason: .invalidValue("unknown input tag \(other)"))
             }
-            try reader.finish()
+            try reader.finish(Self.encodingHeader.name)
             self.init(publicData: publicData, parameters: parameters, inputs: inputs)
-        } catch let error as FaultDecodingError {
-            throw error
         } catch {
-            throw .malformed("\(error)")
+            throw .malformed(error)
         }
     }
 
-    private static func readPoint(_ reader: inout WireReader, _ name: String) throws -> Point {
-        try Point(bytesAllowingIdentity: try reader.readBytes(name))
+    /// A point as its length-prefixed SEC1 bytes (compressed or the identity byte).
+    private static func readPoint(_ reader: inout ByteReader, _ name: String) throws(DecodingError) -> Point {
+        let bytes = try reader.readLengthPrefixed(name)
+        do { return try Point(bytesAllowingIdentity: bytes) } catch {
+            throw DecodingError(field: name, reason: .invalidValue("\(error)"))
+        }
     }
 
-    private static func write(_ inputs: PresigningPublicInputs, to writer: inout WireWriter) {
+    private static func readPrehash(_ reader: inout ByteReader) throws(DecodingError) -> Prehash {
+        let bytes = try reader.readLengthPrefixed("prehash")
+        do { return try Prehash(bytes: bytes) } catch {
+            throw DecodingError(field: "prehash", reason: .invalidValue("\(error)"))
+        }
+    }
+
+    private static func write(_ inputs: PresigningPublicInputs, to writer: inout ByteWriter) {
         let parties = inputs.publicShares.keys.sorted()
-        writer.writeCount(parties.count)
+        writer.appendCount(parties.count)
         for party in parties {
             writer.write("party", bytes: party.bytes)
             writer.write("share", bytes: inputs.publicShares[party]!.compressedBytes)
-            writer.write("paillier", bytes: inputs.publicAux[party]?.paillierKey.encoded() ?? [])
-            writer.write("ring-pedersen", bytes: inputs.publicAux[party]?.ringPedersen.encoded() ?? [])
+            writer.write("paillier", bytes: inputs.publicAux[party]?.paillierKey.encoded ?? [])
+            writer.write("ring-pedersen", bytes: inputs.publicAux[party]?.ringPedersen.encoded ?? [])
         }
     }
 
-    private static func readInputs(_ reader: inout WireReader, parameters: SchemeParameters) throws -> PresigningPublicInputs {
+    private static func readInputs(_ reader: inout ByteReader, parameters: SchemeParameters) throws(DecodingError) -> PresigningPublicInputs {
         let count = try reader.readCount("signers", minimumElementSize: 16)
         var shares: [PartyID: Point] = [:], aux: [PartyID: PublicAuxInfo] = [:]
         for _ in 0..<count {
-            let party = try PartyID(bytes: try reader.readBytes("party"))
+            let party = try reader.readPartyID("party")
             // Written in increasing order, so a repeated or out-of-order signer is refused.
             guard shares.keys.allSatisfy({ $0 < party }) else {
-                throw FaultDecodingError.malformed("signers not in strictly increasing order")
+                throw DecodingError(field: "party", reason: .nonCanonical("signers not in strictly increasing order"))
             }
             shares[party] = try readPoint(&reader, "share")
-            aux[party] = PublicAuxInfo(
-                paillierKey: try PaillierPublicKey(encoding: try reader.readBytes("paillier"), expectedBits: parameters.modulusBits),
-                ringPedersen: try RingPedersenParameters(encoding: try reader.readBytes("ring-pedersen"),
-                                                         expectedBits: parameters.modulusBits))
+            let paillierBytes = try reader.readLengthPrefixed("paillier")
+            let paillier: PaillierPublicKey
+            do { paillier = try PaillierPublicKey(encoded: paillierBytes, expectedBits: parameters.modulusBits) } catch {
+                throw DecodingError(field: "paillier", reason: .invalidValue("\(error)"))
+            }
+            let ringPedersenBytes = try reader.readLengthPrefixed("ring-pedersen")
+            let ringPedersen: RingPedersenParameters
+            do { ringPedersen = try RingPedersenParameters(encoded: ringPedersenBytes, expectedBits: parameters.modulusBits) } catch {
+                throw DecodingError(field: "ring-pedersen", reason: .invalidValue("\(error)"))
+            }
+            aux[party] = PublicAuxInfo(paillierKey: paillier, ringPedersen: ringPedersen)
         }
         return PresigningPublicInputs(publicShares: shares, publicAux: aux)
     }

@@ -1,3 +1,4 @@
+import Bytes
 import CSodium
 
 /// Signs a party's outgoing messages with its long-term identity key.
@@ -29,7 +30,7 @@ public struct Ed25519Signer: IdentitySigner, CustomStringConvertible, CustomDebu
     /// - Throws: `.wrongSeedLength` unless `seed` has 32 bytes.
     public init(seed: [UInt8]) throws(IdentityKeyError) {
         guard seed.count == Int(crypto_sign_SEEDBYTES) else { throw .wrongSeedLength(seed.count) }
-        _ = Sodium.ready
+        Sodium.ensureInitialised()
         var publicKey = [UInt8](repeating: 0, count: Int(crypto_sign_PUBLICKEYBYTES))
         let storage = SecretKeyStorage()
         _ = crypto_sign_seed_keypair(&publicKey, storage.pointer, seed)
@@ -61,7 +62,7 @@ public struct Ed25519Signer: IdentitySigner, CustomStringConvertible, CustomDebu
 
 /// Verifies Ed25519 signatures (libsodium `crypto_sign_verify_detached`).
 public struct Ed25519Verifier: IdentitySignatureVerifier {
-    public init() { _ = Sodium.ready }
+    public init() { Sodium.ensureInitialised() }
 
     public func isValidSignature(_ signature: [UInt8], of message: [UInt8], by signer: PartyID) -> Bool {
         guard signature.count == Int(crypto_sign_BYTES) else { return false }
@@ -89,9 +90,4 @@ private final class SecretKeyStorage: @unchecked Sendable {
         sodium_memzero(pointer, count)
         pointer.deallocate()
     }
-}
-
-private enum Sodium {
-    /// sodium_init is idempotent and thread-safe; calling it once per process is enough.
-    static let ready: Bool = sodium_init() >= 0
 }

@@ -1,3 +1,5 @@
+import Bytes
+
 /// A protocol participant, named by its 32-byte Ed25519 identity (verifying) key.
 ///
 /// Naming a party by its key means every signed message says who sent it in a form a third party

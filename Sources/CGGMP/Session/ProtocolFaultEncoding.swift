@@ -1,50 +1,56 @@
+import Bytes
+
 // A versioned encoding of `ProtocolFault` (with its evidence), so a server can file a fault in a
 // report and anyone can decode it and re-run `Evidence.verify` (docs/flows.md, "Fault reports").
 //
-// Layout: "TSSFLT", version 2, then wire fields: culprit, round, the reason (a tag and its
-// strings; a violation: rule and detail), and every evidence message in `SignedMessage.encoded`
-// form, offending message first. Version 1 also listed "supporting message slots"; evidence is now
+// Layout: "TSSFLT", version 2 (`EncodingHeader.protocolFault`), then wire fields: culprit, round,
+// the reason (a tag and its strings; a violation: rule and detail), and every evidence message in
+// `SignedMessage.encoded` form, offending message first. Version 1 also listed "supporting message slots"; evidence is now
 // exactly the messages the check read, so version 1 reports are refused.
 
-extension ProtocolFault {
-    static let magic: [UInt8] = Array("TSSFLT".utf8)
-    public static let encodingVersion: UInt8 = 2
+extension ProtocolFault: VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .protocolFault }
 
-    public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("culprit", bytes: culprit.bytes)
-        writer.writeCount(round)
+        writer.appendCount(round)
         FaultReasonCoding.write(reason, to: &writer)
-        writer.writeCount(evidence.messages.count)
+        writer.appendCount(evidence.messages.count)
         for message in evidence.messages { writer.write("message", bytes: message.encoded) }
-        return Self.magic + [Self.encodingVersion] + writer.bytes
+        return writer.bytes
     }
 
-    /// Decodes `encoded()` output. Checks the structure only: whether the evidence proves the
+    /// Decodes `encoded` output. Checks the structure only: whether the evidence proves the
     /// fault is `evidence.verify(…)`'s question.
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "ProtocolFault")
-        do {
-            let culprit = try FaultReasonCoding.party(&reader, "culprit")
+        try self.init(reading: ReportEncoding.open(bytes, header: Self.encodingHeader))
+    }
+
+    private init(reading reader: consuming ByteReader) throws(FaultDecodingError) {
+        do throws(DecodingError) {
+            let culprit = try reader.readPartyID("culprit")
             let round = try reader.readInteger("round")
             let reason = try FaultReasonCoding.read(&reader)
             let count = try reader.readCount("messages", minimumElementSize: 4)
             var messages: [SignedMessage] = []
-            for _ in 0..<count { messages.append(try SignedMessage(encoded: try reader.readBytes("message"))) }
-            try reader.finish()
+            for index in 0..<count {
+                let field = "message \(index)"
+                let bytes = try reader.readLengthPrefixed(field)
+                do { messages.append(try SignedMessage(decoding: bytes)) } catch { throw error.nested(in: field) }
+            }
+            try reader.finish(Self.encodingHeader.name)
             self.init(culprit: culprit, round: round, reason: reason,
                       evidence: Evidence(culprit: culprit, round: round, reason: reason, messages: messages))
-        } catch let error as FaultDecodingError {
-            throw error
         } catch {
-            throw .malformed("\(error)")
+            throw .malformed(error)
         }
     }
 }
 
 private enum FaultReasonCoding {
-    static func write(_ reason: FaultReason, to writer: inout WireWriter) {
-        func tag(_ value: Int) { writer.writeCount(value) }
+    static func write(_ reason: FaultReason, to writer: inout ByteWriter) {
+        func tag(_ value: Int) { writer.appendCount(value) }
         func text(_ name: String, _ value: String) { writer.write(name, bytes: Array(value.utf8)) }
         switch reason {
         case .invalidSignature: tag(0)
@@ -61,92 +67,82 @@ private enum FaultReasonCoding {
         }
     }
 
-    static func read(_ reader: inout WireReader) throws -> FaultReason {
-        func text(_ name: String) throws -> String {
-            guard let value = String(validating: try reader.readBytes(name), as: UTF8.self) else {
-                throw FaultDecodingError.malformed("\(name) is not UTF-8")
-            }
-            return value
-        }
+    static func read(_ reader: inout ByteReader) throws(DecodingError) -> FaultReason {
         switch try reader.readInteger("reason") {
         case 0: return .invalidSignature
         case 1: return .wrongSession
         case 2: return .senderMismatch
-        case 3: return .unexpectedMessage(try text("what"))
+        case 3: return .unexpectedMessage(try reader.readString("what"))
         case 4: return .duplicateMessage
         case 5: return .equivocation
-        case 6: return .invalidEcho(try text("what"))
+        case 6: return .invalidEcho(try reader.readString("what"))
         case 7:
-            let rule = try text("rule"), detail = try text("detail")
+            let rule = try reader.readString("rule"), detail = try reader.readString("detail")
             return .violation(RoundViolation(rule: rule, detail: detail))
         case let other:
-            throw FaultDecodingError.malformed("unknown fault reason \(other)")
+            throw DecodingError(field: "reason", reason: .invalidValue("unknown fault reason \(other)"))
         }
-    }
-
-    static func party(_ reader: inout WireReader, _ name: String) throws -> PartyID {
-        do { return try PartyID(bytes: try reader.readBytes(name)) }
-        catch { throw FaultDecodingError.malformed("\(name): \(error)") }
     }
 }
 
-/// Why bytes offered as a fault report could not be decoded.
+/// Why bytes offered as a fault report (or a fault check context) could not be decoded.
 public enum FaultDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case malformed(String)
-    case unsupportedVersion(UInt8)
+    /// The bytes are not this report's encoding; the error names the field (a nested message's
+    /// field as `message i/field`).
+    case malformed(DecodingError)
 
     public var description: String {
         switch self {
-        case .malformed(let what): "malformed fault report: \(what)"
-        case .unsupportedVersion(let version): "unsupported fault report version \(version)"
+        case .malformed(let error): "malformed fault report: \(error)"
         }
     }
 }
 
 /// The framing the report encodings share (`ProtocolFault`, `FaultCheckContext`, TSS's `FlowFault`):
-/// `magic ‖ version ‖ wire fields`, the session's public data as fields, and party lists, which are
-/// written sorted and read only in that order, so each value has one encoding.
+/// `magic ‖ version ‖ wire fields` (a `VersionedEncoding` header), the session's public data as
+/// fields, and party lists, which are written sorted and read only in that order, so each value
+/// has one encoding.
 public enum ReportEncoding {
-    /// A reader over the fields of `bytes` after checking its magic and version.
-    /// - Throws: `.malformed` (not this encoding, naming `what`), `.unsupportedVersion`.
-    public static func open(_ bytes: [UInt8], magic: [UInt8], version: UInt8,
-                            what: String) throws(FaultDecodingError) -> WireReader {
-        guard bytes.count > magic.count, Array(bytes.prefix(magic.count)) == magic else {
-            throw .malformed("not a \(what) encoding")
-        }
-        guard bytes[magic.count] == version else { throw .unsupportedVersion(bytes[magic.count]) }
-        return WireReader(Array(bytes.dropFirst(magic.count + 1)))
+    /// A reader over the fields of `bytes` after checking `header`'s magic and version.
+    /// - Throws: `.malformed` with the header's `DecodingError` (`.wrongMagic`, `.unsupportedVersion`,
+    ///   `.truncated`).
+    public static func open(_ bytes: [UInt8], header: EncodingHeader) throws(FaultDecodingError) -> ByteReader {
+        do throws(DecodingError) { return try ByteReader(bytes, header: header) } catch { throw .malformed(error) }
     }
 
     /// Session id, protocol tag and committee.
-    public static func write(_ publicData: SessionPublicData, to writer: inout WireWriter) {
+    public static func write(_ publicData: SessionPublicData, to writer: inout ByteWriter) {
         writer.write("session", bytes: publicData.sessionID)
         writer.write("protocol", bytes: Array(publicData.protocolTag.utf8))
         writeParties(publicData.committee, to: &writer)
     }
 
     /// Reads `write(_:to:)`'s fields.
-    public static func readPublicData(_ reader: inout WireReader) throws -> SessionPublicData {
-        let sessionID = try reader.readBytes("session")
-        guard let tag = String(validating: try reader.readBytes("protocol"), as: UTF8.self) else {
-            throw FaultDecodingError.malformed("protocol tag is not UTF-8")
+    /// - Throws: `.invalidValue` (field "parties") for a committee `SessionPublicData` refuses.
+    public static func readPublicData(_ reader: inout ByteReader) throws(DecodingError) -> SessionPublicData {
+        let sessionID = try reader.readLengthPrefixed("session")
+        let tag = try reader.readString("protocol")
+        let committee = try readSortedParties(&reader)
+        do {
+            return try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: committee)
+        } catch {
+            throw DecodingError(field: "parties", reason: .invalidValue("\(error)"))
         }
-        return try SessionPublicData(sessionID: sessionID, protocolTag: tag, committee: readSortedParties(&reader))
     }
 
-    public static func writeParties(_ parties: [PartyID], to writer: inout WireWriter) {
-        writer.writeCount(parties.count)
+    public static func writeParties(_ parties: [PartyID], to writer: inout ByteWriter) {
+        writer.appendCount(parties.count)
         for party in parties { writer.write("party", bytes: party.bytes) }
     }
 
     /// A party list in strictly increasing order (the order every list here is written in).
-    public static func readSortedParties(_ reader: inout WireReader) throws -> [PartyID] {
+    public static func readSortedParties(_ reader: inout ByteReader) throws(DecodingError) -> [PartyID] {
         let count = try reader.readCount("parties", minimumElementSize: 4 + PartyID.byteCount)
         var parties: [PartyID] = []
         for _ in 0..<count {
-            let party = try PartyID(bytes: try reader.readBytes("party"))
+            let party = try reader.readPartyID("party")
             if let last = parties.last, !(last < party) {
-                throw FaultDecodingError.malformed("parties not in strictly increasing order")
+                throw DecodingError(field: "party", reason: .nonCanonical("parties not in strictly increasing order"))
             }
             parties.append(party)
         }

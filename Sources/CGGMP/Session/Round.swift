@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 /// One round of a round-based protocol, as a value.
 ///
 /// A round (after the manul round model) makes its outgoing messages with an injected generator,
@@ -179,11 +181,11 @@ public struct SessionPublicData: Sendable, Hashable {
     /// The identifier bound into hashes and proofs: the session id together with the protocol tag
     /// and the committee, so that agreeing on it means agreeing on all three.
     public var boundSessionID: [UInt8] {
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/session-id/v1")
-        hasher.append(sessionID)
-        hasher.append(Array(protocolTag.utf8))
-        for party in committee { hasher.append(party.bytes) }
-        return hasher.finalize()
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.protocolSessionID)
+        hasher.appendField(sessionID)
+        hasher.appendField(Array(protocolTag.utf8))
+        for party in committee { hasher.appendField(party.bytes) }
+        return hasher.sha256()
     }
 }
 

@@ -1,4 +1,6 @@
+import Bytes
 import BigNum
+import Hashing
 import CSodium
 import Synchronization
 
@@ -21,17 +23,16 @@ import Synchronization
 ///   session (nonces, share polynomials, Paillier randomness) can be recomputed. It is as secret as
 ///   the session's secrets: store it encrypted (e.g. in TSSStore), never log it.
 ///
-/// Layout (version 2): `"TSSJNL" ‖ version ‖ u32 length ‖ protocol tag (UTF-8) ‖ u32 length ‖
-/// session id ‖ seed flag (1: a 32-byte seed follows; 0: none, the session finished) ‖ u32 event
+/// Layout (version 2, `EncodingHeader.sessionJournal`): `"TSSJNL" ‖ version ‖ u32 length ‖
+/// protocol tag (UTF-8) ‖ u32 length ‖ session id ‖ seed flag (1: a 32-byte seed follows; 0: none, the session finished) ‖ u32 event
 /// count ‖ events`, each event a tag byte then:
 /// 1 `madeMessages`: u16 round ‖ 32-byte digest of the messages made;
 /// 2 `accepted`: u32 length ‖ `SignedMessage.encoded`;
 /// 3 `advanced`: u16 round that was finalised;
 /// 4 `finished`: nothing (the last event; exactly when the seed flag is 0). Integers are big-endian.
 /// Version 1 (no `finished` event, seed always present) is refused.
-public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    public static let magic = Array("TSSJNL".utf8)
-    public static let formatVersion: UInt8 = 2
+public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStringConvertible, CustomDebugStringConvertible {
+    public static var encodingHeader: EncodingHeader { .sessionJournal }
     public static let seedLength = 32
     static let digestLength = 32
 
@@ -105,89 +106,88 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
 
     /// The versioned binary form.
     public var encoded: [UInt8] {
-        var out = Self.magic
-        out.append(Self.formatVersion)
-        Self.appendLengthPrefixed(Array(protocolTag.utf8), to: &out)
-        Self.appendLengthPrefixed(sessionID, to: &out)
+        var writer = ByteWriter(header: Self.encodingHeader)
+        writer.appendLengthPrefixed(Array(protocolTag.utf8))
+        writer.appendLengthPrefixed(sessionID)
         if let seed {
-            out.append(1)
-            out += seed
+            writer.append(1)
+            writer.append(fixed: seed)
         } else {
-            out.append(0)
+            writer.append(0)
         }
-        Self.appendUInt32(events.count, to: &out)
+        writer.appendCount(events.count)
         for event in events {
             switch event {
             case .madeMessages(let round, let digest):
-                out.append(EventTag.madeMessages.rawValue)
-                Self.appendUInt16(round, to: &out)
-                out += digest
+                writer.append(EventTag.madeMessages.rawValue)
+                writer.appendUInt16(Self.roundField(round))
+                writer.append(fixed: digest)
             case .accepted(let message):
-                out.append(EventTag.accepted.rawValue)
-                Self.appendLengthPrefixed(message.encoded, to: &out)
+                writer.append(EventTag.accepted.rawValue)
+                writer.appendLengthPrefixed(message.encoded)
             case .advanced(let round):
-                out.append(EventTag.advanced.rawValue)
-                Self.appendUInt16(round, to: &out)
+                writer.append(EventTag.advanced.rawValue)
+                writer.appendUInt16(Self.roundField(round))
             case .finished:
-                out.append(EventTag.finished.rawValue)
+                writer.append(EventTag.finished.rawValue)
             }
         }
-        return out
+        return writer.bytes
+    }
+
+    private static func roundField(_ round: Int) -> UInt16 {
+        precondition(round >= 0 && round <= Int(UInt16.max), "round number out of range")
+        return UInt16(round)
     }
 
     /// Decodes `encoded` output, rejecting a wrong magic or version (version 1 included), truncation,
     /// unknown events, undecodable messages, a `finished` event anywhere but last, a seed flag that
     /// disagrees with it, and trailing bytes. (Whether the events replay is checked by
     /// `JournaledSession.restore`.)
+    /// - Throws: `.malformed` naming the field (an accepted message's own field as
+    ///   `event i message/field`).
     public init(encoded bytes: [UInt8]) throws(SessionJournalDecodingError) {
-        var reader = JournalReader(bytes)
-        guard try reader.fixed("magic", count: Self.magic.count) == Self.magic else { throw .notAJournal }
-        let version = try reader.byte("version")
-        guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
-        guard let tag = String(validating: try reader.lengthPrefixed("protocol tag"), as: UTF8.self) else {
-            throw .malformed("protocol tag is not UTF-8")
-        }
-        let sessionID = try reader.lengthPrefixed("session id")
-        let seed: [UInt8]?
-        switch try reader.byte("seed flag") {
-        case 0: seed = nil
-        case 1: seed = try reader.fixed("seed", count: Self.seedLength)
-        case let flag: throw .malformed("seed flag \(flag) is neither 0 nor 1")
-        }
-        let count = try reader.uint32("event count")
+        do throws(DecodingError) { try self.init(decoding: bytes) } catch { throw .malformed(error) }
+    }
+
+    private init(decoding bytes: [UInt8]) throws(DecodingError) {
+        var reader = try ByteReader(bytes, header: Self.encodingHeader)
+        let tag = try reader.readString("protocol tag")
+        let sessionID = try reader.readLengthPrefixed("session id")
+        let seed: [UInt8]? = try reader.readBool("seed flag") ? try reader.readFixed("seed", count: Self.seedLength) : nil
         // Every event takes at least one byte, so a count the input cannot hold is refused before
         // anything is reserved for it.
-        guard count <= reader.remaining else { throw .truncated(field: "events") }
+        let count = try reader.readCount("events")
         var events: [Event] = []
         events.reserveCapacity(count)
         for index in 0..<count {
-            let tagByte = try reader.byte("event \(index) tag")
+            let tagField = "event \(index) tag"
+            let tagByte = try reader.readByte(tagField)
             switch EventTag(rawValue: tagByte) {
             case .madeMessages:
-                let round = try reader.uint16("event \(index) round")
-                events.append(.madeMessages(round: round, digest: try reader.fixed("event \(index) digest", count: Self.digestLength)))
+                let round = Int(try reader.readUInt16("event \(index) round"))
+                events.append(.madeMessages(round: round, digest: try reader.readFixed("event \(index) digest", count: Self.digestLength)))
             case .accepted:
-                let messageBytes = try reader.lengthPrefixed("event \(index) message")
-                do {
-                    events.append(.accepted(try SignedMessage(encoded: messageBytes)))
-                } catch {
-                    throw .invalidMessage(event: index, error)
-                }
+                let field = "event \(index) message"
+                let messageBytes = try reader.readLengthPrefixed(field)
+                do { events.append(.accepted(try SignedMessage(decoding: messageBytes))) } catch { throw error.nested(in: field) }
             case .advanced:
-                events.append(.advanced(round: try reader.uint16("event \(index) round")))
+                events.append(.advanced(round: Int(try reader.readUInt16("event \(index) round"))))
             case .finished:
-                guard index == count - 1 else { throw .malformed("event \(index): finished before the last event") }
+                guard index == count - 1 else {
+                    throw DecodingError(field: tagField, reason: .invalidValue("finished before the last event"))
+                }
                 events.append(.finished)
             case nil:
-                throw .unknownEvent(event: index, tag: tagByte)
+                throw DecodingError(field: tagField, reason: .invalidValue("unknown event tag \(tagByte)"))
             }
         }
-        guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
+        try reader.finish(Self.encodingHeader.name)
         switch (seed, events.last == .finished) {
         case (let seed?, false): self.init(protocolTag: tag, sessionID: sessionID, seed: seed, events: events)
         case (nil, true): self.init(protocolTag: tag, sessionID: sessionID, finishedEvents: events)
-        case (_?, true): throw .malformed("a finished journal still holds a seed")
-        case (nil, false): throw .malformed("an unfinished journal without a seed")
+        case (_?, true): throw DecodingError(field: "seed flag", reason: .invalidValue("a finished journal still holds a seed"))
+        case (nil, false): throw DecodingError(field: "seed flag", reason: .invalidValue("an unfinished journal without a seed"))
         }
     }
 
@@ -195,87 +195,25 @@ public struct SessionJournal: Sendable, Equatable, CustomStringConvertible, Cust
 
     /// The digest a `madeMessages` event records: recipients and encoded messages, in order.
     static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
-        var hasher = SHA256Hasher(domain: "TSS session journal made messages")
+        var hash = DomainSeparatedHash(domain: DomainSeparation.journalMadeMessages)
         for item in messages {
-            hasher.append(item.recipient?.bytes ?? [])
-            hasher.append(item.message.encoded)
+            hash.appendField(item.recipient?.bytes ?? [])
+            hash.appendField(item.message.encoded)
         }
-        return hasher.finalize()
-    }
-
-    private static func appendUInt16(_ value: Int, to out: inout [UInt8]) {
-        precondition(value >= 0 && value <= Int(UInt16.max), "round number out of range")
-        out += [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
-    }
-
-    private static func appendUInt32(_ value: Int, to out: inout [UInt8]) {
-        precondition(value >= 0 && value <= Int(UInt32.max), "journal field too long")
-        out += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-                UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
-    }
-
-    private static func appendLengthPrefixed(_ value: [UInt8], to out: inout [UInt8]) {
-        appendUInt32(value.count, to: &out)
-        out += value
+        return hash.sha256()
     }
 }
 
 /// What was wrong with bytes offered as a session journal.
 public enum SessionJournalDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case notAJournal
-    case unsupportedVersion(UInt8)
-    case truncated(field: String)
-    case unknownEvent(event: Int, tag: UInt8)
-    case invalidMessage(event: Int, MessageDecodingError)
-    case trailingBytes(Int)
-    case malformed(String)
+    /// The bytes are not a session journal encoding; the error names the field (wrong magic and
+    /// unsupported versions included).
+    case malformed(DecodingError)
 
     public var description: String {
         switch self {
-        case .notAJournal: "not a session journal (wrong magic)"
-        case .unsupportedVersion(let version): "unsupported session journal version \(version)"
-        case .truncated(let field): "session journal truncated in \(field)"
-        case .unknownEvent(let event, let tag): "session journal event \(event) has unknown tag \(tag)"
-        case .invalidMessage(let event, let error): "session journal event \(event): \(error)"
-        case .trailingBytes(let count): "\(count) trailing bytes after the session journal"
-        case .malformed(let what): "malformed session journal: \(what)"
+        case .malformed(let error): "malformed session journal: \(error)"
         }
-    }
-}
-
-/// A bounds-checked cursor over a journal's bytes.
-private struct JournalReader {
-    private let bytes: [UInt8]
-    private var position = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var remaining: Int { bytes.count - position }
-
-    mutating func fixed(_ field: String, count: Int) throws(SessionJournalDecodingError) -> [UInt8] {
-        guard count <= remaining else { throw .truncated(field: field) }
-        defer { position += count }
-        return Array(bytes[position..<position + count])
-    }
-
-    mutating func byte(_ field: String) throws(SessionJournalDecodingError) -> UInt8 {
-        try fixed(field, count: 1)[0]
-    }
-
-    mutating func uint16(_ field: String) throws(SessionJournalDecodingError) -> Int {
-        let b = try fixed(field, count: 2)
-        return Int(b[0]) << 8 | Int(b[1])
-    }
-
-    mutating func uint32(_ field: String) throws(SessionJournalDecodingError) -> Int {
-        let b = try fixed(field, count: 4)
-        return Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
-    }
-
-    mutating func lengthPrefixed(_ field: String) throws(SessionJournalDecodingError) -> [UInt8] {
-        let length = try uint32("\(field) length")
-        guard length <= remaining else { throw .truncated(field: field) }
-        return try fixed(field, count: length)
     }
 }
 

@@ -1,3 +1,5 @@
+import Bytes
+
 /// How a message is distributed in its round.
 public enum MessageKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Sent to every other party; afterwards every party echoes what it received (see
@@ -24,11 +26,12 @@ public enum MessageKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
 ///
 /// The session id, protocol tag, round and kind are signed with the payload, so a message cannot
 /// be replayed into another session, protocol or round, and a signed message is evidence a third
-/// party can check. Encoding (version 1), all integers big-endian:
+/// party can check. Encoding (`EncodingHeader.signedMessage`: version 1, no magic), all integers
+/// big-endian:
 /// `version(1) ‖ len32 ‖ sessionID ‖ len32 ‖ protocolTag(UTF-8) ‖ round(u16) ‖ kind(u8) ‖
 /// sender(32) ‖ hasRecipient(u8) ‖ [recipient(32)] ‖ len32 ‖ payload ‖ len32 ‖ signature`.
-/// The signature covers `"swift-tss/CGGMP/signed-message/v1" ‖` the encoding up to the payload.
-public struct SignedMessage: Sendable, Hashable {
+/// The signature covers `DomainSeparation.signedMessage ‖` the encoding up to the payload.
+public struct SignedMessage: Sendable, Hashable, VersionedEncoding {
     public let sessionID: [UInt8]
     public let protocolTag: String
     public let round: Int
@@ -39,8 +42,8 @@ public struct SignedMessage: Sendable, Hashable {
     public let payload: [UInt8]
     public let signature: [UInt8]
 
-    public static let formatVersion: UInt8 = 1
-    static let signatureDomain = Array("swift-tss/CGGMP/signed-message/v1".utf8)
+    public static var encodingHeader: EncodingHeader { .signedMessage }
+    static let signatureDomain = Array(DomainSeparation.signedMessage.utf8)
     /// A session id, tag or payload longer than this is rejected before it is read.
     public static let maximumFieldLength = 1 << 26
 
@@ -97,64 +100,80 @@ public struct SignedMessage: Sendable, Hashable {
     // MARK: Encoding
 
     private var unsignedEncoding: [UInt8] {
-        var out: [UInt8] = [Self.formatVersion]
-        Self.appendLengthPrefixed(sessionID, to: &out)
-        Self.appendLengthPrefixed(Array(protocolTag.utf8), to: &out)
-        out += [UInt8(truncatingIfNeeded: round >> 8), UInt8(truncatingIfNeeded: round)]
-        out.append(kind.rawValue)
-        out += sender.bytes
+        var writer = ByteWriter(header: Self.encodingHeader)
+        Self.appendField(sessionID, to: &writer)
+        Self.appendField(Array(protocolTag.utf8), to: &writer)
+        writer.appendUInt16(UInt16(round))
+        writer.append(kind.rawValue)
+        writer.append(fixed: sender.bytes)
         if let recipient {
-            out.append(1)
-            out += recipient.bytes
+            writer.append(1)
+            writer.append(fixed: recipient.bytes)
         } else {
-            out.append(0)
+            writer.append(0)
         }
-        Self.appendLengthPrefixed(payload, to: &out)
-        return out
+        Self.appendField(payload, to: &writer)
+        return writer.bytes
     }
 
     /// The versioned encoding.
     public var encoded: [UInt8] {
-        var out = unsignedEncoding
-        Self.appendLengthPrefixed(signature, to: &out)
-        return out
+        var writer = ByteWriter()
+        writer.append(fixed: unsignedEncoding)
+        Self.appendField(signature, to: &writer)
+        return writer.bytes
     }
 
     /// Decodes `encoded` output. Does not check the signature (see `hasValidSignature`).
+    /// - Throws: `.malformed` with the field that was refused.
     public init(encoded bytes: [UInt8]) throws(MessageDecodingError) {
-        var reader = ByteReader(bytes)
-        let version = try reader.byte("version")
-        guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
-        let sessionID = try reader.lengthPrefixed("session id")
-        guard let protocolTag = String(validating: try reader.lengthPrefixed("protocol tag"), as: UTF8.self) else {
-            throw .malformed("protocol tag is not UTF-8")
+        do throws(DecodingError) { try self.init(decoding: bytes) } catch { throw .malformed(error) }
+    }
+
+    /// `init(encoded:)` for an encoding nested in another (a fault report, a journal, an echo),
+    /// whose decoder reports the field path.
+    init(decoding bytes: [UInt8]) throws(DecodingError) {
+        var reader = try ByteReader(bytes, header: Self.encodingHeader)
+        let sessionID = try Self.readField(&reader, "session id")
+        guard let protocolTag = String(validating: try Self.readField(&reader, "protocol tag"), as: UTF8.self) else {
+            throw DecodingError(field: "protocol tag", reason: .invalidValue("not UTF-8"))
         }
-        let round = Int(try reader.byte("round")) << 8 | Int(try reader.byte("round"))
-        let kindByte = try reader.byte("kind")
-        guard let kind = MessageKind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
-        let sender = try PartyID(bytes: try reader.fixed("sender", count: PartyID.byteCount))
+        let round = Int(try reader.readUInt16("round"))
+        let kindByte = try reader.readByte("kind")
+        guard let kind = MessageKind(rawValue: kindByte) else {
+            throw DecodingError(field: "kind", reason: .invalidValue("unknown message kind \(kindByte)"))
+        }
+        let sender = try PartyID(field: "sender", bytes: try reader.readFixed("sender", count: PartyID.byteCount))
         let recipient: PartyID?
-        switch try reader.byte("recipient flag") {
-        case 0: recipient = nil
-        case 1: recipient = try PartyID(bytes: try reader.fixed("recipient", count: PartyID.byteCount))
-        case let flag: throw .malformed("recipient flag \(flag)")
+        if try reader.readBool("recipient flag") {
+            recipient = try PartyID(field: "recipient", bytes: try reader.readFixed("recipient", count: PartyID.byteCount))
+        } else {
+            recipient = nil
         }
         guard (kind == .direct) == (recipient != nil) else {
-            throw .malformed("a \(kind) message \(recipient == nil ? "lacks" : "has") a recipient")
+            throw DecodingError(field: "recipient flag",
+                                reason: .invalidValue("a \(kind) message \(recipient == nil ? "lacks" : "has") a recipient"))
         }
-        let payload = try reader.lengthPrefixed("payload")
-        let signature = try reader.lengthPrefixed("signature")
-        guard reader.remaining == 0 else { throw .malformed("\(reader.remaining) trailing bytes") }
+        let payload = try Self.readField(&reader, "payload")
+        let signature = try Self.readField(&reader, "signature")
+        try reader.finish(Self.encodingHeader.name)
         self.init(sessionID: sessionID, protocolTag: protocolTag, round: round, kind: kind, sender: sender,
                   recipient: recipient, payload: payload, signature: signature)
     }
 
-    static func appendLengthPrefixed(_ value: [UInt8], to out: inout [UInt8]) {
+    /// A length-prefixed field of at most `maximumFieldLength` bytes.
+    static func appendField(_ value: [UInt8], to writer: inout ByteWriter) {
         precondition(value.count <= maximumFieldLength, "message field too long")
-        let count = UInt32(value.count)
-        out += [UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-                UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)]
-        out += value
+        writer.appendLengthPrefixed(value)
+    }
+
+    /// Reads an `appendField` field, refusing one longer than `maximumFieldLength`.
+    static func readField(_ reader: inout ByteReader, _ name: String) throws(DecodingError) -> [UInt8] {
+        let value = try reader.readLengthPrefixed(name)
+        guard value.count <= maximumFieldLength else {
+            throw DecodingError(field: name, reason: .invalidValue("longer than \(maximumFieldLength) bytes"))
+        }
+        return value
     }
 }
 
@@ -167,54 +186,15 @@ extension SignedMessage: CustomStringConvertible {
 
 /// What was wrong with bytes offered as a message (or a party id).
 public enum MessageDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case unsupportedVersion(UInt8)
-    case truncated(field: String)
-    case fieldTooLong(field: String, length: Int)
-    case unknownKind(UInt8)
+    /// The bytes are not a message encoding (or an echo payload); the error names the field.
+    case malformed(DecodingError)
+    /// `PartyID(bytes:)` was given other than 32 bytes.
     case wrongPartyIDLength(Int)
-    case malformed(String)
 
     public var description: String {
         switch self {
-        case .unsupportedVersion(let version): "unsupported message encoding version \(version)"
-        case .truncated(let field): "message truncated in \(field)"
-        case .fieldTooLong(let field, let length): "\(field) length \(length) exceeds the limit or the input"
-        case .unknownKind(let kind): "unknown message kind \(kind)"
+        case .malformed(let error): "malformed message: \(error)"
         case .wrongPartyIDLength(let count): "party id must be 32 bytes, got \(count)"
-        case .malformed(let what): "malformed message: \(what)"
         }
-    }
-}
-
-/// A bounds-checked cursor for the session layer's small fixed layouts.
-struct ByteReader {
-    private let bytes: [UInt8]
-    private var position = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var remaining: Int { bytes.count - position }
-
-    mutating func fixed(_ field: String, count: Int) throws(MessageDecodingError) -> [UInt8] {
-        guard count <= remaining else { throw .truncated(field: field) }
-        defer { position += count }
-        return Array(bytes[position..<position + count])
-    }
-
-    mutating func byte(_ field: String) throws(MessageDecodingError) -> UInt8 {
-        try fixed(field, count: 1)[0]
-    }
-
-    mutating func uint32(_ field: String) throws(MessageDecodingError) -> Int {
-        let b = try fixed(field, count: 4)
-        return Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
-    }
-
-    mutating func lengthPrefixed(_ field: String) throws(MessageDecodingError) -> [UInt8] {
-        let length = try uint32(field)
-        guard length <= remaining, length <= SignedMessage.maximumFieldLength else {
-            throw .fieldTooLong(field: field, length: length)
-        }
-        return try fixed(field, count: length)
     }
 }

@@ -1,3 +1,4 @@
+import Bytes
 import Secp256k1
 
 /// Centralised ("dealer") key generation: one trusted dealer splits a secret key into t-of-n shares
@@ -53,18 +54,13 @@ public struct DealtShare: Sendable, WireCodable, CustomStringConvertible {
         self.secretShare = secretShare
     }
 
-    public func encode(to writer: inout WireWriter) {
+    public func encode(to writer: inout ByteWriter) {
         writer.write("holder", bytes: holder.bytes)
         writer.write("share", secretShare)
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
-        let holderBytes = try reader.readBytes("holder")
-        do {
-            holder = try PartyID(bytes: holderBytes)
-        } catch {
-            throw .malformedEncoding("holder: \(error)")
-        }
+    public init(from reader: inout ByteReader) throws(DecodingError) {
+        holder = try reader.readPartyID("holder")
         secretShare = try reader.readScalar("share")
     }
 
@@ -93,12 +89,12 @@ public struct FeldmanCommitment: Sendable, Hashable, WireCodable {
         }
     }
 
-    public func encode(to writer: inout WireWriter) {
-        writer.writeCount(coefficients.count)
+    public func encode(to writer: inout ByteWriter) {
+        writer.appendCount(coefficients.count)
         for point in coefficients { writer.write("A", point) }
     }
 
-    public init(from reader: inout WireReader) throws(ProofError) {
+    public init(from reader: inout ByteReader) throws(DecodingError) {
         let count = try reader.readCount("coefficients", minimumElementSize: 5)
         var points: [Point] = []
         for _ in 0..<count { points.append(try reader.readPoint("A")) }

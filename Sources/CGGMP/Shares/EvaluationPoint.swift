@@ -1,14 +1,18 @@
+import Bytes
 import Hashing
 import Secp256k1
 
 extension PartyID {
     /// The x-coordinate at which this party's threshold share is the polynomial's value:
-    /// SHA-512("swift-tss/CGGMP/evaluation-point/v1" ‖ identity key) reduced mod q.
+    /// the SHA-512 `DomainSeparatedHash` of the identity key under `DomainSeparation.evaluationPoint`,
+    /// reduced mod q: SHA-512(u64be(|domain|) ‖ domain ‖ u64be(32) ‖ identity key) mod q.
     ///
     /// Derived from the identity rather than from a position in a list, so a party keeps its point
     /// when committees change (resharing) and no index assignment needs agreeing on.
     public var evaluationPoint: Scalar {
-        Scalar(reducing: SHA512.hash(Array("swift-tss/CGGMP/evaluation-point/v1".utf8) + bytes))
+        var hash = DomainSeparatedHash(domain: DomainSeparation.evaluationPoint)
+        hash.appendField(bytes)
+        return Scalar(reducing: hash.sha512())
     }
 }
 

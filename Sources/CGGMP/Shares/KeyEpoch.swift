@@ -1,8 +1,10 @@
+import Bytes
+import Hashing
 import Secp256k1
 
 /// Which sharing of a key a share belongs to: SHA-256 over the threshold and every holder's
-/// public share (domain "swift-tss/key-epoch/v1", length-prefixed items, holders in increasing
-/// order).
+/// public share (`DomainSeparatedHash` under `DomainSeparation.keyEpoch`: the threshold as a u64,
+/// then each holder's id and public share as fields, holders in increasing order).
 ///
 /// KeyRefresh and KeyResharing keep the public key but change every public share, so their output
 /// has a new epoch; every holder computes the same epoch from public data alone, and nothing has to
@@ -20,19 +22,21 @@ public struct KeyEpoch: Sendable, Hashable, CustomStringConvertible {
 
     /// The epoch of the sharing with these public shares.
     public init(threshold: Int, publicShares: [PartyID: Point]) {
-        var hasher = SHA256Hasher(domain: "swift-tss/key-epoch/v1")
-        hasher.append((0..<8).map { UInt8(truncatingIfNeeded: UInt64(threshold) >> (56 - 8 * UInt64($0))) })
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.keyEpoch)
+        hasher.append(UInt64(threshold))
         for holder in publicShares.keys.sorted() {
-            hasher.append(holder.bytes)
-            hasher.append(publicShares[holder]!.compressedBytes)
+            hasher.appendField(holder.bytes)
+            hasher.appendField(publicShares[holder]!.compressedBytes)
         }
-        bytes = hasher.finalize()
+        bytes = hasher.sha256()
     }
 
     /// An epoch read back from storage.
     /// - Throws: `.malformedEncoding` unless `bytes` has 32 bytes.
     public init(bytes: [UInt8]) throws(KeyShareError) {
-        guard bytes.count == Self.byteCount else { throw .malformedEncoding("key epoch must be 32 bytes, got \(bytes.count)") }
+        guard bytes.count == Self.byteCount else {
+            throw .malformedEncoding(DecodingError(field: "key epoch", reason: .invalidValue("\(bytes.count) bytes, expected \(Self.byteCount)")))
+        }
         self.bytes = bytes
     }
 

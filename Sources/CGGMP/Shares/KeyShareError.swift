@@ -1,3 +1,5 @@
+import Bytes
+
 /// Why key shares could not be made, checked or combined. Never carries secret values.
 public enum KeyShareError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Thresholds below 2 are refused: a 1-of-n "share" is the whole key.
@@ -23,7 +25,8 @@ public enum KeyShareError: Error, Equatable, Sendable, CustomStringConvertible {
     case signerNotAHolder(PartyID)
     /// The (tweaked) public key is the point at infinity.
     case publicKeyIsIdentity
-    case malformedEncoding(String)
+    /// The bytes are not a key share (or threshold public key) encoding; the error names the field.
+    case malformedEncoding(DecodingError)
 
     public var description: String {
         switch self {
@@ -40,7 +43,7 @@ public enum KeyShareError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notEnoughSigners(let needed, let got): "\(got) signers, \(needed) needed"
         case .signerNotAHolder(let party): "signer \(party) holds no share"
         case .publicKeyIsIdentity: "the public key is the point at infinity"
-        case .malformedEncoding(let what): "malformed key share encoding: \(what)"
+        case .malformedEncoding(let error): "malformed key share encoding: \(error)"
         }
     }
 }

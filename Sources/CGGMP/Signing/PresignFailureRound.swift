@@ -58,7 +58,7 @@ struct PresignFailureRound<Output: Sendable>: TypedRound {
                                               mu: kind == .delta ? secret.r : secret.rHat),
                     context: proofContext, parameters: context.parameters, using: &generator))
             }
-            return TypedPayloads(echoBroadcast: PresignFailureMessage(dec: dec, affine: affine).serialized())
+            return TypedPayloads(echoBroadcast: PresignFailureMessage(dec: dec, affine: affine).encoded)
         } catch {
             preconditionFailure("our own ciphertexts passed every check: \(error)")
         }

@@ -1,3 +1,4 @@
+import Bytes
 import Secp256k1
 
 // A presignature's storage form, so a server can keep presignatures between presigning and
@@ -5,7 +6,7 @@ import Secp256k1
 // key share). Encoding consumes the presignature: the bytes become the only copy, and whoever
 // stores them must delete them when they are loaded, or a nonce is used twice.
 //
-// Layout: "TSSPRE" ‖ version(2) ‖ then, in `WireWriter` form, the parameter-set name, the owner,
+// Layout: "TSSPRE" ‖ version(2) ‖ then, in `ByteWriter` form, the parameter-set name, the owner,
 // the signers (count, then ids in increasing order), the public key X, the key epoch (32 bytes),
 // k̃, χ̃, Γ, and for every signer in order Δ̃_j and S̃_j. Version 1 (no epoch) is refused: such a
 // presignature cannot be tied to a key epoch.
@@ -13,84 +14,75 @@ import Secp256k1
 // Decoding re-checks every relation a finished presigning guarantees, so a corrupted or tampered
 // record is refused rather than producing a bad signature share:
 // Σ Δ̃_j = G (since Σ Δ_j = δ·G), Σ S̃_j = X (since Σ S_j = δ·X), k̃·Γ = Δ̃_owner and χ̃·Γ = S̃_owner.
-extension Presignature {
-    static let magic: [UInt8] = Array("TSSPRE".utf8)
-    public static let encodingVersion: UInt8 = 2
+extension Presignature: VersionedEncoding {
+    public static var encodingHeader: EncodingHeader { .presignature }
 
-    /// The storage form; consumes the presignature (see above: the stored bytes are now the one
-    /// copy, to be deleted when loaded). The bytes hold secrets: encrypt them at rest.
-    public consuming func encoded() -> [UInt8] {
-        let material = material
-        var writer = WireWriter()
-        writer.write("parameters", bytes: Array(material.parameterSetName.utf8))
-        writer.write("owner", bytes: material.owner.bytes)
-        writer.writeCount(material.signers.count)
-        for signer in material.signers { writer.write("signer", bytes: signer.bytes) }
-        writer.write("public-key", material.publicKey)
-        writer.write("epoch", bytes: material.epoch.bytes)
-        writer.write("k-tilde", material.kTilde)
-        writer.write("chi-tilde", material.chiTilde)
-        writer.write("nonce", material.commitments.nonce)
-        for signer in material.signers {
-            writer.write("nonce-share", material.commitments.nonceShares[signer]!)
-            writer.write("key-nonce-share", material.commitments.keyNonceShares[signer]!)
+    /// The storage form; reading it consumes the presignature (see above: the stored bytes are now
+    /// the one copy, to be deleted when loaded). The bytes hold secrets: encrypt them at rest.
+    public var encoded: [UInt8] {
+        consuming get {
+            let material = material
+            var writer = ByteWriter(header: Self.encodingHeader)
+            writer.write("parameters", bytes: Array(material.parameterSetName.utf8))
+            writer.write("owner", bytes: material.owner.bytes)
+            writer.appendCount(material.signers.count)
+            for signer in material.signers { writer.write("signer", bytes: signer.bytes) }
+            writer.write("public-key", material.publicKey)
+            writer.write("epoch", bytes: material.epoch.bytes)
+            writer.write("k-tilde", material.kTilde)
+            writer.write("chi-tilde", material.chiTilde)
+            writer.write("nonce", material.commitments.nonce)
+            for signer in material.signers {
+                writer.write("nonce-share", material.commitments.nonceShares[signer]!)
+                writer.write("key-nonce-share", material.commitments.keyNonceShares[signer]!)
+            }
+            return writer.bytes
         }
-        return Self.magic + [Self.encodingVersion] + writer.bytes
     }
 
-    /// Reads `encoded()` output made under `parameters`, re-checking the format (canonical points
+    /// Reads `encoded` output made under `parameters`, re-checking the format (canonical points
     /// on the curve, scalars below the group order, no trailing bytes), the parameter set, the
     /// owner's place among at least two distinct, ordered signers, the key and signer binding, and
     /// the relations above between the secret scalars and the public commitments.
     /// - Throws: `PresignatureDecodingError` saying what was wrong (never a secret value).
     public init(encoded bytes: [UInt8], parameters: SchemeParameters) throws(PresignatureDecodingError) {
-        guard bytes.count > Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
-            throw .malformedEncoding("not a Presignature encoding")
-        }
-        let version = bytes[Self.magic.count]
-        guard version == Self.encodingVersion else { throw .unsupportedVersion(version) }
-        var reader = WireReader(Array(bytes.dropFirst(Self.magic.count + 1)))
-        let name: String
-        do { name = String(decoding: try reader.readBytes("parameters"), as: UTF8.self) } catch {
-            throw .malformedEncoding("\(error)")
-        }
-        guard name == parameters.name else { throw .parameterSetMismatch(expected: parameters.name, found: name) }
         let material: PresignatureMaterial
-        do throws(ProofError) {
-            let owner = try Self.readParty(&reader, "owner")
-            // A party id takes 4 + 32 bytes, and each signer two points of at least 5 bytes more.
-            let count = try reader.readCount("signers", minimumElementSize: 36 + 10)
-            var signers: [PartyID] = []
-            for _ in 0..<count { signers.append(try Self.readParty(&reader, "signer")) }
-            let publicKey = try reader.readPoint("public-key")
-            let epochBytes = try reader.readBytes("epoch")
-            guard epochBytes.count == KeyEpoch.byteCount else {
-                throw ProofError.malformedEncoding("epoch is \(epochBytes.count) bytes, expected \(KeyEpoch.byteCount)")
-            }
-            let epoch = try! KeyEpoch(bytes: epochBytes)
-            let kTilde = try reader.readScalar("k-tilde")
-            let chiTilde = try reader.readScalar("chi-tilde")
-            let nonce = try reader.readPoint("nonce")
-            var nonceShares: [PartyID: Point] = [:], keyNonceShares: [PartyID: Point] = [:]
-            for signer in signers {
-                nonceShares[signer] = try reader.readPoint("nonce-share")
-                keyNonceShares[signer] = try reader.readPoint("key-nonce-share")
-            }
-            try reader.finish()
-            material = PresignatureMaterial(
-                owner: owner, signers: signers, parameterSetName: name, publicKey: publicKey, epoch: epoch, kTilde: kTilde,
-                chiTilde: chiTilde,
-                commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares, keyNonceShares: keyNonceShares))
-        } catch {
-            throw .malformedEncoding("\(error)")
+        do throws(DecodingError) { material = try Self.readMaterial(bytes) } catch { throw .malformedEncoding(error) }
+        guard material.parameterSetName == parameters.name else {
+            throw .parameterSetMismatch(expected: parameters.name, found: material.parameterSetName)
         }
         try Self.check(material)
         self.init(material: material)
     }
 
-    private static func readParty(_ reader: inout WireReader, _ name: String) throws(ProofError) -> PartyID {
-        let bytes = try reader.readBytes(name)
-        do { return try PartyID(bytes: bytes) } catch { throw .malformedEncoding("\(name): \(error)") }
+    /// The fields, read but not yet checked against each other or the parameter set.
+    private static func readMaterial(_ bytes: [UInt8]) throws(DecodingError) -> PresignatureMaterial {
+        var reader = try ByteReader(bytes, header: encodingHeader)
+        let name = try reader.readString("parameters")
+        let owner = try reader.readPartyID("owner")
+        // A party id takes 4 + 32 bytes, and each signer two points of at least 5 bytes more.
+        let count = try reader.readCount("signers", minimumElementSize: 36 + 10)
+        var signers: [PartyID] = []
+        for _ in 0..<count { signers.append(try reader.readPartyID("signer")) }
+        let publicKey = try reader.readPoint("public-key")
+        let epochBytes = try reader.readLengthPrefixed("epoch")
+        guard epochBytes.count == KeyEpoch.byteCount else {
+            throw DecodingError(field: "epoch", reason: .invalidValue("\(epochBytes.count) bytes, expected \(KeyEpoch.byteCount)"))
+        }
+        let epoch = try! KeyEpoch(bytes: epochBytes)
+        let kTilde = try reader.readScalar("k-tilde")
+        let chiTilde = try reader.readScalar("chi-tilde")
+        let nonce = try reader.readPoint("nonce")
+        var nonceShares: [PartyID: Point] = [:], keyNonceShares: [PartyID: Point] = [:]
+        for signer in signers {
+            nonceShares[signer] = try reader.readPoint("nonce-share")
+            keyNonceShares[signer] = try reader.readPoint("key-nonce-share")
+        }
+        try reader.finish(encodingHeader.name)
+        return PresignatureMaterial(
+            owner: owner, signers: signers, parameterSetName: name, publicKey: publicKey, epoch: epoch, kTilde: kTilde,
+            chiTilde: chiTilde,
+            commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares, keyNonceShares: keyNonceShares))
     }
 
     /// The relations every presignature from a finished presigning satisfies.
@@ -120,8 +112,8 @@ extension Presignature {
 
 /// Why a stored presignature was refused. Never carries a secret value.
 public enum PresignatureDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case malformedEncoding(String)
-    case unsupportedVersion(UInt8)
+    /// The bytes are not a presignature encoding; the error names the field.
+    case malformedEncoding(DecodingError)
     case parameterSetMismatch(expected: String, found: String)
     case notEnoughSigners(Int)
     case signersNotInIncreasingOrder
@@ -134,8 +126,7 @@ public enum PresignatureDecodingError: Error, Equatable, Sendable, CustomStringC
 
     public var description: String {
         switch self {
-        case .malformedEncoding(let what): "malformed Presignature encoding: \(what)"
-        case .unsupportedVersion(let version): "unsupported Presignature encoding version \(version)"
+        case .malformedEncoding(let error): "malformed Presignature encoding: \(error)"
         case .parameterSetMismatch(let expected, let found):
             "the presignature was made under parameter set \(found), expected \(expected)"
         case .notEnoughSigners(let count): "a presignature needs at least two signers, got \(count)"

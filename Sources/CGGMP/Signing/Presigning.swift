@@ -1,3 +1,5 @@
+import Bytes
+import Hashing
 import BigNum
 import Paillier
 import Secp256k1
@@ -22,7 +24,7 @@ import Secp256k1
 /// χ̃_i = χ_i/δ and every Δ̃_j, S̃_j. Since δ = kγ and Σ χ_j = kx, the signature of m is
 /// (r, Σ σ_j) with R = Γ and σ_j = k̃_j·m + χ̃_j·r.
 public enum Presigning {
-    public static let protocolTag = "CGGMP24/Presign/v2"
+    public static let protocolTag = ProtocolTag.presign
 
     /// A presigning session among the key share's signers; its output holds the `Presignature`.
     public static func makeSession(
@@ -62,20 +64,20 @@ public struct PresigningPublicInputs: Sendable, Hashable {
     /// committee), the parameter set, and every signer's public share and aux data — so a proof
     /// is only valid for exactly these keys (the "epid" of synedrion, Remark 4.1 of the paper).
     func epid(publicData: SessionPublicData, parameters: SchemeParameters) -> [UInt8] {
-        var hasher = SHA256Hasher(domain: "swift-tss/CGGMP/presign/epid/v1")
-        hasher.append(publicData.boundSessionID)
-        hasher.append(Array(parameters.name.utf8))
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.presignatureID)
+        hasher.appendField(publicData.boundSessionID)
+        hasher.appendField(Array(parameters.name.utf8))
         for party in publicData.committee {
-            hasher.append(party.bytes)
-            hasher.append(publicShares[party]?.compressedBytes ?? [])
+            hasher.appendField(party.bytes)
+            hasher.appendField(publicShares[party]?.compressedBytes ?? [])
             if let aux = publicAux[party] {
-                hasher.append(aux.paillierKey.modulus.magnitudeBytes())
-                hasher.append(aux.ringPedersen.modulus.magnitudeBytes())
-                hasher.append(aux.ringPedersen.s.magnitudeBytes())
-                hasher.append(aux.ringPedersen.t.magnitudeBytes())
+                hasher.appendField(aux.paillierKey.modulus.magnitudeBytes())
+                hasher.appendField(aux.ringPedersen.modulus.magnitudeBytes())
+                hasher.appendField(aux.ringPedersen.s.magnitudeBytes())
+                hasher.appendField(aux.ringPedersen.t.magnitudeBytes())
             }
         }
-        return hasher.finalize()
+        return hasher.sha256()
     }
 }
 

@@ -59,7 +59,7 @@ struct PresignCheckData: Sendable {
 enum PresignChecks {
     /// Decodes a part of the checked round: a malformed part is the sender's fault.
     static func decode<T: WireCodable>(_ payload: [UInt8], _ what: String) throws(RoundViolation) -> T {
-        do { return try T(serialized: payload) } catch {
+        do { return try T(encoded: payload) } catch {
             throw RoundViolation(rule: "malformed-\(what)", detail: "\(error)")
         }
     }
@@ -67,7 +67,7 @@ enum PresignChecks {
     /// Decodes a value of an earlier round (every party checked it then): undecodable means the view
     /// is not what the session accepted, so "not proven", never a fault of this round.
     static func earlier<T: WireCodable>(_ payload: [UInt8], _ what: String) throws(RoundViolation) -> T {
-        do { return try T(serialized: payload) } catch { throw .incompleteView("a decodable \(what)") }
+        do { return try T(encoded: payload) } catch { throw .incompleteView("a decodable \(what)") }
     }
 
     static func context(epid: [UInt8], prover: PartyID) -> ProofContext {

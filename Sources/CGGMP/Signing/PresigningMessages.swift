@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -22,7 +23,7 @@ struct PresignRound1Echo: Sendable, Hashable, WireCodable {
         self.k = k; self.g = g; self.y = y; self.a1 = a1; self.a2 = a2; self.b1 = b1; self.b2 = b2
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write("K", k)
         writer.write("G", g)
         writer.write("Y", y)
@@ -32,7 +33,7 @@ struct PresignRound1Echo: Sendable, Hashable, WireCodable {
         writer.write("B2", b2)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         k = try reader.readCiphertext("K")
         g = try reader.readCiphertext("G")
         y = try reader.readPoint("Y")
@@ -58,12 +59,12 @@ struct PresignRound1Direct: Sendable, Hashable, WireCodable {
 
     init(psi0: EncElgProof, psi1: EncElgProof) { self.psi0 = psi0; self.psi1 = psi1 }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(psi0)
         writer.write(psi1)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         psi0 = try reader.read()
         psi1 = try reader.read()
     }
@@ -88,9 +89,9 @@ struct PresignRound2Echo: Sendable, Hashable, WireCodable {
         self.gamma = gamma; self.f = f; self.fHat = fHat; self.d = d; self.dHat = dHat
     }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write("Gamma", gamma)
-        writer.writeCount(f.count)
+        writer.appendCount(f.count)
         for index in f.indices {
             writer.write("F", f[index])
             writer.write("Fhat", fHat[index])
@@ -99,7 +100,7 @@ struct PresignRound2Echo: Sendable, Hashable, WireCodable {
         }
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         gamma = try reader.readPoint("Gamma")
         var f: [PaillierCiphertext] = [], fHat: [PaillierCiphertext] = []
         var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
@@ -126,8 +127,8 @@ struct PresignRound2Broadcast: Sendable, Hashable, WireCodable {
         self.psi = psi; self.psiHat = psiHat; self.elog = elog
     }
 
-    func encode(to writer: inout WireWriter) {
-        writer.writeCount(psi.count)
+    func encode(to writer: inout ByteWriter) {
+        writer.appendCount(psi.count)
         for index in psi.indices {
             writer.write(psi[index])
             writer.write(psiHat[index])
@@ -135,7 +136,7 @@ struct PresignRound2Broadcast: Sendable, Hashable, WireCodable {
         writer.write(elog)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         let count = try reader.readCount("aff-g count", minimumElementSize: 64)
         var psi: [AffGProof] = [], psiHat: [AffGProof] = []
         for _ in 0..<count {
@@ -157,13 +158,13 @@ struct PresignRound3Echo: Sendable, Hashable, WireCodable {
 
     init(delta: Scalar, bigDelta: Point, s: Point) { self.delta = delta; self.bigDelta = bigDelta; self.s = s }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write("delta", delta)
         writer.write("Delta", bigDelta)
         writer.write("S", s)
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         delta = try reader.readScalar("delta")
         bigDelta = try reader.readPoint("Delta")
         s = try reader.readPoint("S")
@@ -175,16 +176,16 @@ struct PresignRound3Broadcast: Sendable, Hashable, WireCodable {
     let elog: ElogProof
 
     init(elog: ElogProof) { self.elog = elog }
-    func encode(to writer: inout WireWriter) { writer.write(elog) }
-    init(from reader: inout WireReader) throws(ProofError) { elog = try reader.read() }
+    func encode(to writer: inout ByteWriter) { writer.write(elog) }
+    init(from reader: inout ByteReader) throws(DecodingError) { elog = try reader.read() }
 }
 
 /// The signing round's broadcast: σ_i = k̃_i·m + χ̃_i·r.
 struct SignatureShareMessage: Sendable, Hashable, WireCodable {
     let sigma: Scalar
     init(sigma: Scalar) { self.sigma = sigma }
-    func encode(to writer: inout WireWriter) { writer.write("sigma", sigma) }
-    init(from reader: inout WireReader) throws(ProofError) { sigma = try reader.readScalar("sigma") }
+    func encode(to writer: inout ByteWriter) { writer.write("sigma", sigma) }
+    init(from reader: inout ByteReader) throws(DecodingError) { sigma = try reader.readScalar("sigma") }
 }
 
 /// Πdec and the Πaff-g* proofs of the failure round.
@@ -194,13 +195,13 @@ struct PresignFailureMessage: Sendable, Hashable, WireCodable {
 
     init(dec: DecProof, affine: [AffGStarProof]) { self.dec = dec; self.affine = affine }
 
-    func encode(to writer: inout WireWriter) {
+    func encode(to writer: inout ByteWriter) {
         writer.write(dec)
-        writer.writeCount(affine.count)
+        writer.appendCount(affine.count)
         for proof in affine { writer.write(proof) }
     }
 
-    init(from reader: inout WireReader) throws(ProofError) {
+    init(from reader: inout ByteReader) throws(DecodingError) {
         dec = try reader.read()
         var affine: [AffGStarProof] = []
         for _ in 0..<(try reader.readCount("aff-g* count", minimumElementSize: 4)) { affine.append(try reader.read()) }

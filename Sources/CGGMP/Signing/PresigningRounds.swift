@@ -64,10 +64,10 @@ struct PresignRound1<Output: Sendable>: TypedRound {
             let psi1 = EncElgProof.prove(
                 message.gStatement(key: ownKey), witness: .init(plaintext: gamma.bigInt, randomizer: nu, b: b),
                 setup: setup, context: proofContext, parameters: context.parameters, using: &generator)
-            direct[party] = PresignRound1Direct(psi0: psi0, psi1: psi1).serialized()
+            direct[party] = PresignRound1Direct(psi0: psi0, psi1: psi1).encoded
         }
         let secrets = PresignSecrets(k: k, gamma: gamma, rho: rho, nu: nu, a: a, b: b, message: message)
-        return TypedPayloads(echoBroadcast: message.serialized(), direct: direct, artifact: secrets)
+        return TypedPayloads(echoBroadcast: message.encoded, direct: direct, artifact: secrets)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound1Echo {
@@ -164,8 +164,8 @@ struct PresignRound2<Output: Sendable>: TypedRound {
             statement: .init(L: mine.b1, M: mine.b2, X: mine.y, Y: gammaPoint, h: .generator),
             context: proofContext, parameters: parameters, using: &generator)
         return TypedPayloads(
-            echoBroadcast: echo.serialized(),
-            broadcast: PresignRound2Broadcast(psi: psi, psiHat: psiHat, elog: elog).serialized(),
+            echoBroadcast: echo.encoded,
+            broadcast: PresignRound2Broadcast(psi: psi, psiHat: psiHat, elog: elog).encoded,
             artifact: PresignRound2Artifact(mta: mta, values: ownValues))
     }
 
@@ -226,8 +226,8 @@ struct PresignRound3<Output: Sendable>: TypedRound {
             context: PresignChecks.context(epid: context.epid, prover: context.me),
             parameters: context.parameters, using: &generator)
         return TypedPayloads(
-            echoBroadcast: values.serialized(),
-            broadcast: PresignRound3Broadcast(elog: elog).serialized())
+            echoBroadcast: values.encoded,
+            broadcast: PresignRound3Broadcast(elog: elog).encoded)
     }
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound3Public {

@@ -1,3 +1,4 @@
+import Bytes
 import Secp256k1
 
 /// Signing: one round that spends a presignature (ePrint 2021/060 rev. 2024, Fig. 10).
@@ -7,7 +8,7 @@ import Secp256k1
 /// normalised to low s, completed with its recovery id and verified with libsecp256k1 before it
 /// is returned.
 public enum Signing {
-    public static let protocolTag = "CGGMP24/Sign/v1"
+    public static let protocolTag = ProtocolTag.sign
 
     /// A signing session that consumes `presignature`.
     ///
@@ -47,7 +48,7 @@ public enum Signing {
 /// Presigning and signing in one session (rounds 1–3, then the signing round as round 4), for a
 /// message known up front.
 public enum InteractiveSigning {
-    public static let protocolTag = "CGGMP24/InteractiveSign/v2"
+    public static let protocolTag = ProtocolTag.interactiveSign
     static let signingRound = 4
 
     public static func makeSession(
@@ -80,7 +81,7 @@ struct SignRound: TypedRound {
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
-        TypedPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).serialized())
+        TypedPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).encoded)
     }
 
     /// Standalone signing checks σ against the presignature's commitments (public input of its

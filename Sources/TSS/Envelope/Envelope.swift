@@ -51,7 +51,7 @@ public struct Envelope: Sendable, Equatable {
     ) throws(EnvelopeError) -> Envelope {
         let plaintext = EnvelopePlaintext(signing: message, with: signer,
                                           recipient: bindRecipient ? recipient.rawRepresentation : nil)
-        return try seal(plaintext: plaintext.encoded(), to: recipient)
+        return try seal(plaintext: plaintext.encoded, to: recipient)
     }
 
     /// Seals raw plaintext bytes: the HPKE layer alone (tests use it to seal crafted plaintexts).
@@ -79,7 +79,7 @@ public struct Envelope: Sendable, Equatable {
     /// Decrypts with our X25519 key, then checks the sender's signature and, when the envelope
     /// names a recipient key, that it is ours.
     public func open(with recipientKey: X25519PrivateKey) throws(EnvelopeError) -> OpenedEnvelope {
-        let plaintext = try EnvelopePlaintext(decoding: decrypt(with: recipientKey))
+        let plaintext = try EnvelopePlaintext(encoded: decrypt(with: recipientKey))
         guard plaintext.isSignatureValid else { throw .badSignature }
         if let recipient = plaintext.recipient, recipient != recipientKey.publicKey.rawRepresentation {
             throw .wrongRecipient
@@ -124,7 +124,7 @@ public struct Envelope: Sendable, Equatable {
     private struct VersionProbe: Decodable { var version: Int }
 
     /// Compact JSON, members sorted by name, base64 with padding.
-    public func encoded() -> [UInt8] {
+    public var encoded: [UInt8] {
         JSONObjectText.encode(JSONForm(version: Self.version, encapsulatedKey: Base64Field.encode(encapsulatedKey),
                                        ciphertext: Base64Field.encode(ciphertext)))
     }

@@ -83,13 +83,13 @@ struct EnvelopePlaintext: Sendable, Equatable {
         }
     }
 
-    func encoded() -> [UInt8] {
+    var encoded: [UInt8] {
         let form = JSONForm(message: Base64Field.encode(message), sender: Base64Field.encode(sender.bytes),
                             signature: Base64Field.encode(signature), recipient: recipient.map(Base64Field.encode))
         return Array(JSONObjectText.encode(form))
     }
 
-    init(decoding bytes: [UInt8]) throws(EnvelopeError) {
+    init(encoded bytes: [UInt8]) throws(EnvelopeError) {
         let form: JSONForm
         do {
             form = try JSONDecoder().decode(JSONForm.self, from: Data(bytes))

@@ -108,56 +108,39 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, Vers
     }
 
     public var encoded: [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("user", bytes: user)
-        writer.writeCount(threshold)
-        writer.writeCount(committee.count)
+        writer.appendCount(threshold)
+        writer.appendCount(committee.count)
         for party in committee { writer.write("holder", bytes: party.bytes) }
         writer.write(commitment)
         writer.write(share)
-        return ByteWriter(header: Self.encodingHeader).bytes + writer.bytes
+        return writer.bytes
     }
 
     /// - Throws: `.malformedPayload` naming the field (wrong magic, unsupported version,
     ///   truncated, trailing bytes, committee out of order, a bad holder, commitment or share).
     public init(encoded bytes: some Collection<UInt8>) throws(DealerRegistrationRejection) {
-        let bytes = Array(bytes)
-        let header = Self.encodingHeader
-        do {
-            _ = try ByteReader(bytes.prefix(header.magic.count + 1), header: header)
-        } catch {
-            throw .malformedPayload(error)
-        }
-        var reader = WireReader(Array(bytes.dropFirst(header.magic.count + 1)))
-        var field = "user"
-        do {
-            user = try reader.readBytes(field)
-            field = "threshold"
-            threshold = try reader.readInteger(field)
-            field = "committee"
-            let count = try reader.readCount(field, minimumElementSize: 4 + PartyID.byteCount)
+        let name = Self.encodingHeader.name
+        do throws(DecodingError) {
+            var reader = try ByteReader(bytes, header: Self.encodingHeader)
+            user = try reader.readLengthPrefixed("\(name)/user")
+            threshold = try reader.readInteger("\(name)/threshold")
+            let count = try reader.readCount("\(name)/committee", minimumElementSize: 4 + PartyID.byteCount)
             var parties: [PartyID] = []
-            field = "holder"
             for _ in 0..<count {
-                let party = try PartyID(bytes: try reader.readBytes(field))
+                let party = try reader.readPartyID("\(name)/holder")
                 if let last = parties.last, !(last < party) {
-                    throw DecodingError(field: "\(header.name)/committee", reason: .nonCanonical("not in strictly increasing order"))
+                    throw DecodingError(field: "\(name)/committee", reason: .nonCanonical("not in strictly increasing order"))
                 }
                 parties.append(party)
             }
             committee = parties
-            field = "commitment"
             commitment = try reader.read(FeldmanCommitment.self)
-            field = "share"
             share = try reader.read(DealtShare.self)
-            field = header.name
-            try reader.finish()
-        } catch let error as DecodingError {
-            throw .malformedPayload(error)
+            try reader.finish(name)
         } catch {
-            // The wire reader's own error: keep its text, name the field being read.
-            let name = field == header.name ? field : "\(header.name)/\(field)"
-            throw .malformedPayload(DecodingError(field: name, reason: .invalidValue("\(error)")))
+            throw .malformedPayload(error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Secp256k1
 
@@ -56,9 +57,11 @@ public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
 /// A fault in one phase of a flow: the phase, the session's public data (so anyone can rebuild
 /// what `Evidence.verify` needs) and the fault with its evidence.
 ///
-/// `encoded()` is a versioned form for reports: "TSSFFR", version 1, then wire fields: the phase
-/// name, session id, protocol tag, committee, and `ProtocolFault.encoded()`.
-public struct FlowFault: Error, Sendable, CustomStringConvertible {
+/// `encoded` is a versioned form for reports (``EncodingHeader/flowFault``), then wire fields: the phase
+/// name, session id, protocol tag, committee, and `ProtocolFault.encoded`.
+public struct FlowFault: Error, Sendable, CustomStringConvertible, VersionedEncoding {
+    public static let encodingHeader = EncodingHeader.flowFault
+
     public let phase: FlowPhase
     public let publicData: SessionPublicData
     public let fault: ProtocolFault
@@ -71,31 +74,35 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible {
 
     public var culprit: PartyID { fault.culprit }
 
-    static let magic: [UInt8] = Array("TSSFFR".utf8)
-    public static let encodingVersion: UInt8 = 1
-
-    public func encoded() -> [UInt8] {
-        var writer = WireWriter()
+    public var encoded: [UInt8] {
+        var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
         ReportEncoding.write(publicData, to: &writer)
-        writer.write("fault", bytes: fault.encoded())
-        return Self.magic + [Self.encodingVersion] + writer.bytes
+        writer.write("fault", bytes: fault.encoded)
+        return writer.bytes
     }
 
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
-        var reader = try ReportEncoding.open(bytes, magic: Self.magic, version: Self.encodingVersion, what: "flow fault report")
-        do {
-            guard let phaseName = String(validating: try reader.readBytes("phase"), as: UTF8.self),
-                  let phase = FlowPhase(rawValue: phaseName) else { throw FaultDecodingError.malformed("unknown phase") }
-            let publicData = try ReportEncoding.readPublicData(&reader)
-            let fault = try ProtocolFault(encoded: try reader.readBytes("fault"))
-            try reader.finish()
-            self.init(phase: phase, publicData: publicData, fault: fault)
-        } catch let error as FaultDecodingError {
-            throw error
+        var reader = try ReportEncoding.open(bytes, header: .flowFault)
+        let phase: FlowPhase, publicData: SessionPublicData, faultBytes: [UInt8]
+        do throws(DecodingError) {
+            let phaseName = try reader.readString("phase")
+            guard let known = FlowPhase(rawValue: phaseName) else {
+                throw DecodingError(field: "phase", reason: .invalidValue("unknown phase"))
+            }
+            phase = known
+            publicData = try ReportEncoding.readPublicData(&reader)
+            faultBytes = try reader.readLengthPrefixed("fault")
+            try reader.finish("flow fault")
         } catch {
-            throw .malformed("\(error)")
+            throw .malformed(error)
         }
+        let fault: ProtocolFault
+        do { fault = try ProtocolFault(encoded: faultBytes) } catch {
+            guard case .malformed(let inner) = error else { throw error }
+            throw .malformed(DecodingError(field: "fault/\(inner.field)", reason: inner.reason))
+        }
+        self.init(phase: phase, publicData: publicData, fault: fault)
     }
 
     public var description: String { "\(phase): \(fault)" }

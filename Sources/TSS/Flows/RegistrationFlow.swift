@@ -179,7 +179,7 @@ public struct RegistrationFlow: Flow {
             return out
         case .handoverToSend(let share):
             let message = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: Self.handoverProtocolTag, round: 1,
-                                        kind: .broadcast, recipient: nil, payload: share.publicPart.encoded(), signer: signer)
+                                        kind: .broadcast, recipient: nil, payload: share.publicPart.encoded, signer: signer)
             let recipients = plan.committee.filter { !plan.founders.contains($0) }
             try startResharing(oldKey: share.publicPart, oldShare: share)
             return recipients.isEmpty ? [] : [FlowMessage(recipients: recipients, message: message)]

@@ -25,9 +25,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 12)
             return EncElgProof.prove(statement, witness: witness, setup: setup, context: inputs.context,
-                                     parameters: inputs.parameters, using: &rng).serialized()
+                                     parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try EncElgProof(serialized: bytes).verify(statement, setup: setup, context: inputs.context,
+            try EncElgProof(encoded: bytes).verify(statement, setup: setup, context: inputs.context,
                                                       parameters: inputs.parameters)
         })
     }
@@ -54,9 +54,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 14)
             return try! AffGProof.prove(statement, witness: witness, setup: setup, context: inputs.context,
-                                        parameters: inputs.parameters, using: &rng).serialized()
+                                        parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try AffGProof(serialized: bytes).verify(statement, setup: setup, context: inputs.context,
+            try AffGProof(encoded: bytes).verify(statement, setup: setup, context: inputs.context,
                                                     parameters: inputs.parameters)
         })
     }
@@ -67,9 +67,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 16)
             return try! AffGStarProof.prove(statement, witness: witness, context: inputs.context,
-                                            parameters: inputs.parameters, using: &rng).serialized()
+                                            parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try AffGStarProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try AffGStarProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -89,9 +89,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 18)
             return try! DecProof.prove(statement, witness: witness, context: inputs.context,
-                                       parameters: inputs.parameters, using: &rng).serialized()
+                                       parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try DecProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try DecProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -106,9 +106,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 20)
             return try! MulProof.prove(statement, witness: witness, context: inputs.context,
-                                       parameters: inputs.parameters, using: &rng).serialized()
+                                       parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try MulProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try MulProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -123,9 +123,9 @@ extension ProofBenchCase {
         return ({
             var rng = ChaChaRandom(testSeed: 22)
             return try! MulStarProof.prove(statement, witness: witness, setup: setup, context: inputs.context,
-                                           parameters: inputs.parameters, using: &rng).serialized()
+                                           parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try MulStarProof(serialized: bytes).verify(statement, setup: setup, context: inputs.context,
+            try MulStarProof(encoded: bytes).verify(statement, setup: setup, context: inputs.context,
                                                        parameters: inputs.parameters)
         })
     }

@@ -76,8 +76,8 @@ struct ProofBenchInputs: Sendable {
     }
 }
 
-/// One proof to benchmark: `setup` builds the statement and returns a prover (giving the serialized
-/// proof) and a verifier (of serialized proofs, so decoding is timed too).
+/// One proof to benchmark: `setup` builds the statement and returns a prover (giving the encoded
+/// proof) and a verifier (of encoded proofs, so decoding is timed too).
 struct ProofBenchCase: Sendable {
     let name: String
     let setup: @Sendable (ProofBenchInputs) -> (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)
@@ -90,9 +90,9 @@ struct ProofBenchCase: Sendable {
         return ({
             var rng = ChaChaRandom(testSeed: 1)
             return ModulusProof.prove(key: inputs.proverKey, context: inputs.context, parameters: inputs.parameters,
-                                      using: &rng).serialized()
+                                      using: &rng).encoded
         }, { bytes in
-            try ModulusProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try ModulusProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -101,9 +101,9 @@ struct ProofBenchCase: Sendable {
         return ({
             var rng = ChaChaRandom(testSeed: 2)
             return RingPedersenProof.prove(secret: inputs.ringPedersen, context: inputs.context,
-                                           parameters: inputs.parameters, using: &rng).serialized()
+                                           parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try RingPedersenProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try RingPedersenProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -113,9 +113,9 @@ struct ProofBenchCase: Sendable {
         return ({
             var rng = ChaChaRandom(testSeed: 3)
             return NoSmallFactorProof.prove(key: inputs.proverKey, verifierParameters: verifierParameters,
-                                            context: inputs.context, parameters: inputs.parameters, using: &rng).serialized()
+                                            context: inputs.context, parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try NoSmallFactorProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try NoSmallFactorProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -126,9 +126,9 @@ struct ProofBenchCase: Sendable {
         return ({
             var rng = ChaChaRandom(testSeed: 5)
             return SchnorrProof.prove(secret: x, statement: statement, context: inputs.context,
-                                      parameters: inputs.parameters, using: &rng).serialized()
+                                      parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try SchnorrProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try SchnorrProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 
@@ -141,9 +141,9 @@ struct ProofBenchCase: Sendable {
         return ({
             var rng = ChaChaRandom(testSeed: 7)
             return ElogProof.prove(y: y, lambda: lambda, statement: statement, context: inputs.context,
-                                   parameters: inputs.parameters, using: &rng).serialized()
+                                   parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try ElogProof(serialized: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try ElogProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })
     }
 }

@@ -247,8 +247,8 @@ struct Demo: AsyncParsableCommand {
                 && fault.accusers.allSatisfy { fault.all[$0]?.culprit == cheater?.party }
             faultObject = [
                 "culprit": hex(fault.fault.culprit.bytes), "reason": "\(fault.fault.reason)", "round": fault.fault.round,
-                "report": Data(fault.fault.encoded()).base64EncodedString(),
-                "publicData": Data(fault.context.encoded()).base64EncodedString(),
+                "report": Data(fault.fault.encoded).base64EncodedString(),
+                "publicData": Data(fault.context.encoded).base64EncodedString(),
                 "verdict": verdict.name, "accusers": fault.accusers.map { hex($0.bytes) },
             ] as [String: Any]
             progress("fault: \(fault.fault) — verdict \(verdict); honest parties not convicted by the same evidence: "
@@ -277,8 +277,8 @@ struct Demo: AsyncParsableCommand {
             if let fault = report.fault {
                 print("fault:       \(fault.fault)")
                 print("culprit:     \(hex(fault.fault.culprit.bytes))")
-                print("report:      \(Data(fault.fault.encoded()).base64EncodedString())")
-                print("public data: \(Data(fault.context.encoded()).base64EncodedString())")
+                print("report:      \(Data(fault.fault.encoded).base64EncodedString())")
+                print("public data: \(Data(fault.context.encoded).base64EncodedString())")
             } else {
                 print("message:     \(message)")
                 print("prehash:     \(report.messageHash.map(hex) ?? "") (SHA-256)")

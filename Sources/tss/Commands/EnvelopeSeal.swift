@@ -34,6 +34,6 @@ struct EnvelopeSeal: ParsableCommand {
         }
         let envelope = try TSS.Envelope.seal(readStandardInput(), signer: try identitySigner(fromHex: identityKey),
                                              to: key, bindRecipient: !unbound)
-        FileHandle.standardOutput.write(Data(envelope.encoded() + [0x0a]))
+        FileHandle.standardOutput.write(Data(envelope.encoded + [0x0a]))
     }
 }

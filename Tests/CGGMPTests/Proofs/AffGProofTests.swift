@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -82,10 +83,10 @@ struct AffGCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try AffGProof(serialized: Self.proof.serialized())
+        let decoded = try AffGProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try AffGCase.testing.verify(decoded)
-        #expect(throws: ProofError.self) { try AffGProof(serialized: Self.proof.serialized() + [0]) }
+        #expect(throws: DecodingError(field: "AffGProof", reason: .trailingBytes(count: 1))) { try AffGProof(encoded: Self.proof.encoded + [0]) }
     }
 
     /// D + N0² is the same residue mod N0², so only the range check on the ciphertext rejects it.

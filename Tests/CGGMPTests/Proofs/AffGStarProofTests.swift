@@ -55,7 +55,7 @@ extension AffGCase {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try AffGStarProof(serialized: Self.proof.serialized())
+        let decoded = try AffGStarProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try AffGCase.testing.verifyStar(decoded)
     }

@@ -74,7 +74,7 @@ struct DecCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try DecProof(serialized: Self.proof.serialized())
+        let decoded = try DecProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try DecCase.testing.verify(decoded)
     }

@@ -76,7 +76,7 @@ struct EncElgCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try EncElgProof(serialized: Self.proof.serialized())
+        let decoded = try EncElgProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try EncElgCase.testing.verify(decoded)
     }

@@ -70,7 +70,7 @@ struct MulCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try MulProof(serialized: Self.proof.serialized())
+        let decoded = try MulProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try MulCase.testing.verify(decoded)
     }

@@ -74,7 +74,7 @@ struct MulStarCase: Sendable {
     }
 
     @Test func encodingRoundTrips() throws {
-        let decoded = try MulStarProof(serialized: Self.proof.serialized())
+        let decoded = try MulStarProof(encoded: Self.proof.encoded)
         #expect(decoded == Self.proof)
         try MulStarCase.testing.verify(decoded)
     }

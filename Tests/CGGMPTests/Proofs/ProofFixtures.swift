@@ -61,18 +61,18 @@ struct ErasedProof: Sendable {
         }
         proofFieldNames = proof.fieldNames
         statementFieldNames = statement.fieldNames
-        encodedSize = proof.serialized().count
+        encodedSize = proof.encoded.count
         self.verify = { run(proof, statement, $0) }
         verifyWithPerturbedProofField = { index in
-            proof.perturbed(field: index).flatMap { run($0, statement, context) }
+            proof.perturbed(field: index).mapError(ProofError.malformedEncoding).flatMap { run($0, statement, context) }
         }
         verifyWithPerturbedStatementField = { index in
-            statement.perturbed(field: index).flatMap { run(proof, $0, context) }
+            statement.perturbed(field: index).mapError(ProofError.malformedEncoding).flatMap { run(proof, $0, context) }
         }
         roundTrips = {
-            let bytes = proof.serialized()
-            guard let decoded = try? Proof(serialized: bytes) else { return false }
-            return decoded.serialized() == bytes && (try? run(decoded, statement, context).get()) != nil
+            let bytes = proof.encoded
+            guard let decoded = try? Proof(encoded: bytes) else { return false }
+            return decoded.encoded == bytes && (try? run(decoded, statement, context).get()) != nil
         }
     }
 }

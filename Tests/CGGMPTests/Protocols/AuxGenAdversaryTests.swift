@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -38,7 +39,7 @@ enum AuxAttack: String, CaseIterable, Sendable {
     static let seeds: [UInt64] = [1, 2]
 
     static func interference(_ attack: AuxAttack, culprit: Ed25519Signer, victim: PartyID, sid: [UInt8]) -> ScriptedNetwork.Route? {
-        let bad = forgedModulusProof().serialized()
+        let bad = forgedModulusProof().encoded
         @Sendable func replace(_ message: SignedMessage, _ payload: [UInt8]) -> [(message: SignedMessage, delay: Int)] {
             [(message.replacingPayload(payload, signer: culprit), 0)]
         }
@@ -48,7 +49,7 @@ enum AuxAttack: String, CaseIterable, Sendable {
             return { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 1, message.kind == .echoBroadcast, recipient == victim
                 else { return [(message, 0)] }
-                var writer = WireWriter()
+                var writer = ByteWriter()
                 writer.write("V", bytes: [UInt8](repeating: 0xAB, count: 32))
                 return replace(message, writer.bytes)
             }
@@ -177,7 +178,7 @@ enum RefreshAttack: String, CaseIterable, Sendable {
         let victim = signers[2].partyID
         let corrupt: Set<PartyID> = attack == .none || attack == .duplicateAndDelayHonest ? [] : [culprit.partyID]
         let shares = try keyInitShares(signers, seed: 100 + seed)
-        let bad = forgedModulusProof().serialized()
+        let bad = forgedModulusProof().encoded
         let dealerMessage = Box<SignedMessage?>(nil)
         let interference: ScriptedNetwork.Route? = switch attack {
         case .none: nil
@@ -185,7 +186,7 @@ enum RefreshAttack: String, CaseIterable, Sendable {
             { message, recipient in
                 guard message.sender == culprit.partyID, message.round == 1, message.kind == .echoBroadcast, recipient == victim
                 else { return [(message, 0)] }
-                var writer = WireWriter()
+                var writer = ByteWriter()
                 writer.write("V", bytes: [UInt8](repeating: 0xCD, count: 32))
                 return [(message.replacingPayload(writer.bytes, signer: culprit), 0)]
             }
@@ -206,7 +207,7 @@ enum RefreshAttack: String, CaseIterable, Sendable {
                 guard message.sender == culprit.partyID, message.round == 4, message.kind == .echoBroadcast,
                       let carried = dealerMessage.value else { return [(message, 0)] }
                 let complaint = AuxRefreshConfirmation.complaint(accused: honestDealer, secret: Scalar(reducing: [9]), message: carried)
-                return [(message.replacingPayload(complaint.serialized(), signer: culprit), 0)]
+                return [(message.replacingPayload(complaint.encoded, signer: culprit), 0)]
             }
         case .dropOne:
             { message, recipient in

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import TestSupport
@@ -63,8 +64,8 @@ func auxGenCommittedCheat(_ cheat: AuxGenCommittedCheat, culprit: Ed25519Signer,
     func real(_ kind: MessageKind) -> [UInt8] {
         rehearsal.sentMessages.first { $0.sender == culprit.partyID && $0.round == 2 && $0.kind == kind }!.payload
     }
-    var echo = try! AuxRefreshEcho(serialized: real(.echoBroadcast))
-    var broadcast = try! AuxRefreshBroadcast(serialized: real(.broadcast))
+    var echo = try! AuxRefreshEcho(encoded: real(.echoBroadcast))
+    var broadcast = try! AuxRefreshBroadcast(encoded: real(.broadcast))
     switch cheat {
     case .substitutePaillierModulus(let modulus):
         echo = AuxRefreshEcho(aux: AuxRevealEcho(paillierModulus: modulus, ringPedersen: echo.aux.ringPedersen, rho: echo.aux.rho),
@@ -79,10 +80,10 @@ func auxGenCommittedCheat(_ cheat: AuxGenCommittedCheat, culprit: Ed25519Signer,
             schnorrCommitments: broadcast.schnorrCommitments)
     }
     let sid = try! AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)).boundSessionID
-    var writer = WireWriter()
+    var writer = ByteWriter()
     writer.write("V", bytes: AuxRefreshChecks.commitment(mode: .auxGen, sid: sid, party: culprit.partyID, echo: echo,
                                                          broadcast: broadcast))
-    let commitment = writer.bytes, echoPayload = echo.serialized(), broadcastPayload = broadcast.serialized()
+    let commitment = writer.bytes, echoPayload = echo.encoded, broadcastPayload = broadcast.encoded
     return PresignAdversary.chain([
         PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, everyone: signers) { _ in commitment },
         PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, everyone: signers) { _ in echoPayload },
@@ -103,20 +104,20 @@ func evidenceView(_ sender: PartyID, _ messages: [SignedMessage], _ publicData: 
 
 /// The round-3 echo-broadcast of an AuxGen party whose Πmod is `proof`.
 func auxGenDigestPayload(sid: [UInt8], prover: PartyID, proof: [UInt8]) -> [UInt8] {
-    AuxRefreshProofs(proofs: [], modulusProofDigest: ModulusProofDigest(sid: sid, prover: prover, proof: proof)).serialized()
+    AuxRefreshProofs(proofs: [], modulusProofDigest: ModulusProofDigest(sid: sid, prover: prover, proof: proof)).encoded
 }
 
 /// AuxGen's round-2 echo-broadcast part: the aux echo values.
-func auxGenReveal(_ payload: [UInt8]) throws -> AuxRevealEcho { try AuxRefreshEcho(serialized: payload).aux }
+func auxGenReveal(_ payload: [UInt8]) throws -> AuxRevealEcho { try AuxRefreshEcho(encoded: payload).aux }
 
 func auxGenRevealPayload(_ reveal: AuxRevealEcho) -> [UInt8] {
-    AuxRefreshEcho(aux: reveal, elGamalKeys: [], shareChanges: []).serialized()
+    AuxRefreshEcho(aux: reveal, elGamalKeys: [], shareChanges: []).encoded
 }
 
 /// The Πfac of an AuxGen round-3 direct message.
-func auxGenFactorProof(_ payload: [UInt8]) throws -> NoSmallFactorProof { try AuxRefreshDirect(serialized: payload).factorProof }
+func auxGenFactorProof(_ payload: [UInt8]) throws -> NoSmallFactorProof { try AuxRefreshDirect(encoded: payload).factorProof }
 
 extension NoSmallFactorProof {
     /// An AuxGen round-3 direct payload carrying this proof.
-    var serializedAsAuxGenDirect: [UInt8] { AuxRefreshDirect(factorProof: self, paddedShare: nil).serialized() }
+    var serializedAsAuxGenDirect: [UInt8] { AuxRefreshDirect(factorProof: self, paddedShare: nil).encoded }
 }

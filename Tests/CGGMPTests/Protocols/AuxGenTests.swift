@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import TestSupport
@@ -84,21 +85,29 @@ import CGGMPAdversary
             return
         }
         let info = try #require(outputs[signers[1].partyID])
-        let encoded = info.encoded()
+        let encoded = info.encoded
         let decoded = try AuxInfo(encoded: encoded, parameters: .testing)
         #expect(decoded.owner == info.owner)
         #expect(decoded.publicInfo == info.publicInfo)
         #expect(decoded.paillierSecretKey.p == info.paillierSecretKey.p)
         #expect(decoded.ringPedersenSecret.lambda == info.ringPedersenSecret.lambda)
         #expect(decoded.ringPedersenSecret.parameters == info.ringPedersenSecret.parameters)
-        #expect(decoded.encoded() == encoded)
+        #expect(decoded.encoded == encoded)
 
         #expect(throws: AuxInfoError.parameterSetMismatch(expected: "production112", found: "testing-UNSAFE")) {
             try AuxInfo(encoded: encoded, parameters: .production112)
         }
         var badVersion = encoded
         badVersion[6] = 2
-        #expect(throws: AuxInfoError.unsupportedVersion(2)) { try AuxInfo(encoded: badVersion, parameters: .testing) }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .unsupportedVersion(2)))) {
+            try AuxInfo(encoded: badVersion, parameters: .testing)
+        }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .trailingBytes(count: 1)))) {
+            try AuxInfo(encoded: encoded + [0], parameters: .testing)
+        }
+        #expect(throws: AuxInfoError.malformedEncoding(DecodingError(field: "aux info", reason: .wrongMagic))) {
+            try AuxInfo(encoded: Array("TSSPRE".utf8) + encoded.dropFirst(6), parameters: .testing)
+        }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: Array(encoded.dropLast()), parameters: .testing) }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: encoded + [0], parameters: .testing) }
         #expect(throws: AuxInfoError.self) { try AuxInfo(encoded: Array("TSSAUX".utf8), parameters: .testing) }
@@ -107,7 +116,7 @@ import CGGMPAdversary
             var damaged = encoded
             damaged[position] ^= 0x10
             if let other = try? AuxInfo(encoded: damaged, parameters: .testing) {
-                #expect(other.encoded() != encoded)
+                #expect(other.encoded != encoded)
             }
         }
 
@@ -200,7 +209,7 @@ import CGGMPAdversary
         // Πmod with a w of Jacobi symbol +1 (the CVE-2025-66016 check), with a matching digest — re-signed by the culprit.
         let culprit = self.culprit
         let sid = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)).boundSessionID
-        let bad = forgedModulusProof().serialized()
+        let bad = forgedModulusProof().encoded
         var runner = auxGenRunner(signers: signers, seed: 44) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3 else { return message }
             switch message.kind {
@@ -218,7 +227,7 @@ import CGGMPAdversary
         let culprit = self.culprit
         var runner = auxGenRunner(signers: signers, seed: 49) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast else { return message }
-            return message.replacingPayload(forgedModulusProof().serialized(), signer: culprit)
+            return message.replacingPayload(forgedModulusProof().encoded, signer: culprit)
         }
         try expectCulpritNamed(runner.run(), rule: "mod-proof-digest-mismatch")
     }
@@ -246,7 +255,7 @@ import CGGMPAdversary
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .broadcast, recipient == victim else {
                 return [(message, 0)]
             }
-            return [(message.replacingPayload(forgedModulusProof().serialized(), signer: culprit), 0)]
+            return [(message.replacingPayload(forgedModulusProof().encoded, signer: culprit), 0)]
         }
         let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
         let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
@@ -300,7 +309,7 @@ import CGGMPAdversary
         var runner = auxGenRunner(signers: signers, seed: 46) { message, recipient in
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast, message.round == 1,
                   recipient == victim else { return message }
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("V", bytes: [UInt8](repeating: 0xAB, count: 32))
             return message.replacingPayload(writer.bytes, signer: culprit)
         }

@@ -60,9 +60,9 @@ import Testing
             try ThresholdKeyShare(receiving: misrouted, commitment: dealt.commitment, threshold: 2, holders: dealt.holders)
         }
         // The share survives its wire encoding.
-        let decoded = try DealtShare(serialized: honest.serialized())
+        let decoded = try DealtShare(encoded: honest.encoded)
         #expect(decoded.holder == honest.holder && decoded.secretShare == honest.secretShare)
-        #expect(try FeldmanCommitment(serialized: dealt.commitment.serialized()) == dealt.commitment)
+        #expect(try FeldmanCommitment(encoded: dealt.commitment.encoded) == dealt.commitment)
     }
 
     @Test func dealerRejectsBadParameters() throws {

@@ -1,3 +1,4 @@
+import Bytes
 import CGGMP
 import Secp256k1
 import Testing
@@ -11,9 +12,9 @@ import Testing
         let culprit = signers[1]
         var runner = keyInitRunner(signers: signers, seed: 61) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3 else { return message }
-            let proof = try! SchnorrProof(serialized: message.payload)
+            let proof = try! SchnorrProof(encoded: message.payload)
             return message.replacingPayload(SchnorrProof(commitment: proof.commitment, response: proof.response + .one)
-                .serialized(), signer: culprit)
+                .encoded, signer: culprit)
         }
         guard case .faulted(let faults) = runner.run(), let fault = faults.values.first else {
             Issue.record("expected a fault")
@@ -22,8 +23,8 @@ import Testing
         let context = FaultCheckContext(
             publicData: try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID)),
             parameters: .testing, inputs: .keyInit)
-        let decodedFault = try ProtocolFault(encoded: fault.encoded())
-        let decodedContext = try FaultCheckContext(encoded: context.encoded())
+        let decodedFault = try ProtocolFault(encoded: fault.encoded)
+        let decodedContext = try FaultCheckContext(encoded: context.encoded)
         #expect(decodedContext.verdict(of: decodedFault) == .proven)
         for honest in signers where honest.partyID != culprit.partyID {
             #expect(decodedContext.verdict(of: decodedFault.accusing(honest.partyID)).name == "not-proven")
@@ -34,13 +35,21 @@ import Testing
         let context = FaultCheckContext(
             publicData: try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID)),
             parameters: .testing, inputs: .keyInit)
-        let bytes = context.encoded()
+        let bytes = context.encoded
         #expect(throws: FaultDecodingError.self) { try FaultCheckContext(encoded: []) }
         #expect(throws: FaultDecodingError.self) { try FaultCheckContext(encoded: Array(bytes.dropLast())) }
         #expect(throws: FaultDecodingError.self) { try FaultCheckContext(encoded: bytes + [0]) }
         var wrongVersion = bytes
         wrongVersion[6] = 9
-        #expect(throws: FaultDecodingError.unsupportedVersion(9)) { try FaultCheckContext(encoded: wrongVersion) }
+        #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .unsupportedVersion(9)))) {
+            try FaultCheckContext(encoded: wrongVersion)
+        }
+        #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .trailingBytes(count: 1)))) {
+            try FaultCheckContext(encoded: bytes + [0])
+        }
+        #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .wrongMagic))) {
+            try FaultCheckContext(encoded: Array("TSSFLT".utf8) + bytes.dropFirst(6))
+        }
         // Every truncation fails cleanly (no trap).
         for length in 0..<bytes.count {
             #expect(throws: FaultDecodingError.self) { try FaultCheckContext(encoded: Array(bytes.prefix(length))) }

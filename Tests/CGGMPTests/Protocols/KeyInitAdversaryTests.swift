@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 import TestSupport
@@ -28,7 +29,7 @@ import CGGMPAdversary
         let toVictim: @Sendable (PartyID) -> Bool = { $0 == victim }
         var actions: [(String, ScriptedNetwork.Route, KeyAdversaryExpectation)] = [
             ("equivocate the commitment to one party", KeyAdversaryNetworks.tamper(culprit.partyID, round: 1, kind: .echoBroadcast, to: toVictim) { message, _ in
-                var writer = WireWriter()
+                var writer = ByteWriter()
                 writer.write("V", bytes: [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 32))
                 return message.replacingPayload(writer.bytes, signer: culprit)
             }, .provenFault),
@@ -48,10 +49,10 @@ import CGGMPAdversary
              KeyAdversaryNetworks.replayFromAnotherSession(culprit, round: 2, kind: .broadcast), .stallOnCorrupt),
         ]
         let badDecommitment: @Sendable (SignedMessage, PartyID) -> SignedMessage? = { message, _ in
-            guard let real = try? KeyInitDecommitment(serialized: message.payload) else { return message }
+            guard let real = try? KeyInitDecommitment(encoded: message.payload) else { return message }
             let forged = KeyInitDecommitment(rho: real.rho, publicShare: real.publicShare + .generator,
                                              schnorrCommitment: real.schnorrCommitment, blinding: real.blinding)
-            return message.replacingPayload(forged.serialized(), signer: culprit)
+            return message.replacingPayload(forged.encoded, signer: culprit)
         }
         let everyone: @Sendable (PartyID) -> Bool = { _ in true }
         actions.append(("bad decommitment",
@@ -73,8 +74,8 @@ import CGGMPAdversary
     }
 
     static func badProof(_ message: SignedMessage, signer: Ed25519Signer) -> SignedMessage {
-        guard let proof = try? SchnorrProof(serialized: message.payload) else { return message }
-        return message.replacingPayload(SchnorrProof(commitment: proof.commitment, response: proof.response + .one).serialized(),
+        guard let proof = try? SchnorrProof(encoded: message.payload) else { return message }
+        return message.replacingPayload(SchnorrProof(commitment: proof.commitment, response: proof.response + .one).encoded,
                                         signer: signer)
     }
 
@@ -106,7 +107,7 @@ import CGGMPAdversary
         let network: ScriptedNetwork.Route = { message, recipient in
             guard recipient == victim else { return [(message, 0)] }
             if message.sender == a.partyID, message.round == 1, message.kind == .echoBroadcast {
-                var writer = WireWriter()
+                var writer = ByteWriter()
                 writer.write("V", bytes: [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 32))
                 let other = message.replacingPayload(writer.bytes, signer: a)
                 forged.set(other)
@@ -153,14 +154,14 @@ import CGGMPAdversary
         }
         var substitutes: [SignedMessage] = []
         if let round1 = own(1, .echoBroadcast), let round2 = own(2, .broadcast),
-           let real = try? KeyInitDecommitment(serialized: round2.payload) {
+           let real = try? KeyInitDecommitment(encoded: round2.payload) {
             let forged = KeyInitDecommitment(rho: [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 32),
                                              publicShare: real.publicShare, schnorrCommitment: real.schnorrCommitment,
                                              blinding: real.blinding)
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("V", bytes: forged.hash(sid: sid, party: accuser.partyID))
             let forgedRound1 = round1.replacingPayload(writer.bytes, signer: accuser)
-            substitutes += [forgedRound1, round2.replacingPayload(forged.serialized(), signer: accuser)]
+            substitutes += [forgedRound1, round2.replacingPayload(forged.encoded, signer: accuser)]
             let entries = Self.ids.map { party in
                 party == accuser.partyID ? forgedRound1
                     : seen.first { $0.sender == party && $0.round == 1 && $0.kind == .echoBroadcast }!

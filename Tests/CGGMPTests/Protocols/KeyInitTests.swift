@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 import TestSupport
@@ -111,9 +112,9 @@ import Testing
         let culprit = self.culprit
         var runner = keyInitRunner(signers: signers, seed: 21) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .echoBroadcast else { return message }
-            let proof = try! SchnorrProof(serialized: message.payload)
+            let proof = try! SchnorrProof(encoded: message.payload)
             let bad = SchnorrProof(commitment: proof.commitment, response: proof.response + .one)
-            return message.replacingPayload(bad.serialized(), signer: culprit)
+            return message.replacingPayload(bad.encoded, signer: culprit)
         }
         try expectCulpritNamed(runner.run()) {
             if case .violation(let v) = $0 { return v.rule == "invalid-schnorr-proof" } else { return false }
@@ -124,11 +125,11 @@ import Testing
         let culprit = self.culprit
         var runner = keyInitRunner(signers: signers, seed: 22) { message, _ in
             guard message.sender == culprit.partyID, message.round == 2 else { return message }
-            var decommitment = try! KeyInitDecommitment(serialized: message.payload)
+            var decommitment = try! KeyInitDecommitment(encoded: message.payload)
             decommitment = KeyInitDecommitment(rho: decommitment.rho, publicShare: decommitment.publicShare,
                                                schnorrCommitment: decommitment.schnorrCommitment,
                                                blinding: [UInt8](repeating: 9, count: 32))
-            return message.replacingPayload(decommitment.serialized(), signer: culprit)
+            return message.replacingPayload(decommitment.encoded, signer: culprit)
         }
         try expectCulpritNamed(runner.run()) {
             if case .violation(let v) = $0 { return v.rule == "decommitment-mismatch" } else { return false }
@@ -142,7 +143,7 @@ import Testing
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast, recipient == victim else {
                 return message
             }
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("V", bytes: [UInt8](repeating: 0xAB, count: 32))
             return message.replacingPayload(writer.bytes, signer: culprit)
         }
@@ -248,13 +249,13 @@ import Testing
         let sid = publicData.boundSessionID
         let round1 = runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 1 && $0.kind == .echoBroadcast }!
         let round2 = runner.sentMessages.first { $0.sender == accuser.partyID && $0.round == 2 }!
-        let real = try KeyInitDecommitment(serialized: round2.payload)
+        let real = try KeyInitDecommitment(encoded: round2.payload)
         let forged = KeyInitDecommitment(rho: [UInt8](repeating: 0x42, count: 32), publicShare: real.publicShare,
                                          schnorrCommitment: real.schnorrCommitment, blinding: real.blinding)
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("V", bytes: forged.hash(sid: sid, party: accuser.partyID))
         let forgedRound1 = round1.replacingPayload(writer.bytes, signer: accuser)
-        let forgedRound2 = round2.replacingPayload(forged.serialized(), signer: accuser)
+        let forgedRound2 = round2.replacingPayload(forged.encoded, signer: accuser)
         let proof = runner.sentMessages.first { $0.sender == honest && $0.round == 3 && $0.kind != .echo }!
         let others = runner.sentMessages.filter { $0.sender != accuser.partyID && $0 != proof && $0.round < 3 }
         let rechecker = KeyInit.evidenceRechecker(parameters: .testing)

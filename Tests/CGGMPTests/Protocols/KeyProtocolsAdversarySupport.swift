@@ -1,3 +1,4 @@
+import Hashing
 import BigNum
 import CGGMPAdversary
 import Foundation
@@ -91,11 +92,11 @@ enum KeyAdversaryNetworks {
     static func delayHonest(corrupt: Set<PartyID>, seed: UInt64, maximum: Int) -> ScriptedNetwork.Route {
         { message, recipient in
             guard !corrupt.contains(message.sender) else { return [(message, 0)] }
-            var hasher = SHA256Hasher(domain: "test/delay")
-            hasher.append(message.encoded)
-            hasher.append(recipient.bytes)
-            hasher.append((0..<8).map { UInt8(truncatingIfNeeded: seed >> (8 * $0)) })
-            return [(message, Int(hasher.finalize()[0]) % (maximum + 1))]
+            var hasher = DomainSeparatedHash(domain: "test/delay")
+            hasher.appendField(message.encoded)
+            hasher.appendField(recipient.bytes)
+            hasher.append(seed)
+            return [(message, Int(hasher.sha256()[0]) % (maximum + 1))]
         }
     }
 

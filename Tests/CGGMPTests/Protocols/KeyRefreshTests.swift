@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Paillier
 import Secp256k1
@@ -27,15 +28,15 @@ func keyRefreshRunner(signers: [Ed25519Signer], shares: [PartyID: AdditiveKeySha
 func badRefreshShare(culprit: Ed25519Signer, victim: PartyID) -> @Sendable (SignedMessage, PartyID) -> SignedMessage {
     { message, recipient in
         guard message.sender == culprit.partyID, message.round == 3, message.kind == .direct, recipient == victim,
-              let direct = try? AuxRefreshDirect(serialized: message.payload), let padded = direct.paddedShare else { return message }
+              let direct = try? AuxRefreshDirect(encoded: message.payload), let padded = direct.paddedShare else { return message }
         return message.replacingPayload(AuxRefreshDirect(factorProof: direct.factorProof, paddedShare: padded + .one)
-            .serialized(), signer: culprit)
+            .encoded, signer: culprit)
     }
 }
 
 func keyInitShares(_ signers: [Ed25519Signer], seed: UInt64) throws -> [PartyID: AdditiveKeyShare] {
     var runner = keyInitRunner(signers: signers, seed: seed)
-    guard case .finished(let shares) = runner.run() else { throw KeyShareError.malformedEncoding("KeyInit failed") }
+    guard case .finished(let shares) = runner.run() else { throw KeyShareError.malformedEncoding(DecodingError(field: "KeyInit", reason: .invalidValue("did not finish"))) }
     return shares
 }
 
@@ -46,7 +47,7 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
                              committee: [PartyID]) -> (evidence: Evidence, secret: Scalar, direct: SignedMessage)? {
     guard let honestIndex = committee.firstIndex(of: honest),
           let ownReveal = sent.first(where: { $0.sender == accuser.partyID && $0.round == 2 && $0.kind == .echoBroadcast }),
-          let reveal = try? AuxRefreshEcho(serialized: ownReveal.payload), reveal.elGamalKeys.count == committee.count,
+          let reveal = try? AuxRefreshEcho(encoded: ownReveal.payload), reveal.elGamalKeys.count == committee.count,
           let direct = sent.first(where: { $0.sender == honest && $0.round == 3 && $0.kind == .direct && $0.recipient == accuser.partyID }),
           let ownConfirmation = sent.first(where: { $0.sender == accuser.partyID && $0.round == 4 && $0.kind == .echoBroadcast })
     else { return nil }
@@ -54,9 +55,9 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
     var keys = reveal.elGamalKeys
     keys[honestIndex] = .generatorMultiple(secret)
     let substitute = ownReveal.replacingPayload(AuxRefreshEcho(aux: reveal.aux, elGamalKeys: keys, shareChanges: reveal.shareChanges)
-        .serialized(), signer: accuser)
+        .encoded, signer: accuser)
     let complaint = ownConfirmation.replacingPayload(
-        AuxRefreshConfirmation.complaint(accused: honest, secret: secret, message: direct).serialized(), signer: accuser)
+        AuxRefreshConfirmation.complaint(accused: honest, secret: secret, message: direct).encoded, signer: accuser)
     let honestMessages = sent.filter { $0.sender == honest && $0.kind != .direct }
     let evidence = Evidence(culprit: honest, round: 4, reason: .violation(RoundViolation(rule: "share-change-mismatch")),
                             messages: honestMessages.filter { $0.round == 4 && $0.kind != .echo } + [direct, complaint, substitute]
@@ -155,7 +156,7 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
             guard message.sender == liar.partyID, message.round == 4, message.kind == .echoBroadcast,
                   let carried = dealerMessage.value else { return message }
             let complaint = AuxRefreshConfirmation.complaint(accused: dealer, secret: Scalar(reducing: [7]), message: carried)
-            return message.replacingPayload(complaint.serialized(), signer: liar)
+            return message.replacingPayload(complaint.encoded, signer: liar)
         }
         guard case .faulted(let faults) = runner.run() else {
             Issue.record("expected a fault")
@@ -221,13 +222,13 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
                                                                                     committee: committee))
         #expect(evidence.verdict(publicData: publicData, rechecker: KeyRefresh.evidenceRechecker(parameters: .testing)) != .proven)
         // Read from the accuser's substituted message, the pad would be wrong and the change would not open.
-        let honestReveal = try AuxRefreshEcho(serialized: try #require(sent.first {
+        let honestReveal = try AuxRefreshEcho(encoded: try #require(sent.first {
             $0.sender == honest && $0.round == 2 && $0.kind == .echoBroadcast }).payload)
         let rhos = try committee.map { party in
-            try AuxRefreshEcho(serialized: try #require(sent.first { $0.sender == party && $0.round == 2 && $0.kind == .echoBroadcast }).payload).aux.rho
+            try AuxRefreshEcho(encoded: try #require(sent.first { $0.sender == party && $0.round == 2 && $0.kind == .echoBroadcast }).payload).aux.rho
         }
         let change = AuxRefreshChecks.shareChange(
-            paddedShare: try #require(try AuxRefreshDirect(serialized: direct.payload).paddedShare), recipientSecret: forgedSecret,
+            paddedShare: try #require(try AuxRefreshDirect(encoded: direct.payload).paddedShare), recipientSecret: forgedSecret,
             dealerKey: honestReveal.elGamalKeys[accuserIndex], rho: AuxChecks.jointRandomness(rhos), sid: publicData.boundSessionID,
             dealer: honest, recipient: accuser.partyID)
         #expect(Point.generatorMultiple(change) != honestReveal.shareChanges[accuserIndex])
@@ -239,10 +240,10 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
         let before = try keyInitShares(signers, seed: 5)
         var runner = keyRefreshRunner(signers: signers, shares: before, seed: 6) { message, _ in
             guard message.sender == culprit.partyID, message.round == 3, message.kind == .echoBroadcast else { return message }
-            let proofs = try! AuxRefreshProofs(serialized: message.payload)
+            let proofs = try! AuxRefreshProofs(encoded: message.payload)
             var list = proofs.proofs
             list[0] = SchnorrProof(commitment: list[0].commitment, response: list[0].response + .one)
-            return message.replacingPayload(AuxRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).serialized(),
+            return message.replacingPayload(AuxRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).encoded,
                                             signer: culprit)
         }
         guard case .faulted(let faults) = runner.run() else {

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 import TestSupport
@@ -36,22 +37,22 @@ import CGGMPAdversary
     }
 
     static func commitment(_ payload: [UInt8]) -> ([UInt8], FeldmanCommitment)? {
-        var reader = WireReader(payload)
-        guard let digest = try? reader.readBytes("configuration"), let commitment = try? reader.read(FeldmanCommitment.self) else {
+        var reader = ByteReader(payload)
+        guard let digest = try? reader.readLengthPrefixed("configuration"), let commitment = try? reader.read(FeldmanCommitment.self) else {
             return nil
         }
         return (digest, commitment)
     }
 
     static func broadcast(digest: [UInt8], points: [Point]) -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("configuration", bytes: digest)
         writer.write(FeldmanCommitment(coefficients: points))
         return writer.bytes
     }
 
     static func confirmation(tag: UInt8, body: [UInt8]) -> [UInt8] {
-        var writer = WireWriter()
+        var writer = ByteWriter()
         writer.write("confirmation", bytes: [tag])
         writer.write(tag == 0 ? "output" : "complaint", bytes: body)
         return writer.bytes
@@ -64,7 +65,7 @@ import CGGMPAdversary
         let one: (PartyID) -> @Sendable (PartyID) -> Bool = { victim in { $0 == victim } }
         let everyone: @Sendable (PartyID) -> Bool = { _ in true }
         let badShare: @Sendable (SignedMessage, PartyID) -> SignedMessage? = { message, _ in
-            var reader = WireReader(message.payload)
+            var reader = ByteReader(message.payload)
             guard let share = try? reader.readScalar("share") else { return message }
             return message.replacingPayload(KeyResharingChecks.directPayload(share: share + Scalar(seed)), signer: dealer)
         }
@@ -191,7 +192,7 @@ import CGGMPAdversary
             if let echo = own(1, .echo).first { substitutes.append(echo.replacingPayload(EchoRound.payload(entries), signer: accuser)) }
         }
         for direct in own(1, .direct) {
-            var reader = WireReader(direct.payload)
+            var reader = ByteReader(direct.payload)
             if let share = try? reader.readScalar("share") {
                 substitutes.append(direct.replacingPayload(KeyResharingChecks.directPayload(share: share + .one), signer: accuser))
             }

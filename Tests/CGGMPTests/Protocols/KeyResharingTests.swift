@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Foundation
 import Secp256k1
@@ -299,7 +300,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let victim = ids[3]
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 31) { message, recipient in
             guard message.sender == culprit.partyID, message.kind == .direct, recipient == victim else { return message }
-            var reader = WireReader(message.payload)
+            var reader = ByteReader(message.payload)
             let share = try! reader.readScalar("share")
             return message.replacingPayload(KeyResharingChecks.directPayload(share: share + .one), signer: culprit)
         }
@@ -317,13 +318,13 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let culprit = self.culprit
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 32) { message, _ in
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast else { return message }
-            var reader = WireReader(message.payload)
-            let digest = try! reader.readBytes("configuration")
+            var reader = ByteReader(message.payload)
+            let digest = try! reader.readLengthPrefixed("configuration")
             let commitment = try! reader.read(FeldmanCommitment.self)
             // Shift the whole polynomial by 1: shares would still match, the constant term does not.
             var points = commitment.coefficients
             points[0] = points[0] + .generator
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("configuration", bytes: digest)
             writer.write(FeldmanCommitment(coefficients: points))
             return message.replacingPayload(writer.bytes, signer: culprit)
@@ -337,10 +338,10 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let culprit = self.culprit
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 33) { message, _ in
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast else { return message }
-            var reader = WireReader(message.payload)
-            let digest = try! reader.readBytes("configuration")
+            var reader = ByteReader(message.payload)
+            let digest = try! reader.readLengthPrefixed("configuration")
             let commitment = try! reader.read(FeldmanCommitment.self)
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("configuration", bytes: digest)
             writer.write(FeldmanCommitment(coefficients: commitment.coefficients + [.generator]))
             return message.replacingPayload(writer.bytes, signer: culprit)
@@ -357,8 +358,8 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let culprit = self.culprit
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 34) { message, recipient in
             guard message.sender == culprit.partyID, message.kind == .echoBroadcast else { return message }
-            var reader = WireReader(message.payload)
-            _ = try! reader.readBytes("configuration")
+            var reader = ByteReader(message.payload)
+            _ = try! reader.readLengthPrefixed("configuration")
             let commitment = try! reader.read(FeldmanCommitment.self)
             return message.replacingPayload(
                 KeyResharingChecks.broadcastPayload(configuration: skewed, commitment: commitment), signer: culprit)
@@ -392,7 +393,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let victim = ids[victimIndex]
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 36) { message, recipient in
             guard message.sender == culprit.partyID, message.kind == .direct, recipient == victim else { return message }
-            var reader = WireReader(message.payload)
+            var reader = ByteReader(message.payload)
             let share = try! reader.readScalar("share")
             return message.replacingPayload(KeyResharingChecks.directPayload(share: share + .one), signer: culprit)
         }
@@ -417,7 +418,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
             if message.sender == dealer, message.kind == .direct, recipient == complainer.partyID { box.set(message) }
             guard message.sender == complainer.partyID, message.round == 2, message.kind == .echoBroadcast,
                   let honestShare = box.get() else { return message }
-            var writer = WireWriter()
+            var writer = ByteWriter()
             writer.write("confirmation", bytes: [1])
             writer.write("complaint", bytes: honestShare.encoded)
             return message.replacingPayload(writer.bytes, signer: complainer)

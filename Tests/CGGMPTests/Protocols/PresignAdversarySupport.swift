@@ -167,14 +167,14 @@ enum PresignAdversary {
 
     /// A round-3 echo-broadcast with δ + 1.
     static let deltaPlusOne: @Sendable ([UInt8]) -> [UInt8] = { payload in
-        let m = try! PresignRound3Echo(serialized: payload)
-        return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).serialized()
+        let m = try! PresignRound3Echo(encoded: payload)
+        return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).encoded
     }
 
     /// A round-3 echo-broadcast with S + G.
     static let sPlusGenerator: @Sendable ([UInt8]) -> [UInt8] = { payload in
-        let m = try! PresignRound3Echo(serialized: payload)
-        return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).serialized()
+        let m = try! PresignRound3Echo(encoded: payload)
+        return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).encoded
     }
 
     /// The culprit announces δ_i + 1 to everyone and enters the δ failure round with its real δ_i,
@@ -312,17 +312,17 @@ func presignSubstitutedEvidence(victim: PartyID, accuser: Ed25519Signer, round: 
         let payload: [UInt8]
         switch message.round {
         case 1:
-            let m = try! PresignRound1Echo(serialized: message.payload)
+            let m = try! PresignRound1Echo(encoded: message.payload)
             payload = PresignRound1Echo(k: square(m.k, accuserKey.modulusSquared), g: m.g, y: m.y, a1: m.a1 + .generator,
-                                        a2: m.a2, b1: m.b1, b2: m.b2 + .generator).serialized()
+                                        a2: m.a2, b1: m.b1, b2: m.b2 + .generator).encoded
         case 2:
-            let m = try! PresignRound2Echo(serialized: message.payload)
+            let m = try! PresignRound2Echo(encoded: message.payload)
             payload = PresignRound2Echo(gamma: m.gamma + .generator, f: m.f, fHat: m.fHat,
-                                        d: m.d.map { PaillierCiphertext(value: $0.value + 1) }, dHat: m.dHat).serialized()
+                                        d: m.d.map { PaillierCiphertext(value: $0.value + 1) }, dHat: m.dHat).encoded
         case 3:
-            let m = try! PresignRound3Echo(serialized: message.payload)
+            let m = try! PresignRound3Echo(encoded: message.payload)
             payload = PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta + .generator,
-                                        s: m.s + .generator).serialized()
+                                        s: m.s + .generator).encoded
         default:
             continue
         }

@@ -32,7 +32,7 @@ import CGGMPAdversary
     static func tamper(_ action: Action) -> PresignAdversary.Tamper? {
         let culprit = h.culprit, victim = h.honest[0]
         func perturb<T: WireCodable>(_ type: T.Type, field: Int) -> @Sendable ([UInt8]) -> [UInt8] {
-            { payload in (try? T(serialized: payload).perturbed(field: field).get().serialized()) ?? payload + [0] }
+            { payload in (try? T(encoded: payload).perturbed(field: field).get().encoded) ?? payload + [0] }
         }
         func replay(round: Int) -> PresignAdversary.Tamper {
             { message, _ in
@@ -45,24 +45,24 @@ import CGGMPAdversary
         switch action {
         case .equivocateRound1Echo:
             return PresignAdversary.replace(round: 1, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
-                let m = try! PresignRound1Echo(serialized: payload)
-                return PresignRound1Echo(k: m.k, g: m.g, y: m.y, a1: m.a1 + .generator, a2: m.a2, b1: m.b1, b2: m.b2).serialized()
+                let m = try! PresignRound1Echo(encoded: payload)
+                return PresignRound1Echo(k: m.k, g: m.g, y: m.y, a1: m.a1 + .generator, a2: m.a2, b1: m.b1, b2: m.b2).encoded
             }
         case .equivocateRound1Direct:
             return PresignAdversary.replace(round: 1, kind: .direct, culprit: culprit, recipients: [victim],
                                              perturb(PresignRound1Direct.self, field: 6))
         case .equivocateRound2Echo:
             return PresignAdversary.replace(round: 2, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
-                let m = try! PresignRound2Echo(serialized: payload)
-                return PresignRound2Echo(gamma: m.gamma + .generator, f: m.f, fHat: m.fHat, d: m.d, dHat: m.dHat).serialized()
+                let m = try! PresignRound2Echo(encoded: payload)
+                return PresignRound2Echo(gamma: m.gamma + .generator, f: m.f, fHat: m.fHat, d: m.d, dHat: m.dHat).encoded
             }
         case .equivocateRound2Broadcast:
             return PresignAdversary.replace(round: 2, kind: .broadcast, culprit: culprit, recipients: [victim],
                                              perturb(PresignRound2Broadcast.self, field: 0))
         case .equivocateRound3Echo:
             return PresignAdversary.replace(round: 3, kind: .echoBroadcast, culprit: culprit, recipients: [victim]) { payload in
-                let m = try! PresignRound3Echo(serialized: payload)
-                return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).serialized()
+                let m = try! PresignRound3Echo(encoded: payload)
+                return PresignRound3Echo(delta: m.delta + .one, bigDelta: m.bigDelta, s: m.s).encoded
             }
         case .equivocateRound3Broadcast:
             return PresignAdversary.replace(round: 3, kind: .broadcast, culprit: culprit, recipients: [victim],
@@ -89,7 +89,7 @@ import CGGMPAdversary
         case .replayRound3: return replay(round: 3)
         case .wrongSigma:
             return PresignAdversary.replace(round: 4, kind: .broadcast, culprit: culprit) { payload in
-                SignatureShareMessage(sigma: try! SignatureShareMessage(serialized: payload).sigma + .one).serialized()
+                SignatureShareMessage(sigma: try! SignatureShareMessage(encoded: payload).sigma + .one).encoded
             }
         case .wrongDelta: return PresignAdversary.wrongDelta(culprit: culprit)
         case .wrongS: return PresignAdversary.wrongS(culprit: culprit)

@@ -68,9 +68,9 @@ import Testing
             forged.with { cached in
                 if let cached { return cached }
                 let slots = seen.with { $0 }
-                let ownRound1 = try! PresignRound1Echo(serialized: slots[MessageSlot(round: 1, kind: .echoBroadcast, sender: culprit.partyID)]!.payload)
-                let targetRound1 = try! PresignRound1Echo(serialized: slots[MessageSlot(round: 1, kind: .echoBroadcast, sender: target)]!.payload)
-                let ownRound2 = try! PresignRound2Echo(serialized: slots[MessageSlot(round: 2, kind: .echoBroadcast, sender: culprit.partyID)]!.payload)
+                let ownRound1 = try! PresignRound1Echo(encoded: slots[MessageSlot(round: 1, kind: .echoBroadcast, sender: culprit.partyID)]!.payload)
+                let targetRound1 = try! PresignRound1Echo(encoded: slots[MessageSlot(round: 1, kind: .echoBroadcast, sender: target)]!.payload)
+                let ownRound2 = try! PresignRound2Echo(encoded: slots[MessageSlot(round: 2, kind: .echoBroadcast, sender: culprit.partyID)]!.payload)
                 let gamma = try! secret.decrypt(ownRound1.g)
                 let f = ownRound2.f[index]
                 let beta = try! secret.decrypt(f)
@@ -95,17 +95,17 @@ import Testing
             guard message.sender == culprit.partyID, message.round == 2, recipient == target else { return message }
             switch message.kind {
             case .echoBroadcast:
-                let m = try! PresignRound2Echo(serialized: message.payload)
+                let m = try! PresignRound2Echo(encoded: message.payload)
                 var d = m.d
                 d[index] = forge().d
                 #expect(d[index] != m.d[index])
                 return message.replacingPayload(PresignRound2Echo(gamma: m.gamma, f: m.f, fHat: m.fHat, d: d, dHat: m.dHat)
-                    .serialized(), signer: culprit)
+                    .encoded, signer: culprit)
             case .broadcast:
-                let m = try! PresignRound2Broadcast(serialized: message.payload)
+                let m = try! PresignRound2Broadcast(encoded: message.payload)
                 var psi = m.psi
                 psi[index] = forge().psi
-                return message.replacingPayload(PresignRound2Broadcast(psi: psi, psiHat: m.psiHat, elog: m.elog).serialized(),
+                return message.replacingPayload(PresignRound2Broadcast(psi: psi, psiHat: m.psiHat, elog: m.elog).encoded,
                                                 signer: culprit)
             default:
                 return message
@@ -134,23 +134,23 @@ import Testing
         let plaintext = Box<BigInt?>(nil)
         // Round 3: the culprit announces δ + N (and is led into round 5 itself).
         let plusN: @Sendable ([UInt8]) -> [UInt8] = { payload in
-            let m = try! PresignRound3Echo(serialized: payload)
-            return PresignRound3Echo(delta: m.delta + Scalar(reducing: n), bigDelta: m.bigDelta, s: m.s).serialized()
+            let m = try! PresignRound3Echo(encoded: payload)
+            return PresignRound3Echo(delta: m.delta + Scalar(reducing: n), bigDelta: m.bigDelta, s: m.s).encoded
         }
         // Round 5: a Πdec for S = (δ + N)·G from the witness y + N.
         let forgeDec: @Sendable ([UInt8]) -> [UInt8] = { payload in
-            let message = try! PresignFailureMessage(serialized: payload)
+            let message = try! PresignFailureMessage(encoded: payload)
             let slots = seen.with { $0 }
             func value(_ round: Int, _ party: PartyID) -> [UInt8] {
                 slots[MessageSlot(round: round, kind: .echoBroadcast, sender: party)]!.payload
             }
             var round1: [PartyID: PresignRound1Echo] = [:], round2: [PartyID: PresignRound2Public] = [:]
             for party in committee {
-                round1[party] = try! PresignRound1Echo(serialized: value(1, party))
-                round2[party] = PresignRound2Public(try! PresignRound2Echo(serialized: value(2, party)), sender: party,
+                round1[party] = try! PresignRound1Echo(encoded: value(1, party))
+                round2[party] = PresignRound2Public(try! PresignRound2Echo(encoded: value(2, party)), sender: party,
                                                     committee: committee)!
             }
-            let round3 = try! PresignRound3Echo(serialized: plusN(value(3, culprit.partyID)))
+            let round3 = try! PresignRound3Echo(encoded: plusN(value(3, culprit.partyID)))
             let view = PresignFailureView(kind: .delta, committee: committee, inputs: inputs, round1: round1,
                                           round2: round2, round3: [culprit.partyID: round3], gamma: .identity)
             let statement = try! view.statements(prover: culprit.partyID).dec
@@ -163,7 +163,7 @@ import Testing
             let dec = forgedDecProof(statement, x: gamma, y: y + n, rho: try! secret.recoverRandomness(of: full),
                                      context: PresignChecks.context(epid: data.epid, prover: culprit.partyID),
                                      parameters: .testing, seed: 5)
-            return PresignFailureMessage(dec: dec, affine: message.affine).serialized()
+            return PresignFailureMessage(dec: dec, affine: message.affine).encoded
         }
         var runner = h.interactive(seed: 41, tamper: PresignAdversary.chain([
             Self.recorder(seen),
@@ -189,13 +189,13 @@ import Testing
         let culprit = h.culprit
         let honestDeltas = Box<[PartyID: Scalar]>([:])
         let cancel: @Sendable ([UInt8]) -> [UInt8] = { payload in
-            let m = try! PresignRound3Echo(serialized: payload)
+            let m = try! PresignRound3Echo(encoded: payload)
             let others = honestDeltas.with { $0 }
-            return PresignRound3Echo(delta: -others.values.reduce(Scalar.zero, +), bigDelta: m.bigDelta, s: m.s).serialized()
+            return PresignRound3Echo(delta: -others.values.reduce(Scalar.zero, +), bigDelta: m.bigDelta, s: m.s).encoded
         }
         let listen: PresignAdversary.Tamper = { message, _ in
             if message.round == 3, message.kind == .echoBroadcast, message.sender != culprit.partyID {
-                let delta = try! PresignRound3Echo(serialized: message.payload).delta
+                let delta = try! PresignRound3Echo(encoded: message.payload).delta
                 honestDeltas.with { $0[message.sender] = delta }
             }
             return message
@@ -230,8 +230,8 @@ import Testing
         let properties = PresignRunProperties(harness: h, publicData: h.presignPublicData(), rechecker: h.presignRechecker)
         var runner = h.presigning(seed: 61, tamper: PresignAdversary.replace(
             round: 3, kind: .echoBroadcast, culprit: h.culprit, recipients: [h.honest[0]]) { payload in
-                let m = try! PresignRound3Echo(serialized: payload)
-                return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).serialized()
+                let m = try! PresignRound3Echo(encoded: payload)
+                return PresignRound3Echo(delta: m.delta, bigDelta: m.bigDelta, s: m.s + .generator).encoded
             })
         let faults = properties.check(runner.run(), runner, expectFault: true)
         #expect(Set(faults.keys) == Set(h.honest))

@@ -1,3 +1,4 @@
+import Bytes
 import BigNum
 import Secp256k1
 import TestSupport
@@ -124,20 +125,20 @@ import Testing
         #expect(try SessionJournal(encoded: bytes) == journal)
         #expect(!"\(journal)".contains(hexString(journal.seed!)))
 
-        #expect(throws: SessionJournalDecodingError.notAJournal) { try SessionJournal(encoded: [0x55] + bytes.dropFirst()) }
+        #expect(throws: SessionJournalDecodingError.malformed(DecodingError(field: "session journal", reason: .wrongMagic))) { try SessionJournal(encoded: [0x55] + bytes.dropFirst()) }
         var badVersion = bytes
         badVersion[6] = 3
-        #expect(throws: SessionJournalDecodingError.unsupportedVersion(3)) { try SessionJournal(encoded: badVersion) }
+        #expect(throws: SessionJournalDecodingError.malformed(DecodingError(field: "session journal", reason: .unsupportedVersion(3)))) { try SessionJournal(encoded: badVersion) }
         for length in [0, 5, 20, bytes.count - 1] {
             #expect(throws: SessionJournalDecodingError.self) { try SessionJournal(encoded: Array(bytes.prefix(length))) }
         }
-        #expect(throws: SessionJournalDecodingError.trailingBytes(1)) { try SessionJournal(encoded: bytes + [0]) }
+        #expect(throws: SessionJournalDecodingError.malformed(DecodingError(field: "session journal", reason: .trailingBytes(count: 1)))) { try SessionJournal(encoded: bytes + [0]) }
         // The first event's tag follows magic, version, tag, session id, seed flag and seed, and the count.
         let firstEvent = 6 + 1 + 4 + KeyInit.protocolTag.utf8.count + 4 + keyInitSessionID.count + 1 + 32 + 4
         #expect(bytes[firstEvent] == 1)
         var unknownEvent = bytes
         unknownEvent[firstEvent] = 9
-        #expect(throws: SessionJournalDecodingError.unknownEvent(event: 0, tag: 9)) { try SessionJournal(encoded: unknownEvent) }
+        #expect(throws: SessionJournalDecodingError.malformed(DecodingError(field: "event 0 tag", reason: .invalidValue("unknown event tag 9")))) { try SessionJournal(encoded: unknownEvent) }
 
         // Well-formed but not what the session did: a received message with another payload.
         var events = journal.events
@@ -234,7 +235,7 @@ import Testing
         // Version 1 journals (no `finished` event) are refused.
         var version1 = bytes
         version1[6] = 1
-        #expect(throws: SessionJournalDecodingError.unsupportedVersion(1)) { try SessionJournal(encoded: version1) }
+        #expect(throws: SessionJournalDecodingError.malformed(DecodingError(field: "session journal", reason: .unsupportedVersion(1)))) { try SessionJournal(encoded: version1) }
     }
 
     /// A presigning party journaled through round 1 (its messages made and every peer's accepted).

@@ -1,3 +1,4 @@
+import Bytes
 import Testing
 @testable import CGGMP
 
@@ -15,7 +16,7 @@ import Testing
         let decoded = try SignedMessage(encoded: message.encoded)
         #expect(decoded == message)
         #expect(decoded.hasValidSignature(Ed25519Verifier()))
-        #expect(decoded.encoded.first == SignedMessage.formatVersion)
+        #expect(decoded.encoded.first == SignedMessage.encodingVersion)
     }
 
     @Test func everySignedFieldIsCovered() throws {
@@ -35,14 +36,14 @@ import Testing
 
     @Test func malformedEncodingsAreRejected() throws {
         let bytes = sample().encoded
-        #expect(throws: MessageDecodingError.unsupportedVersion(2)) { try SignedMessage(encoded: [2] + bytes.dropFirst()) }
+        #expect(throws: MessageDecodingError.malformed(DecodingError(field: "signed message", reason: .unsupportedVersion(2)))) { try SignedMessage(encoded: [2] + bytes.dropFirst()) }
         #expect(throws: MessageDecodingError.self) { try SignedMessage(encoded: Array(bytes.dropLast())) }
-        #expect(throws: MessageDecodingError.malformed("1 trailing bytes")) { try SignedMessage(encoded: bytes + [0]) }
+        #expect(throws: MessageDecodingError.malformed(DecodingError(field: "signed message", reason: .trailingBytes(count: 1)))) { try SignedMessage(encoded: bytes + [0]) }
         #expect(throws: MessageDecodingError.self) { try SignedMessage(encoded: []) }
         // Kind byte sits after version, two length-prefixed fields and the round.
         var badKind = bytes
         badKind[1 + 4 + 3 + 4 + 4 + 2] = 9
-        #expect(throws: MessageDecodingError.unknownKind(9)) { try SignedMessage(encoded: badKind) }
+        #expect(throws: MessageDecodingError.malformed(DecodingError(field: "kind", reason: .invalidValue("unknown message kind 9")))) { try SignedMessage(encoded: badKind) }
         #expect(throws: MessageDecodingError.wrongPartyIDLength(31)) { try PartyID(bytes: [UInt8](repeating: 0, count: 31)) }
     }
 

@@ -84,7 +84,7 @@ import Testing
         let setup = try setup()
         // Field 6 of the direct message is ψ⁰'s response w.
         var runner = try runner(setup, seed: 1, tamper: tampering(round: 1, kind: .direct) { payload in
-            try! PresignRound1Direct(serialized: payload).perturbed(field: 6).get().serialized()
+            try! PresignRound1Direct(encoded: payload).perturbed(field: 6).get().encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-enc-elg-K")
     }
@@ -93,7 +93,7 @@ import Testing
         let setup = try setup()
         // Field 0 of the round-2 broadcast is the first ψ's ciphertext A.
         var runner = try runner(setup, seed: 2, tamper: tampering(round: 2, kind: .broadcast) { payload in
-            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 0).get().serialized()
+            try! PresignRound2Broadcast(encoded: payload).perturbed(field: 0).get().encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g")
     }
@@ -102,7 +102,7 @@ import Testing
         let setup = try setup()
         // ψ¹'s fields follow ψ⁰'s nine: field 15 is ψ¹'s response w.
         var runner = try runner(setup, seed: 11, tamper: tampering(round: 1, kind: .direct) { payload in
-            try! PresignRound1Direct(serialized: payload).perturbed(field: 15).get().serialized()
+            try! PresignRound1Direct(encoded: payload).perturbed(field: 15).get().encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-enc-elg-G")
     }
@@ -111,7 +111,7 @@ import Testing
         let setup = try setup()
         // Per recipient: ψ (13 fields), ψ̂ (13 fields); field 13 is the first ψ̂'s A.
         var runner = try runner(setup, seed: 12, tamper: tampering(round: 2, kind: .broadcast) { payload in
-            try! PresignRound2Broadcast(serialized: payload).perturbed(field: 13).get().serialized()
+            try! PresignRound2Broadcast(encoded: payload).perturbed(field: 13).get().encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-aff-g-hat")
     }
@@ -120,8 +120,8 @@ import Testing
         let setup = try setup()
         // Δ_i changed: its Πelog no longer matches.
         var runner = try runner(setup, seed: 3, tamper: tampering(round: 3, kind: .echoBroadcast) { payload in
-            let message = try! PresignRound3Echo(serialized: payload)
-            return PresignRound3Echo(delta: message.delta, bigDelta: message.bigDelta + .generator, s: message.s).serialized()
+            let message = try! PresignRound3Echo(encoded: payload)
+            return PresignRound3Echo(delta: message.delta, bigDelta: message.bigDelta + .generator, s: message.s).encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-elog-delta")
     }
@@ -130,10 +130,10 @@ import Testing
         let setup = try setup()
         // The round-2 Πelog's response z changed (field: after 2·(2 + 2·13) list fields, elog's z).
         var runner = try runner(setup, seed: 4, tamper: tampering(round: 2, kind: .broadcast) { payload in
-            let message = try! PresignRound2Broadcast(serialized: payload)
+            let message = try! PresignRound2Broadcast(encoded: payload)
             let elog = ElogProof(A: message.elog.A, N: message.elog.N, B: message.elog.B,
                                  z: message.elog.z + .one, u: message.elog.u)
-            return PresignRound2Broadcast(psi: message.psi, psiHat: message.psiHat, elog: elog).serialized()
+            return PresignRound2Broadcast(psi: message.psi, psiHat: message.psiHat, elog: elog).encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-elog-gamma")
     }
@@ -141,7 +141,7 @@ import Testing
     @Test func badSignatureShareIsBlamed() throws {
         let setup = try setup()
         var runner = try runner(setup, seed: 5, tamper: tampering(round: 4, kind: .broadcast) { payload in
-            SignatureShareMessage(sigma: try! SignatureShareMessage(serialized: payload).sigma + .one).serialized()
+            SignatureShareMessage(sigma: try! SignatureShareMessage(encoded: payload).sigma + .one).encoded
         })
         try expectCulpritNamed(runner.run(), setup: setup, rule: "invalid-signature-share")
     }

@@ -207,8 +207,8 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         }
         var signing = simulation(sessions, seed: 72) { message, _ in
             guard message.sender == culprit.partyID else { return message }
-            let sigma = try! SignatureShareMessage(serialized: message.payload).sigma
-            return message.replacingPayload(SignatureShareMessage(sigma: sigma + .one).serialized(), signer: culprit)
+            let sigma = try! SignatureShareMessage(encoded: message.payload).sigma
+            return message.replacingPayload(SignatureShareMessage(sigma: sigma + .one).encoded, signer: culprit)
         }
         guard case .faulted(let faults) = signing.run(), let fault = faults[all[1].partyID] else {
             Issue.record("the bad share was not detected")
@@ -339,7 +339,8 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         #expect(refreshed.values.allSatisfy { $0.keyShare.epoch == after.epoch })
 
         // Through the storage encoding too: the epoch survives it.
-        let stored = slots[party.partyID]!.take()!.encoded()
+        let taken = slots[party.partyID]!.take()!
+        let stored = taken.encoded
         #expect(throws: SigningSetupError.presignatureForAnotherEpoch) {
             try Signing.makeSession(sessionID: [1], presignature: try Presignature(encoded: stored, parameters: .testing),
                                     keyShare: after, prehash: testPrehash("m"), signer: party)

@@ -1,10 +1,11 @@
 import BigNum
+import Bytes
 import Paillier
 
 // Paillier values in statements: a key as its modulus N, a ciphertext as its integer value. The
 // decoded key is only checked to be odd and positive here; its size against the parameter set is
 // a verification check (`ProofArithmetic.requireModulusBits`).
-extension WireWriter {
+extension ByteWriter {
     mutating func write(_ name: String, _ key: PaillierPublicKey) {
         write(name, key.modulus)
     }
@@ -14,17 +15,17 @@ extension WireWriter {
     }
 }
 
-extension WireReader {
-    mutating func readPaillierKey(_ name: String) throws(ProofError) -> PaillierPublicKey {
+extension ByteReader {
+    mutating func readPaillierKey(_ name: String) throws(DecodingError) -> PaillierPublicKey {
         let modulus = try readBigInt(name)
         do {
             return try PaillierPublicKey(modulus: modulus, expectedBits: modulus.bitLength)
         } catch {
-            throw .malformedEncoding("\(name): \(error)")
+            throw DecodingError(field: name, reason: .invalidValue("\(error)"))
         }
     }
 
-    mutating func readCiphertext(_ name: String) throws(ProofError) -> PaillierCiphertext {
+    mutating func readCiphertext(_ name: String) throws(DecodingError) -> PaillierCiphertext {
         PaillierCiphertext(value: try readBigInt(name))
     }
 }
