@@ -3,36 +3,43 @@ import CGMP
 // Integer arithmetic. Division truncates toward zero like Swift's `Int`; `modulo` gives the
 // non-negative residue that modular code wants.
 extension BigInt {
+    /// The sum. Never fails.
     public static func + (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_add($0, lhs.mpz, rhs.mpz) })
     }
 
+    /// The difference. Never fails.
     public static func - (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_sub($0, lhs.mpz, rhs.mpz) })
     }
 
+    /// The product. Never fails.
     public static func * (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_mul($0, lhs.mpz, rhs.mpz) })
     }
 
+    /// The negation. Never fails.
     public static prefix func - (value: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_neg($0, value.mpz) })
     }
 
-    /// Truncating division. Precondition: `rhs` is not zero.
+    /// Truncating division (toward zero, like `Int`).
+    /// - Precondition: `rhs` is not zero (a trap: for our own divisors; a peer's value goes
+    ///   through ``quotientAndRemainder(dividingBy:)``, which throws).
     public static func / (lhs: BigInt, rhs: BigInt) -> BigInt {
         precondition(!rhs.isZero, "division by zero")
         return BigInt(unchecked: { __gmpz_tdiv_q($0, lhs.mpz, rhs.mpz) })
     }
 
-    /// Remainder of truncating division (sign of `lhs`). Precondition: `rhs` is not zero.
+    /// Remainder of truncating division (sign of `lhs`); ``modulo(_:)`` gives the residue in [0, m).
+    /// - Precondition: `rhs` is not zero (a trap).
     public static func % (lhs: BigInt, rhs: BigInt) -> BigInt {
         precondition(!rhs.isZero, "division by zero")
         return BigInt(unchecked: { __gmpz_tdiv_r($0, lhs.mpz, rhs.mpz) })
     }
 
     /// Quotient and remainder of truncating division.
-    /// - Throws: `BigNumError.divisionByZero`.
+    /// - Throws: ``BigNumError/divisionByZero`` when `divisor` is zero.
     public func quotientAndRemainder(dividingBy divisor: BigInt) throws(BigNumError) -> (quotient: BigInt, remainder: BigInt) {
         guard !divisor.isZero else { throw .divisionByZero }
         let q = BigInt(), r = BigInt()
@@ -41,43 +48,54 @@ extension BigInt {
     }
 
     /// `self / divisor` when the division is known to be exact (faster than general division).
-    /// - Throws: `.divisionByZero`, or `.notDivisible` when `divisor` does not divide `self`.
+    /// - Throws: ``BigNumError/divisionByZero``, or ``BigNumError/notDivisible`` when `divisor`
+    ///   does not divide `self`.
     public func dividedExactly(by divisor: BigInt) throws(BigNumError) -> BigInt {
         guard !divisor.isZero else { throw .divisionByZero }
         guard __gmpz_divisible_p(mpz, divisor.mpz) != 0 else { throw .notDivisible }
         return BigInt(unchecked: { __gmpz_divexact($0, mpz, divisor.mpz) })
     }
 
+    /// Adds `rhs` to `lhs`. Never fails.
     public static func += (lhs: inout BigInt, rhs: BigInt) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`. Never fails.
     public static func -= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs - rhs }
+    /// Multiplies `lhs` by `rhs`. Never fails.
     public static func *= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs * rhs }
 
     // MARK: Bits (two's-complement semantics for negative values, as GMP defines them)
 
+    /// `lhs` · 2^rhs.
+    /// - Precondition: `rhs` ≥ 0 (a trap).
     public static func << (lhs: BigInt, rhs: Int) -> BigInt {
         precondition(rhs >= 0, "negative shift")
         return BigInt(unchecked: { __gmpz_mul_2exp($0, lhs.mpz, mp_bitcnt_t(rhs)) })
     }
 
-    /// Arithmetic right shift (floor division by 2^rhs).
+    /// Arithmetic right shift (floor division by 2^rhs: −1 >> 1 is −1).
+    /// - Precondition: `rhs` ≥ 0 (a trap).
     public static func >> (lhs: BigInt, rhs: Int) -> BigInt {
         precondition(rhs >= 0, "negative shift")
         return BigInt(unchecked: { __gmpz_fdiv_q_2exp($0, lhs.mpz, mp_bitcnt_t(rhs)) })
     }
 
+    /// Bitwise and (two's complement). Never fails.
     public static func & (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_and($0, lhs.mpz, rhs.mpz) })
     }
 
+    /// Bitwise or (two's complement). Never fails.
     public static func | (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_ior($0, lhs.mpz, rhs.mpz) })
     }
 
+    /// Bitwise exclusive or (two's complement). Never fails.
     public static func ^ (lhs: BigInt, rhs: BigInt) -> BigInt {
         BigInt(unchecked: { __gmpz_xor($0, lhs.mpz, rhs.mpz) })
     }
 
     /// A copy with bit `index` set.
+    /// - Precondition: `index` ≥ 0 (a trap).
     public func settingBit(_ index: Int) -> BigInt {
         precondition(index >= 0)
         var copy = self

@@ -3,6 +3,8 @@ import CGMP
 // Explicit encodings. There is deliberately no `Codable`: every wire format names its width.
 extension BigInt {
     /// The unsigned big-endian integer in `bytes` (leading zeros allowed; empty means zero).
+    /// Never fails: every byte string is some integer (a decoder that wants a canonical width
+    /// checks the length itself).
     public init(magnitudeBytes bytes: some Collection<UInt8>) {
         storage = Storage()
         let array = Array(bytes)
@@ -12,7 +14,7 @@ extension BigInt {
         }
     }
 
-    /// Minimal big-endian bytes of |self| (empty for zero). The sign is not encoded.
+    /// Minimal big-endian bytes of |self| (empty for zero). The sign is not encoded; never fails.
     public func magnitudeBytes() -> [UInt8] {
         if isZero { return [] }
         let count = (bitLength + 7) / 8
@@ -26,7 +28,7 @@ extension BigInt {
     }
 
     /// Big-endian bytes of a non-negative value left-padded to exactly `width` bytes.
-    /// - Throws: `BigNumError.doesNotFit` if negative or wider than `width` bytes.
+    /// - Throws: ``BigNumError/doesNotFit(width:)`` if negative or wider than `width` bytes.
     public func bigEndianBytes(width: Int) throws(BigNumError) -> [UInt8] {
         guard !isNegative, (bitLength + 7) / 8 <= width else { throw .doesNotFit(width: width) }
         let minimal = magnitudeBytes()
@@ -34,7 +36,8 @@ extension BigInt {
     }
 
     /// Two's-complement big-endian bytes in exactly `width` bytes (for signed wire fields).
-    /// - Throws: `BigNumError.doesNotFit` if the value is outside [-2^(8w-1), 2^(8w-1)).
+    /// - Throws: ``BigNumError/doesNotFit(width:)`` if the value is outside [−2^(8w−1), 2^(8w−1)).
+    /// - Precondition: `width` ≥ 1.
     public func twosComplementBytes(width: Int) throws(BigNumError) -> [UInt8] {
         let limit = BigInt.powerOfTwo(8 * width - 1)
         guard self < limit, self >= -limit else { throw .doesNotFit(width: width) }
@@ -42,7 +45,7 @@ extension BigInt {
         return try value.bigEndianBytes(width: width)
     }
 
-    /// The two's-complement big-endian integer in `bytes`.
+    /// The two's-complement big-endian integer in `bytes` (empty means zero). Never fails.
     public init(twosComplementBytes bytes: some Collection<UInt8>) {
         let array = Array(bytes)
         let unsigned = BigInt(magnitudeBytes: array)
@@ -54,7 +57,9 @@ extension BigInt {
     }
 
     /// Parses an optionally signed number: `-` prefix allowed; in base 16 an `0x` prefix too.
-    /// - Throws: `BigNumError.malformedText` naming the first bad character.
+    /// - Throws: ``BigNumError/malformedText(base:position:)`` naming the first bad character
+    ///   (or the end, for empty digits).
+    /// - Precondition: `radix` is 10 or 16 (a trap: the radix is the caller's constant).
     public init(text: String, radix: Int) throws(BigNumError) {
         precondition(radix == 10 || radix == 16, "only decimal and hex are supported")
         var scalars = Array(text.utf8)
@@ -84,9 +89,11 @@ extension BigInt {
     }
 
     /// Parses hex, optionally `-` and `0x` prefixed.
+    /// - Throws: ``BigNumError/malformedText(base:position:)``.
     public init(hex: String) throws(BigNumError) { try self.init(text: hex, radix: 16) }
 
     /// Parses decimal, optionally `-` prefixed.
+    /// - Throws: ``BigNumError/malformedText(base:position:)``.
     public init(decimal: String) throws(BigNumError) { try self.init(text: decimal, radix: 10) }
 
     /// Lowercase hex, `-` prefixed when negative, `0` for zero.

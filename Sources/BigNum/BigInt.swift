@@ -3,11 +3,20 @@ import CGMP
 /// A signed arbitrary-precision integer with value semantics, backed by a GMP `mpz_t`.
 ///
 /// Copies share storage until one of them is mutated (copy-on-write). Freed limbs are wiped
-/// (`GMPMemory`). `description` never prints the value, since a `BigInt` may hold a secret: use
-/// `decimalString` or `hexString` when printing is intended.
+/// (``GMPMemory``). `description` never prints the value, since a `BigInt` may hold a secret: use
+/// ``decimalString`` or ``hexString`` when printing is intended.
 ///
-/// Misuse by our own code (division by zero through `/`) is a precondition failure; every operation
-/// that takes a peer's value through a modulus (`power`, `inverse`, `jacobi`) throws instead.
+/// Misuse by our own code (division by zero through `/`, a negative shift or bit index) is a
+/// precondition failure; every operation that takes a peer's value through a modulus
+/// (``power(_:modulo:)``, ``inverseVariableTime(modulo:)``, ``jacobiVariableTime(_:)``) throws a
+/// ``BigNumError`` instead.
+///
+/// Timing: constant time unless the name says variable time. ``power(_:modulo:)`` is
+/// `mpz_powm_sec`; ``powerVariableTime(_:modulo:)``, ``inverseVariableTime(modulo:)``,
+/// ``gcdVariableTime(_:)``, ``lcmVariableTime(_:)``, ``jacobiVariableTime(_:)`` and
+/// ``isProbablePrimeVariableTime(rounds:using:)`` depend on their operands' bits. The remaining
+/// GMP arithmetic (`+ − ×`, division, ``modulo(_:)``, comparison) depends on the operands' sizes
+/// (limb counts), which are treated as public, and may exit early on comparison.
 public struct BigInt: Sendable {
     @usableFromInline
     internal var storage: Storage
@@ -15,11 +24,13 @@ public struct BigInt: Sendable {
     /// Zero.
     public init() { storage = Storage() }
 
+    /// The value of `value`. Never fails.
     public init(_ value: Int) {
         storage = Storage()
         __gmpz_set_si(storage.mpz, value)
     }
 
+    /// The value of `value`. Never fails.
     public init(_ value: UInt) {
         storage = Storage()
         __gmpz_set_ui(storage.mpz, value)
@@ -46,7 +57,8 @@ public struct BigInt: Sendable {
         return body(storage.mpz)
     }
 
-    /// Read access to the limbs (do not mutate through the pointer).
+    /// Read access to the GMP `mpz_t`, for code that calls GMP directly (tests, benchmarks).
+    /// Do not mutate through the pointer or let it escape `body`; errors of `body` propagate.
     @inlinable
     public func withMPZ<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
         try body(storage.mpz)
@@ -57,7 +69,9 @@ public struct BigInt: Sendable {
 
     // MARK: Properties
 
+    /// 0.
     public static let zero = BigInt()
+    /// 1.
     public static let one = BigInt(1)
 
     /// -1, 0 or +1.
@@ -66,9 +80,13 @@ public struct BigInt: Sendable {
         return size > 0 ? 1 : (size < 0 ? -1 : 0)
     }
 
+    /// Whether the value is 0.
     public var isZero: Bool { storage.mpz.pointee._mp_size == 0 }
+    /// Whether the value is below 0.
     public var isNegative: Bool { storage.mpz.pointee._mp_size < 0 }
+    /// Whether the value is odd (negative values by their magnitude: −3 is odd).
     public var isOdd: Bool { __gmpz_tstbit(storage.mpz, 0) == 1 && !isZero }
+    /// Whether the value is even (zero is even).
     public var isEven: Bool { !isOdd }
 
     /// Number of bits in |self|; zero for zero.
@@ -76,7 +94,9 @@ public struct BigInt: Sendable {
         isZero ? 0 : Int(__gmpz_sizeinbase(storage.mpz, 2))
     }
 
-    /// Bit `index` of the two's-complement representation.
+    /// Bit `index` of the two's-complement representation (negative values have infinitely many
+    /// leading ones).
+    /// - Precondition: `index` ≥ 0.
     public func testBit(_ index: Int) -> Bool {
         precondition(index >= 0, "bit index must be non-negative")
         return __gmpz_tstbit(storage.mpz, mp_bitcnt_t(index)) == 1
@@ -91,6 +111,7 @@ public struct BigInt: Sendable {
     }
 
     /// 2^exponent.
+    /// - Precondition: `exponent` ≥ 0.
     public static func powerOfTwo(_ exponent: Int) -> BigInt {
         precondition(exponent >= 0)
         return BigInt(unchecked: { __gmpz_setbit($0, mp_bitcnt_t(exponent)) })
@@ -98,13 +119,17 @@ public struct BigInt: Sendable {
 }
 
 extension BigInt: ExpressibleByIntegerLiteral {
+    /// The literal's value.
     public init(integerLiteral value: Int) { self.init(value) }
 }
 
 extension BigInt: Equatable, Hashable, Comparable {
+    /// Value equality (`mpz_cmp`: variable time, exits at the first differing limb).
     public static func == (lhs: BigInt, rhs: BigInt) -> Bool { __gmpz_cmp(lhs.mpz, rhs.mpz) == 0 }
+    /// Numeric order (`mpz_cmp`: variable time, exits at the first differing limb).
     public static func < (lhs: BigInt, rhs: BigInt) -> Bool { __gmpz_cmp(lhs.mpz, rhs.mpz) < 0 }
 
+    /// Hashes the sign and the magnitude's bytes.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(signum)
         hasher.combine(magnitudeBytes())
@@ -114,6 +139,7 @@ extension BigInt: Equatable, Hashable, Comparable {
 extension BigInt: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Never the value: a `BigInt` may be secret. Use `decimalString` / `hexString` deliberately.
     public var description: String { "BigInt(\(bitLength > 0 ? "…" : "0"))" }
+    /// The same as ``description``: never the value.
     public var debugDescription: String { description }
     /// No children, so `dump` and other reflection print only the type name.
     public var customMirror: Mirror { Mirror(self, children: [:]) }

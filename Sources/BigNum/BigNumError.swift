@@ -4,7 +4,8 @@
 public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A modulus was zero or negative.
     case nonPositiveModulus
-    /// The constant-time power needs an odd modulus greater than one (`mpz_powm_sec`).
+    /// The constant-time ``BigInt/power(_:modulo:)`` needs an odd modulus greater than one
+    /// (`mpz_powm_sec`).
     case evenModulus
     /// The value has no inverse modulo the modulus (they share a factor).
     case notInvertible
@@ -23,6 +24,7 @@ public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// CRT moduli were not coprime.
     case moduliNotCoprime
 
+    /// A one-line English description; never an operand's value.
     public var description: String {
         switch self {
         case .nonPositiveModulus: "modulus must be positive"

@@ -14,9 +14,13 @@ import Darwin
 /// the block size to `realloc` and `free`, so wiping needs no bookkeeping of our own. The functions
 /// are installed once, before the first `BigInt` is made; blocks allocated earlier by the system
 /// allocator are still released correctly because both paths end in `free`.
+///
+/// Nothing here is for other modules: the installation is internal (``BigInt`` does it), and the
+/// tests' observer is `@_spi(Testing)`.
 public enum GMPMemory {
-    /// Installs the wiping allocator. Called by `BigInt`'s storage; idempotent.
-    public static func install() { _ = installed }
+    /// Installs the wiping allocator. Called by `BigInt`'s storage before its first `mpz_init`;
+    /// idempotent and thread-safe (a lazily initialised global). Never fails.
+    static func install() { _ = installed }
 
     private static let installed: Bool = {
         __gmp_set_memory_functions(
@@ -27,7 +31,8 @@ public enum GMPMemory {
     }()
 
     /// For tests only: observe each block that GMP frees, after it was wiped and before it is
-    /// returned to the system allocator. Pass `nil` to stop observing.
+    /// returned to the system allocator. Pass `nil` to stop observing. Never fails.
+    @_spi(Testing)
     public static func observeFreedBlocksForTesting(_ observer: (@Sendable (UnsafeRawBufferPointer) -> Void)?) {
         freeObserver.set(observer)
     }

@@ -6,23 +6,33 @@ extension BigInt {
     /// so an adversary who chose the candidate cannot predict them.
     ///
     /// No composite is known to pass BPSW; the random-base rounds bound the error by 4^-rounds
-    /// even for adversarial input. Values below 2 are not prime.
-    public func isProbablePrime(rounds: Int = 32, using generator: inout some RandomNumberGenerator) -> Bool {
+    /// even for adversarial input. Values below 2 (negative ones included) are not prime; never
+    /// fails. `rounds: 0` runs trial division and BPSW only.
+    ///
+    /// **Variable time**: trial division stops at the first factor and the tests use
+    /// ``powerVariableTime(_:modulo:)``, so the running time depends on the candidate's value.
+    /// Testing one's own secret primes (a restored Paillier key) leaks through timing what the
+    /// test's timing reveals; the name says so.
+    public func isProbablePrimeVariableTime(rounds: Int = 32, using generator: inout some RandomNumberGenerator) -> Bool {
         if self < BigInt(2) { return false }
         // reps ≤ 24 means GMP runs BPSW only (plus trial division); our own MR rounds follow.
         guard __gmpz_probab_prime_p(mpz, 24) != 0 else { return false }
         if self < BigInt(1 << 20) { return true } // BPSW is deterministic below 2^64
-        return passesMillerRabin(rounds: rounds, using: &generator)
+        return passesMillerRabinVariableTime(rounds: rounds, using: &generator)
     }
 
-    /// Probable-prime test with the system CSPRNG choosing the Miller–Rabin bases.
-    public func isProbablePrime(rounds: Int = 32) -> Bool {
+    /// ``isProbablePrimeVariableTime(rounds:using:)`` with the system CSPRNG choosing the
+    /// Miller–Rabin bases. Variable time; never fails.
+    public func isProbablePrimeVariableTime(rounds: Int = 32) -> Bool {
         var generator = SystemRandomNumberGenerator()
-        return isProbablePrime(rounds: rounds, using: &generator)
+        return isProbablePrimeVariableTime(rounds: rounds, using: &generator)
     }
 
-    /// `rounds` Miller–Rabin rounds with uniformly random bases in [2, n-2]. Requires n odd > 3.
-    public func passesMillerRabin(rounds: Int, using generator: inout some RandomNumberGenerator) -> Bool {
+    /// `rounds` Miller–Rabin rounds with uniformly random bases in [2, n − 2], in **variable
+    /// time** (``powerVariableTime(_:modulo:)``).
+    ///
+    /// For n ≤ 3 or even n no round runs: the answer is whether n is 2 or 3. Never fails.
+    public func passesMillerRabinVariableTime(rounds: Int, using generator: inout some RandomNumberGenerator) -> Bool {
         guard self > BigInt(3), isOdd else { return self == BigInt(2) || self == BigInt(3) }
         let nMinusOne = self - .one
         var d = nMinusOne
@@ -31,7 +41,7 @@ extension BigInt {
         let baseRange = self - BigInt(3) // bases 2 … n-2
         for _ in 0..<rounds {
             let a = try! BigInt.random(below: baseRange, using: &generator) + BigInt(2)
-            var x = try! a.power(d, modulo: self)
+            var x = try! a.powerVariableTime(d, modulo: self)
             if x == .one || x == nMinusOne { continue }
             var witness = true
             for _ in 1..<max(s, 1) {

@@ -15,24 +15,30 @@ import Synchronization
 /// q and 2q + 1 for safe primes.
 ///
 /// With `workers: 1` the result is a pure function of the generator's output. With more workers,
-/// each searches with its own `ChaChaRandom` seeded from the caller's generator, the first to find
+/// each searches with its own ``ChaChaRandom`` seeded from the caller's generator, the first to find
 /// a prime wins and the others stop; which one wins depends on scheduling.
+///
+/// **Variable time.** The search's length depends on where the primes lie, and the Fermat and
+/// primality tests of the prime that is returned run in variable time
+/// (``BigInt/powerVariableTime(_:modulo:)``, ``BigInt/isProbablePrimeVariableTime(rounds:using:)``):
+/// generation must not run where an observer can time it finely (docs/api-documentation.md).
 public enum PrimeGenerator {
-    /// A prime of exactly `bits` bits with the top two bits set.
-    /// - Precondition: bits ≥ 8, workers ≥ 1.
+    /// A prime of exactly `bits` bits with the top two bits set. Variable time.
+    /// - Precondition: `bits` ≥ 8 and `workers` ≥ 1 (a trap otherwise: callers pass constants).
     public static func prime(bits: Int, using generator: inout some RandomNumberGenerator, workers: Int = 1) -> BigInt {
         generate(.plain, bits: bits, using: &generator, workers: workers)
     }
 
     /// A prime p ≡ 3 mod 4 (a Paillier–Blum factor) of exactly `bits` bits, top two bits set.
-    /// - Precondition: bits ≥ 8, workers ≥ 1.
+    /// Variable time.
+    /// - Precondition: `bits` ≥ 8 and `workers` ≥ 1 (a trap otherwise: callers pass constants).
     public static func blumPrime(bits: Int, using generator: inout some RandomNumberGenerator, workers: Int = 1) -> BigInt {
         generate(.blum, bits: bits, using: &generator, workers: workers)
     }
 
     /// A safe prime p = 2q + 1 (q prime) of exactly `bits` bits, top two bits set. Safe primes
-    /// greater than 7 are also ≡ 3 mod 4 (q is odd).
-    /// - Precondition: bits ≥ 8, workers ≥ 1.
+    /// greater than 7 are also ≡ 3 mod 4 (q is odd). Variable time.
+    /// - Precondition: `bits` ≥ 8 and `workers` ≥ 1 (a trap otherwise: callers pass constants).
     public static func safePrime(bits: Int, using generator: inout some RandomNumberGenerator, workers: Int = 1) -> BigInt {
         generate(.safe, bits: bits, using: &generator, workers: workers)
     }
@@ -67,7 +73,7 @@ public enum PrimeGenerator {
     }
 
     /// Miller–Rabin rounds after Baillie–PSW. Candidates here are random, not adversarial, so far
-    /// fewer rounds than `isProbablePrime`'s default give a negligible error (FIPS 186-5, Table
+    /// fewer rounds than `isProbablePrimeVariableTime`'s default give a negligible error (FIPS 186-5, Table
     /// B.1, asks for 4–5 rounds at 1024 bits with a Lucas test); we keep a margin above that.
     static func millerRabinRounds(bits: Int) -> Int {
         bits >= 1024 ? 8 : (bits >= 512 ? 12 : 20)
@@ -99,12 +105,12 @@ public enum PrimeGenerator {
                 guard passesFermatBaseTwo(candidate, two: two) else { continue }
                 switch kind {
                 case .plain, .blum:
-                    if candidate.isProbablePrime(rounds: rounds, using: &generator) { return candidate }
+                    if candidate.isProbablePrimeVariableTime(rounds: rounds, using: &generator) { return candidate }
                 case .safe:
                     let safe = candidate << 1 + .one
                     guard passesFermatBaseTwo(safe, two: two) else { continue }
-                    if candidate.isProbablePrime(rounds: rounds, using: &generator),
-                       safe.isProbablePrime(rounds: rounds, using: &generator) {
+                    if candidate.isProbablePrimeVariableTime(rounds: rounds, using: &generator),
+                       safe.isProbablePrimeVariableTime(rounds: rounds, using: &generator) {
                         return safe
                     }
                 }
@@ -114,6 +120,6 @@ public enum PrimeGenerator {
 
     /// 2^(n−1) ≡ 1 (mod n): every odd prime passes; almost no random composite does.
     private static func passesFermatBaseTwo(_ n: BigInt, two: BigInt) -> Bool {
-        try! two.power(n - .one, modulo: n) == .one
+        try! two.powerVariableTime(n - .one, modulo: n) == .one
     }
 }

@@ -7,21 +7,23 @@ public struct ByteReader: Sendable {
     private let bytes: [UInt8]
     private var position = 0
 
-    /// A reader positioned at the first byte of `bytes`.
+    /// A reader positioned at the first byte of `bytes` (copied). Never fails.
     public init(_ bytes: some Collection<UInt8>) { self.bytes = Array(bytes) }
 
     /// A reader positioned after `header`, which must open `bytes` exactly.
-    /// - Throws: `.truncated`, `.wrongMagic` or `.unsupportedVersion`, with `header.name` as the field.
+    /// - Throws: ``DecodingError/Reason/truncated``, ``DecodingError/Reason/wrongMagic`` or
+    ///   ``DecodingError/Reason/unsupportedVersion(_:)``, with `header.name` as the field.
     public init(_ bytes: some Collection<UInt8>, header: EncodingHeader) throws(DecodingError) {
         self.init(bytes)
         _ = try readHeader(header, accepting: [header.version])
     }
 
-    /// Bytes not yet read.
+    /// Bytes not yet read (never negative).
     public var remaining: Int { bytes.count - position }
 
     /// Checks `header`'s magic and a version byte from `versions`, and returns that version.
-    /// - Throws: `.truncated`, `.wrongMagic` or `.unsupportedVersion`, with `header.name` as the field.
+    /// - Throws: ``DecodingError/Reason/truncated``, ``DecodingError/Reason/wrongMagic`` or
+    ///   ``DecodingError/Reason/unsupportedVersion(_:)``, with `header.name` as the field.
     public mutating func readHeader(_ header: EncodingHeader, accepting versions: Set<UInt8>) throws(DecodingError) -> UInt8 {
         guard remaining >= header.magic.count + 1 else { throw DecodingError(field: header.name, reason: .truncated) }
         guard Array(bytes[position..<position + header.magic.count]) == header.magic else {
@@ -37,7 +39,7 @@ public struct ByteReader: Sendable {
     }
 
     /// Exactly `count` bytes.
-    /// - Throws: `.truncated` when fewer remain.
+    /// - Throws: ``DecodingError/Reason/truncated`` when fewer remain or `count` is negative.
     public mutating func readFixed(_ field: String, count: Int) throws(DecodingError) -> [UInt8] {
         guard count >= 0, remaining >= count else { throw DecodingError(field: field, reason: .truncated) }
         defer { position += count }
@@ -45,6 +47,7 @@ public struct ByteReader: Sendable {
     }
 
     /// One byte.
+    /// - Throws: ``DecodingError/Reason/truncated`` when none remains.
     public mutating func readByte(_ field: String) throws(DecodingError) -> UInt8 {
         guard remaining >= 1 else { throw DecodingError(field: field, reason: .truncated) }
         defer { position += 1 }
@@ -52,6 +55,8 @@ public struct ByteReader: Sendable {
     }
 
     /// A flag written by ``ByteWriter/write(_:_:)``: 0 or 1, nothing else.
+    /// - Throws: ``DecodingError/Reason/truncated``, or ``DecodingError/Reason/nonCanonical(_:)``
+    ///   for any other byte.
     public mutating func readBool(_ field: String) throws(DecodingError) -> Bool {
         switch try readByte(field) {
         case 0: return false
@@ -61,25 +66,29 @@ public struct ByteReader: Sendable {
     }
 
     /// Two bytes, big-endian.
+    /// - Throws: ``DecodingError/Reason/truncated``.
     public mutating func readUInt16(_ field: String) throws(DecodingError) -> UInt16 {
         let b = try readFixed(field, count: 2)
         return UInt16(b[0]) << 8 | UInt16(b[1])
     }
 
     /// Four bytes, big-endian.
+    /// - Throws: ``DecodingError/Reason/truncated``.
     public mutating func readUInt32(_ field: String) throws(DecodingError) -> UInt32 {
         let b = try readFixed(field, count: 4)
         return UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
     }
 
     /// Eight bytes, big-endian.
+    /// - Throws: ``DecodingError/Reason/truncated``.
     public mutating func readUInt64(_ field: String) throws(DecodingError) -> UInt64 {
         try readFixed(field, count: 8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// A byte string written by ``ByteWriter/appendLengthPrefixed(_:)`` or
     /// ``ByteWriter/write(_:bytes:)``.
-    /// - Throws: `.truncated`, or `.lengthExceedsInput` before anything is copied.
+    /// - Throws: ``DecodingError/Reason/truncated``, or ``DecodingError/Reason/lengthExceedsInput(_:)``
+    ///   before anything is copied.
     public mutating func readLengthPrefixed(_ field: String) throws(DecodingError) -> [UInt8] {
         let length = Int(try readUInt32(field))
         guard length <= remaining else { throw DecodingError(field: field, reason: .lengthExceedsInput(length)) }
@@ -89,6 +98,8 @@ public struct ByteReader: Sendable {
     /// A count written by ``ByteWriter/appendCount(_:)`` of elements that follow, each at least
     /// `minimumElementSize` bytes: a count the remaining bytes cannot hold is refused before
     /// anything is allocated for it.
+    /// - Throws: ``DecodingError/Reason/truncated``, or ``DecodingError/Reason/lengthExceedsInput(_:)``
+    ///   when `count × minimumElementSize` exceeds the remaining bytes.
     public mutating func readCount(_ field: String, minimumElementSize: Int = 1) throws(DecodingError) -> Int {
         let count = Int(try readUInt32(field))
         guard count <= remaining / max(minimumElementSize, 1) else {
@@ -98,13 +109,15 @@ public struct ByteReader: Sendable {
     }
 
     /// A small integer written by ``ByteWriter/appendCount(_:)`` that counts nothing that
-    /// follows (a tag, a round, a threshold): not checked against the remaining bytes.
+    /// follows (a tag, a round, a threshold): not checked against the remaining bytes, so the
+    /// caller range-checks it.
+    /// - Throws: ``DecodingError/Reason/truncated``.
     public mutating func readInteger(_ field: String) throws(DecodingError) -> Int {
         Int(try readUInt32(field))
     }
 
     /// Fails unless every byte was read.
-    /// - Throws: `.trailingBytes`, with `what` as the field.
+    /// - Throws: ``DecodingError/Reason/trailingBytes(count:)``, with `what` as the field.
     public func finish(_ what: String) throws(DecodingError) {
         guard remaining == 0 else { throw DecodingError(field: what, reason: .trailingBytes(count: remaining)) }
     }

@@ -29,7 +29,8 @@ public struct ByteWriter: Sendable {
     /// integer plus one, a point plus the generator).
     public init(perturbingField index: Int) { perturbedField = index }
 
-    /// Starts the next named field; returns true when this is the field to perturb.
+    /// Starts the next named field; returns true when this is the field to perturb. For field
+    /// kinds defined in other modules (a point, an integer); never fails.
     public mutating func beginField(_ name: String) -> Bool {
         fieldNames.append(name)
         return perturbedField == fieldNames.count - 1
@@ -37,7 +38,8 @@ public struct ByteWriter: Sendable {
 
     // MARK: Named fields
 
-    /// A byte string, length-prefixed.
+    /// A byte string, length-prefixed (`u32be(count) ‖ value`), as field `name`.
+    /// - Precondition: `value` is shorter than 4 GiB (see ``appendLengthPrefixed(_:)``).
     public mutating func write(_ name: String, bytes value: [UInt8]) {
         var value = value
         if beginField(name) {

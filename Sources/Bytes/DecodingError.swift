@@ -29,11 +29,13 @@ public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible 
     /// What was wrong with it.
     public let reason: Reason
 
+    /// An error about `field` (the format's name for it, never its value). Never fails.
     public init(field: String, reason: Reason) {
         self.field = field
         self.reason = reason
     }
 
+    /// `"<field>: <reason>"` in English; never the refused bytes.
     public var description: String {
         switch reason {
         case .truncated: "\(field): truncated"

@@ -70,12 +70,19 @@ public enum DomainSeparation {
 /// Protocol tags: which protocol (and which version of its message flow) a session runs. Bound
 /// into every session id, so messages of one protocol are never accepted by another.
 public enum ProtocolTag {
+    /// Key generation: a fresh threshold key.
     public static let keyInit = "CGGMP24/KeyInit/v2"
+    /// Key resharing: the same key to a new set of holders or a new threshold.
     public static let keyResharing = "CGGMP24/KeyResharing/v2"
+    /// Auxiliary-information generation: Paillier keys and ring-Pedersen parameters.
     public static let auxGen = "CGGMP24/AuxGen/v1"
+    /// Key refresh: new shares of the same key and new auxiliary information.
     public static let keyRefresh = "CGGMP24/KeyRefresh/v1"
+    /// Presigning (three rounds): a presignature for one later signature.
     public static let presign = "CGGMP24/Presign/v2"
+    /// Non-interactive signing from a presignature.
     public static let sign = "CGGMP24/Sign/v1"
+    /// Presigning and signing in one run.
     public static let interactiveSign = "CGGMP24/InteractiveSign/v2"
     /// The registration flow's old-key handover between founders.
     public static let registrationOldKeyHandover = "swift-tss/Registration/old-key/v1"
@@ -88,16 +95,27 @@ public enum ProtocolTag {
 /// Proof tags: the first item of every Fiat–Shamir transcript after its domain, so that a
 /// challenge of one proof type is never valid for another.
 public enum ProofTag {
+    /// Πmod: N is a Paillier–Blum modulus (`ModulusProof`).
     public static let modulus = "Πmod"
+    /// Πprm: well-formed ring-Pedersen parameters (`RingPedersenProof`).
     public static let ringPedersen = "Πprm"
+    /// Πfac: N has no small factor (`NoSmallFactorProof`).
     public static let noSmallFactor = "Πfac"
+    /// Πsch: Schnorr proof of knowledge (`SchnorrProof`).
     public static let schnorr = "Πsch"
+    /// Πelog: discrete log of an ElGamal plaintext (`ElogProof`).
     public static let elog = "Πelog"
+    /// Πenc-elg: Paillier encryption in range with an ElGamal commitment.
     public static let encElg = "Πenc-elg"
+    /// Πaff-g: Paillier affine operation with group commitment in range.
     public static let affG = "Πaff-g"
+    /// Πaff-g*: setup-less affine operation.
     public static let affGStar = "Πaff-g*"
+    /// Πmul: Paillier multiplication.
     public static let mul = "Πmul"
+    /// Πmul*: multiplication, Paillier vs group.
     public static let mulStar = "Πmul*"
+    /// Πdec: decryption in the exponent.
     public static let dec = "Πdec"
 }
 

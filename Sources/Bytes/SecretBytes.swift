@@ -6,7 +6,7 @@ import CSodium
 /// A value type with copy-on-write storage: copies share one buffer until one of them is changed
 /// through ``withUnsafeMutableBytes(_:)``, which first gives it a buffer of its own, so the wiped
 /// buffer is never one another copy still reads. `description`, `debugDescription` and the
-/// mirror show no byte, and ``==`` compares in constant time.
+/// mirror show no byte, and ``==(_:_:)`` compares in constant time.
 public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Immutable once shared (the only writer is a unique owner), hence `@unchecked Sendable`.
     private final class Storage: @unchecked Sendable {
@@ -31,13 +31,14 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
 
     /// `count` zero bytes, then `body` writes them. If `body` throws, the buffer is wiped and
     /// freed before the error propagates.
+    /// - Precondition: `count` ≥ 0 (a trap).
     public init<E: Error>(count: Int, initializingWith body: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) {
         precondition(count >= 0, "negative byte count")
         storage = Storage(count: count)
         try body(UnsafeMutableRawBufferPointer(rebasing: storage.buffer[0..<count]))
     }
 
-    /// A copy of `bytes`; the caller wipes its own copy if it can.
+    /// A copy of `bytes`; the caller wipes its own copy if it can. Never fails.
     public init(_ bytes: some Collection<UInt8>) {
         storage = Storage(count: bytes.count)
         _ = UnsafeMutableRawBufferPointer(rebasing: storage.buffer[0..<bytes.count])
@@ -45,6 +46,7 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
     }
 
     /// `count` zero bytes.
+    /// - Precondition: `count` ≥ 0 (a trap).
     public init(zeros count: Int) {
         self.init(count: count) { _ in }
     }
@@ -52,13 +54,14 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
     /// The number of bytes.
     public var count: Int { storage.count }
 
-    /// Reads the bytes in place; do not let the pointer escape.
+    /// Reads the bytes in place; do not let the pointer escape. Errors of `body` propagate.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         try body(UnsafeRawBufferPointer(rebasing: storage.buffer[0..<storage.count]))
     }
 
     /// Changes the bytes in place, first copying them into a buffer of this value's own if the
-    /// buffer is shared (copy-on-write).
+    /// buffer is shared (copy-on-write). Errors of `body` propagate; the bytes keep whatever
+    /// `body` wrote before it threw.
     public mutating func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
         if !isKnownUniquelyReferenced(&storage) {
             let copy = Storage(count: storage.count)
@@ -81,7 +84,10 @@ public struct SecretBytes: Sendable, Equatable, CustomStringConvertible, CustomD
         }
     }
 
+    /// `"SecretBytes(<count> bytes)"`: the length, never a byte.
     public var description: String { "SecretBytes(\(count) bytes)" }
+    /// The same as ``description``.
     public var debugDescription: String { description }
+    /// No children, so `dump` never shows a byte.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

@@ -1,7 +1,9 @@
 /// The opening of a versioned encoding: a magic that says which type the bytes are (so a value of
 /// one type is never read as another) and a version byte (so a later layout can be told apart).
 ///
-/// Every header in swift-tss is declared in ``EncodingMagic``, where collisions are reviewable.
+/// Every header in swift-tss is declared as a static member of this type in `Identifiers.swift`
+/// (``EncodingHeader/keyShare``, ``EncodingHeader/paillierPublicKey``, …), where collisions are
+/// reviewable. ``ByteReader/init(_:header:)`` refuses bytes that do not open with the header.
 public struct EncodingHeader: Sendable, Hashable {
     /// The type's name, used as the field of a ``DecodingError`` about the header.
     public let name: String
@@ -11,6 +13,8 @@ public struct EncodingHeader: Sendable, Hashable {
     /// The version this library writes.
     public let version: UInt8
 
+    /// A header; nothing is checked here (IdentifierTests checks that no magic is a prefix of
+    /// another). Declare new headers in `Identifiers.swift`, never at a use site.
     public init(name: String, magic: [UInt8], version: UInt8) {
         self.name = name
         self.magic = magic

@@ -2,11 +2,14 @@ import Bytes
 import CSodium
 
 /// BLAKE2b (RFC 7693) via libsodium's `crypto_generichash`: digests of 1...64 bytes, optional key
-/// of up to 64 bytes. `init()` gives the unkeyed 64-byte digest; `hash256` / `unkeyed256()` give
+/// of up to 64 bytes. ``init()`` gives the unkeyed 64-byte digest; ``hash256(_:)`` / ``unkeyed256()`` give
 /// the 32-byte "BLAKE2-256" used as the network's message prehash.
 public struct BLAKE2b: IncrementalHash {
+    /// The longest digest, 64 bytes (what ``init()`` produces).
     public static let digestByteCount = 64
+    /// The compression block, 128 bytes (HMAC sizes its pads by it).
     public static let blockByteCount = 128
+    /// The longest key, 64 bytes.
     public static let maximumKeyByteCount = 64
 
     private var storage: Storage
@@ -14,12 +17,15 @@ public struct BLAKE2b: IncrementalHash {
     /// Length of the digest this instance produces.
     public let outputByteCount: Int
 
-    /// Unkeyed BLAKE2b-512.
+    /// Unkeyed BLAKE2b-512. Never fails.
     public init() {
         self.init(validatedKey: [], digestByteCount: Self.digestByteCount)
     }
 
-    /// Keyed (MAC) or unkeyed BLAKE2b with a digest of `digestByteCount` bytes.
+    /// Keyed (MAC) or unkeyed (empty `key`) BLAKE2b with a digest of `digestByteCount` bytes.
+    /// - Throws: ``HashingError/keyTooLong(byteCount:maximum:)`` for a key over
+    ///   ``maximumKeyByteCount`` bytes; ``HashingError/unsupportedDigestLength(byteCount:supported:)``
+    ///   unless 1 ≤ `digestByteCount` ≤ ``digestByteCount``.
     public init(key: [UInt8], digestByteCount: Int = 64) throws(HashingError) {
         guard key.count <= Self.maximumKeyByteCount else {
             throw .keyTooLong(byteCount: key.count, maximum: Self.maximumKeyByteCount)
@@ -41,12 +47,12 @@ public struct BLAKE2b: IncrementalHash {
         precondition(status == 0, "crypto_generichash_blake2b_init rejected validated parameters")
     }
 
-    /// Unkeyed BLAKE2b with a 32-byte digest ("BLAKE2-256").
+    /// Unkeyed BLAKE2b with a 32-byte digest ("BLAKE2-256"). Never fails.
     public static func unkeyed256() -> BLAKE2b {
         BLAKE2b(validatedKey: [], digestByteCount: 32)
     }
 
-    /// One-shot unkeyed BLAKE2b with a 32-byte digest ("BLAKE2-256").
+    /// One-shot unkeyed BLAKE2b with a 32-byte digest ("BLAKE2-256"). Never fails.
     public static func hash256(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var hasher = unkeyed256()
         hasher.update(bytes)
@@ -54,6 +60,7 @@ public struct BLAKE2b: IncrementalHash {
     }
 
     /// One-shot keyed BLAKE2b.
+    /// - Throws: the errors of ``init(key:digestByteCount:)``.
     public static func hash(
         _ bytes: some Collection<UInt8>, key: [UInt8], digestByteCount: Int = 64
     ) throws(HashingError) -> [UInt8] {
@@ -62,6 +69,8 @@ public struct BLAKE2b: IncrementalHash {
         return hasher.finalize()
     }
 
+    /// Absorbs `bytes` (empty input is a no-op).
+    /// - Precondition: ``finalize()`` has not been called (a trap: a spent hasher is a bug).
     public mutating func update(_ bytes: some Collection<UInt8>) {
         precondition(!isFinalized, "BLAKE2b: update after finalize")
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
@@ -76,6 +85,8 @@ public struct BLAKE2b: IncrementalHash {
         }
     }
 
+    /// The ``outputByteCount``-byte digest; the hasher is spent afterwards.
+    /// - Precondition: not already finalized (a trap).
     public mutating func finalize() -> [UInt8] {
         precondition(!isFinalized, "BLAKE2b: finalize called twice")
         isFinalized = true

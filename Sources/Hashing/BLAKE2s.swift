@@ -2,11 +2,14 @@
 /// to 32 bytes. Written here because libsodium provides only BLAKE2b.
 ///
 /// The final block must be compressed with the last-block flag, so a full buffered block is held
-/// back until more input arrives or `finalize` runs; input of an exact multiple of 64 bytes thus
+/// back until more input arrives or ``finalize()`` runs; input of an exact multiple of 64 bytes thus
 /// ends with its last block still buffered.
 public struct BLAKE2s: IncrementalHash {
+    /// The longest digest, 32 bytes (what ``init()`` produces).
     public static let digestByteCount = 32
+    /// The compression block, 64 bytes (HMAC sizes its pads by it).
     public static let blockByteCount = 64
+    /// The longest key, 32 bytes.
     public static let maximumKeyByteCount = 32
 
     typealias ChainingWords = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
@@ -26,12 +29,15 @@ public struct BLAKE2s: IncrementalHash {
     /// Length of the digest this instance produces.
     public let outputByteCount: Int
 
-    /// Unkeyed BLAKE2s-256.
+    /// Unkeyed BLAKE2s-256. Never fails.
     public init() {
         self.init(validatedKey: [], digestByteCount: Self.digestByteCount)
     }
 
-    /// Keyed (MAC) or unkeyed BLAKE2s with a digest of `digestByteCount` bytes.
+    /// Keyed (MAC) or unkeyed (empty `key`) BLAKE2s with a digest of `digestByteCount` bytes.
+    /// - Throws: ``HashingError/keyTooLong(byteCount:maximum:)`` for a key over
+    ///   ``maximumKeyByteCount`` bytes; ``HashingError/unsupportedDigestLength(byteCount:supported:)``
+    ///   unless 1 ≤ `digestByteCount` ≤ ``digestByteCount``.
     public init(key: [UInt8], digestByteCount: Int = 32) throws(HashingError) {
         guard key.count <= Self.maximumKeyByteCount else {
             throw .keyTooLong(byteCount: key.count, maximum: Self.maximumKeyByteCount)
@@ -56,6 +62,8 @@ public struct BLAKE2s: IncrementalHash {
         }
     }
 
+    /// Absorbs `bytes` (empty input is a no-op).
+    /// - Precondition: ``finalize()`` has not been called (a trap: a spent hasher is a bug).
     public mutating func update(_ bytes: some Collection<UInt8>) {
         precondition(!isFinalized, "BLAKE2s: update after finalize")
         if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) == nil {
@@ -96,6 +104,8 @@ public struct BLAKE2s: IncrementalHash {
         bufferedByteCount += bytes.count
     }
 
+    /// The ``outputByteCount``-byte digest; the hasher is spent afterwards.
+    /// - Precondition: not already finalized (a trap).
     public mutating func finalize() -> [UInt8] {
         precondition(!isFinalized, "BLAKE2s: finalize called twice")
         isFinalized = true
@@ -118,6 +128,7 @@ public struct BLAKE2s: IncrementalHash {
     }
 
     /// One-shot keyed BLAKE2s.
+    /// - Throws: the errors of ``init(key:digestByteCount:)``.
     public static func hash(
         _ bytes: some Collection<UInt8>, key: [UInt8], digestByteCount: Int = 32
     ) throws(HashingError) -> [UInt8] {

@@ -1,13 +1,16 @@
 /// HKDF (RFC 5869) over HMAC-H, with HashLen = `H.digestByteCount`.
 public enum HKDF<H: IncrementalHash> {
     /// HKDF-Extract: PRK = HMAC-H(salt, IKM). An empty salt acts as HashLen zero bytes (RFC 5869
-    /// §2.2): HMAC pads both to the same block of zeros.
+    /// §2.2): HMAC pads both to the same block of zeros. Never fails.
     public static func extract(salt: [UInt8], inputKeyMaterial: some Collection<UInt8>) -> [UInt8] {
         HMAC<H>.authenticationCode(key: salt, message: inputKeyMaterial)
     }
 
     /// HKDF-Expand: the first `outputByteCount` bytes of T(1) | T(2) | …, where
-    /// T(i) = HMAC-H(PRK, T(i-1) | info | i). At most 255 × HashLen bytes; PRK at least HashLen.
+    /// T(i) = HMAC-H(PRK, T(i-1) | info | i).
+    /// - Throws: ``HashingError/negativeOutputLength(byteCount:)`` for `outputByteCount` < 0;
+    ///   ``HashingError/outputTooLong(byteCount:maximum:)`` above 255 × HashLen bytes;
+    ///   ``HashingError/pseudoRandomKeyTooShort(byteCount:minimum:)`` for a PRK shorter than HashLen.
     public static func expand(
         pseudoRandomKey: [UInt8], info: some Collection<UInt8>, outputByteCount: Int
     ) throws(HashingError) -> [UInt8] {
@@ -33,6 +36,8 @@ public enum HKDF<H: IncrementalHash> {
     }
 
     /// Extract then expand.
+    /// - Throws: the errors of ``expand(pseudoRandomKey:info:outputByteCount:)`` about
+    ///   `outputByteCount` (the extracted PRK always has HashLen bytes).
     public static func deriveKey(
         salt: [UInt8], inputKeyMaterial: some Collection<UInt8>, info: some Collection<UInt8>,
         outputByteCount: Int

@@ -11,6 +11,7 @@ public enum HashingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// HKDF-Expand given a pseudorandom key shorter than HashLen (RFC 5869 §2.3).
     case pseudoRandomKeyTooShort(byteCount: Int, minimum: Int)
 
+    /// A one-line English description with the offending and allowed lengths.
     public var description: String {
         switch self {
         case let .keyTooLong(byteCount, maximum):

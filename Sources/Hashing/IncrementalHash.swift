@@ -7,14 +7,17 @@ public protocol IncrementalHash: Sendable {
     static var digestByteCount: Int { get }
     /// Input block length, used by HMAC to size its key pads.
     static var blockByteCount: Int { get }
+    /// A fresh, unkeyed hasher with the default digest length.
     init()
+    /// Absorbs `bytes`. Conforming types trap when called after ``finalize()``.
     mutating func update(_ bytes: some Collection<UInt8>)
-    /// Produces the digest. Must be called exactly once; the value is spent afterwards.
+    /// Produces the digest. Must be called exactly once; the value is spent afterwards (a second
+    /// call, or an ``update(_:)`` after it, traps in every conforming type here).
     mutating func finalize() -> [UInt8]
 }
 
 extension IncrementalHash {
-    /// One-shot digest of `bytes` with a default-initialised instance.
+    /// One-shot digest of `bytes` with a default-initialised instance. Never fails.
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var hasher = Self()
         hasher.update(bytes)

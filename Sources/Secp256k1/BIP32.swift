@@ -15,6 +15,7 @@ public enum BIP32Error: Error, Equatable, Sendable, CustomStringConvertible {
     /// caller should skip this index.
     case invalidChild(index: UInt32)
 
+    /// A one-line English description with the offending index or text.
     public var description: String {
         switch self {
         case let .hardenedIndex(index): "hardened index \(index) cannot be derived from a public key"
@@ -29,10 +30,14 @@ public enum BIP32Error: Error, Equatable, Sendable, CustomStringConvertible {
 /// A public key with its BIP32 chain code: the root of non-hardened derivation for a threshold
 /// key, whose secret key exists only as shares.
 public struct ExtendedPublicKey: Sendable, Hashable {
+    /// The public key (never the identity).
     public let publicKey: Point
     /// 32 bytes.
     public let chainCode: [UInt8]
 
+    /// An extended key from its parts.
+    /// - Throws: ``BIP32Error/identityKey`` for the identity; ``BIP32Error/wrongChainCodeLength(_:)``
+    ///   unless the chain code has 32 bytes.
     public init(publicKey: Point, chainCode: some Collection<UInt8>) throws(BIP32Error) {
         guard !publicKey.isIdentity else { throw .identityKey }
         guard chainCode.count == 32 else { throw .wrongChainCodeLength(chainCode.count) }
@@ -52,8 +57,8 @@ public struct ExtendedPublicKey: Sendable, Hashable {
     }
 
     /// CKDpub along `path` (each index < 2^31).
-    /// - Throws: `.hardenedIndex` for any index ≥ 2^31, `.invalidChild` in BIP32's negligible
-    ///   invalid case.
+    /// - Throws: ``BIP32Error/hardenedIndex(_:)`` for any index ≥ 2^31,
+    ///   ``BIP32Error/invalidChild(index:)`` in BIP32's negligible invalid case.
     public func derive(path: [UInt32]) throws(BIP32Error) -> Derivation {
         if let hardened = path.first(where: { $0 >= 0x8000_0000 }) { throw .hardenedIndex(hardened) }
         var current = self
@@ -67,11 +72,14 @@ public struct ExtendedPublicKey: Sendable, Hashable {
     }
 
     /// CKDpub along a textual path such as "m/0/1/2" (also without the leading "m/").
+    /// - Throws: the errors of ``parse(path:)`` and ``derive(path:)-([UInt32])``.
     public func derive(path text: String) throws(BIP32Error) -> Derivation {
         try derive(path: ExtendedPublicKey.parse(path: text))
     }
 
-    /// Parses "m/0/1/2"; a hardened marker (', h or H) is reported as `.hardenedIndex`.
+    /// Parses "m/0/1/2" ("m" alone is the empty path).
+    /// - Throws: ``BIP32Error/hardenedIndex(_:)`` for a hardened marker (', h or H);
+    ///   ``BIP32Error/malformedPath(_:)`` for anything that is not decimal indices below 2^31.
     public static func parse(path text: String) throws(BIP32Error) -> [UInt32] {
         var components = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if components.first == "m" { components.removeFirst() }

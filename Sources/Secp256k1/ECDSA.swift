@@ -4,7 +4,7 @@ import CSecp256k1
 public enum ECDSA {
     /// Signs `prehash` with RFC 6979 deterministic nonces (libsecp256k1's default nonce
     /// function). The result is always low-s.
-    /// - Throws: `SignatureError.zeroSecretKey`.
+    /// - Throws: ``SignatureError/zeroSecretKey`` for a zero key (every other scalar is a valid key).
     public static func sign(_ prehash: Prehash, secretKey: Scalar) throws(SignatureError) -> ECDSASignature {
         guard !secretKey.isZero else { throw .zeroSecretKey }
         var signature = secp256k1_ecdsa_signature()
@@ -19,8 +19,8 @@ public enum ECDSA {
         return ECDSASignature(unchecked: compactScalar(of: signature, at: 0), compactScalar(of: signature, at: 32))
     }
 
-    /// Signs `prehash` like `sign` and also returns the recovery id.
-    /// - Throws: `SignatureError.zeroSecretKey`.
+    /// Signs `prehash` like ``sign(_:secretKey:)`` and also returns the recovery id.
+    /// - Throws: ``SignatureError/zeroSecretKey``.
     public static func signRecoverable(_ prehash: Prehash, secretKey: Scalar) throws(SignatureError) -> RecoverableSignature {
         guard !secretKey.isZero else { throw .zeroSecretKey }
         var signature = secp256k1_ecdsa_recoverable_signature()

@@ -1,6 +1,6 @@
 import CSecp256k1
 
-/// How strictly `ECDSASignature.isValid` treats the malleable "high s" form.
+/// How strictly ``ECDSASignature/isValid(for:publicKey:mode:)`` treats the malleable "high s" form.
 public enum ECDSAVerificationMode: Sendable, Hashable {
     /// Only low-s signatures (s ≤ n/2) verify, as Bitcoin (BIP 62/146) and Ethereum (EIP-2) require.
     case strict
@@ -12,10 +12,13 @@ public enum ECDSAVerificationMode: Sendable, Hashable {
 ///
 /// Signature components are public, so they are held as `Scalar`s only for convenient arithmetic.
 public struct ECDSASignature: Sendable, Hashable {
+    /// r: the x coordinate of the nonce point, mod n (never zero).
     public let r: Scalar
+    /// s (never zero; either half unless normalised).
     public let s: Scalar
 
-    /// - Throws: `SignatureError.zeroComponent` when r or s is zero.
+    /// A signature from its components.
+    /// - Throws: ``SignatureError/zeroComponent`` when r or s is zero.
     public init(r: Scalar, s: Scalar) throws(SignatureError) {
         guard !r.isZero, !s.isZero else { throw .zeroComponent }
         self.r = r
@@ -25,6 +28,8 @@ public struct ECDSASignature: Sendable, Hashable {
     // MARK: Encodings
 
     /// The 64-byte compact (IEEE P1363) encoding r‖s, each 32 bytes big-endian.
+    /// - Throws: ``SignatureError/wrongLength(expected:actual:)`` unless 64 bytes;
+    ///   ``SignatureError/componentOutOfRange`` for r or s ≥ n; ``SignatureError/zeroComponent``.
     public init(compactRepresentation bytes: some Collection<UInt8>) throws(SignatureError) {
         let encoded = Array(bytes)
         guard encoded.count == 64 else { throw .wrongLength(expected: 64, actual: encoded.count) }
@@ -38,10 +43,13 @@ public struct ECDSASignature: Sendable, Hashable {
         try self.init(r: r, s: s)
     }
 
+    /// The 64-byte compact encoding r‖s.
     public var compactRepresentation: [UInt8] { r.bytes + s.bytes }
 
     /// Strict DER (`SEQUENCE { INTEGER r, INTEGER s }`, minimal lengths and integers, no trailing
     /// bytes, as libsecp256k1 checks it); then r and s must lie in [1, n).
+    /// - Throws: ``SignatureError/malformedDER``; ``SignatureError/componentOutOfRange`` for a
+    ///   negative or too large integer; ``SignatureError/zeroComponent``.
     public init(derRepresentation bytes: some Collection<UInt8>) throws(SignatureError) {
         let encoded = Array(bytes)
         var parsed = secp256k1_ecdsa_signature()
@@ -87,7 +95,7 @@ public struct ECDSASignature: Sendable, Hashable {
     // MARK: Verification
 
     /// Whether this is a valid signature of `prehash` under `publicKey`. The identity is never a
-    /// valid key.
+    /// valid key. Never throws: every failure is `false`.
     public func isValid(for prehash: Prehash, publicKey: Point, mode: ECDSAVerificationMode = .strict) -> Bool {
         guard var key = publicKey.publicKey else { return false }
         if mode == .strict && !isLowS { return false }

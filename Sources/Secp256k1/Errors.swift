@@ -9,6 +9,7 @@ public enum ScalarError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Zero was given where a nonzero scalar is required (a secret key, an inverse).
     case zero
 
+    /// A one-line English description; never a secret value.
     public var description: String {
         switch self {
         case let .wrongLength(expected, actual): "scalar encoding must be \(expected) bytes, got \(actual)"
@@ -33,6 +34,7 @@ public enum PointError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The point at infinity where a public key (a non-identity point) is required.
     case identity
 
+    /// A one-line English description; never a secret value.
     public var description: String {
         switch self {
         case let .wrongLength(count): "point encoding must be 33 or 65 bytes (or 1 for the identity), got \(count)"
@@ -66,6 +68,7 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The public key is the identity point.
     case identityPublicKey
 
+    /// A one-line English description; never a secret value.
     public var description: String {
         switch self {
         case let .wrongLength(expected, actual): "encoding must be \(expected) bytes, got \(actual)"

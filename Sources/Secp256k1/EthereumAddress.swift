@@ -6,7 +6,8 @@ public struct EthereumAddress: Sendable, Hashable {
     /// Exactly 20 bytes.
     public let bytes: [UInt8]
 
-    /// - Throws: `PointError.identity` for the identity, which is no key.
+    /// The address of `publicKey`.
+    /// - Throws: ``PointError/identity`` for the identity, which is no key.
     public init(publicKey: Point) throws(PointError) {
         guard !publicKey.isIdentity else { throw .identity }
         let uncompressed = publicKey.uncompressedBytes

@@ -2,7 +2,9 @@ import Hashing
 
 /// The ways the network turns a message into the 32-byte prehash that is signed.
 public enum MessageHashing: Sendable, Hashable {
+    /// SHA-256.
     case sha256
+    /// SHA3-256 (FIPS 202).
     case sha3_256
     /// Ethereum's pre-standard Keccak-256 (not SHA3-256).
     case keccak256
@@ -14,7 +16,8 @@ public enum MessageHashing: Sendable, Hashable {
     case custom(Prehash)
 
     /// The prehash of `message`.
-    /// - Throws: `SignatureError.wrongLength` for `.identity` when `message` is not 32 bytes.
+    /// - Throws: ``SignatureError/wrongLength(expected:actual:)`` for ``identity`` when `message`
+    ///   is not 32 bytes; the other cases never fail.
     public func prehash(of message: some Collection<UInt8>) throws(SignatureError) -> Prehash {
         switch self {
         case .sha256: try Prehash(bytes: SHA256.hash(message))

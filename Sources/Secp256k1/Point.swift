@@ -29,6 +29,7 @@ public struct Point: Sendable {
         do { return try Point(bytes: compressed) } catch { preconditionFailure("generator must parse") }
     }()
 
+    /// Whether this is the point at infinity.
     public var isIdentity: Bool {
         if case .identity = representation { return true }
         return false
@@ -38,14 +39,18 @@ public struct Point: Sendable {
 
     /// Strict SEC1 decoding of a public key: 33-byte compressed (02/03) or 65-byte uncompressed
     /// (04). The hybrid prefixes 06/07 are rejected, and so is the identity encoding `00`.
+    /// - Throws: ``PointError/identity`` for `00`; ``PointError/wrongLength(_:)``,
+    ///   ``PointError/badPrefix(_:)``, ``PointError/coordinateNotInField`` or
+    ///   ``PointError/notOnCurve`` for anything else that is not a point.
     public init(bytes: some Collection<UInt8>) throws(PointError) {
         let encoded = Array(bytes)
         if encoded == [0x00] { throw .identity }
         self = try Point.decodeNonIdentity(encoded)
     }
 
-    /// Like `init(bytes:)`, but also accepts the SEC1 identity encoding (the single byte 00), for
+    /// Like ``init(bytes:)``, but also accepts the SEC1 identity encoding (the single byte 00), for
     /// protocol messages in which the identity is a legitimate value.
+    /// - Throws: the errors of ``init(bytes:)`` other than ``PointError/identity``.
     public init(bytesAllowingIdentity bytes: some Collection<UInt8>) throws(PointError) {
         let encoded = Array(bytes)
         if encoded == [0x00] { self = .identity; return }
@@ -108,6 +113,7 @@ public struct Point: Sendable {
 
     // MARK: Group operations
 
+    /// The group sum (the identity when the points are opposite). Never fails.
     public static func + (lhs: Point, rhs: Point) -> Point {
         guard case .affine(let a) = lhs.representation else { return rhs }
         guard case .affine(let b) = rhs.representation else { return lhs }
@@ -122,15 +128,19 @@ public struct Point: Sendable {
         }
     }
 
+    /// The negation (the identity stays the identity). Never fails.
     public static prefix func - (point: Point) -> Point {
         guard case .affine(var key) = point.representation else { return point }
         _ = secp256k1_ec_pubkey_negate(Secp256k1Context.shared.pointer, &key)
         return Point(.affine(key))
     }
 
+    /// `lhs + (−rhs)`. Never fails.
     public static func - (lhs: Point, rhs: Point) -> Point { lhs + (-rhs) }
 
+    /// Adds `rhs` to `lhs`.
     public static func += (lhs: inout Point, rhs: Point) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`.
     public static func -= (lhs: inout Point, rhs: Point) { lhs = lhs - rhs }
 
     /// The sum of all `points` (the identity for none), in one libsecp256k1 call.
@@ -160,7 +170,7 @@ public struct Point: Sendable {
     }
 
     /// k·P, constant time in k (libsecp256k1's `ecmult_const` through `pubkey_tweak_mul`; k·G uses
-    /// the blinded generator table instead).
+    /// the blinded generator table instead). Zero or the identity give the identity; never fails.
     public static func * (scalar: Scalar, point: Point) -> Point {
         guard case .affine(var key) = point.representation else { return .identity }
         if point == generator { return generatorMultiple(scalar) }
@@ -174,9 +184,11 @@ public struct Point: Sendable {
         return Point(.affine(key))
     }
 
+    /// k·P with the operands in the other order; the same constant-time multiplication.
     public static func * (point: Point, scalar: Scalar) -> Point { scalar * point }
 
     /// k·G, constant time in k (libsecp256k1's blinded `ecmult_gen` through `pubkey_create`).
+    /// Zero gives the identity; never fails.
     public static func generatorMultiple(_ scalar: Scalar) -> Point {
         guard !scalar.isZero else { return .identity }
         var key = secp256k1_pubkey()

@@ -3,7 +3,8 @@ public struct Prehash: Sendable, Hashable {
     /// Exactly 32 bytes.
     public let bytes: [UInt8]
 
-    /// - Throws: `SignatureError.wrongLength` unless `bytes` has exactly 32 bytes.
+    /// A prehash from a digest.
+    /// - Throws: ``SignatureError/wrongLength(expected:actual:)`` unless `bytes` has exactly 32 bytes.
     public init(bytes: some Collection<UInt8>) throws(SignatureError) {
         guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
         self.bytes = Array(bytes)

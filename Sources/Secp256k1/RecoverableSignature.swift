@@ -4,10 +4,13 @@ import CSecp256k1
 /// coordinate, bit 1 says that R's x coordinate was r + n rather than r (probability ≈ 2^-127).
 /// Its raw form is the 65 bytes r‖s‖v used by Ethereum-style APIs (v not offset by 27).
 public struct RecoverableSignature: Sendable, Hashable {
+    /// The signature (r, s).
     public let signature: ECDSASignature
+    /// v ∈ 0...3 (not offset by 27).
     public let recoveryID: UInt8
 
-    /// - Throws: `SignatureError.invalidRecoveryID` unless `recoveryID` ≤ 3.
+    /// A signature with a given recovery id.
+    /// - Throws: ``SignatureError/invalidRecoveryID(_:)`` unless `recoveryID` ≤ 3.
     public init(signature: ECDSASignature, recoveryID: UInt8) throws(SignatureError) {
         guard recoveryID <= 3 else { throw .invalidRecoveryID(recoveryID) }
         self.signature = signature
@@ -20,6 +23,8 @@ public struct RecoverableSignature: Sendable, Hashable {
     }
 
     /// Decodes r‖s‖v (65 bytes; r, s in [1, n); v in 0...3).
+    /// - Throws: ``SignatureError/wrongLength(expected:actual:)`` unless 65 bytes; the errors of
+    ///   ``ECDSASignature/init(compactRepresentation:)``; ``SignatureError/invalidRecoveryID(_:)``.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(SignatureError) {
         let encoded = Array(bytes)
         guard encoded.count == 65 else { throw .wrongLength(expected: 65, actual: encoded.count) }
@@ -32,7 +37,7 @@ public struct RecoverableSignature: Sendable, Hashable {
     /// Completes a signature that has no recovery id (as the threshold protocol produces) by
     /// finding the v for which `publicKey` is recovered. The signature is first normalised to
     /// low s, so the result is what a single signer (and Ethereum, EIP-2) would produce.
-    /// - Throws: `.identityPublicKey`; `.noMatchingRecoveryID` when the signature does not verify
+    /// - Throws: ``SignatureError/identityPublicKey``; ``SignatureError/noMatchingRecoveryID`` when the signature does not verify
     ///   under `publicKey`.
     public init(signature: ECDSASignature, publicKey: Point, prehash: Prehash) throws(SignatureError) {
         guard !publicKey.isIdentity else { throw .identityPublicKey }
@@ -48,7 +53,7 @@ public struct RecoverableSignature: Sendable, Hashable {
     }
 
     /// The public key that this signature of `prehash` verifies under (high s is accepted).
-    /// - Throws: `.recoveryFailed` when no key exists (e.g. r + n ≥ p for v ≥ 2, or r is not an
+    /// - Throws: ``SignatureError/recoveryFailed`` when no key exists (e.g. r + n ≥ p for v ≥ 2, or r is not an
     ///   x coordinate on the curve).
     public func recoverPublicKey(from prehash: Prehash) throws(SignatureError) -> Point {
         var recoverable = secp256k1_ecdsa_recoverable_signature()

@@ -8,8 +8,9 @@ import BigNum
 /// `addingReportingOverflow` / `multipliedFullWidth` and conditional corrections applied through
 /// all-ones/all-zero masks instead of branches. Multiplication is Montgomery (CIOS) with a masked
 /// final subtraction; inversion is Fermat (x^(n−2)) over a fixed, public exponent. See
-/// `docs/secp256k1.md` for how this was checked. Conversions to and from `BigInt` go through GMP
-/// and are *not* constant time.
+/// `docs/secp256k1.md` for how this was checked. Conversions to and from `BigInt`
+/// (``init(reducing:)-(BigInt)``, ``bigInt``) reveal only the `BigInt`'s size (its limb count),
+/// as every `BigInt` does; the reduction itself is this type's constant-time arithmetic.
 ///
 /// `description` never prints the value.
 public struct Scalar: Sendable {
@@ -27,19 +28,22 @@ public struct Scalar: Sendable {
         self.l3 = l3
     }
 
+    /// 0.
     public static let zero = Scalar(limbs: 0, 0, 0, 0)
+    /// 1.
     public static let one = Scalar(limbs: 1, 0, 0, 0)
 
     /// The group order n as a `BigInt`.
     public static let groupOrder: BigInt = BigInt(magnitudeBytes: ScalarField.orderBytes)
 
     /// The small integer `value` reduced mod n (negative values wrap: `Scalar(-1) == -Scalar.one`).
+    /// Never fails.
     public init(_ value: Int) {
         let magnitude = Scalar(limbs: value.magnitude.toUInt64, 0, 0, 0)
         self = value < 0 ? -magnitude : magnitude
     }
 
-    /// The value `value` (< 2^64 < n, so no reduction is needed).
+    /// The value `value` (< 2^64 < n, so no reduction is needed). Never fails.
     public init(_ value: UInt64) {
         self.init(limbs: value, 0, 0, 0)
     }
@@ -47,6 +51,8 @@ public struct Scalar: Sendable {
     // MARK: Encodings
 
     /// Strict decoding of a 32-byte big-endian value: rejects values ≥ n rather than reducing them.
+    /// - Throws: ``ScalarError/wrongLength(expected:actual:)`` unless 32 bytes;
+    ///   ``ScalarError/notBelowGroupOrder`` for a value ≥ n.
     public init(bytes: some Collection<UInt8>) throws(ScalarError) {
         guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
         let limbs = ScalarField.limbs(bigEndian: Array(bytes))
@@ -56,6 +62,7 @@ public struct Scalar: Sendable {
     }
 
     /// Strict decoding that additionally rejects zero (secret keys, nonces).
+    /// - Throws: the errors of ``init(bytes:)``, and ``ScalarError/zero`` for zero.
     public init(nonzeroBytes bytes: some Collection<UInt8>) throws(ScalarError) {
         try self.init(bytes: bytes)
         guard !isZero else { throw .zero }
@@ -64,7 +71,8 @@ public struct Scalar: Sendable {
     /// Any number of big-endian bytes (typically a hash output of 32 or 64 bytes) reduced mod n.
     ///
     /// A 32-byte input is reduced the way ECDSA reduces a prehash; use 64 bytes (or more) when a
-    /// near-uniform scalar is needed from a hash (the bias is then below 2^-250).
+    /// near-uniform scalar is needed from a hash (the bias is then below 2^-250). Constant time
+    /// for a given length; never fails (no bytes is zero).
     public init(reducing bytes: some Collection<UInt8>) {
         let all = Array(bytes)
         var accumulator = Scalar.zero
@@ -109,23 +117,29 @@ public struct Scalar: Sendable {
 
     // MARK: BigInt
 
-    /// `value` reduced mod n (negative values included). Not constant time (GMP).
+    /// `value` reduced mod n (negative values included: −1 gives n − 1). Never fails.
+    ///
+    /// The magnitude's bytes are reduced with this type's constant-time arithmetic
+    /// (``init(reducing:)-(Collection<UInt8>)`` ) and the sign is applied with a masked select, so
+    /// only the value's size (its byte length, public for a `BigInt`) affects the time. (It used
+    /// GMP's `mpz_mod` before; MtA shares α, β reach this initialiser.)
     public init(reducing value: BigInt) {
-        let residue: BigInt
-        do {
-            residue = try value.modulo(Scalar.groupOrder)
-            self = try Scalar(bytes: residue.bigEndianBytes(width: 32))
-        } catch {
-            preconditionFailure("a residue mod n always fits 32 bytes below n")
-        }
+        let magnitude = Scalar(reducing: value.magnitudeBytes())
+        // The sign bit of GMP's size field, without a branch on it.
+        let negative = value.withMPZ { UInt64(bitPattern: Int64($0.pointee._mp_size)) >> 63 }
+        let negated = -magnitude
+        self = Scalar(ScalarField.select(0 &- negative, negated.limbs, magnitude.limbs))
     }
 
-    /// The value as a non-negative `BigInt` in [0, n). Not constant time (GMP).
+    /// The value as a non-negative `BigInt` in [0, n). Never fails. The `BigInt`'s limb count
+    /// reveals how many leading zero limbs the value has (GMP normalises); nothing else depends on
+    /// the value.
     public var bigInt: BigInt { BigInt(magnitudeBytes: bytes) }
 
     // MARK: Random
 
     /// A uniformly random nonzero scalar (rejection sampling of 256-bit values from `generator`).
+    /// Never fails.
     public static func random(using generator: inout some RandomNumberGenerator) -> Scalar {
         while true {
             let candidate = (generator.next() as UInt64, generator.next() as UInt64,
@@ -151,30 +165,37 @@ public struct Scalar: Sendable {
 
     // MARK: Arithmetic
 
+    /// The sum mod n, in constant time.
     public static func + (lhs: Scalar, rhs: Scalar) -> Scalar {
         Scalar(ScalarField.add(lhs.limbs, rhs.limbs))
     }
 
+    /// The difference mod n, in constant time.
     public static func - (lhs: Scalar, rhs: Scalar) -> Scalar {
         Scalar(ScalarField.sub(lhs.limbs, rhs.limbs))
     }
 
+    /// The negation mod n (zero stays zero), in constant time.
     public static prefix func - (value: Scalar) -> Scalar {
         Scalar(ScalarField.sub(Scalar.zero.limbs, value.limbs))
     }
 
+    /// The product mod n (Montgomery, CIOS), in constant time.
     public static func * (lhs: Scalar, rhs: Scalar) -> Scalar {
         // (a·b·R⁻¹)·R²·R⁻¹ = a·b.
         let reduced = ScalarField.montgomeryMultiply(lhs.limbs, rhs.limbs)
         return Scalar(ScalarField.montgomeryMultiply(reduced, ScalarField.rSquared))
     }
 
+    /// Adds `rhs` to `lhs` mod n.
     public static func += (lhs: inout Scalar, rhs: Scalar) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs` mod n.
     public static func -= (lhs: inout Scalar, rhs: Scalar) { lhs = lhs - rhs }
+    /// Multiplies `lhs` by `rhs` mod n.
     public static func *= (lhs: inout Scalar, rhs: Scalar) { lhs = lhs * rhs }
 
     /// The multiplicative inverse, x^(n−2) mod n (constant time in x).
-    /// - Throws: `ScalarError.zero` for zero, which has no inverse.
+    /// - Throws: ``ScalarError/zero`` for zero, which has no inverse.
     public func inverted() throws(ScalarError) -> Scalar {
         guard !isZero else { throw .zero }
         return Scalar(ScalarField.invert(limbs))

@@ -37,14 +37,14 @@ struct BigIntTests {
     }
 
     @Test func typedErrorsForBadModularInput() {
-        #expect(throws: BigNumError.evenModulus) { try BigInt(3).powerSecret(BigInt(5), modulo: BigInt(10)) }
-        #expect(throws: BigNumError.evenModulus) { try BigInt(3).powerSecret(BigInt(5), modulo: .one) }
-        #expect(throws: BigNumError.nonPositiveModulus) { try BigInt(3).power(BigInt(5), modulo: .zero) }
+        #expect(throws: BigNumError.evenModulus) { try BigInt(3).power(BigInt(5), modulo: BigInt(10)) }
+        #expect(throws: BigNumError.evenModulus) { try BigInt(3).power(BigInt(5), modulo: .one) }
+        #expect(throws: BigNumError.nonPositiveModulus) { try BigInt(3).powerVariableTime(BigInt(5), modulo: .zero) }
         #expect(throws: BigNumError.nonPositiveModulus) { try BigInt(3).modulo(BigInt(-7)) }
-        #expect(throws: BigNumError.notInvertible) { try BigInt(6).inverse(modulo: BigInt(9)) }
+        #expect(throws: BigNumError.notInvertible) { try BigInt(6).inverseVariableTime(modulo: BigInt(9)) }
+        #expect(throws: BigNumError.notInvertible) { try BigInt(6).powerVariableTime(BigInt(-1), modulo: BigInt(9)) }
         #expect(throws: BigNumError.notInvertible) { try BigInt(6).power(BigInt(-1), modulo: BigInt(9)) }
-        #expect(throws: BigNumError.notInvertible) { try BigInt(6).powerSecret(BigInt(-1), modulo: BigInt(9)) }
-        #expect(throws: BigNumError.jacobiModulusNotOddPositive) { try BigInt(3).jacobi(BigInt(8)) }
+        #expect(throws: BigNumError.jacobiModulusNotOddPositive) { try BigInt(3).jacobiVariableTime(BigInt(8)) }
         #expect(throws: BigNumError.notDivisible) { try BigInt(10).dividedExactly(by: BigInt(3)) }
         #expect(throws: BigNumError.divisionByZero) { try BigInt(10).dividedExactly(by: .zero) }
         #expect(throws: BigNumError.moduliNotCoprime) { try CRTBasis(BigInt(6), BigInt(9)) }
@@ -57,10 +57,10 @@ struct BigIntTests {
             for _ in 0..<4 {
                 let base = try BigInt.random(below: m, using: &rng)
                 let e = BigInt.random(signedBits: bits, using: &rng)
-                if base.gcd(m) != .one && e.isNegative { continue }
-                #expect(try base.powerSecret(e, modulo: m) == base.power(e, modulo: m))
+                if base.gcdVariableTime(m) != .one && e.isNegative { continue }
+                #expect(try base.power(e, modulo: m) == base.powerVariableTime(e, modulo: m))
             }
-            #expect(try BigInt(5).powerSecret(.zero, modulo: m) == .one)
+            #expect(try BigInt(5).power(.zero, modulo: m) == .one)
         }
     }
 

@@ -1,4 +1,4 @@
-import BigNum
+@_spi(Testing) import BigNum
 import Synchronization
 import Testing
 

@@ -43,7 +43,7 @@ struct ScalarVectors: Decodable {
             #expect(try (a * b).bigInt == (x * y).modulo(n))
             #expect(try (-a).bigInt == (-x).modulo(n))
             if !x.isZero {
-                #expect(try a.inverted().bigInt == x.inverse(modulo: n))
+                #expect(try a.inverted().bigInt == x.inverseVariableTime(modulo: n))
             }
             // Reduction of values up to 2^512 and of negative BigInts.
             let wide = BigInt.random(bits: 512, using: &rng)
