@@ -146,7 +146,7 @@ public struct Transcript: Sendable {
         precondition(modulus > .one, "Transcript: unit challenge needs a modulus > 1")
         while true {
             let candidate = challenge(below: modulus)
-            if !candidate.isZero, candidate.gcd(modulus) == .one { return candidate }
+            if !candidate.isZero, candidate.gcdVariableTime(modulus) == .one { return candidate }
         }
     }
 

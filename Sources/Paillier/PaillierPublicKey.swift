@@ -3,7 +3,7 @@ import BigNum
 /// A Paillier public key: the modulus N, with generator g = N + 1 (so g^m = 1 + m·N mod N²).
 ///
 /// Plaintexts are signed integers taken modulo N; decryption returns the representative in
-/// (−N/2, N/2]. Every exponentiation here uses the constant-time `powerSecret`, since in CGGMP the
+/// (−N/2, N/2]. Every exponentiation here uses the constant-time `power`, since in CGGMP the
 /// randomness r and the scalars of `multiply` / `affine` are secrets of the caller.
 public struct PaillierPublicKey: Sendable, Hashable {
     /// N.
@@ -37,13 +37,13 @@ public struct PaillierPublicKey: Sendable, Hashable {
     public func validate(_ ciphertext: PaillierCiphertext) throws(PaillierError) {
         let c = ciphertext.value
         guard c.signum > 0, c < modulusSquared else { throw .ciphertextOutOfRange }
-        guard c.gcd(modulus) == .one else { throw .ciphertextNotCoprime }
+        guard c.gcdVariableTime(modulus) == .one else { throw .ciphertextNotCoprime }
     }
 
     /// r mod N, checked to be a unit.
     func reducedRandomness(_ randomness: BigInt) throws(PaillierError) -> BigInt {
         let r = try! randomness.modulo(modulus)
-        guard !r.isZero, r.gcd(modulus) == .one else { throw .randomnessNotUnit }
+        guard !r.isZero, r.gcdVariableTime(modulus) == .one else { throw .randomnessNotUnit }
         return r
     }
 
@@ -60,7 +60,7 @@ public struct PaillierPublicKey: Sendable, Hashable {
     /// - Throws: `.randomnessNotUnit`.
     public func encrypt(_ plaintext: BigInt, randomness: BigInt) throws(PaillierError) -> PaillierCiphertext {
         let r = try reducedRandomness(randomness)
-        let mask = try! r.powerSecret(modulus, modulo: modulusSquared)
+        let mask = try! r.power(modulus, modulo: modulusSquared)
         return PaillierCiphertext(value: try! (generatorPower(plaintext) * mask).modulo(modulusSquared))
     }
 
@@ -81,7 +81,7 @@ public struct PaillierPublicKey: Sendable, Hashable {
     /// - Throws: `.notInvertible` when k < 0 and c is not a unit mod N².
     public func multiply(_ ciphertext: PaillierCiphertext, by scalar: BigInt) throws(PaillierError) -> PaillierCiphertext {
         do {
-            return PaillierCiphertext(value: try ciphertext.value.powerSecret(scalar, modulo: modulusSquared))
+            return PaillierCiphertext(value: try ciphertext.value.power(scalar, modulo: modulusSquared))
         } catch {
             throw .notInvertible
         }

@@ -3,7 +3,7 @@ import BigNum
 /// A Paillier secret key: the primes p, q of N = pq and every constant the CRT paths need.
 ///
 /// Decryption and the owner's encryption work modulo p² and q² separately and recombine (Paillier
-/// 1999, §6), with the secret exponents through the constant-time `powerSecret`. `description`
+/// 1999, §6), with the secret exponents through the constant-time `power`. `description`
 /// and reflection show the type name only.
 public struct PaillierSecretKey: Sendable {
     public let publicKey: PaillierPublicKey
@@ -36,13 +36,13 @@ public struct PaillierSecretKey: Sendable {
         guard p != q else { throw .invalidPrimes(reason: "p and q must differ") }
         // Zero Miller–Rabin rounds: BPSW only, so the generator is never drawn from.
         var unusedGenerator = ChaChaRandom(testSeed: 0)
-        guard p.isProbablePrime(rounds: 0, using: &unusedGenerator),
-              q.isProbablePrime(rounds: 0, using: &unusedGenerator)
+        guard p.isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator),
+              q.isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator)
         else { throw .invalidPrimes(reason: "p and q must be prime") }
         let n = p * q
         let pMinusOne = p - .one, qMinusOne = q - .one
         let totient = pMinusOne * qMinusOne
-        guard n.gcd(totient) == .one else { throw .invalidPrimes(reason: "gcd(N, φ(N)) must be 1") }
+        guard n.gcdVariableTime(totient) == .one else { throw .invalidPrimes(reason: "gcd(N, φ(N)) must be 1") }
 
         self.p = p
         self.q = q
@@ -52,12 +52,12 @@ public struct PaillierSecretKey: Sendable {
         self.squaresBasis = try! CRTBasis(pSquared, qSquared)
         self.primesBasis = try! CRTBasis(p, q)
         // g = N + 1, so g^(p−1) mod p² = 1 + (p − 1)·N and L_p of it is (p − 1)·q mod p.
-        self.hp = try! (pMinusOne * q).inverse(modulo: p)
-        self.hq = try! (qMinusOne * p).inverse(modulo: q)
+        self.hp = try! (pMinusOne * q).inverseVariableTime(modulo: p)
+        self.hq = try! (qMinusOne * p).inverseVariableTime(modulo: q)
         self.maskExponentP = try! n.modulo(p * pMinusOne)
         self.maskExponentQ = try! n.modulo(q * qMinusOne)
-        self.nthRootExponentP = try! n.inverse(modulo: pMinusOne)
-        self.nthRootExponentQ = try! n.inverse(modulo: qMinusOne)
+        self.nthRootExponentP = try! n.inverseVariableTime(modulo: pMinusOne)
+        self.nthRootExponentQ = try! n.inverseVariableTime(modulo: qMinusOne)
     }
 
     /// A fresh key with a modulus of exactly `modulusBits` bits from two distinct Paillier–Blum
@@ -80,8 +80,8 @@ public struct PaillierSecretKey: Sendable {
     /// - Throws: `.randomnessNotUnit`.
     public func encrypt(_ plaintext: BigInt, randomness: BigInt) throws(PaillierError) -> PaillierCiphertext {
         let r = try publicKey.reducedRandomness(randomness)
-        let maskP = try! r.powerSecret(maskExponentP, modulo: squaresBasis.first)
-        let maskQ = try! r.powerSecret(maskExponentQ, modulo: squaresBasis.second)
+        let maskP = try! r.power(maskExponentP, modulo: squaresBasis.first)
+        let maskQ = try! r.power(maskExponentQ, modulo: squaresBasis.second)
         let mask = squaresBasis.combine(maskP, maskQ)
         let n2 = publicKey.modulusSquared
         return PaillierCiphertext(value: try! (publicKey.generatorPower(plaintext) * mask).modulo(n2))
@@ -107,7 +107,7 @@ public struct PaillierSecretKey: Sendable {
 
     /// m mod prime = L_prime(c^(prime−1) mod prime²) · h mod prime.
     private func residue(of c: BigInt, prime: BigInt, square: BigInt, h: BigInt) -> BigInt {
-        let u = try! c.powerSecret(prime - .one, modulo: square)
+        let u = try! c.power(prime - .one, modulo: square)
         let l = try! (u - .one).dividedExactly(by: prime)
         return try! (l * h).modulo(prime)
     }
@@ -118,9 +118,9 @@ public struct PaillierSecretKey: Sendable {
     public func decryptWithoutCRT(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let n = modulus
-        let u = try! ciphertext.value.powerSecret(totient, modulo: publicKey.modulusSquared)
+        let u = try! ciphertext.value.power(totient, modulo: publicKey.modulusSquared)
         let l = try! (u - .one).dividedExactly(by: n)
-        let mu = try! totient.inverse(modulo: n)
+        let mu = try! totient.inverseVariableTime(modulo: n)
         return try! (l * mu).centred(modulo: n)
     }
 
@@ -133,8 +133,8 @@ public struct PaillierSecretKey: Sendable {
     public func recoverRandomness(of ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let c = ciphertext.value
-        let rp = try! c.powerSecret(nthRootExponentP, modulo: p)
-        let rq = try! c.powerSecret(nthRootExponentQ, modulo: q)
+        let rp = try! c.power(nthRootExponentP, modulo: p)
+        let rq = try! c.power(nthRootExponentQ, modulo: q)
         return primesBasis.combine(rp, rq)
     }
 }

@@ -19,8 +19,8 @@ public struct RingPedersenParameters: Sendable, Hashable {
             throw .modulusWrongLength(expected: expectedBits, actual: modulus.bitLength)
         }
         for (name, value) in [("s", s), ("t", t)] {
-            guard value > .one, value < modulus - .one, value.gcd(modulus) == .one,
-                  (try? value.jacobi(modulus)) == 1
+            guard value > .one, value < modulus - .one, value.gcdVariableTime(modulus) == .one,
+                  (try? value.jacobiVariableTime(modulus)) == 1
             else { throw .ringPedersenParameterInvalid(name: name) }
         }
         self.init(validatedModulus: modulus, s: s, t: t)
@@ -37,8 +37,8 @@ public struct RingPedersenParameters: Sendable, Hashable {
     ///   validated parameters).
     public func commit(_ a: BigInt, _ b: BigInt) throws(PaillierError) -> BigInt {
         do {
-            let sa = try s.powerSecret(a, modulo: modulus)
-            let tb = try t.powerSecret(b, modulo: modulus)
+            let sa = try s.power(a, modulo: modulus)
+            let tb = try t.power(b, modulo: modulus)
             return try (sa * tb).modulo(modulus)
         } catch {
             throw .notInvertible
@@ -69,8 +69,8 @@ public struct RingPedersenSecret: Sendable {
         // Zero Miller–Rabin rounds: BPSW only, so this generator is never drawn from.
         var unusedGenerator = ChaChaRandom(testSeed: 0)
         for prime in [p, q] {
-            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unusedGenerator),
-                  (prime >> 1).isProbablePrime(rounds: 0, using: &unusedGenerator)
+            guard prime.isOdd, prime.isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator),
+                  (prime >> 1).isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator)
             else { throw .invalidPrimes(reason: "p and q must be safe primes") }
         }
         let modulus = p * q
@@ -85,7 +85,7 @@ public struct RingPedersenSecret: Sendable {
         var s = BigInt.one
         while s == .one {  // λ with t^λ = 1 would make s trivial (λ = 0 or a multiple of t's order)
             lambda = try! BigInt.random(below: totient, using: &generator)
-            s = try! t.powerSecret(lambda, modulo: modulus)
+            s = try! t.power(lambda, modulo: modulus)
         }
         self.parameters = RingPedersenParameters(validatedModulus: modulus, s: s, t: t)
         self.lambda = lambda

@@ -11,17 +11,17 @@ extension RingPedersenSecret {
         guard p > BigInt(7), q > BigInt(7), p != q else { throw .invalidPrimes(reason: "p and q must be distinct safe primes > 7") }
         var unusedGenerator = ChaChaRandom(testSeed: 0)
         for prime in [p, q] {
-            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unusedGenerator),
-                  (prime >> 1).isProbablePrime(rounds: 0, using: &unusedGenerator)
+            guard prime.isOdd, prime.isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator),
+                  (prime >> 1).isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator)
             else { throw .invalidPrimes(reason: "p and q must be safe primes") }
         }
         let modulus = p * q
         let totient = (p - .one) * (q - .one)
         guard lambda.signum >= 0, lambda < totient else { throw .ringPedersenParameterInvalid(name: "lambda") }
-        guard t > .one, t < modulus - .one, t.gcd(modulus) == .one, (try? t.jacobi(modulus)) == 1 else {
+        guard t > .one, t < modulus - .one, t.gcdVariableTime(modulus) == .one, (try? t.jacobiVariableTime(modulus)) == 1 else {
             throw .ringPedersenParameterInvalid(name: "t")
         }
-        let s = try! t.powerSecret(lambda, modulo: modulus)
+        let s = try! t.power(lambda, modulo: modulus)
         guard s != .one else { throw .ringPedersenParameterInvalid(name: "lambda") }
         self.init(parameters: RingPedersenParameters(validatedModulus: modulus, s: s, t: t), lambda: lambda, totient: totient)
     }

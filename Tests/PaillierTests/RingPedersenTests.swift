@@ -16,10 +16,10 @@ import Paillier
         let params = secret.parameters
         #expect(params.modulus == Self.safe[0] * Self.safe[1])
         #expect(secret.totient == (Self.safe[0] - .one) * (Self.safe[1] - .one))
-        #expect(try params.t.power(secret.lambda, modulo: params.modulus) == params.s)
+        #expect(try params.t.powerVariableTime(secret.lambda, modulo: params.modulus) == params.s)
         // t is a square: a quadratic residue mod both primes (Euler's criterion).
         for prime in [Self.safe[0], Self.safe[1]] {
-            #expect(try params.t.power((prime - .one) >> 1, modulo: prime) == .one)
+            #expect(try params.t.powerVariableTime((prime - .one) >> 1, modulo: prime) == .one)
         }
         #expect(try RingPedersenParameters(modulus: params.modulus, s: params.s, t: params.t, expectedBits: 512) == params)
         #expect(secret.description == "RingPedersenSecret")
@@ -33,7 +33,7 @@ import Paillier
             let a = BigInt.random(signedBits: 300, using: &rng), b = BigInt.random(signedBits: 700, using: &rng)
             let commitment = try params.commit(a, b)
             // Independent route: variable-time power with explicit inverses.
-            let expected = try (params.s.power(a, modulo: n) * params.t.power(b, modulo: n)).modulo(n)
+            let expected = try (params.s.powerVariableTime(a, modulo: n) * params.t.powerVariableTime(b, modulo: n)).modulo(n)
             #expect(commitment == expected)
             // Homomorphic: C(a, b) · C(a', b') = C(a + a', b + b').
             #expect(try (commitment * params.commit(-a, BigInt(5))).modulo(n) == params.commit(.zero, b + BigInt(5)))
@@ -59,7 +59,7 @@ import Paillier
         }
         // A Jacobi-symbol −1 value cannot be a square.
         var candidate = BigInt(2)
-        while try candidate.jacobi(n) != -1 { candidate += .one }
+        while try candidate.jacobiVariableTime(n) != -1 { candidate += .one }
         #expect(throws: PaillierError.ringPedersenParameterInvalid(name: "t")) {
             try RingPedersenParameters(modulus: n, s: params.s, t: candidate, expectedBits: 512)
         }

@@ -92,8 +92,8 @@ struct AuxKeyMaterial: Sendable, CustomStringConvertible {
         // here so a bad input fails at set-up rather than later.
         var unused = ChaChaRandom(testSeed: 0)
         for prime in [primes.ringPedersenP, primes.ringPedersenQ] {
-            guard prime.isOdd, prime.isProbablePrime(rounds: 0, using: &unused),
-                  (prime >> 1).isProbablePrime(rounds: 0, using: &unused) else {
+            guard prime.isOdd, prime.isProbablePrimeVariableTime(rounds: 0, using: &unused),
+                  (prime >> 1).isProbablePrimeVariableTime(rounds: 0, using: &unused) else {
                 throw .invalidPrimes("ring-Pedersen primes must be safe primes")
             }
         }

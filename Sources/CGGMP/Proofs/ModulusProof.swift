@@ -73,8 +73,8 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
 
         // w with Jacobi(w, N) = −1: then w is a non-residue modulo exactly one of p, q.
         var w: BigInt
-        repeat { w = try! BigInt.randomUnit(modulo: n, using: &generator) } while (try! w.jacobi(n)) != -1
-        let wSymbols = (p: try! w.jacobi(p), q: try! w.jacobi(q))
+        repeat { w = try! BigInt.randomUnit(modulo: n, using: &generator) } while (try! w.jacobiVariableTime(n)) != -1
+        let wSymbols = (p: try! w.jacobiVariableTime(p), q: try! w.jacobiVariableTime(q))
 
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         let statement = Statement(modulus: n)
@@ -89,7 +89,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         let repetitions = challenges.map { y -> Repetition in
             // −1 is a non-residue modulo both primes; w modulo exactly one: some (a, b) makes
             // (−1)^a w^b y a residue modulo both.
-            let yp = try! y.jacobi(p), yq = try! y.jacobi(q)
+            let yp = try! y.jacobiVariableTime(p), yq = try! y.jacobiVariableTime(q)
             var a = false, b = false
             search: for candidateA in [false, true] {
                 for candidateB in [false, true] {
@@ -104,10 +104,10 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
             var residue = y
             if b { residue = try! (residue * w).modulo(n) }
             if a { residue = n - residue }
-            let xp = try! residue.modulo(p).powerSecret(fourthRootExponentP, modulo: p)
-            let xq = try! residue.modulo(q).powerSecret(fourthRootExponentQ, modulo: q)
-            let zp = try! y.modulo(p).powerSecret(key.nthRootExponentP, modulo: p)
-            let zq = try! y.modulo(q).powerSecret(key.nthRootExponentQ, modulo: q)
+            let xp = try! residue.modulo(p).power(fourthRootExponentP, modulo: p)
+            let xq = try! residue.modulo(q).power(fourthRootExponentQ, modulo: q)
+            let zp = try! y.modulo(p).power(key.nthRootExponentP, modulo: p)
+            let zq = try! y.modulo(q).power(key.nthRootExponentQ, modulo: q)
             return Repetition(x: crt.combine(xp, xq), a: a, b: b, z: crt.combine(zp, zq))
         }
         return ModulusProof(w: w, repetitions: repetitions)
@@ -126,8 +126,8 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
             throw .wrongRepetitionCount(expected: parameters.modRepetitions, got: repetitions.count)
         }
         guard w.signum > 0, w < n else { throw .rangeCheckFailed(field: "w") }
-        guard w.gcd(n) == .one else { throw .notAUnit(field: "w") }
-        guard (try? w.jacobi(n)) == -1 else { throw .jacobiSymbolNotMinusOne }
+        guard w.gcdVariableTime(n) == .one else { throw .notAUnit(field: "w") }
+        guard (try? w.jacobiVariableTime(n)) == -1 else { throw .jacobiSymbolNotMinusOne }
 
         var transcript = Transcript(proof: Self.tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
@@ -136,13 +136,13 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
             let y = transcript.challengeUnit(modulo: n)
             guard repetition.x.signum >= 0, repetition.x < n else { throw .rangeCheckFailed(field: "x[\(index)]") }
             guard repetition.z.signum >= 0, repetition.z < n else { throw .rangeCheckFailed(field: "z[\(index)]") }
-            guard try! repetition.z.power(n, modulo: n) == y else {
+            guard try! repetition.z.powerVariableTime(n, modulo: n) == y else {
                 throw .equationFailed("z[\(index)]^N = y[\(index)]")
             }
             var expected = y
             if repetition.b { expected = try! (expected * w).modulo(n) }
             if repetition.a { expected = try! (-expected).modulo(n) }
-            guard try! repetition.x.power(BigInt(4), modulo: n) == expected else {
+            guard try! repetition.x.powerVariableTime(BigInt(4), modulo: n) == expected else {
                 throw .equationFailed("x[\(index)]^4 = (−1)^a·w^b·y[\(index)]")
             }
         }
@@ -158,7 +158,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
         // composite, so every prime N is rejected; a composite it wrongly called prime would only be
         // rejected too.
         var unusedGenerator = ChaChaRandom(testSeed: 0)
-        guard !n.isProbablePrime(rounds: 0, using: &unusedGenerator) else { throw .modulusIsPrime }
+        guard !n.isProbablePrimeVariableTime(rounds: 0, using: &unusedGenerator) else { throw .modulusIsPrime }
         guard n.withMPZ({ __gmpz_perfect_power_p($0) }) == 0 else { throw .modulusIsPerfectPower }
     }
 

@@ -82,12 +82,12 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
         let x = sample(nHat << ellEps), y = sample(nHat << ellEps)
 
         func commit(_ a: BigInt, _ b: BigInt) -> BigInt {
-            let sa = try! rp.s.powerSecret(a, modulo: nHat), tb = try! rp.t.powerSecret(b, modulo: nHat)
+            let sa = try! rp.s.power(a, modulo: nHat), tb = try! rp.t.power(b, modulo: nHat)
             return try! (sa * tb).modulo(nHat)
         }
         let bigP = commit(p, mu), bigQ = commit(q, nu)
         let bigA = commit(alpha, x), bigB = commit(beta, y)
-        let bigT = try! (try! bigQ.powerSecret(alpha, modulo: nHat) * (try! rp.t.powerSecret(r, modulo: nHat))).modulo(nHat)
+        let bigT = try! (try! bigQ.power(alpha, modulo: nHat) * (try! rp.t.power(r, modulo: nHat))).modulo(nHat)
 
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
@@ -117,7 +117,7 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
         try RingPedersenProof.checkRingPedersen(rp, bits: parameters.modulusBits)
         for (name, value) in [("P", P), ("Q", Q), ("A", A), ("B", B), ("T", T)] {
             guard value.signum > 0, value < nHat else { throw .rangeCheckFailed(field: name) }
-            guard value.gcd(nHat) == .one else { throw .notAUnit(field: name) }
+            guard value.gcdVariableTime(nHat) == .one else { throw .notAUnit(field: name) }
         }
         let ell = parameters.ell, ellEps = parameters.ell + parameters.epsilon
         let zBound = integerSquareRoot(n0) << ellEps
@@ -136,7 +136,7 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
         let e = transcript.challengeSigned(bits: ell)
 
         // Every base is a checked unit, so negative exponents are defined.
-        func pow(_ base: BigInt, _ exponent: BigInt) -> BigInt { try! base.power(exponent, modulo: nHat) }
+        func pow(_ base: BigInt, _ exponent: BigInt) -> BigInt { try! base.powerVariableTime(exponent, modulo: nHat) }
         func mul(_ a: BigInt, _ b: BigInt) -> BigInt { try! (a * b).modulo(nHat) }
         guard mul(pow(rp.s, z1), pow(rp.t, w1)) == mul(A, pow(P, e)) else {
             throw .equationFailed("s^z1·t^w1 = A·P^e")

@@ -54,7 +54,7 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
         let statement = Statement(secret.parameters)
         let n = statement.modulus, totient = secret.totient
         let masks = (0..<parameters.prmRepetitions).map { _ in try! BigInt.random(below: totient, using: &generator) }
-        let commitments = masks.map { try! statement.t.powerSecret($0, modulo: n) }
+        let commitments = masks.map { try! statement.t.power($0, modulo: n) }
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
         appendCommitments(commitments, to: &transcript)
@@ -79,7 +79,7 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
         guard responses.count == m else { throw .wrongRepetitionCount(expected: m, got: responses.count) }
         for (index, a) in commitments.enumerated() {
             guard a.signum > 0, a < n else { throw .rangeCheckFailed(field: "A[\(index)]") }
-            guard a.gcd(n) == .one else { throw .notAUnit(field: "A[\(index)]") }
+            guard a.gcdVariableTime(n) == .one else { throw .notAUnit(field: "A[\(index)]") }
         }
         for (index, z) in responses.enumerated() {
             guard z.signum >= 0, z < n else { throw .rangeCheckFailed(field: "z[\(index)]") }
@@ -89,7 +89,7 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
         Self.appendCommitments(commitments, to: &transcript)
         let challenges = transcript.challengeBits(m)
         for index in 0..<m {
-            let lhs = try! statement.t.power(responses[index], modulo: n)
+            let lhs = try! statement.t.powerVariableTime(responses[index], modulo: n)
             let rhs = challenges[index] ? try! (commitments[index] * statement.s).modulo(n) : commitments[index]
             guard lhs == rhs else { throw .equationFailed("t^z[\(index)] = A[\(index)]·s^e[\(index)]") }
         }
@@ -108,7 +108,7 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
         guard n.isOdd else { throw .modulusIsEven }
         for (name, value) in [("s", statement.s), ("t", statement.t)] {
             guard value > .one, value < n - .one else { throw .rangeCheckFailed(field: name) }
-            guard value.gcd(n) == .one else { throw .notAUnit(field: name) }
+            guard value.gcdVariableTime(n) == .one else { throw .notAUnit(field: name) }
         }
     }
 

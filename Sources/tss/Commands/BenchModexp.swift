@@ -2,7 +2,7 @@ import ArgumentParser
 import BigNum
 import CGMP
 
-/// `tss bench modexp`: BigInt `power` / `powerSecret` against direct `mpz_powm` / `mpz_powm_sec`
+/// `tss bench modexp`: BigInt `powerVariableTime` / `power` against direct `mpz_powm` / `mpz_powm_sec`
 /// on the same operands, in one process.
 struct BenchModexp: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,8 +33,8 @@ struct BenchModexp: ParsableCommand {
                     exponent.withMPZ { e in
                         modulus.withMPZ { m in
                             BenchClock.pairedMedianMicros(samples: samples, {
-                                _ = secret ? try! base.powerSecret(exponent, modulo: modulus)
-                                           : try! base.power(exponent, modulo: modulus)
+                                _ = secret ? try! base.power(exponent, modulo: modulus)
+                                           : try! base.powerVariableTime(exponent, modulo: modulus)
                             }, {
                                 if secret { __gmpz_powm_sec(direct, b, e, m) } else { __gmpz_powm(direct, b, e, m) }
                             })

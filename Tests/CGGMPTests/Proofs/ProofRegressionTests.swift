@@ -21,7 +21,7 @@ import TestSupport
         let (proof, statement) = honestModulusProof()
         let n = statement.modulus
         let minusOne = n - .one  // Jacobi(−1, N) = +1 for a Blum modulus
-        #expect(try minusOne.jacobi(n) == 1)
+        #expect(try minusOne.jacobiVariableTime(n) == 1)
         let forged = ModulusProof(w: minusOne, repetitions: proof.repetitions)
         #expect(throws: ProofError.jacobiSymbolNotMinusOne) {
             try forged.verify(statement, context: context, parameters: .testing)
@@ -44,7 +44,7 @@ import TestSupport
         let n = Fixtures.primes("blum", bits: SchemeParameters.testing.modulusBits)[0]
         var rng = ChaChaRandom(testSeed: 12)
         var w: BigInt
-        repeat { w = try BigInt.randomUnit(modulo: n, using: &rng) } while try w.jacobi(n) != -1
+        repeat { w = try BigInt.randomUnit(modulo: n, using: &rng) } while try w.jacobiVariableTime(n) != -1
         let statement = ModulusProof.Statement(modulus: n)
         var transcript = Transcript(proof: ModulusProof.tag, context: context, parameters: .testing)
         transcript.append("statement", statement)
@@ -52,11 +52,11 @@ import TestSupport
         let fourthRoot = try (((n + .one) >> 2) * ((n + .one) >> 2)).modulo(n - .one)
         let repetitions = try (0..<SchemeParameters.testing.modRepetitions).map { _ in
             let y = transcript.challengeUnit(modulo: n)
-            let a = try y.jacobi(n) == -1
+            let a = try y.jacobiVariableTime(n) == -1
             let target = a ? n - y : y
-            let x = try target.power(fourthRoot, modulo: n)
-            #expect(try x.power(BigInt(4), modulo: n) == target)
-            #expect(try y.power(n, modulo: n) == y)
+            let x = try target.powerVariableTime(fourthRoot, modulo: n)
+            #expect(try x.powerVariableTime(BigInt(4), modulo: n) == target)
+            #expect(try y.powerVariableTime(n, modulo: n) == y)
             return ModulusProof.Repetition(x: x, a: a, b: false, z: y)
         }
         let forged = ModulusProof(w: w, repetitions: repetitions)

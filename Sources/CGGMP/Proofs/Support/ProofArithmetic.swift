@@ -30,7 +30,7 @@ enum ProofArithmetic {
     /// ciphertexts (mod N², where coprime to N² is coprime to N).
     static func requireUnit(_ value: BigInt, modulo modulus: BigInt, field: String) throws(ProofError) {
         guard value.signum > 0, value < modulus else { throw .rangeCheckFailed(field: field) }
-        guard value.gcd(modulus) == .one else { throw .notAUnit(field: field) }
+        guard value.gcdVariableTime(modulus) == .one else { throw .notAUnit(field: field) }
     }
 
     /// Rejects a Paillier or ring-Pedersen modulus whose size is not the parameter set's.
@@ -56,13 +56,13 @@ enum ProofArithmetic {
 
     /// base^exponent mod modulus for a public exponent on a value already checked to be a unit.
     static func publicPower(_ base: BigInt, _ exponent: BigInt, modulo modulus: BigInt, field: String) throws(ProofError) -> BigInt {
-        do { return try base.power(exponent, modulo: modulus) }
+        do { return try base.powerVariableTime(exponent, modulo: modulus) }
         catch { throw .notAUnit(field: field) }
     }
 
     /// base^exponent mod an odd modulus for a secret exponent (constant time), on our own values.
     static func secretPower(_ base: BigInt, _ exponent: BigInt, modulo modulus: BigInt) -> BigInt {
-        do { return try base.powerSecret(exponent, modulo: modulus) }
+        do { return try base.power(exponent, modulo: modulus) }
         catch { preconditionFailure("secretPower: base must be a unit and the modulus odd") }
     }
 
