@@ -11,7 +11,8 @@ public struct X25519PublicKey: Sendable, Hashable {
     public let rawRepresentation: [UInt8]
 
     /// A public key from its 32 bytes.
-    /// - Throws: `.invalidKeyLength` for any other length, `.invalidRemotePublicKey` for one of
+    /// - Throws: ``NoiseError/invalidKeyLength(expected:actual:)`` for any other length,
+    ///   ``NoiseError/invalidRemotePublicKey`` for one of
     ///   the low-order encodings (``isLowOrder(_:)``): no one can hold a secret
     ///   for such a key, and every DH with it gives the all-zero output.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(NoiseError) {

@@ -7,7 +7,7 @@ import Noise
 /// An encrypt-and-sign envelope (user ↔ server, dealer → server): a message signed with the
 /// sender's Ed25519 identity key, sealed with HPKE to the recipient's X25519 key.
 ///
-/// Keys are Noise's ``X25519PublicKey`` / ``X25519PrivateKey`` (re-exported by TSS), the one
+/// Keys are Noise's `X25519PublicKey` / `X25519PrivateKey` (re-exported by TSS), the one
 /// X25519 key type of this library; they are converted to swift-crypto's inside, for its HPKE.
 ///
 /// HPKE: base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 (swift-crypto),
@@ -42,10 +42,10 @@ public struct Envelope: Sendable, Equatable {
     ///   - recipient: the recipient's X25519 key.
     ///   - bindRecipient: include (and sign) the recipient's key so the recipient can
     ///     check the envelope was meant for it; on by default.
-    /// - Throws: `.lowOrderRecipientKey` when `recipient` is one of the low-order X25519 points
+    /// - Throws: ``EnvelopeError/lowOrderRecipientKey`` when `recipient` is one of the low-order X25519 points
     ///   (`X25519PublicKey.isLowOrder(_:)`), which no one holds a secret for and whose DH output
     ///   is all zeros. (`X25519PublicKey(rawRepresentation:)` already refuses those; the check is
-    ///   repeated here because the envelope's safety rests on it.) `.invalidRecipientKey` when
+    ///   repeated here because the envelope's safety rests on it.) ``EnvelopeError/invalidRecipientKey(_:)`` when
     ///   HPKE cannot encapsulate to the key.
     /// - Note: The HPKE ephemeral key comes from swift-crypto's system CSPRNG: its HPKE API has no
     ///   way to pass a generator, so sealing is the one operation here that seeded runs cannot
