@@ -4,6 +4,8 @@ public enum NoiseFraming {
     public static let maximumFrameLength = 65535
 
     /// `length (2 bytes, big-endian) ‖ message`.
+    /// - Throws: ``NoiseError/frameTooLong(length:)`` when `message` is longer than
+    ///   ``maximumFrameLength``.
     public static func frame(_ message: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard message.count <= maximumFrameLength else { throw .frameTooLong(length: message.count) }
         return [UInt8(message.count >> 8), UInt8(message.count & 0xff)] + message
@@ -11,15 +13,21 @@ public enum NoiseFraming {
 }
 
 /// Reassembles length-prefixed frames from arbitrary stream reads.
+///
+/// It never fails: any bytes are buffered until they complete a frame. A peer that announces a
+/// long frame and stops sending keeps at most 65537 bytes buffered per frame; bound how much a
+/// connection may buffer in total (``bufferedByteCount``) where that matters.
 public struct NoiseFrameDecoder: Sendable {
     private var buffer: [UInt8] = []
     private var readIndex = 0
 
+    /// An empty decoder.
     public init() {}
 
     /// Bytes received but not yet returned as a frame.
     public var bufferedByteCount: Int { buffer.count - readIndex }
 
+    /// Adds bytes read from the stream; call ``nextFrame()`` until it returns nil.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         // Compact before growing so a long-lived connection does not keep every byte it saw.
         if readIndex > 0 && readIndex >= buffer.count / 2 {

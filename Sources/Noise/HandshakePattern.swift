@@ -1,24 +1,46 @@
 /// A handshake pattern (Noise spec sections 7, 9, 18): pre-messages and message token lists,
 /// with any psk modifiers already applied.
 public struct HandshakePattern: Sendable, Hashable {
+    /// A message token (spec section 7.1).
     public enum Token: String, Sendable, Hashable {
-        case e, s, ee, es, se, ss, psk
+        /// The sender's ephemeral public key.
+        case e
+        /// The sender's static public key (encrypted once a key is set).
+        case s
+        /// DH(initiator's ephemeral, responder's ephemeral).
+        case ee
+        /// DH(initiator's ephemeral, responder's static).
+        case es
+        /// DH(initiator's static, responder's ephemeral).
+        case se
+        /// DH(initiator's static, responder's static).
+        case ss
+        /// Mixes the next pre-shared key (spec section 9).
+        case psk
     }
 
     /// The pattern's full name, e.g. `XXpsk3` or `NNpsk0+psk2`.
     public let name: String
+    /// The initiator's pre-message: keys the responder knows before the handshake (`s` or none).
     public let initiatorPreMessage: [Token]
+    /// The responder's pre-message: keys the initiator knows before the handshake (`s` or none).
     public let responderPreMessage: [Token]
     /// Message `i` is written by the initiator when `i` is even.
     public let messages: [[Token]]
 
     /// One-way patterns (N, K, X): a single handshake message, then only the initiator sends.
     public var isOneWay: Bool { Self.oneWayNames.contains(baseName) }
+    /// The pattern's name without modifiers, e.g. `XX` for `XXpsk3`.
     public let baseName: String
+    /// The number of `psk` tokens: how many pre-shared keys ``HandshakeState`` needs.
     public var preSharedKeyCount: Int { messages.reduce(0) { $0 + $1.filter { $0 == .psk }.count } }
+    /// Whether the pattern has any `psk` modifier (which also makes `e` tokens mix keys).
     public var isPSKHandshake: Bool { preSharedKeyCount > 0 }
 
-    /// Parses `XX`, `XXpsk3`, `NNpsk0+psk2`, … Typed errors for unknown bases and bad modifiers.
+    /// Parses `XX`, `XXpsk3`, `NNpsk0+psk2`, …
+    /// - Throws: ``NoiseError/unknownPattern(_:)`` for a base pattern not in ``baseNames``;
+    ///   ``NoiseError/unsupportedModifier(_:)`` for a modifier that is not `pskN`, is repeated, is
+    ///   written non-canonically (`psk01`) or names a message the pattern does not have.
     public init(name: String) throws(NoiseError) {
         let firstModifier = name.firstIndex(where: { $0.isLowercase }) ?? name.endIndex
         let base = String(name[..<firstModifier])
@@ -106,15 +128,25 @@ public struct HandshakePattern: Sendable, Hashable {
 
 /// `Noise_<pattern>_<dh>_<cipher>_<hash>`, parsed.
 public struct NoiseProtocolName: Sendable, Hashable, CustomStringConvertible {
+    /// The handshake pattern, modifiers applied.
     public let pattern: HandshakePattern
     /// Only `25519` is supported.
     public let dhName: String
+    /// The AEAD cipher.
     public let cipher: NoiseCipher
+    /// The hash function.
     public let hash: NoiseHash
+    /// The full name as given, e.g. `Noise_XK_25519_ChaChaPoly_BLAKE2s`.
     public let name: String
 
+    /// DHLEN for X25519: public keys and DH outputs are 32 bytes.
     public static let dhLength = 32
 
+    /// Parses a full protocol name.
+    /// - Throws: ``NoiseError/malformedProtocolName(_:)`` unless the name is ASCII and has the five
+    ///   non-empty parts `Noise_<pattern>_<dh>_<cipher>_<hash>`; the pattern's errors (see
+    ///   ``HandshakePattern/init(name:)``); ``NoiseError/unknownDHFunction(_:)``,
+    ///   ``NoiseError/unknownCipherFunction(_:)``, ``NoiseError/unknownHashFunction(_:)``.
     public init(_ name: String) throws(NoiseError) {
         let parts = name.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[0] == "Noise", parts.allSatisfy({ !$0.isEmpty }),
@@ -130,5 +162,6 @@ public struct NoiseProtocolName: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
 
+    /// The full name.
     public var description: String { name }
 }

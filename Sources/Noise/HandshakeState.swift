@@ -1,7 +1,10 @@
 import Bytes
 /// Which side of the handshake we are.
 public enum NoiseRole: String, Sendable, Hashable {
-    case initiator, responder
+    /// Writes the first handshake message.
+    case initiator
+    /// Reads the first handshake message.
+    case responder
 }
 
 /// The largest Noise message, handshake or transport (spec section 3).
@@ -16,7 +19,9 @@ public let noiseMaximumMessageLength = 65535
 /// the state is exactly what it was before the call (retry-safe): the caller may pass the
 /// correct message again, or abandon the handshake. Only ``intoTransport()`` consumes the state.
 public struct HandshakeState: ~Copyable, Sendable {
+    /// The protocol this handshake runs.
     public let protocolName: NoiseProtocolName
+    /// Our side.
     public let role: NoiseRole
     private let localStatic: X25519PrivateKey?
     private let localEphemeral: X25519PrivateKey
@@ -37,12 +42,21 @@ public struct HandshakeState: ~Copyable, Sendable {
     /// Starts a handshake.
     ///
     /// - Parameters:
+    ///   - protocolName: the protocol both sides run.
+    ///   - role: our side.
+    ///   - prologue: data both sides must agree on (mixed into the handshake hash; a mismatch makes
+    ///     the first encrypted payload fail with ``NoiseError/decryptionFailed``).
     ///   - localStaticKey: required when the pattern sends or pre-shares our static key, refused otherwise.
     ///   - remoteStaticKey: required when the peer's static key is a pre-message (`<- s` for the
     ///     initiator of NK/XK/IK…). When the pattern instead *transmits* the peer's key, passing it
     ///     pins it: a different key from the peer fails with `remoteStaticKeyMismatch`.
     ///   - preSharedKeys: one 32-byte key per `psk` token, in the order the tokens occur.
-    ///   - rng: draws the ephemeral key, now, so later calls need no randomness.
+    ///   - rng: draws the ephemeral key, now, so later calls need no randomness; a cryptographically
+    ///     secure generator outside tests.
+    /// - Throws: ``NoiseError/missingLocalStaticKey``, ``NoiseError/unusedLocalStaticKey``,
+    ///   ``NoiseError/missingRemoteStaticKey``, ``NoiseError/unusedRemoteStaticKey`` when the keys
+    ///   given do not fit the pattern; ``NoiseError/wrongPreSharedKeyCount(expected:actual:)``;
+    ///   ``NoiseError/invalidKeyLength(expected:actual:)`` for a pre-shared key that is not 32 bytes.
     public init(
         protocolName: NoiseProtocolName, role: NoiseRole, prologue: [UInt8] = [],
         localStaticKey: X25519PrivateKey? = nil, remoteStaticKey: X25519PublicKey? = nil,
@@ -120,6 +134,7 @@ public struct HandshakeState: ~Copyable, Sendable {
 
     // MARK: State
 
+    /// Whether every handshake message has been written or read; ``intoTransport()`` may be called.
     public var isHandshakeFinished: Bool { progress.messageIndex >= protocolName.pattern.messages.count }
 
     /// True when the next handshake message is ours to write.
@@ -139,6 +154,13 @@ public struct HandshakeState: ~Copyable, Sendable {
     // MARK: Messages
 
     /// WriteMessage: the next handshake message carrying `payload`. All-or-nothing.
+    ///
+    /// The payload is encrypted once the handshake has a key (after the first DH or psk token);
+    /// before that it travels in clear.
+    /// - Throws: ``NoiseError/handshakeAlreadyFinished``, ``NoiseError/notOurTurn``,
+    ///   ``NoiseError/messageTooLong(length:)`` when the message would exceed
+    ///   ``noiseMaximumMessageLength``, ``NoiseError/invalidRemotePublicKey`` when a DH gives the
+    ///   all-zero output, ``NoiseError/nonceExhausted``.
     public mutating func writeMessage(_ payload: [UInt8] = []) throws(NoiseError) -> [UInt8] {
         guard !isHandshakeFinished else { throw .handshakeAlreadyFinished }
         guard isMyTurnToWrite else { throw .notOurTurn }
@@ -175,7 +197,13 @@ public struct HandshakeState: ~Copyable, Sendable {
         return out
     }
 
-    /// ReadMessage: the payload of the peer's next handshake message. All-or-nothing.
+    /// ReadMessage: the payload of the peer's next handshake message. All-or-nothing: on any throw
+    /// the state is unchanged.
+    /// - Throws: ``NoiseError/handshakeAlreadyFinished``, ``NoiseError/notTheirTurn``,
+    ///   ``NoiseError/messageTooLong(length:)``, ``NoiseError/messageTooShort(length:minimum:)``,
+    ///   ``NoiseError/invalidRemotePublicKey`` for a low-order ephemeral or static key,
+    ///   ``NoiseError/remoteStaticKeyMismatch`` when a pinned static key differs,
+    ///   ``NoiseError/decryptionFailed`` when the static key or payload does not authenticate.
     public mutating func readMessage(_ message: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard !isHandshakeFinished else { throw .handshakeAlreadyFinished }
         guard !isMyTurnToWrite else { throw .notTheirTurn }
@@ -226,8 +254,10 @@ public struct HandshakeState: ~Copyable, Sendable {
         return payload
     }
 
-    /// Split(): the transport state. Throws `handshakeNotFinished` (consuming this state) when
-    /// called early; check ``isHandshakeFinished`` first.
+    /// Split(): the transport state. For a one-way pattern only the initiator-to-responder
+    /// direction is kept.
+    /// - Throws: ``NoiseError/handshakeNotFinished`` (consuming this state) when called early;
+    ///   check ``isHandshakeFinished`` first.
     public consuming func intoTransport() throws(NoiseError) -> TransportState {
         guard isHandshakeFinished else { throw .handshakeNotFinished }
         let (initiatorToResponder, responderToInitiator) = progress.symmetric.split()

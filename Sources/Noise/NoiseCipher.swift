@@ -8,7 +8,9 @@ public enum NoiseCipher: String, Sendable, CaseIterable {
     /// AES-256-GCM; nonce = 4 zero bytes ‖ counter big-endian.
     case aesGCM = "AESGCM"
 
+    /// Key length in bytes (both ciphers).
     public static let keyLength = 32
+    /// Authentication tag length in bytes (both ciphers): every encrypted message carries one.
     public static let tagLength = 16
 
     /// Where AES-GCM runs: libsodium needs AES-NI and CLMUL; otherwise swift-crypto.

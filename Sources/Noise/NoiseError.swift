@@ -9,11 +9,15 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownPattern(String)
     /// A pattern modifier is unknown, repeated or out of range for the pattern.
     case unsupportedModifier(String)
+    /// The DH function is not `25519`.
     case unknownDHFunction(String)
+    /// The cipher is not `ChaChaPoly` or `AESGCM`.
     case unknownCipherFunction(String)
+    /// The hash is not `SHA256`, `SHA512`, `BLAKE2b` or `BLAKE2s`.
     case unknownHashFunction(String)
 
     // Configuration
+    /// A key (X25519 public or private, or pre-shared) is not 32 bytes.
     case invalidKeyLength(expected: Int, actual: Int)
     /// The pattern needs our static key and none was given.
     case missingLocalStaticKey
@@ -21,13 +25,17 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingRemoteStaticKey
     /// A static key was given that the pattern never uses.
     case unusedLocalStaticKey
+    /// A remote static key was given for a pattern in which the peer has none.
     case unusedRemoteStaticKey
+    /// The number of pre-shared keys differs from the pattern's `psk` tokens.
     case wrongPreSharedKeyCount(expected: Int, actual: Int)
 
     // Handshake sequencing
     /// `writeMessage` when the peer should write next, or `readMessage` when we should.
     case notOurTurn
+    /// `readMessage` when it is our turn to write.
     case notTheirTurn
+    /// `writeMessage` or `readMessage` after the last handshake message.
     case handshakeAlreadyFinished
     /// `split` / transport conversion before the last handshake message.
     case handshakeNotFinished
@@ -56,6 +64,7 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Chunked data that ends in the middle of a transport message, or is empty.
     case truncatedChunk(length: Int)
 
+    /// A one-line explanation, without key material.
     public var description: String {
         switch self {
         case .malformedProtocolName(let name): "malformed Noise protocol name '\(name)'"

@@ -2,9 +2,13 @@ import Hashing
 
 /// The hash functions Noise names: SHA256, SHA512, BLAKE2b, BLAKE2s (from the `Hashing` module).
 public enum NoiseHash: String, Sendable, CaseIterable {
+    /// SHA-256 (HASHLEN 32).
     case sha256 = "SHA256"
+    /// SHA-512 (HASHLEN 64).
     case sha512 = "SHA512"
+    /// BLAKE2b (HASHLEN 64).
     case blake2b = "BLAKE2b"
+    /// BLAKE2s (HASHLEN 32).
     case blake2s = "BLAKE2s"
 
     /// HASHLEN.

@@ -2,6 +2,7 @@
 // keys themselves are `Bytes.SecretBytes`, which redacts itself as well.
 
 extension X25519PrivateKey: CustomReflectable {
+    /// No children, so `dump` never shows the key.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 

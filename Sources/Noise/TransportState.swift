@@ -4,10 +4,13 @@
 /// every read and write is all-or-nothing — a throw leaves both nonces and keys unchanged, so
 /// one forged or corrupted message cannot desynchronise the channel.
 public struct TransportState: ~Copyable, Sendable {
+    /// The protocol the handshake ran.
     public let protocolName: NoiseProtocolName
+    /// Our side of the handshake.
     public let role: NoiseRole
     /// The final handshake hash, for channel binding.
     public let handshakeHash: [UInt8]
+    /// The peer's static key, when the pattern has one (pre-message or transmitted).
     public let remoteStaticKey: X25519PublicKey?
     /// nil on the side of a one-way pattern that may not use that direction.
     private var sending: CipherState?
@@ -32,11 +35,15 @@ public struct TransportState: ~Copyable, Sendable {
     public var receivingNonce: UInt64 { receiving?.nonce ?? 0 }
 
     /// Encrypts one transport message.
+    /// - Throws: ``NoiseError/oneWayPattern`` on the responder of a one-way pattern,
+    ///   ``NoiseError/messageTooLong(length:)`` for a payload over ``maximumPayloadLength``,
+    ///   ``NoiseError/nonceExhausted``.
     public mutating func writeMessage(_ payload: [UInt8]) throws(NoiseError) -> [UInt8] {
         try payload.withBytes { (p) throws(NoiseError) in try writeMessage(bytes: p) }
     }
 
     /// Encrypts one transport message from raw memory (no intermediate copy).
+    /// - Throws: as ``writeMessage(_:)``.
     public mutating func writeMessage(bytes payload: UnsafeRawBufferPointer) throws(NoiseError) -> [UInt8] {
         guard sending != nil else { throw .oneWayPattern }
         guard payload.count <= Self.maximumPayloadLength else {
@@ -45,11 +52,17 @@ public struct TransportState: ~Copyable, Sendable {
         return try sending!.encrypt(ad: [], plaintext: payload)
     }
 
-    /// Decrypts one transport message.
+    /// Decrypts one transport message. All-or-nothing: on any throw the nonce is unchanged.
+    /// - Throws: ``NoiseError/oneWayPattern`` on the initiator of a one-way pattern,
+    ///   ``NoiseError/messageTooLong(length:)`` over ``noiseMaximumMessageLength``,
+    ///   ``NoiseError/messageTooShort(length:minimum:)`` below the tag length,
+    ///   ``NoiseError/decryptionFailed``, ``NoiseError/nonceExhausted``.
     public mutating func readMessage(_ message: [UInt8]) throws(NoiseError) -> [UInt8] {
         try message.withBytes { (m) throws(NoiseError) in try readMessage(bytes: m) }
     }
 
+    /// Decrypts one transport message from raw memory.
+    /// - Throws: as ``readMessage(_:)``.
     public mutating func readMessage(bytes message: UnsafeRawBufferPointer) throws(NoiseError) -> [UInt8] {
         guard receiving != nil else { throw .oneWayPattern }
         guard message.count <= noiseMaximumMessageLength else { throw .messageTooLong(length: message.count) }
@@ -58,11 +71,14 @@ public struct TransportState: ~Copyable, Sendable {
 
     /// Rekey() of the sending CipherState (spec section 11.3); the peer must rekey its
     /// receiving side at the same point in the message stream.
+    /// - Throws: ``NoiseError/oneWayPattern`` on the responder of a one-way pattern.
     public mutating func rekeySending() throws(NoiseError) {
         guard sending != nil else { throw .oneWayPattern }
         sending!.rekey()
     }
 
+    /// Rekey() of the receiving CipherState, at the point where the peer rekeyed its sending side.
+    /// - Throws: ``NoiseError/oneWayPattern`` on the initiator of a one-way pattern.
     public mutating func rekeyReceiving() throws(NoiseError) {
         guard receiving != nil else { throw .oneWayPattern }
         receiving!.rekey()
@@ -73,6 +89,8 @@ public struct TransportState: ~Copyable, Sendable {
     /// The network's chunking for large payloads: the plaintext is cut into
     /// ``maximumPayloadLength``-byte (65519) chunks, each encrypted as its own transport message,
     /// and the ciphertexts are concatenated. An empty plaintext is one empty chunk.
+    /// All-or-nothing: on a throw the nonce is unchanged.
+    /// - Throws: ``NoiseError/oneWayPattern``, ``NoiseError/nonceExhausted``.
     public mutating func writeChunked(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard var next = sending else { throw .oneWayPattern }
         let chunk = Self.maximumPayloadLength
@@ -105,6 +123,9 @@ public struct TransportState: ~Copyable, Sendable {
 
     /// Inverse of ``writeChunked(_:)``: splits at 65535-byte boundaries and decrypts each piece.
     /// All-or-nothing: one bad chunk rejects the whole message and leaves the nonce unchanged.
+    /// - Throws: ``NoiseError/oneWayPattern``, ``NoiseError/truncatedChunk(length:)`` for empty data
+    ///   or a last chunk shorter than a tag, ``NoiseError/decryptionFailed``,
+    ///   ``NoiseError/nonceExhausted``.
     public mutating func readChunked(_ data: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard var next = receiving else { throw .oneWayPattern }
         let chunk = noiseMaximumMessageLength

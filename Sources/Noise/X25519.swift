@@ -2,14 +2,19 @@ import Bytes
 import CSodium
 
 /// An X25519 public key (32 bytes), as sent in Noise `e` and `s` tokens.
+///
+/// The one X25519 key type of this library: TSS re-exports it for envelopes and the peer channel.
 public struct X25519PublicKey: Sendable, Hashable {
+    /// The length of an encoded key.
     public static let byteCount = 32
+    /// The 32-byte little-endian u-coordinate.
     public let rawRepresentation: [UInt8]
 
     /// A public key from its 32 bytes.
-    /// - Throws: `.invalidKeyLength` for any other length, `.invalidRemotePublicKey` for one of
-    ///   the low-order encodings (``isLowOrder(_:)``): no one can hold a secret for such a key, and
-    ///   every DH with it gives the all-zero output.
+    /// - Throws: ``NoiseError/invalidKeyLength(expected:actual:)`` for any other length,
+    ///   ``NoiseError/invalidRemotePublicKey`` for one of
+    ///   the low-order encodings (``isLowOrder(_:)``): no one can hold a secret
+    ///   for such a key, and every DH with it gives the all-zero output.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(NoiseError) {
         guard bytes.count == Self.byteCount else {
             throw .invalidKeyLength(expected: Self.byteCount, actual: bytes.count)
@@ -43,8 +48,9 @@ public struct X25519PublicKey: Sendable, Hashable {
         [0xee] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
     ]
 
-    /// Whether `bytes` is one of the 14 encodings of a low-order point (the 7 coordinates of
-    /// ``lowOrderCoordinates``, each with bit 255 clear or set): X25519 with such a key outputs
+    /// Whether `bytes` is one of the 14 encodings of a low-order point (7 u-coordinates — 0, 1,
+    /// the two points of order 8, and p − 1, p, p + 1 for p = 2^255 − 19 — each with bit 255
+    /// clear or set): X25519 with such a key outputs
     /// all zeros whatever the private key, so anyone can compute the "shared" secret. Any other
     /// 32 bytes give false; other lengths give false too (they are not X25519 keys at all, and
     /// callers check the length separately).
@@ -63,11 +69,15 @@ public struct X25519PublicKey: Sendable, Hashable {
 
 /// An X25519 private key. Its description prints only the type name; the bytes are wiped on release.
 public struct X25519PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The length of a raw private key.
     public static let byteCount = 32
     let secret: SecretBytes
+    /// The matching public key, computed once at construction.
     public let publicKey: X25519PublicKey
 
     /// A private key from its 32 raw bytes (clamping happens inside every scalar multiplication).
+    /// The bytes are copied into `Bytes.SecretBytes`; wipe the caller's copy.
+    /// - Throws: ``NoiseError/invalidKeyLength(expected:actual:)`` for any other length.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(NoiseError) {
         guard bytes.count == Self.byteCount else {
             throw .invalidKeyLength(expected: Self.byteCount, actual: bytes.count)
@@ -122,6 +132,8 @@ public struct X25519PrivateKey: Sendable, CustomStringConvertible, CustomDebugSt
         return shared
     }
 
+    /// The type name only.
     public var description: String { "X25519PrivateKey" }
+    /// The type name only.
     public var debugDescription: String { "X25519PrivateKey" }
 }

@@ -25,6 +25,7 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     /// non-canonical bytes); the error names the field.
     case decoding(DecodingError)
 
+    /// A one-line explanation naming the failed check, without any value.
     public var description: String {
         switch self {
         case .modulusNotOddPositive: "modulus must be odd and positive"

@@ -3,34 +3,49 @@ import BigNum
 /// A Paillier secret key: the primes p, q of N = pq and every constant the CRT paths need.
 ///
 /// Decryption and the owner's encryption work modulo p² and q² separately and recombine (Paillier
-/// 1999, §6), with the secret exponents through the constant-time `power`. `description`
-/// and reflection show the type name only.
+/// 1999, §6), with the secret exponents through the constant-time `BigInt.power(_:modulo:)`.
+/// Setting a key up from its primes (``init(p:q:)``, ``generate(modulusBits:using:workers:)``) is
+/// variable time in the primes; see there. `description` and reflection show the type name only.
 public struct PaillierSecretKey: Sendable {
+    /// The matching public key (N = pq).
     public let publicKey: PaillierPublicKey
+    /// The first prime factor of N; secret.
     public let p: BigInt
+    /// The second prime factor of N; secret.
     public let q: BigInt
-    /// φ(N) = (p − 1)(q − 1).
+    /// φ(N) = (p − 1)(q − 1); secret.
     public let totient: BigInt
 
     /// p², q² and the Garner constant to recombine residues mod p² and q² into one mod N².
-    public let squaresBasis: CRTBasis
-    /// p, q and the Garner constant to recombine residues mod p and q into one mod N.
+    let squaresBasis: CRTBasis
+    /// p, q and the Garner constant to recombine residues mod p and q into one mod N; secret.
     public let primesBasis: CRTBasis
-    /// h_p = L_p(g^(p−1) mod p²)⁻¹ mod p, with L_p(x) = (x − 1)/p; likewise h_q.
-    public let hp: BigInt
-    public let hq: BigInt
-    /// N mod p(p − 1) = N mod φ(p²): the exponent of r^N mod p²; likewise mod q².
-    public let maskExponentP: BigInt
-    public let maskExponentQ: BigInt
-    /// N⁻¹ mod (p − 1) and mod (q − 1): the exponents that undo r ↦ r^N modulo p and q.
+    /// h_p = L_p(g^(p−1) mod p²)⁻¹ mod p, with L_p(x) = (x − 1)/p.
+    let hp: BigInt
+    /// h_q = L_q(g^(q−1) mod q²)⁻¹ mod q.
+    let hq: BigInt
+    /// N mod p(p − 1) = N mod φ(p²): the exponent of r^N mod p².
+    let maskExponentP: BigInt
+    /// N mod q(q − 1) = N mod φ(q²): the exponent of r^N mod q².
+    let maskExponentQ: BigInt
+    /// N⁻¹ mod (p − 1): the exponent that undoes r ↦ r^N modulo p; secret.
     public let nthRootExponentP: BigInt
+    /// N⁻¹ mod (q − 1): the exponent that undoes r ↦ r^N modulo q; secret.
     public let nthRootExponentQ: BigInt
 
     /// A key from two distinct odd primes with gcd(N, φ(N)) = 1 (true for primes of equal length).
     ///
     /// The primes are checked with Baillie–PSW, which no known composite passes; callers that hold
     /// primes from `PrimeGenerator` or the committed vectors pass this check in milliseconds.
-    /// - Throws: `.invalidPrimes` naming the failed check.
+    ///
+    /// Variable time in p and q, once per key: the primality tests
+    /// (`isProbablePrimeVariableTime`), gcd(N, φ(N)) (`gcdVariableTime`) and the four CRT
+    /// constants (`inverseVariableTime`; two of them are modulo the even p − 1 and q − 1, which
+    /// rules out a constant-time exponentiation) all run on the secret primes. Like prime
+    /// generation itself, call it where its timing cannot be observed remotely (key generation,
+    /// loading a stored key), never per request.
+    /// - Throws: ``PaillierError/invalidPrimes(reason:)`` naming the failed check (not odd primes
+    ///   above 2, equal, composite, or gcd(N, φ(N)) ≠ 1).
     public init(p: BigInt, q: BigInt) throws(PaillierError) {
         guard p > BigInt(2), q > BigInt(2), p.isOdd, q.isOdd else { throw .invalidPrimes(reason: "p and q must be odd primes") }
         guard p != q else { throw .invalidPrimes(reason: "p and q must differ") }
@@ -62,6 +77,12 @@ public struct PaillierSecretKey: Sendable {
 
     /// A fresh key with a modulus of exactly `modulusBits` bits from two distinct Paillier–Blum
     /// primes (p ≡ q ≡ 3 mod 4) of `modulusBits / 2` bits each, as CGGMP requires.
+    ///
+    /// Variable time, like `PrimeGenerator` and ``init(p:q:)``, which it uses.
+    /// - Parameters:
+    ///   - modulusBits: the bit length of N.
+    ///   - generator: a cryptographically secure generator outside tests.
+    ///   - workers: threads searching for primes in parallel.
     /// - Precondition: `modulusBits` is even and ≥ 16.
     public static func generate(modulusBits: Int, using generator: inout some RandomNumberGenerator, workers: Int = 1) -> PaillierSecretKey {
         precondition(modulusBits % 2 == 0 && modulusBits >= 16, "modulus bits must be even and ≥ 16")
@@ -71,33 +92,55 @@ public struct PaillierSecretKey: Sendable {
         return try! PaillierSecretKey(p: p, q: q)
     }
 
+    /// N, the public key's modulus.
     public var modulus: BigInt { publicKey.modulus }
 
     // MARK: Encryption by the owner (CRT)
 
     /// enc(m; r) computed as r^N mod p² and mod q² with exponents reduced mod φ(p²), φ(q²), then
     /// recombined — about half the work of `PaillierPublicKey.encrypt`, same ciphertext.
-    /// - Throws: `.randomnessNotUnit`.
+    ///
+    /// Constant time in m and r; the unit check runs on the returned ciphertext, as in
+    /// `PaillierPublicKey.encrypt(_:randomness:)`.
+    /// - Parameters:
+    ///   - plaintext: m, any signed integer.
+    ///   - randomness: r; secret.
+    /// - Throws: ``PaillierError/randomnessNotUnit`` when r mod N is zero or shares a factor with N.
     public func encrypt(_ plaintext: BigInt, randomness: BigInt) throws(PaillierError) -> PaillierCiphertext {
-        let r = try publicKey.reducedRandomness(randomness)
+        let c = encryptUnchecked(plaintext, randomness: randomness)
+        guard publicKey.isUnit(c) else { throw .randomnessNotUnit }
+        return PaillierCiphertext(value: c)
+    }
+
+    /// The CRT encryption without the unit check.
+    private func encryptUnchecked(_ plaintext: BigInt, randomness: BigInt) -> BigInt {
+        let r = try! randomness.modulo(modulus)
         let maskP = try! r.power(maskExponentP, modulo: squaresBasis.first)
         let maskQ = try! r.power(maskExponentQ, modulo: squaresBasis.second)
         let mask = squaresBasis.combine(maskP, maskQ)
-        let n2 = publicKey.modulusSquared
-        return PaillierCiphertext(value: try! (publicKey.generatorPower(plaintext) * mask).modulo(n2))
+        return try! (publicKey.generatorPower(plaintext) * mask).modulo(publicKey.modulusSquared)
     }
 
-    /// enc(m; r) with r sampled uniformly from Z*_N, by the CRT path; returns r too.
+    /// enc(m; r) with r sampled uniformly from Z*_N, by the CRT path; returns r too. Never fails.
+    ///
+    /// The same draws as `PaillierPublicKey.encrypt(_:using:)`: r uniform in [0, N), redrawn while
+    /// the ciphertext is not a unit, with no variable-time operation on r.
     public func encrypt(_ plaintext: BigInt, using generator: inout some RandomNumberGenerator) -> (ciphertext: PaillierCiphertext, randomness: BigInt) {
-        let r = try! BigInt.randomUnit(modulo: modulus, using: &generator)
-        return (try! encrypt(plaintext, randomness: r), r)
+        while true {
+            let r = try! BigInt.random(below: modulus, using: &generator)
+            let c = encryptUnchecked(plaintext, randomness: r)
+            if publicKey.isUnit(c) { return (PaillierCiphertext(value: c), r) }
+        }
     }
 
     // MARK: Decryption
 
     /// The plaintext of a (validated) ciphertext, centred in (−N/2, N/2], by CRT:
     /// m_p = L_p(c^(p−1) mod p²)·h_p mod p, likewise m_q, recombined mod N.
-    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    ///
+    /// Constant time in the secret exponents; the ciphertext is validated first.
+    /// - Throws: ``PaillierError/ciphertextOutOfRange``, ``PaillierError/ciphertextNotCoprime``
+    ///   (from `PaillierPublicKey.validate(_:)`).
     public func decrypt(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let mp = residue(of: ciphertext.value, prime: p, square: squaresBasis.first, h: hp)
@@ -114,8 +157,12 @@ public struct PaillierSecretKey: Sendable {
 
     /// Textbook decryption without CRT, m = L(c^φ mod N²)·φ⁻¹ mod N (g = N + 1 makes μ = φ⁻¹):
     /// the reference the CRT path is tested and benchmarked against.
-    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
-    public func decryptWithoutCRT(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
+    ///
+    /// Variable time in the secret φ(N): μ = φ⁻¹ mod N is computed with `inverseVariableTime` on
+    /// every call. Benchmarks and tests only; use ``decrypt(_:)``.
+    /// - Throws: ``PaillierError/ciphertextOutOfRange``, ``PaillierError/ciphertextNotCoprime``.
+    @_spi(Benchmarks)
+    public func decryptWithoutCRTVariableTime(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let n = modulus
         let u = try! ciphertext.value.power(totient, modulo: publicKey.modulusSquared)
@@ -129,7 +176,9 @@ public struct PaillierSecretKey: Sendable {
     /// The r in Z*_N with c = enc(m; r) for some m: c ≡ r^N (mod N), so r = (c mod N)^(N⁻¹ mod φ(N))
     /// mod N, computed mod p and q with the reduced exponents. Needed by proofs (Πdec-like) that
     /// open a ciphertext the prover did not make.
-    /// - Throws: `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    ///
+    /// Constant time in the secret exponents; the ciphertext is validated first.
+    /// - Throws: ``PaillierError/ciphertextOutOfRange``, ``PaillierError/ciphertextNotCoprime``.
     public func recoverRandomness(of ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let c = ciphertext.value
@@ -140,7 +189,10 @@ public struct PaillierSecretKey: Sendable {
 }
 
 extension PaillierSecretKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The type name only.
     public var description: String { "PaillierSecretKey" }
+    /// The type name only.
     public var debugDescription: String { description }
+    /// No children, so `dump` never shows the primes.
     public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -6,13 +6,24 @@ import BigNum
 public struct RingPedersenParameters: Sendable, Hashable {
     /// N̂.
     public let modulus: BigInt
+    /// s = t^λ mod N̂.
     public let s: BigInt
+    /// t, a square in Z*_N̂ other than ±1.
     public let t: BigInt
 
     /// A peer's parameters: N̂ odd and exactly `expectedBits` long; s and t in [2, N̂ − 1) (not ±1),
     /// coprime to N̂, with Jacobi symbol 1 (necessary for squares). That s lies in ⟨t⟩ is what the
     /// Πprm proof shows; it cannot be checked here.
-    /// - Throws: `.modulusNotOddPositive`, `.modulusWrongLength`, `.ringPedersenParameterInvalid`.
+    ///
+    /// Variable time (`gcdVariableTime`, `jacobiVariableTime`) in s and t, which are public.
+    /// - Parameters:
+    ///   - modulus: N̂.
+    ///   - s: s = t^λ.
+    ///   - t: the base.
+    ///   - expectedBits: the exact bit length the scheme parameters require of N̂.
+    /// - Throws: ``PaillierError/modulusNotOddPositive`` for N̂ ≤ 3 or even,
+    ///   ``PaillierError/modulusWrongLength(expected:actual:)``, and
+    ///   ``PaillierError/ringPedersenParameterInvalid(name:)`` naming s or t.
     public init(modulus: BigInt, s: BigInt, t: BigInt, expectedBits: Int) throws(PaillierError) {
         guard modulus.signum > 0, modulus.isOdd, modulus > BigInt(3) else { throw .modulusNotOddPositive }
         guard modulus.bitLength == expectedBits else {
@@ -33,8 +44,11 @@ public struct RingPedersenParameters: Sendable, Hashable {
     }
 
     /// s^a · t^b mod N̂ for signed, possibly secret a and b (constant-time exponentiation).
-    /// - Throws: `.notInvertible` for a negative exponent when s or t is not a unit (never for
-    ///   validated parameters).
+    /// - Parameters:
+    ///   - a: the exponent of s.
+    ///   - b: the exponent of t.
+    /// - Throws: ``PaillierError/notInvertible`` for a negative exponent when s or t is not a unit
+    ///   (never for validated parameters).
     public func commit(_ a: BigInt, _ b: BigInt) throws(PaillierError) -> BigInt {
         do {
             let sa = try s.power(a, modulo: modulus)
@@ -47,12 +61,14 @@ public struct RingPedersenParameters: Sendable, Hashable {
 }
 
 extension RingPedersenParameters: CustomStringConvertible {
+    /// The type and N̂'s bit length.
     public var description: String { "RingPedersenParameters(\(modulus.bitLength) bits)" }
 }
 
 /// The trapdoor of ring-Pedersen parameters made by us: the factorisation's totient φ(N̂) and λ
 /// with s = t^λ (the witness of the Πprm proof). `description` and reflection show the type name only.
 public struct RingPedersenSecret: Sendable {
+    /// The public parameters (N̂, s, t) these are the trapdoor of.
     public let parameters: RingPedersenParameters
     /// λ with s = t^λ mod N̂.
     public let lambda: BigInt
@@ -62,8 +78,15 @@ public struct RingPedersenSecret: Sendable {
     /// N̂ = pq for two distinct safe primes; t = r² mod N̂ for a uniform r ∈ Z*_N̂, λ uniform in
     /// [0, φ(N̂)), s = t^λ.
     ///
-    /// p, q and (p − 1)/2, (q − 1)/2 are checked with Baillie–PSW.
-    /// - Throws: `.invalidPrimes` naming the failed check.
+    /// p, q and (p − 1)/2, (q − 1)/2 are checked with Baillie–PSW: variable time in the secret
+    /// primes (`isProbablePrimeVariableTime`), once per set-up, like prime generation itself. r is
+    /// drawn uniformly from [0, N̂) and redrawn until t = r² mod N̂ is a unit other than ±1; the
+    /// unit check runs on t, which is published, never on r. λ and s = t^λ are constant time.
+    /// - Parameters:
+    ///   - p: a safe prime > 7.
+    ///   - q: another safe prime > 7.
+    ///   - generator: a cryptographically secure generator outside tests.
+    /// - Throws: ``PaillierError/invalidPrimes(reason:)`` naming the failed check.
     public init(p: BigInt, q: BigInt, using generator: inout some RandomNumberGenerator) throws(PaillierError) {
         guard p > BigInt(7), q > BigInt(7), p != q else { throw .invalidPrimes(reason: "p and q must be distinct safe primes > 7") }
         // Zero Miller–Rabin rounds: BPSW only, so this generator is never drawn from.
@@ -77,8 +100,9 @@ public struct RingPedersenSecret: Sendable {
         let totient = (p - .one) * (q - .one)
         var t = BigInt.one
         // r² ∈ {1} happens only for r = ±1-like roots of unity; redraw so t is a non-trivial square.
-        while t == .one || t == modulus - .one {
-            let r = try! BigInt.randomUnit(modulo: modulus, using: &generator)
+        // t must be a unit (r is one exactly when r² is), checked on the public t.
+        while t == .one || t == modulus - .one || t.isZero || t.gcdVariableTime(modulus) != .one {
+            let r = try! BigInt.random(below: modulus, using: &generator)
             t = try! (r * r).modulo(modulus)
         }
         var lambda = BigInt.zero
@@ -94,7 +118,10 @@ public struct RingPedersenSecret: Sendable {
 }
 
 extension RingPedersenSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The type name only.
     public var description: String { "RingPedersenSecret" }
+    /// The type name only.
     public var debugDescription: String { description }
+    /// No children, so `dump` never shows λ or φ(N̂).
     public var customMirror: Mirror { Mirror(self, children: []) }
 }

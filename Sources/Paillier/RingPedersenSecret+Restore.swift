@@ -5,8 +5,15 @@ extension RingPedersenSecret {
     /// party can keep its ring-Pedersen secret across restarts; s = t^λ is recomputed, not trusted).
     ///
     /// p and q are checked as in `init(p:q:using:)`; t must be a square candidate in Z*_N̂ other
-    /// than ±1 and λ must lie in [0, φ(N̂)) with t^λ ≠ 1.
-    /// - Throws: `.invalidPrimes` or `.ringPedersenParameterInvalid` naming the failed check.
+    /// than ±1 and λ must lie in [0, φ(N̂)) with t^λ ≠ 1. Variable time in the secret primes
+    /// (`isProbablePrimeVariableTime`), as at set-up; s = t^λ is constant time in λ.
+    /// - Parameters:
+    ///   - p: the first safe prime of N̂.
+    ///   - q: the second safe prime of N̂.
+    ///   - t: the stored base.
+    ///   - lambda: the stored trapdoor λ.
+    /// - Throws: ``PaillierError/invalidPrimes(reason:)`` or
+    ///   ``PaillierError/ringPedersenParameterInvalid(name:)`` (naming `t` or `lambda`).
     public init(p: BigInt, q: BigInt, t: BigInt, lambda: BigInt) throws(PaillierError) {
         guard p > BigInt(7), q > BigInt(7), p != q else { throw .invalidPrimes(reason: "p and q must be distinct safe primes > 7") }
         var unusedGenerator = ChaChaRandom(testSeed: 0)

@@ -46,6 +46,7 @@ private func decoding<T>(_ body: () throws(DecodingError) -> T) throws(PaillierE
 }
 
 extension PaillierPublicKey: VersionedEncoding {
+    /// `EncodingHeader.paillierPublicKey`: tag `'P'`, version 1.
     public static var encodingHeader: EncodingHeader { .paillierPublicKey }
 
     /// `'P' ‖ 0x01 ‖ u16be(len) ‖ N`.
@@ -55,9 +56,14 @@ extension PaillierPublicKey: VersionedEncoding {
         return writer.bytes
     }
 
-    /// Decodes and validates a peer's public key (see `init(modulus:expectedBits:)`).
-    /// - Throws: `.decoding` (wrong tag, unsupported version, truncated, trailing bytes, a leading
-    ///   zero byte), or a validation error.
+    /// Decodes and validates a peer's public key (see ``init(modulus:expectedBits:)``).
+    /// - Parameters:
+    ///   - bytes: the encoding, as made by ``encoded``.
+    ///   - expectedBits: the exact bit length the scheme parameters require of N.
+    /// - Throws: ``PaillierError/decoding(_:)`` with a `DecodingError` naming the field (wrong tag,
+    ///   unsupported version, truncated, zero length, trailing bytes, a leading zero byte), or the
+    ///   validation's ``PaillierError/modulusNotOddPositive`` /
+    ///   ``PaillierError/modulusWrongLength(expected:actual:)``.
     public init(encoded bytes: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
         let name = Self.encodingHeader.name
         let n = try decoding { () throws(DecodingError) -> BigInt in
@@ -79,8 +85,9 @@ extension PaillierCiphertext {
     /// ciphertext does not know, so the encoding is ``encoded(for:)`` rather than a property.
     public static var encodingHeader: EncodingHeader { .paillierCiphertext }
 
-    /// The fixed-width encoding under `publicKey` (the value must be below N², as every ciphertext
-    /// made or validated by that key is).
+    /// The fixed-width encoding under `publicKey`: `'C' ‖ 0x01 ‖ c`, c in exactly ⌈bits(N²)/8⌉
+    /// big-endian bytes.
+    /// - Precondition: the value is in [0, N²), as every ciphertext made or validated by that key is.
     public func encoded(for publicKey: PaillierPublicKey) -> [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         writer.append(fixed: try! value.bigEndianBytes(width: publicKey.ciphertextWidth))
@@ -88,7 +95,12 @@ extension PaillierCiphertext {
     }
 
     /// Decodes and validates a peer's ciphertext under `publicKey`.
-    /// - Throws: `.decoding`, `.ciphertextOutOfRange`, `.ciphertextNotCoprime`.
+    /// - Parameters:
+    ///   - bytes: the encoding, as made by ``encoded(for:)`` with the same key.
+    ///   - publicKey: the key the ciphertext is under; it fixes the width.
+    /// - Throws: ``PaillierError/decoding(_:)`` naming the field (wrong tag or version, wrong
+    ///   length), then ``PaillierError/ciphertextOutOfRange`` or
+    ///   ``PaillierError/ciphertextNotCoprime`` from `PaillierPublicKey.validate(_:)`.
     public init(encoded bytes: some Collection<UInt8>, for publicKey: PaillierPublicKey) throws(PaillierError) {
         let name = Self.encodingHeader.name
         let value = try decoding { () throws(DecodingError) -> BigInt in
@@ -103,6 +115,7 @@ extension PaillierCiphertext {
 }
 
 extension RingPedersenParameters: VersionedEncoding {
+    /// `EncodingHeader.ringPedersen`: tag `'R'`, version 1.
     public static var encodingHeader: EncodingHeader { .ringPedersen }
 
     /// `'R' ‖ 0x01 ‖ u16be(len) ‖ N̂ ‖ s ‖ t`, each `len` bytes.
@@ -115,8 +128,15 @@ extension RingPedersenParameters: VersionedEncoding {
         return writer.bytes
     }
 
-    /// Decodes and validates a peer's parameters (see `init(modulus:s:t:expectedBits:)`).
-    /// - Throws: `.decoding`, or a validation error.
+    /// Decodes and validates a peer's parameters (see ``init(modulus:s:t:expectedBits:)``).
+    /// - Parameters:
+    ///   - bytes: the encoding, as made by ``encoded``.
+    ///   - expectedBits: the exact bit length the scheme parameters require of N̂.
+    /// - Throws: ``PaillierError/decoding(_:)`` naming the field (wrong tag or version, truncated,
+    ///   zero length, trailing bytes, a leading zero byte in N̂), or the validation's
+    ///   ``PaillierError/modulusNotOddPositive``,
+    ///   ``PaillierError/modulusWrongLength(expected:actual:)`` or
+    ///   ``PaillierError/ringPedersenParameterInvalid(name:)``.
     public init(encoded bytes: some Collection<UInt8>, expectedBits: Int) throws(PaillierError) {
         let name = Self.encodingHeader.name
         let (n, s, t) = try decoding { () throws(DecodingError) -> (BigInt, BigInt, BigInt) in

@@ -13,6 +13,7 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var state = State()
 
+    /// An empty backend, without a header.
     public init() {}
 
     private func withState<R>(_ body: (inout State) throws(StoreError) -> R) throws(StoreError) -> R {
@@ -21,10 +22,13 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         return try body(&state)
     }
 
+    /// The header, or nil before ``initialize(header:)``. Never fails.
     public func loadHeader() throws(StoreError) -> StoreHeader? {
         try withState { state throws(StoreError) in state.header }
     }
 
+    /// Stores the header.
+    /// - Throws: ``StoreError/storeAlreadyExists`` when one exists.
     public func initialize(header: StoreHeader) throws(StoreError) {
         try withState { state throws(StoreError) in
             guard state.header == nil else { throw .storeAlreadyExists }
@@ -32,10 +36,13 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// The record under `key`, or nil. Never fails.
     public func load(_ key: RecordKey) throws(StoreError) -> SealedRecord? {
         try withState { state throws(StoreError) in state.records[key]?.record }
     }
 
+    /// Stores a new record.
+    /// - Throws: ``StoreError/recordExists(_:)``, ``StoreError/presignatureAlreadyUsed(_:)``.
     public func insert(_ record: SealedRecord) throws(StoreError) {
         try withState { state throws(StoreError) in
             guard state.records[record.key] == nil else { throw .recordExists(record.key) }
@@ -45,6 +52,8 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// Stores or replaces a record.
+    /// - Throws: ``StoreError/presignatureAlreadyUsed(_:)`` for a new presignature key used before.
     public func upsert(_ record: SealedRecord) throws(StoreError) {
         try withState { state throws(StoreError) in
             if let existing = state.records[record.key] {
@@ -57,6 +66,7 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// Deletes the record under `key` (remembering a presignature's key); whether there was one.
     public func delete(_ key: RecordKey) throws(StoreError) -> Bool {
         try withState { state throws(StoreError) in
             if key.kind == .presignature { state.usedPresignatures.insert(key) }
@@ -64,6 +74,7 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// Deletes every record of `keyID` (remembering presignature keys); how many there were.
     public func deleteAll(keyID: String) throws(StoreError) -> Int {
         try withState { state throws(StoreError) in
             let doomed = state.records.keys.filter { $0.keyID == keyID }
@@ -75,6 +86,7 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// Keys in insertion order, optionally filtered.
     public func keys(kind: RecordKind?, keyID: String?) throws(StoreError) -> [RecordKey] {
         try withState { state throws(StoreError) in
             state.records
@@ -84,12 +96,15 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// The number of records of `kind` under `keyID`.
     public func count(kind: RecordKind, keyID: String) throws(StoreError) -> Int {
         try withState { state throws(StoreError) in
             state.records.keys.count { $0.kind == kind && $0.keyID == keyID }
         }
     }
 
+    /// Atomically opens and removes the oldest record of `kind` under `keyID` (see
+    /// ``RecordBackend/takeOldest(kind:keyID:open:)``); rethrows `open`'s error, keeping the record.
     public func takeOldest<T>(
         kind: RecordKind, keyID: String, open: (SealedRecord) throws(StoreError) -> T
     ) throws(StoreError) -> T? {
@@ -104,6 +119,7 @@ public final class InMemoryRecordBackend: RecordBackend, @unchecked Sendable {
         }
     }
 
+    /// Atomically opens and removes the record under `key`; rethrows `open`'s error, keeping the record.
     public func take<T>(_ key: RecordKey, open: (SealedRecord) throws(StoreError) -> T) throws(StoreError) -> T? {
         try withState { state throws(StoreError) in
             guard let entry = state.records[key] else { return nil }

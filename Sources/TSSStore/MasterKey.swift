@@ -4,6 +4,7 @@ import Bytes
 /// secret manager). Held in `Bytes.SecretBytes`, wiped when the last copy is released; never
 /// printed.
 public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The length of a master key.
     public static let byteCount = 32
     let secret: SecretBytes
 
@@ -19,6 +20,7 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     }
 
     /// Imports key bytes (exactly 32). The caller should wipe its own copy afterwards.
+    /// - Throws: ``StoreError/invalidMasterKeyLength(_:)`` for any other length.
     public init(bytes: some Collection<UInt8>) throws(StoreError) {
         guard bytes.count == Self.byteCount else { throw .invalidMasterKeyLength(bytes.count) }
         secret = SecretBytes(bytes)
@@ -31,11 +33,14 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
         try secret.withUnsafeBytes(body)
     }
 
+    /// The type name only.
     public var description: String { "MasterKey" }
+    /// The type name only.
     public var debugDescription: String { "MasterKey" }
 }
 
 extension MasterKey: CustomReflectable {
+    /// No children, so `dump` never shows the key.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
@@ -45,6 +50,6 @@ extension StoreKeys: CustomDebugStringConvertible, CustomReflectable {
 }
 
 extension StoredRecord: CustomReflectable {
-    /// The payload is a secret (a key share, aux info, presignature or journal).
+    /// No children: the payload is a secret (a key share, aux info, presignature or journal).
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

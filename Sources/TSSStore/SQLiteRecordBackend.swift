@@ -10,17 +10,29 @@ import GRDB
 /// zeroed in the file rather than left in free pages.
 public final class SQLiteRecordBackend: RecordBackend, Sendable {
     private let queue: DatabaseQueue
+    /// The database file.
     public let path: String
 
     /// Opens an existing store file. Nothing is written until the header has been verified by
-    /// `ShareStore.open`; a missing file is reported, not created.
+    /// ``ShareStore/open(backend:password:)`` or ``ShareStore/open(backend:masterKey:)``; a missing
+    /// file is reported, not created.
+    /// - Parameters:
+    ///   - path: the store file.
+    ///   - busyTimeout: how long a call waits for another connection's write lock, in seconds.
+    /// - Throws: ``StoreError/storeNotFound`` when there is no file, ``StoreError/corruptFile(reason:)``
+    ///   or ``StoreError/backend(code:message:)`` when SQLite cannot open it.
     public static func open(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) -> SQLiteRecordBackend {
         guard FileManager.default.fileExists(atPath: path) else { throw .storeNotFound }
         return try SQLiteRecordBackend(path: path, busyTimeout: busyTimeout)
     }
 
-    /// Creates a new, empty database file for `ShareStore.create`. Refuses to touch a file that
-    /// already has content.
+    /// Creates a new, empty database file for ``ShareStore/create(backend:password:limits:using:)``
+    /// or ``ShareStore/create(backend:masterKey:using:)``. Refuses to touch a file that already has
+    /// content.
+    /// - Parameters:
+    ///   - path: where to create the file.
+    ///   - busyTimeout: how long a call waits for another connection's write lock, in seconds.
+    /// - Throws: ``StoreError/storeAlreadyExists`` for a non-empty file, or a storage error.
     public static func create(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) -> SQLiteRecordBackend {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
            size.intValue > 0 {
@@ -41,6 +53,10 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
 
     // MARK: Header
 
+    /// The header row, or nil for a new file.
+    /// - Throws: ``StoreError/notAStore`` for a database without the store's tables,
+    ///   ``StoreError/corruptFile(reason:)``, ``StoreError/invalidHeader(reason:)`` for a header row
+    ///   of the wrong shape, ``StoreError/backend(code:message:)``.
     public func loadHeader() throws(StoreError) -> StoreHeader? {
         try Self.run {
             try queue.read { db -> StoreHeader? in
@@ -60,6 +76,9 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Creates the tables and writes the header, in one transaction.
+    /// - Throws: ``StoreError/storeAlreadyExists`` when a header exists, ``StoreError/notAStore``
+    ///   for a database with other tables, or a storage error.
     public func initialize(header: StoreHeader) throws(StoreError) {
         try Self.run {
             try queue.write { db in
@@ -117,6 +136,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
 
     // MARK: Records
 
+    /// The record under `key`, or nil.
+    /// - Throws: ``StoreError/malformedRecord(_:reason:)`` for a row of the wrong shape, or a storage error.
     public func load(_ key: RecordKey) throws(StoreError) -> SealedRecord? {
         try Self.run {
             try queue.read { db in
@@ -126,6 +147,9 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Stores a new record.
+    /// - Throws: ``StoreError/recordExists(_:)``, ``StoreError/presignatureAlreadyUsed(_:)``, or a
+    ///   storage error.
     public func insert(_ record: SealedRecord) throws(StoreError) {
         try Self.run {
             try queue.write { db in
@@ -140,6 +164,9 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Stores or replaces a record.
+    /// - Throws: ``StoreError/presignatureAlreadyUsed(_:)`` for a new presignature key used before,
+    ///   or a storage error.
     public func upsert(_ record: SealedRecord) throws(StoreError) {
         try Self.run {
             try queue.write { db in
@@ -154,6 +181,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Deletes the record under `key` (remembering a presignature's key); whether there was one.
+    /// - Throws: a storage error.
     public func delete(_ key: RecordKey) throws(StoreError) -> Bool {
         try Self.run {
             try queue.write { db in
@@ -165,6 +194,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Deletes every record of `keyID` (remembering presignature keys); how many there were.
+    /// - Throws: a storage error.
     public func deleteAll(keyID: String) throws(StoreError) -> Int {
         try Self.run {
             try queue.write { db in
@@ -178,6 +209,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Keys in insertion order, optionally filtered.
+    /// - Throws: a storage error.
     public func keys(kind: RecordKind?, keyID: String?) throws(StoreError) -> [RecordKey] {
         try Self.run {
             try queue.read { db in
@@ -191,6 +224,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// The number of records of `kind` under `keyID`.
+    /// - Throws: a storage error.
     public func count(kind: RecordKind, keyID: String) throws(StoreError) -> Int {
         try Self.run {
             try queue.read { db in
@@ -200,6 +235,8 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         }
     }
 
+    /// Atomically opens and removes the oldest record of `kind` under `keyID` (see
+    /// ``RecordBackend/takeOldest(kind:keyID:open:)``); rethrows `open`'s error, keeping the record.
     public func takeOldest<T>(
         kind: RecordKind, keyID: String, open: (SealedRecord) throws(StoreError) -> T
     ) throws(StoreError) -> T? {
@@ -226,6 +263,7 @@ public final class SQLiteRecordBackend: RecordBackend, Sendable {
         return taken
     }
 
+    /// Atomically opens and removes the record under `key`; rethrows `open`'s error, keeping the record.
     public func take<T>(_ key: RecordKey, open: (SealedRecord) throws(StoreError) -> T) throws(StoreError) -> T? {
         var taken: T?
         try Self.run {

@@ -12,14 +12,24 @@ import Bytes
 /// `SystemRandomNumberGenerator`: nonces are random, and a seeded generator replayed against the
 /// same store would repeat nonces.
 public struct ShareStore: Sendable, CustomStringConvertible {
+    /// Where the sealed records and the header are kept.
     public let backend: any RecordBackend
+    /// The verified header (store ID, key derivation, check tag).
     public let header: StoreHeader
     private let keys: StoreKeys
 
     // MARK: Creating and opening
 
     /// Creates a password-protected store in an empty backend. The salt, limits and check tag go
-    /// into the header so `open(backend:password:)` needs only the password.
+    /// into the header so ``open(backend:password:)`` needs only the password.
+    /// - Parameters:
+    ///   - backend: an empty backend.
+    ///   - password: a non-empty password.
+    ///   - limits: the Argon2id costs (``PasswordHashingLimits/moderate`` by default).
+    ///   - rng: draws the salt and store ID; `SystemRandomNumberGenerator` outside tests.
+    /// - Throws: ``StoreError/emptyPassword``, ``StoreError/keyDerivationFailed`` (not enough memory
+    ///   for the limits), ``StoreError/storeAlreadyExists`` for a backend with a header, or the
+    ///   backend's error.
     public static func create(
         backend: some RecordBackend, password: String, limits: PasswordHashingLimits = .moderate,
         using rng: inout some RandomNumberGenerator
@@ -31,6 +41,7 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     }
 
     /// Creates a store protected by a caller-held 32-byte master key.
+    /// - Throws: ``StoreError/storeAlreadyExists`` for a backend with a header, or the backend's error.
     public static func create(
         backend: some RecordBackend, masterKey: MasterKey, using rng: inout some RandomNumberGenerator
     ) throws(StoreError) -> ShareStore {
@@ -52,7 +63,12 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         return ShareStore(backend: backend, header: header, keys: keys)
     }
 
-    /// Opens a password-protected store. A wrong password is `.wrongPassword`; nothing is written.
+    /// Opens a password-protected store; nothing is written.
+    /// - Throws: ``StoreError/storeNotFound`` (no header), ``StoreError/unsupportedFormatVersion(_:)``,
+    ///   ``StoreError/invalidHeader(reason:)`` (checked before Argon2id runs on the header's limits),
+    ///   ``StoreError/credentialKindMismatch(storeUses:)`` for a master-key store,
+    ///   ``StoreError/emptyPassword``, ``StoreError/keyDerivationFailed``,
+    ///   ``StoreError/wrongPassword``, or the backend's error.
     public static func open(backend: some RecordBackend, password: String) throws(StoreError) -> ShareStore {
         let header = try loadVerifiableHeader(backend)
         guard case .argon2id(let limits, let salt) = header.keyDerivation else {
@@ -64,7 +80,10 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         return ShareStore(backend: backend, header: header, keys: keys)
     }
 
-    /// Opens a master-key store. A wrong key is `.wrongMasterKey`; nothing is written.
+    /// Opens a master-key store; nothing is written.
+    /// - Throws: ``StoreError/storeNotFound``, ``StoreError/unsupportedFormatVersion(_:)``,
+    ///   ``StoreError/invalidHeader(reason:)``, ``StoreError/credentialKindMismatch(storeUses:)`` for
+    ///   a password store, ``StoreError/wrongMasterKey``, or the backend's error.
     public static func open(backend: some RecordBackend, masterKey: MasterKey) throws(StoreError) -> ShareStore {
         let header = try loadVerifiableHeader(backend)
         guard case .masterKey = header.keyDerivation else {
@@ -90,7 +109,9 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     // MARK: Generic records
 
     /// Seals and stores `record` under `key`, replacing any earlier record there. Presignatures
-    /// are insert-only: use `addPresignature`.
+    /// are insert-only: use ``addPresignature(_:version:keyID:presignatureID:using:)``.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a presignature or used-session-id key,
+    ///   or the backend's error.
     public func put(_ record: StoredRecord, at key: RecordKey, using rng: inout some RandomNumberGenerator) throws(StoreError) {
         guard key.kind != .presignature else {
             throw .invalidRecordKey(reason: "presignatures are insert-only; use addPresignature")
@@ -102,6 +123,8 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     }
 
     /// The record under `key`, decrypted and authenticated, or nil when there is none.
+    /// - Throws: ``StoreError/recordAuthenticationFailed(_:)`` for a modified or moved record,
+    ///   ``StoreError/malformedRecord(_:reason:)``, or the backend's error.
     public func get(_ key: RecordKey) throws(StoreError) -> StoredRecord? {
         guard let sealed = try backend.load(key) else { return nil }
         guard sealed.key == key else {
@@ -112,6 +135,8 @@ public struct ShareStore: Sendable, CustomStringConvertible {
 
     /// Removes the record under `key`; returns whether one was there. Used-session-id tombstones
     /// cannot be removed.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a used-session-id key, or the
+    ///   backend's error.
     @discardableResult
     public func delete(_ key: RecordKey) throws(StoreError) -> Bool {
         guard key.kind != .usedSessionID else { throw .invalidRecordKey(reason: "used session ids are never deleted") }
@@ -119,6 +144,8 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     }
 
     /// Removes every record (share, aux info, presignatures, journals) of `keyID`; returns how many.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID or the reserved
+    ///   ``RecordKey/usedSessionIDsKeyID``, or the backend's error.
     @discardableResult
     public func deleteAll(keyID: String) throws(StoreError) -> Int {
         try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
@@ -129,32 +156,43 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     }
 
     /// Record keys, in insertion order, optionally filtered by kind and key ID. Metadata only.
+    /// - Throws: the backend's error.
     public func keys(kind: RecordKind? = nil, keyID: String? = nil) throws(StoreError) -> [RecordKey] {
         try backend.keys(kind: kind, keyID: keyID)
     }
 
     // MARK: Typed records
 
+    /// Seals and stores (replacing) `keyID`'s key share.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID, or the backend's error.
     public func saveKeyShare(_ payload: [UInt8], version: UInt32, keyID: String,
                              using rng: inout some RandomNumberGenerator) throws(StoreError) {
         try put(StoredRecord(version: version, payload: payload), at: .keyShare(keyID: keyID), using: &rng)
     }
 
+    /// `keyID`'s key share, or nil.
+    /// - Throws: as ``get(_:)``, and ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
     public func keyShare(keyID: String) throws(StoreError) -> StoredRecord? {
         try get(.keyShare(keyID: keyID))
     }
 
+    /// Seals and stores (replacing) `keyID`'s aux info.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID, or the backend's error.
     public func saveAuxInfo(_ payload: [UInt8], version: UInt32, keyID: String,
                             using rng: inout some RandomNumberGenerator) throws(StoreError) {
         try put(StoredRecord(version: version, payload: payload), at: .auxInfo(keyID: keyID), using: &rng)
     }
 
+    /// `keyID`'s aux info, or nil.
+    /// - Throws: as ``get(_:)``, and ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
     public func auxInfo(keyID: String) throws(StoreError) -> StoredRecord? {
         try get(.auxInfo(keyID: keyID))
     }
 
-    /// Adds a presignature. Fails with `.recordExists` if the ID is present and with
-    /// `.presignatureAlreadyUsed` if it was ever taken or deleted: an ID is never reusable.
+    /// Adds a presignature. An ID is never reusable.
+    /// - Throws: ``StoreError/recordExists(_:)`` if the ID is present,
+    ///   ``StoreError/presignatureAlreadyUsed(_:)`` if it was ever taken or deleted,
+    ///   ``StoreError/invalidRecordKey(reason:)`` for a bad ID, or the backend's error.
     public func addPresignature(_ payload: [UInt8], version: UInt32, keyID: String, presignatureID: String,
                                 using rng: inout some RandomNumberGenerator) throws(StoreError) {
         let key = try RecordKey.presignature(keyID: keyID, presignatureID: presignatureID)
@@ -164,6 +202,8 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     /// Removes and returns the oldest presignature of `keyID`, or nil when none is left. Atomic:
     /// concurrent takers (threads, connections, processes on the same file) never receive the same
     /// one. A presignature that fails authentication is reported and left in place.
+    /// - Throws: ``StoreError/recordAuthenticationFailed(_:)``, ``StoreError/malformedRecord(_:reason:)``,
+    ///   ``StoreError/invalidRecordKey(reason:)`` for a bad key ID, or the backend's error.
     public func takePresignature(keyID: String) throws(StoreError) -> TakenPresignature? {
         try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
         return try backend.takeOldest(kind: .presignature, keyID: keyID) { sealed throws(StoreError) in
@@ -171,12 +211,15 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         }
     }
 
+    /// How many presignatures of `keyID` are left.
+    /// - Throws: the backend's error.
     public func presignatureCount(keyID: String) throws(StoreError) -> Int {
         try backend.count(kind: .presignature, keyID: keyID)
     }
 
     /// Stores (replacing) a session journal, e.g. `SessionJournal.encoded` after each round.
     /// `journalID` names the session (for instance the hex of its session id and protocol tag).
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad ID, or the backend's error.
     public func saveJournal(_ payload: [UInt8], version: UInt32, keyID: String, journalID: String,
                             using rng: inout some RandomNumberGenerator) throws(StoreError) {
         try put(StoredRecord(version: version, payload: payload), at: .journal(keyID: keyID, journalID: journalID), using: &rng)
@@ -185,14 +228,18 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     /// Removes and returns a session journal, or nil when there is none. Atomic like
     /// `takePresignature`: of concurrent takers (a crash loop, a failover replica) at most one
     /// receives it, so a journal is restored at most once. There is no read-only accessor for
-    /// journal payloads besides `get`; restore code must use this.
+    /// journal payloads besides ``get(_:)``; restore code must use this.
+    /// - Throws: ``StoreError/recordAuthenticationFailed(_:)`` (the journal stays),
+    ///   ``StoreError/invalidRecordKey(reason:)``, or the backend's error.
     public func takeJournal(keyID: String, journalID: String) throws(StoreError) -> StoredRecord? {
         try backend.take(.journal(keyID: keyID, journalID: journalID)) { sealed throws(StoreError) in try open(sealed) }
     }
 
     /// Records that this party ran (or started) the session `sessionID`. Insert-only and never
-    /// deleted: a second call for the same id throws `.sessionIDAlreadyUsed`, across restarts and
-    /// across processes sharing the file.
+    /// deleted, across restarts and across processes sharing the file.
+    /// - Throws: ``StoreError/sessionIDAlreadyUsed(_:)`` on a second call for the same id,
+    ///   ``StoreError/invalidRecordKey(reason:)`` unless the id is 1 to 64 bytes, or the backend's
+    ///   error.
     public func markSessionIDUsed(_ sessionID: [UInt8], using rng: inout some RandomNumberGenerator) throws(StoreError) {
         let key = try RecordKey.usedSessionID(sessionID)
         do {
@@ -202,7 +249,9 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether `markSessionIDUsed(sessionID)` was called before.
+    /// Whether ``markSessionIDUsed(_:using:)`` was called before for `sessionID`.
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` unless the id is 1 to 64 bytes, or the
+    ///   backend's error.
     public func isSessionIDUsed(_ sessionID: [UInt8]) throws(StoreError) -> Bool {
         try backend.load(try RecordKey.usedSessionID(sessionID)) != nil
     }
@@ -246,11 +295,15 @@ public struct ShareStore: Sendable, CustomStringConvertible {
         return Array(bytes.prefix(count))
     }
 
+    /// The key-derivation kind only.
     public var description: String { "ShareStore(\(header.keyDerivation.kind.rawValue))" }
 }
 
 extension ShareStore {
-    /// Creates a store in a new SQLite file at `path` (refuses an existing non-empty file).
+    /// Creates a password-protected store in a new SQLite file at `path` (refuses an existing
+    /// non-empty file).
+    /// - Throws: as ``SQLiteRecordBackend/create(path:busyTimeout:)`` and
+    ///   ``create(backend:password:limits:using:)``.
     public static func create(
         path: String, password: String, limits: PasswordHashingLimits = .moderate,
         using rng: inout some RandomNumberGenerator
@@ -258,15 +311,22 @@ extension ShareStore {
         try create(backend: SQLiteRecordBackend.create(path: path), password: password, limits: limits, using: &rng)
     }
 
+    /// Creates a master-key store in a new SQLite file at `path` (refuses an existing non-empty file).
+    /// - Throws: as ``SQLiteRecordBackend/create(path:busyTimeout:)`` and
+    ///   ``create(backend:masterKey:using:)``.
     public static func create(path: String, masterKey: MasterKey,
                               using rng: inout some RandomNumberGenerator) throws(StoreError) -> ShareStore {
         try create(backend: SQLiteRecordBackend.create(path: path), masterKey: masterKey, using: &rng)
     }
 
+    /// Opens the password-protected store file at `path`.
+    /// - Throws: as ``SQLiteRecordBackend/open(path:busyTimeout:)`` and ``open(backend:password:)``.
     public static func open(path: String, password: String) throws(StoreError) -> ShareStore {
         try open(backend: SQLiteRecordBackend.open(path: path), password: password)
     }
 
+    /// Opens the master-key store file at `path`.
+    /// - Throws: as ``SQLiteRecordBackend/open(path:busyTimeout:)`` and ``open(backend:masterKey:)``.
     public static func open(path: String, masterKey: MasterKey) throws(StoreError) -> ShareStore {
         try open(backend: SQLiteRecordBackend.open(path: path), masterKey: masterKey)
     }

@@ -8,6 +8,9 @@ public struct PasswordHashingLimits: Sendable, Equatable, CustomStringConvertibl
     /// Memory in bytes (`memlimit`).
     public let memoryBytes: UInt64
 
+    /// Custom limits.
+    /// - Throws: ``StoreError/unacceptableKDFLimits(operations:memoryBytes:)`` outside libsodium's
+    ///   minimum … 64 passes and 4 GiB (the range a store file may ask for).
     public init(operations: UInt64, memoryBytes: UInt64) throws(StoreError) {
         guard Self.acceptedOperations.contains(operations), Self.acceptedMemoryBytes.contains(memoryBytes) else {
             throw .unacceptableKDFLimits(operations: operations, memoryBytes: memoryBytes)
@@ -41,6 +44,7 @@ public struct PasswordHashingLimits: Sendable, Equatable, CustomStringConvertibl
     static let acceptedOperations: ClosedRange<UInt64> = UInt64(crypto_pwhash_argon2id_opslimit_min())...64
     static let acceptedMemoryBytes: ClosedRange<UInt64> = UInt64(crypto_pwhash_argon2id_memlimit_min())...(4 << 30)
 
+    /// The limits, which are not secret.
     public var description: String { "Argon2id(ops: \(operations), mem: \(memoryBytes) bytes)" }
 }
 
@@ -51,11 +55,15 @@ public enum StoreKeyDerivation: Sendable, Equatable {
     /// Master key = Argon2id(password, salt) with these limits.
     case argon2id(PasswordHashingLimits, salt: [UInt8])
 
+    /// The derivation without its parameters, as the header's `kdf` column names it.
     public enum Kind: String, Sendable, Equatable {
+        /// A caller-held master key.
         case masterKey = "none"
+        /// Argon2id, libsodium's `ALG_ARGON2ID13`.
         case argon2id13 = "argon2id13"
     }
 
+    /// This derivation's kind.
     public var kind: Kind {
         switch self {
         case .masterKey: .masterKey
@@ -68,18 +76,24 @@ public enum StoreKeyDerivation: Sendable, Equatable {
 
 /// The single header row: format, store identity, KDF parameters and the password check value.
 public struct StoreHeader: Sendable, Equatable {
+    /// The format version this code writes and reads.
     public static let currentFormatVersion: UInt32 = 1
+    /// The length of a store ID.
     public static let storeIDByteCount = 16
+    /// The length of the check tag.
     public static let checkTagByteCount = 32
 
+    /// The store's format version.
     public var formatVersion: UInt32
     /// Random per store; bound into every record's associated data and the check tag, so records
     /// cannot be transplanted between stores that share a master key.
     public var storeID: [UInt8]
+    /// How the master key is obtained, with the Argon2id limits and salt.
     public var keyDerivation: StoreKeyDerivation
     /// Keyed BLAKE2b-256 over the other header fields under a key derived from the master key.
     public var checkTag: [UInt8]
 
+    /// A header as a backend read it; not checked here (``ShareStore`` validates it before use).
     public init(formatVersion: UInt32, storeID: [UInt8], keyDerivation: StoreKeyDerivation, checkTag: [UInt8]) {
         self.formatVersion = formatVersion
         self.storeID = storeID

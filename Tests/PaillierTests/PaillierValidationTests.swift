@@ -2,7 +2,7 @@ import BigNum
 import Bytes
 import Testing
 import TestSupport
-import Paillier
+@_spi(Benchmarks) import Paillier
 
 @Suite struct PaillierValidationTests {
     let key = Fixtures.paillierKey()
@@ -33,7 +33,7 @@ import Paillier
         for bad in [key.p, key.q * BigInt(7), key.modulus] {
             #expect(throws: PaillierError.ciphertextNotCoprime) { try pk.validate(PaillierCiphertext(value: bad)) }
             #expect(throws: PaillierError.ciphertextNotCoprime) { try key.recoverRandomness(of: PaillierCiphertext(value: bad)) }
-            #expect(throws: PaillierError.ciphertextNotCoprime) { try key.decryptWithoutCRT(PaillierCiphertext(value: bad)) }
+            #expect(throws: PaillierError.ciphertextNotCoprime) { try key.decryptWithoutCRTVariableTime(PaillierCiphertext(value: bad)) }
         }
     }
 
@@ -41,6 +41,38 @@ import Paillier
         for bad in [BigInt.zero, key.p, key.modulus, key.q * BigInt(3)] {
             #expect(throws: PaillierError.randomnessNotUnit) { try pk.encrypt(.one, randomness: bad) }
             #expect(throws: PaillierError.randomnessNotUnit) { try key.encrypt(.one, randomness: bad) }
+        }
+    }
+
+    /// The unit check runs on the result, and still names the bad input: the randomness, or the
+    /// ciphertext when it is the one sharing a factor with N.
+    @Test func affineRefusesNonUnitRandomnessAndCiphertext() throws {
+        var rng = ChaChaRandom(testSeed: 7)
+        let (c, _) = pk.encrypt(BigInt(5), using: &rng)
+        for bad in [BigInt.zero, key.p, key.q * BigInt(3)] {
+            #expect(throws: PaillierError.randomnessNotUnit) {
+                try pk.affine(c, multiplier: BigInt(3), addend: BigInt(2), randomness: bad)
+            }
+        }
+        let nonUnit = PaillierCiphertext(value: key.p)
+        #expect(throws: PaillierError.ciphertextNotCoprime) {
+            try pk.affine(nonUnit, multiplier: BigInt(3), addend: BigInt(2), randomness: .one)
+        }
+        #expect(throws: PaillierError.notInvertible) {
+            try pk.affine(nonUnit, multiplier: BigInt(-3), addend: BigInt(2), randomness: .one)
+        }
+    }
+
+    /// Sampling r without `BigInt.randomUnit` draws the same values from the generator, so seeded
+    /// runs (test vectors, fixtures) are unchanged.
+    @Test func encryptionRandomnessIsDrawnAsRandomUnitDraws() throws {
+        for seed in 0..<4 as Range<UInt64> {
+            var a = ChaChaRandom(testSeed: seed), b = ChaChaRandom(testSeed: seed), c = ChaChaRandom(testSeed: seed)
+            let (_, r) = pk.encrypt(BigInt(9), using: &a)
+            let (_, rOwner) = key.encrypt(BigInt(9), using: &b)
+            let expected = try BigInt.randomUnit(modulo: pk.modulus, using: &c)
+            #expect(r == expected)
+            #expect(rOwner == expected)
         }
     }
 

@@ -16,13 +16,17 @@ import Synchronization
 /// equivocation, and a session run twice repeats its nonces), and a party never runs an id twice:
 /// flows claim their ids in a `SessionIDRegistry` before starting (`UsedSessionIDs`).
 public struct SessionID: Sendable, Hashable, CustomStringConvertible {
+    /// The length of an id: a SHA-256 output.
     public static let byteCount = 32
     static let context = DomainSeparation.sessionID
 
     /// What the session runs.
     public enum Kind: Sendable, Hashable {
+        /// KeyInit (the founders' t-of-t key).
         case keyGeneration
+        /// The old-key handover and KeyResharing.
         case reshare
+        /// AuxGen.
         case auxiliaryInfo
         /// Signing the 32-byte `messageHash` under the key derived with the BIP32 `derivationPath`
         /// (as written in the request, e.g. "m/0/7"); `attempt` tells apart retries of one request
@@ -44,15 +48,18 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The 32 bytes of the id, as sent in messages.
     public let bytes: [UInt8]
 
     /// Derives the id of a session.
     ///
     /// - Parameters:
+    ///   - kind: what the session runs, with its own fields.
     ///   - participants: every party of the session, in any order; duplicates are refused.
     ///   - user: the account the session acts for, as opaque bytes (e.g. a 32-byte account id).
     ///   - blockNumber: the block (or epoch) the session was requested at.
-    /// - Throws: `.noParticipants`, `.duplicateParticipant`, `.wrongMessageHashLength`.
+    /// - Throws: ``SessionIDError/noParticipants``, ``SessionIDError/duplicateParticipant(_:)``,
+    ///   ``SessionIDError/wrongMessageHashLength(_:)`` for a signing kind whose hash is not 32 bytes.
     public init(kind: Kind, participants: [PartyID], user: [UInt8], blockNumber: UInt64) throws(SessionIDError) {
         guard !participants.isEmpty else { throw .noParticipants }
         let sorted = participants.sorted()
@@ -82,7 +89,7 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// An id received from elsewhere (e.g. a subscribe message).
-    /// - Throws: `.wrongLength` unless `bytes` has 32 bytes.
+    /// - Throws: ``SessionIDError/wrongLength(_:)`` unless `bytes` has 32 bytes.
     public init(bytes: [UInt8]) throws(SessionIDError) {
         guard bytes.count == Self.byteCount else { throw .wrongLength(bytes.count) }
         self.bytes = bytes
@@ -96,13 +103,16 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a session id could not be made.
 public enum SessionIDError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The participant list is empty.
     case noParticipants
+    /// A party is listed twice.
     case duplicateParticipant(PartyID)
     /// A signing session's message hash must be 32 bytes.
     case wrongMessageHashLength(Int)
     /// A session id must be 32 bytes.
     case wrongLength(Int)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .noParticipants: "a session needs at least one participant"
@@ -119,6 +129,10 @@ public enum SessionIDError: Error, Equatable, Sendable, CustomStringConvertible 
 /// starts. Persist claims across restarts (TSSStore's `markSessionIDUsed` keeps tombstones; an
 /// adapter is a few lines where both modules are linked), or a restart forgets them.
 public protocol SessionIDRegistry: Sendable {
+    /// Records `id` as run by this party, atomically with the check that it was not before.
+    /// - Throws: ``FlowError/sessionIDReused(_:)`` when `id` was claimed before;
+    ///   ``FlowError/sessionIDRegistry(_:)`` wrapping the registry's own failure (a persistent
+    ///   one's storage error).
     func claim(_ id: SessionID) throws(FlowError)
 }
 
@@ -126,16 +140,22 @@ public protocol SessionIDRegistry: Sendable {
 public final class UsedSessionIDs: SessionIDRegistry, CustomStringConvertible {
     private let used = Mutex<Set<SessionID>>([])
 
+    /// An empty registry.
     public init() {}
 
+    /// Records `id`; thread-safe.
+    /// - Throws: ``FlowError/sessionIDReused(_:)`` when `id` was claimed before.
     public func claim(_ id: SessionID) throws(FlowError) {
         let inserted = used.withLock { $0.insert(id).inserted }
         guard inserted else { throw .sessionIDReused(id) }
     }
 
+    /// Whether `id` has been claimed.
     public func contains(_ id: SessionID) -> Bool { used.withLock { $0.contains(id) } }
 
+    /// The number of ids claimed.
     public var count: Int { used.withLock { $0.count } }
 
+    /// The type and the number of ids claimed.
     public var description: String { "UsedSessionIDs(\(count))" }
 }

@@ -14,9 +14,13 @@ public enum SigningCommittee {
     /// SHA-512(context, messageHash, i) read as a 512-bit big-endian integer modulo the group size:
     /// a wide reduction, whose bias is below size/2^512.
     ///
+    /// - Parameters:
+    ///   - groups: the signing groups; each non-empty, no server in two places.
+    ///   - messageHash: the 32-byte hash to be signed.
     /// - Returns: the chosen member of each group, in group order.
-    /// - Throws: `.noGroups`, `.emptyGroup`, `.duplicateMember` (a server in two places could be
-    ///   picked twice), `.wrongMessageHashLength`.
+    /// - Throws: ``CommitteeError/wrongMessageHashLength(_:)``, ``CommitteeError/noGroups``,
+    ///   ``CommitteeError/emptyGroup(index:)``, ``CommitteeError/duplicateMember(_:)`` (a server in
+    ///   two places could be picked twice).
     public static func select(fromGroups groups: [[PartyID]], messageHash: [UInt8]) throws(CommitteeError) -> [PartyID] {
         guard messageHash.count == 32 else { throw .wrongMessageHashLength(messageHash.count) }
         guard !groups.isEmpty else { throw .noGroups }
@@ -38,8 +42,13 @@ public enum SigningCommittee {
     /// A partial Fisher–Yates shuffle of the sorted parties, driven by SHAKE256(context, seed,
     /// threshold, count) with rejection sampling, so every `threshold`-subset is equally likely.
     ///
+    /// - Parameters:
+    ///   - threshold: how many to choose, 1 … `parties.count`.
+    ///   - parties: the candidates, in any order, without duplicates.
+    ///   - seed: public bytes every party agrees on (e.g. a session id).
     /// - Returns: the chosen parties, sorted by id.
-    /// - Throws: `.invalidThreshold`, `.duplicateMember`.
+    /// - Throws: ``CommitteeError/invalidThreshold(threshold:partyCount:)``,
+    ///   ``CommitteeError/duplicateMember(_:)``.
     public static func selectAny(_ threshold: Int, of parties: [PartyID], seed: [UInt8]) throws(CommitteeError) -> [PartyID] {
         guard threshold >= 1, threshold <= parties.count else {
             throw .invalidThreshold(threshold: threshold, partyCount: parties.count)
@@ -84,12 +93,18 @@ public enum SigningCommittee {
 
 /// Why a committee could not be chosen.
 public enum CommitteeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No signing groups were given.
     case noGroups
+    /// The group at `index` has no members.
     case emptyGroup(index: Int)
+    /// A party is listed more than once (in one group, in two groups, or among the candidates).
     case duplicateMember(PartyID)
+    /// The message hash is not 32 bytes.
     case wrongMessageHashLength(Int)
+    /// The threshold is not in 1 … the number of parties.
     case invalidThreshold(threshold: Int, partyCount: Int)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .noGroups: "no signing groups given"

@@ -7,7 +7,7 @@ import Noise
 /// An encrypt-and-sign envelope (user ↔ server, dealer → server): a message signed with the
 /// sender's Ed25519 identity key, sealed with HPKE to the recipient's X25519 key.
 ///
-/// Keys are Noise's ``X25519PublicKey`` / ``X25519PrivateKey`` (re-exported by TSS), the one
+/// Keys are Noise's `X25519PublicKey` / `X25519PrivateKey` (re-exported by TSS), the one
 /// X25519 key type of this library; they are converted to swift-crypto's inside, for its HPKE.
 ///
 /// HPKE: base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 (swift-crypto),
@@ -18,6 +18,7 @@ import Noise
 ///
 /// Wire format: docs/wire-formats.md, "Envelopes".
 public struct Envelope: Sendable, Equatable {
+    /// The envelope format version this library writes and reads.
     public static let version = 1
     static var ciphersuite: HPKE.Ciphersuite { HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .chaChaPoly) }
     static let info = Data(DomainSeparation.envelopeHPKEInfo.utf8)
@@ -35,13 +36,17 @@ public struct Envelope: Sendable, Equatable {
 
     /// Signs `message` with `signer` and seals it to `recipient`.
     ///
-    /// - Throws: `.lowOrderRecipientKey` when `recipient` is one of the low-order X25519 points
+    /// - Parameters:
+    ///   - message: the bytes to deliver.
+    ///   - signer: the sender's Ed25519 identity key.
+    ///   - recipient: the recipient's X25519 key.
+    ///   - bindRecipient: include (and sign) the recipient's key so the recipient can
+    ///     check the envelope was meant for it; on by default.
+    /// - Throws: ``EnvelopeError/lowOrderRecipientKey`` when `recipient` is one of the low-order X25519 points
     ///   (`X25519PublicKey.isLowOrder(_:)`), which no one holds a secret for and whose DH output
     ///   is all zeros. (`X25519PublicKey(rawRepresentation:)` already refuses those; the check is
-    ///   repeated here because the envelope's safety rests on it.)
-    ///
-    /// - Parameter bindRecipient: include (and sign) the recipient's key so the recipient can
-    ///   check the envelope was meant for it; on by default.
+    ///   repeated here because the envelope's safety rests on it.) ``EnvelopeError/invalidRecipientKey(_:)`` when
+    ///   HPKE cannot encapsulate to the key.
     /// - Note: The HPKE ephemeral key comes from swift-crypto's system CSPRNG: its HPKE API has no
     ///   way to pass a generator, so sealing is the one operation here that seeded runs cannot
     ///   reproduce. The Ed25519 signature is deterministic.
@@ -78,6 +83,9 @@ public struct Envelope: Sendable, Equatable {
 
     /// Decrypts with our X25519 key, then checks the sender's signature and, when the envelope
     /// names a recipient key, that it is ours.
+    /// - Throws: ``EnvelopeError/lowOrderEncapsulatedKey``, ``EnvelopeError/decryptionFailed``
+    ///   (not sealed to this key, or tampered), ``EnvelopeError/malformedPlaintext(_:)``,
+    ///   ``EnvelopeError/badSignature``, ``EnvelopeError/wrongRecipient`` (bound to another key).
     public func open(with recipientKey: X25519PrivateKey) throws(EnvelopeError) -> OpenedEnvelope {
         let plaintext = try EnvelopePlaintext(encoded: decrypt(with: recipientKey))
         guard plaintext.isSignatureValid else { throw .badSignature }
@@ -123,14 +131,19 @@ public struct Envelope: Sendable, Equatable {
 
     private struct VersionProbe: Decodable { var version: Int }
 
-    /// Compact JSON, members sorted by name, base64 with padding.
+    /// Compact JSON, members sorted by name, base64 with padding:
+    /// `{"ciphertext":…,"encapsulated_key":…,"version":1}` (docs/wire-formats.md).
     public var encoded: [UInt8] {
         JSONObjectText.encode(JSONForm(version: Self.version, encapsulatedKey: Base64Field.encode(encapsulatedKey),
                                        ciphertext: Base64Field.encode(ciphertext)))
     }
 
     /// Decodes an envelope, checking the version first so that a future format is reported as
-    /// unsupported rather than malformed.
+    /// unsupported rather than malformed. Only the outer format is checked; ``open(with:)`` does
+    /// the rest.
+    /// - Throws: ``EnvelopeError/malformedEnvelope(_:)`` (not a JSON object with an integer
+    ///   version, missing or non-string fields, non-canonical base64, a key that is not 32 bytes,
+    ///   a ciphertext shorter than its tag); ``EnvelopeError/unsupportedVersion(_:)``.
     public init(encoded bytes: some Collection<UInt8>) throws(EnvelopeError) {
         let data = Data(bytes)
         let probe: VersionProbe
@@ -160,6 +173,7 @@ public struct Envelope: Sendable, Equatable {
 
 /// A verified envelope's contents.
 public struct OpenedEnvelope: Sendable, Equatable {
+    /// The message as the sender signed it.
     public let message: [UInt8]
     /// The sender's identity, whose signature over the message verified.
     public let sender: PartyID

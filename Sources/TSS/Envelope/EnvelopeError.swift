@@ -22,6 +22,7 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// be all zeros, so anyone could have sealed or read it (RFC 9180 section 7.1.4).
     case lowOrderEncapsulatedKey
 
+    /// A one-line explanation, without key material or plaintext.
     public var description: String {
         switch self {
         case .malformedEnvelope(let why): "malformed envelope: \(why)"

@@ -10,7 +10,13 @@ import CGGMP
 public enum DealerRegistration {
     /// One envelope per holder of `dealt`, each signed by `dealer` and sealed to the holder's
     /// X25519 key.
-    /// - Throws: `.missingRecipientKey` for a holder without a key, `.envelope` when sealing fails.
+    /// - Parameters:
+    ///   - dealt: the key split by `DealerKeyGeneration`; its shares are secret.
+    ///   - user: the account the key is for.
+    ///   - dealer: the user's identity key, which signs every envelope.
+    ///   - recipientKeys: every holder's X25519 key.
+    /// - Throws: ``DealerRegistrationError/missingRecipientKey(_:)`` for a holder without a key,
+    ///   ``DealerRegistrationError/envelope(_:)`` when sealing fails (a low-order key).
     public static func seal(
         _ dealt: DealtKey, user: [UInt8], dealer: some IdentitySigner,
         recipientKeys: [PartyID: X25519PublicKey]
@@ -32,9 +38,15 @@ public enum DealerRegistration {
     /// Opens a server's envelope and checks it: sealed to us and signed by the expected dealer; for
     /// the expected user, committee and threshold; the share is ours and lies on the committed
     /// polynomial.
-    /// - Throws: `.envelope` when the envelope does not open (no sender can be named),
-    ///   `.unexpectedSender` for an envelope signed by someone other than the dealer, and
-    ///   `.rejected(sender:…)` naming the dealer for any bad content.
+    /// - Parameters:
+    ///   - envelope: the envelope as received.
+    ///   - recipientKey: this server's X25519 key.
+    ///   - expected: what this server expects, from chain data.
+    /// - Throws: ``DealerRegistrationError/envelope(_:)`` when the envelope does not open (no
+    ///   sender can be named), ``DealerRegistrationError/unexpectedSender(_:)`` for an envelope
+    ///   signed by someone other than the dealer, and
+    ///   ``DealerRegistrationError/rejected(sender:_:)`` naming the dealer for any bad content
+    ///   (including ``DealerRegistrationRejection/notRecipientBound``).
     public static func open(
         _ envelope: Envelope, recipientKey: X25519PrivateKey, expecting expected: DealerRegistrationExpectation
     ) throws(DealerRegistrationError) -> ThresholdKeyShare {
@@ -45,7 +57,10 @@ public enum DealerRegistration {
         return try check(opened.message, from: opened.sender, expecting: expected)
     }
 
-    /// The checks of `open` on an already opened payload from `sender`.
+    /// The checks of ``open(_:recipientKey:expecting:)`` on an already opened payload from
+    /// `sender` (whose signature the caller verified).
+    /// - Throws: ``DealerRegistrationError/rejected(sender:_:)`` with the
+    ///   ``DealerRegistrationRejection`` that names the check.
     public static func check(_ message: [UInt8], from sender: PartyID,
                              expecting expected: DealerRegistrationExpectation) throws(DealerRegistrationError) -> ThresholdKeyShare {
         func reject(_ reason: DealerRegistrationRejection) -> DealerRegistrationError { .rejected(sender: sender, reason) }
@@ -69,12 +84,18 @@ public enum DealerRegistration {
 /// What a server expects of a dealer registration, from chain data: who deals, for which user,
 /// the committee of holders (the server among them) and the threshold.
 public struct DealerRegistrationExpectation: Sendable, Hashable {
+    /// This server's identity: the share must be for it.
     public let me: PartyID
+    /// The identity that must have signed the envelope.
     public let dealer: PartyID
+    /// The account the key is for.
     public let user: [UInt8]
+    /// Every holder, sorted.
     public let committee: [PartyID]
+    /// t.
     public let threshold: Int
 
+    /// An expectation; `committee` may be in any order.
     public init(me: PartyID, dealer: PartyID, user: [UInt8], committee: [PartyID], threshold: Int) {
         self.me = me
         self.dealer = dealer
@@ -89,17 +110,20 @@ public struct DealerRegistrationExpectation: Sendable, Hashable {
 /// Encoding (`EncodingHeader.dealerRegistration`): "TSSREG", version 1, then wire fields: user,
 /// threshold, committee (count and ids in increasing order), the Feldman commitment, the share
 /// (holder and value). Holds a secret share.
-public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, VersionedEncoding {
-    public static var encodingHeader: EncodingHeader { .dealerRegistration }
+///
+/// Internal: ``DealerRegistration`` builds and reads it (the fuzz targets reach it with
+/// `@testable import`).
+struct DealerRegistrationPayload: Sendable, CustomStringConvertible, VersionedEncoding {
+    static var encodingHeader: EncodingHeader { .dealerRegistration }
 
-    public let user: [UInt8]
-    public let threshold: Int
+    let user: [UInt8]
+    let threshold: Int
     /// The holders, sorted.
-    public let committee: [PartyID]
-    public let commitment: FeldmanCommitment
-    public let share: DealtShare
+    let committee: [PartyID]
+    let commitment: FeldmanCommitment
+    let share: DealtShare
 
-    public init(user: [UInt8], threshold: Int, committee: [PartyID], commitment: FeldmanCommitment, share: DealtShare) {
+    init(user: [UInt8], threshold: Int, committee: [PartyID], commitment: FeldmanCommitment, share: DealtShare) {
         self.user = user
         self.threshold = threshold
         self.committee = committee.sorted()
@@ -107,7 +131,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, Vers
         self.share = share
     }
 
-    public var encoded: [UInt8] {
+    var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("user", bytes: user)
         writer.appendCount(threshold)
@@ -120,7 +144,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, Vers
 
     /// - Throws: `.malformedPayload` naming the field (wrong magic, unsupported version,
     ///   truncated, trailing bytes, committee out of order, a bad holder, commitment or share).
-    public init(encoded bytes: some Collection<UInt8>) throws(DealerRegistrationRejection) {
+    init(encoded bytes: some Collection<UInt8>) throws(DealerRegistrationRejection) {
         let name = Self.encodingHeader.name
         do throws(DecodingError) {
             var reader = try ByteReader(bytes, header: Self.encodingHeader)
@@ -144,7 +168,7 @@ public struct DealerRegistrationPayload: Sendable, CustomStringConvertible, Vers
         }
     }
 
-    public var description: String { "DealerRegistrationPayload(\(threshold)-of-\(committee.count))" }
+    var description: String { "DealerRegistrationPayload(\(threshold)-of-\(committee.count))" }
 }
 
 /// Why a server rejected a dealer's registration. Never carries the share.
@@ -153,14 +177,18 @@ public enum DealerRegistrationRejection: Error, Equatable, Sendable, CustomStrin
     case malformedPayload(DecodingError)
     /// The envelope was sealed without naming our key, so it could have been meant for another server.
     case notRecipientBound
+    /// The payload is for another user.
     case userMismatch
+    /// The payload's committee differs from the expected one.
     case committeeMismatch
+    /// The payload's threshold differs from the expected one.
     case thresholdMismatch(expected: Int, got: Int)
     /// The share in our envelope belongs to another holder.
     case shareForAnotherHolder(PartyID)
     /// The share is off the committed polynomial, or the commitment does not fit the threshold.
     case invalidShare(KeyShareError)
 
+    /// A one-line explanation, without the share.
     public var description: String {
         switch self {
         case .malformedPayload(let error): "malformed registration payload: \(error)"
@@ -191,6 +219,7 @@ public enum DealerRegistrationError: Error, Equatable, Sendable, CustomStringCon
         return nil
     }
 
+    /// A one-line explanation, naming the sender where there is one.
     public var description: String {
         switch self {
         case .rejected(let sender, let reason): "registration from \(sender) rejected: \(reason)"

@@ -7,7 +7,9 @@ import Secp256k1
 /// caller sends what `makeMessages` returns, delivers what arrives with `receive`, and calls
 /// `advance` when `isReadyToAdvance`.
 public protocol Flow: Sendable {
+    /// What the flow produces on this server once it has finished.
     associatedtype Output: Sendable
+    /// This server's identity.
     var me: PartyID { get }
     /// Whether `makeMessages` has something to send.
     var hasMessagesToSend: Bool { get }
@@ -15,19 +17,35 @@ public protocol Flow: Sendable {
     var isReadyToAdvance: Bool { get }
     /// The result, once the flow has finished.
     var output: Output? { get }
+    /// The messages of the current step, each with its recipients; call when
+    /// ``hasMessagesToSend``.
+    /// - Throws: ``FlowError/outOfOrder(_:)`` when there is nothing to send; a phase's session
+    ///   errors as ``FlowError/fault(_:)`` or ``FlowError/aborted(phase:reason:)``.
     mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
     /// Checks and records a message delivered by `deliverer` (the peer the authenticated channel
     /// names). Messages of a later phase are kept and delivered when the flow gets there.
+    /// - Returns: whether the message was accepted, kept for later, or dropped as a duplicate.
+    /// - Throws: ``FlowError/unexpectedMessage(_:)`` for a message of none of the flow's sessions
+    ///   (no one is blamed), ``FlowError/fault(_:)`` or ``FlowError/badFlowMessage(culprit:phase:reason:message:)``
+    ///   naming the sender of a bad one, ``FlowError/disagreement(phase:messages:)``.
     mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt
+    /// Completes the current step and starts the next phase (or finishes); call when
+    /// ``isReadyToAdvance``.
+    /// - Throws: ``FlowError/outOfOrder(_:)`` when the step is not complete; the phase's
+    ///   ``FlowError/fault(_:)``, ``FlowError/aborted(phase:reason:)`` or
+    ///   ``FlowError/setupFailed(phase:_:)`` for the next phase's session.
     mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError)
 }
 
 /// A signed message and the parties it goes to (a phase's broadcast goes to that phase's other
 /// participants only, so the recipients are listed).
 public struct FlowMessage: Sendable {
+    /// The parties to send `message` to.
     public let recipients: [PartyID]
+    /// The signed message.
     public let message: SignedMessage
 
+    /// Pairs a message with its recipients.
     public init(recipients: [PartyID], message: SignedMessage) {
         self.recipients = recipients
         self.message = message
@@ -36,6 +54,7 @@ public struct FlowMessage: Sendable {
 
 /// What `receive` did with a message.
 public enum FlowReceipt: Sendable, Equatable {
+    /// Checked and recorded for the current step.
     case accepted
     /// For a later phase or step: kept, and delivered when the flow gets there.
     case deferred
@@ -45,35 +64,50 @@ public enum FlowReceipt: Sendable, Equatable {
 
 /// The phases of the flows (docs/flows.md).
 public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
+    /// Registration: KeyInit among the founders (a t-of-t key).
     case keyInit = "key-init"
+    /// Registration: the founders send the t-of-t public key, signed, to every server.
     case oldKeyHandover = "old-key-handover"
+    /// Registration: KeyResharing from the founders to the whole committee.
     case reshare
+    /// Registration: AuxGen among the committee.
     case auxGen = "aux-gen"
+    /// Signing: presigning among the signers.
     case presign
+    /// Signing: the one signing round.
     case sign
+    /// Signing: every signer's Ed25519 signature over the result.
     case identitySignatures = "identity-signatures"
 }
 
 /// A fault in one phase of a flow: the phase, the session's public data (so anyone can rebuild
 /// what `Evidence.verify` needs) and the fault with its evidence.
 ///
-/// `encoded` is a versioned form for reports (``EncodingHeader/flowFault``), then wire fields: the phase
-/// name, session id, protocol tag, committee, and `ProtocolFault.encoded`.
+/// It is a `VersionedEncoding`: ``encoded`` is a versioned form for reports
+/// (`EncodingHeader.flowFault`), then wire fields: the phase name, session id, protocol tag,
+/// committee, and `ProtocolFault.encoded`; ``init(encoded:)`` reads it back.
 public struct FlowFault: Error, Sendable, CustomStringConvertible, VersionedEncoding {
+    /// `EncodingHeader.flowFault`.
     public static let encodingHeader = EncodingHeader.flowFault
 
+    /// The phase the fault happened in.
     public let phase: FlowPhase
+    /// The phase session's public data (session id, protocol tag, committee).
     public let publicData: SessionPublicData
+    /// The CGGMP fault, with the culprit and the evidence.
     public let fault: ProtocolFault
 
+    /// Lifts a session's fault to the flow.
     public init(phase: FlowPhase, publicData: SessionPublicData, fault: ProtocolFault) {
         self.phase = phase
         self.publicData = publicData
         self.fault = fault
     }
 
+    /// The party to blame.
     public var culprit: PartyID { fault.culprit }
 
+    /// The versioned encoding for reports.
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
@@ -82,6 +116,10 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible, VersionedEnco
         return writer.bytes
     }
 
+    /// Reads a fault report.
+    /// - Throws: `FaultDecodingError` for a wrong header or version, and `.malformed` with a
+    ///   `DecodingError` naming the field (an unknown phase name, truncated or trailing bytes; the
+    ///   inner fault's fields are prefixed `fault/`).
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
         var reader = try ReportEncoding.open(bytes, header: .flowFault)
         let phase: FlowPhase, publicData: SessionPublicData, faultBytes: [UInt8]
@@ -105,6 +143,7 @@ public struct FlowFault: Error, Sendable, CustomStringConvertible, VersionedEnco
         self.init(phase: phase, publicData: publicData, fault: fault)
     }
 
+    /// The phase and the fault.
     public var description: String { "\(phase): \(fault)" }
 }
 
@@ -152,6 +191,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A one-line explanation, naming the culprit where there is one.
     public var description: String {
         switch self {
         case .fault(let fault): "fault: \(fault)"
@@ -192,6 +232,7 @@ public enum FlowSetupError: Error, Equatable, Sendable, CustomStringConvertible 
     /// AuxGen's session.
     case auxGen(AuxGenSetupError)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .sessionID(let error): "session id: \(error)"

@@ -5,14 +5,20 @@ import CGGMP
 /// advance. `tamper` sees every (message, recipient) delivery and may replace the message, so a
 /// test can make one server misbehave in any phase.
 public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: Sendable {
+    /// Sees every delivery of `message` to `recipient` and returns the message to deliver.
     public typealias Tamper = @Sendable (_ message: SignedMessage, _ recipient: PartyID) -> SignedMessage
 
+    /// Every server's flow, by identity, in its current state.
     public private(set) var flows: [PartyID: F]
     private var generators: [PartyID: Generator]
+    /// The tamper hook, or nil to deliver every message as sent.
     public var tamper: Tamper?
     /// Every message sent, in order.
     public private(set) var sentMessages: [SignedMessage] = []
 
+    /// A runner over `flows` (one per server), drawing each server's randomness from its own
+    /// generator.
+    /// - Precondition: exactly one generator per flow's party, and no two flows for one party.
     public init(flows: [F], generators: [PartyID: Generator], tamper: Tamper? = nil) {
         self.flows = Dictionary(uniqueKeysWithValues: flows.map { ($0.me, $0) })
         self.generators = generators
@@ -20,7 +26,9 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
         precondition(Set(self.flows.keys) == Set(generators.keys), "one generator per party")
     }
 
+    /// How a run ended.
     public enum Outcome: Sendable {
+        /// Every flow finished; each server's output.
         case finished([PartyID: F.Output])
         /// Errors, keyed by the server that reported them (it stopped there).
         case failed([PartyID: FlowError])

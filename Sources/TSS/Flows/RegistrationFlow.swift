@@ -9,8 +9,11 @@ import CGGMP
 public struct RegistrationPlan: Sendable, Hashable {
     /// Every holder of the final key, sorted.
     public let committee: [PartyID]
+    /// t: how many holders must sign.
     public let threshold: Int
+    /// The account the key is registered for, as opaque bytes.
     public let user: [UInt8]
+    /// The block the registration was requested at.
     public let blockNumber: UInt64
     /// The t servers that run KeyInit, sorted.
     public let founders: [PartyID]
@@ -21,8 +24,15 @@ public struct RegistrationPlan: Sendable, Hashable {
     /// AuxGen: kind auxiliaryInfo, participants = committee.
     public let auxiliaryInfoID: SessionID
 
-    /// - Throws: `.invalidThreshold` for a threshold outside 2...n, `.setupFailed` for a bad
-    ///   committee (duplicates, empty).
+    /// Derives the founders and every phase's session id.
+    /// - Parameters:
+    ///   - committee: every holder of the final key, in any order.
+    ///   - threshold: t, in 2 … n.
+    ///   - user: the account the key is for.
+    ///   - blockNumber: the block the registration was requested at.
+    /// - Throws: ``FlowError/invalidThreshold(threshold:committeeSize:)`` for a threshold outside
+    ///   2...n, ``FlowError/setupFailed(phase:_:)`` with ``FlowSetupError/sessionID(_:)`` or
+    ///   ``FlowSetupError/committee(_:)`` for a bad committee (duplicates).
     public init(committee: [PartyID], threshold: Int, user: [UInt8], blockNumber: UInt64) throws(FlowError) {
         guard committee.count >= 2, (2...committee.count).contains(threshold) else {
             throw .invalidThreshold(threshold: threshold, committeeSize: committee.count)
@@ -47,6 +57,8 @@ public struct RegistrationPlan: Sendable, Hashable {
     }
 
     /// The KeyResharing configuration once the founders' t-of-t key is known.
+    /// - Throws: ``FlowError/setupFailed(phase:_:)`` with ``FlowSetupError/keyResharing(_:)`` when
+    ///   `oldKey` does not fit the founders.
     public func resharingConfiguration(oldKey: ThresholdPublicKey) throws(FlowError) -> KeyResharingConfiguration {
         do {
             return try KeyResharingConfiguration(oldKey: oldKey, dealers: founders, newHolders: committee,
@@ -59,14 +71,18 @@ public struct RegistrationPlan: Sendable, Hashable {
 
 /// A server's result of registration: its share of the t-of-n key and its aux info for signing.
 public struct RegistrationOutput: Sendable, CustomStringConvertible {
+    /// This server's share of the t-of-n key; secret.
     public let keyShare: ThresholdKeyShare
+    /// This server's aux info (Paillier and ring-Pedersen secrets and every party's public parts).
     public let auxInfo: AuxInfo
 
+    /// Pairs a key share with its aux info.
     public init(keyShare: ThresholdKeyShare, auxInfo: AuxInfo) {
         self.keyShare = keyShare
         self.auxInfo = auxInfo
     }
 
+    /// The key share's and aux info's own descriptions, which print no secret.
     public var description: String { "RegistrationOutput(\(keyShare), \(auxInfo))" }
 }
 
@@ -80,9 +96,12 @@ public struct RegistrationOutput: Sendable, CustomStringConvertible {
 /// 4. AuxGen among all n.
 /// Each phase has its own `SessionID` (see `RegistrationPlan`). Output: `RegistrationOutput`.
 public struct RegistrationFlow: Flow {
+    /// The protocol tag of the old-key handover messages.
     public static let handoverProtocolTag = ProtocolTag.registrationOldKeyHandover
 
+    /// The plan every server derived.
     public let plan: RegistrationPlan
+    /// This server's identity.
     public let me: PartyID
     private let signer: any IdentitySigner
     private let verifier: any IdentitySignatureVerifier
@@ -105,12 +124,19 @@ public struct RegistrationFlow: Flow {
         case finished(RegistrationOutput)
     }
 
+    /// Starts this server's side: a founder starts KeyInit, any other server waits for the handover.
     /// - Parameters:
+    ///   - plan: the registration plan.
+    ///   - signer: this server's identity key; its identity must be in the plan's committee.
+    ///   - verifier: checks other servers' identity signatures.
+    ///   - parameters: the CGGMP scheme parameters.
     ///   - primes: this server's AuxGen primes (tests pass committed primes).
     ///   - usedSessionIDs: where this server records the session ids it ran; every id of the plan
     ///     this server takes part in is claimed there before the first session starts.
-    /// - Throws: `.sessionIDReused` when this server already ran one of the plan's ids; `.setup`
-    ///   when this server is not in the plan's committee or a session cannot start.
+    /// - Throws: ``FlowError/notAMember(_:)`` when this server is not in the plan's committee;
+    ///   ``FlowError/sessionIDReused(_:)`` when it already ran one of the plan's ids (or
+    ///   ``FlowError/sessionIDRegistry(_:)`` when the registry fails);
+    ///   ``FlowError/setupFailed(phase:_:)`` when KeyInit cannot start.
     public init(plan: RegistrationPlan, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
                 parameters: SchemeParameters, primes: AuxGenPrimes, usedSessionIDs: some SessionIDRegistry) throws(FlowError) {
         guard plan.committee.contains(signer.partyID) else { throw .notAMember(signer.partyID) }
@@ -136,6 +162,7 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// The phase this server is in; nil once finished.
     public var phase: FlowPhase? {
         switch step {
         case .keyInit: .keyInit
@@ -146,11 +173,13 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// The key share and aux info, once AuxGen has finished.
     public var output: RegistrationOutput? {
         if case .finished(let output) = step { return output }
         return nil
     }
 
+    /// Whether ``makeMessages(using:)`` has something to send.
     public var hasMessagesToSend: Bool {
         switch step {
         case .keyInit(let phase): phase.session.hasMessagesToSend
@@ -161,6 +190,7 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// Whether ``advance(using:)`` may be called.
     public var isReadyToAdvance: Bool {
         switch step {
         case .keyInit(let phase): phase.session.isReadyToFinalize
@@ -171,6 +201,8 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// The current phase's messages (for a founder in the handover: its signed t-of-t key).
+    /// - Throws: as `Flow.makeMessages(using:)`.
     public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
         switch step {
         case .keyInit(var phase):
@@ -196,6 +228,10 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// Checks and records a message; messages of later phases are kept until then.
+    /// - Throws: as `Flow.receive(_:from:)`; in the handover,
+    ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` naming a founder that signed
+    ///   a bad key, ``FlowError/disagreement(phase:messages:)`` when founders signed different keys.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
         guard let target = phase(of: message) else {
             throw .unexpectedMessage("\(message) belongs to none of this registration's sessions")
@@ -231,6 +267,9 @@ public struct RegistrationFlow: Flow {
         }
     }
 
+    /// Finishes the current step and starts the next phase.
+    /// - Throws: as `Flow.advance(using:)`; ``FlowError/noShareFromResharing`` when resharing
+    ///   gave this new holder no share.
     public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
         switch step {
         case .keyInit(var phase):

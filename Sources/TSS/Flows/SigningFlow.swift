@@ -6,8 +6,11 @@ import Secp256k1
 /// A signing request as every signer sees it (from the chain): who asks, at which block, the
 /// 32-byte hash to sign, the BIP32 path of the child key, and the t servers that sign.
 public struct SigningRequest: Sendable, Hashable {
+    /// The account that asks, as opaque bytes.
     public let user: [UInt8]
+    /// The block the request was made at.
     public let blockNumber: UInt64
+    /// The 32-byte hash to sign.
     public let prehash: Prehash
     /// A non-hardened BIP32 path such as "m/0/7"; "m" signs with the registered key itself.
     public let derivationPath: String
@@ -19,6 +22,12 @@ public struct SigningRequest: Sendable, Hashable {
     /// attempt), participants = signers. The phases share it and are told apart by their protocol tags.
     public let sessionID: SessionID
 
+    /// A request, with its session id derived from every field.
+    ///
+    /// The path is not parsed here; ``SigningFlow/init(request:keyShare:auxInfo:presignature:usedSessionIDs:signer:verifier:parameters:)``
+    /// refuses a hardened or malformed one.
+    /// - Throws: ``FlowError/setupFailed(phase:_:)`` with ``FlowSetupError/sessionID(_:)`` for an
+    ///   empty or duplicated signer list.
     public init(user: [UInt8], blockNumber: UInt64, prehash: Prehash, derivationPath: String,
                 signers: [PartyID], attempt: UInt64 = 0) throws(FlowError) {
         self.user = user
@@ -40,6 +49,7 @@ public struct SigningRequest: Sendable, Hashable {
 /// The flow's result on every signer: the 65-byte r‖s‖v signature (low s, v the recovery id) and
 /// every signer's identity signature over it.
 public struct SigningOutput: Sendable, Hashable {
+    /// The request's session id.
     public let sessionID: SessionID
     /// r‖s‖v.
     public let signature: [UInt8]
@@ -59,7 +69,7 @@ public struct SigningOutput: Sendable, Hashable {
         return input.input.bytes
     }
 
-    /// Whether `party`'s identity signature over this output verifies.
+    /// Whether `party`'s identity signature over this output verifies; false when there is none.
     public func hasValidIdentitySignature(of party: PartyID, verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> Bool {
         guard let signature = identitySignatures[party] else { return false }
         return verifier.isValidSignature(signature, of: Self.attestedBytes(sessionID: sessionID, signature: self.signature),
@@ -76,9 +86,12 @@ public struct SigningOutput: Sendable, Hashable {
 /// 4. identity signatures: each signer broadcasts its Ed25519 signature over (session id ‖ r‖s‖v)
 ///    and checks everyone else's against its own signature.
 public struct SigningFlow: Flow {
+    /// The protocol tag of the identity-signature messages.
     public static let attestationProtocolTag = DomainSeparation.signingIdentitySignature
 
+    /// The request being signed.
     public let request: SigningRequest
+    /// This server's identity.
     public let me: PartyID
     /// The child key's shares for the request's signers.
     public let keyShare: AdditiveKeyShare
@@ -98,21 +111,33 @@ public struct SigningFlow: Flow {
 
     /// The chain code registered keys use: SHA-256 over ("swift-tss/bip32-chain-code/v1", the
     /// compressed public key), so that every server derives the same children without storing
-    /// more than the key share.
+    /// more than the key share. Never fails.
     public static func chainCode(for publicKey: Point) -> [UInt8] {
         var input = DomainSeparatedHash(domain: DomainSeparation.bip32ChainCode)
         input.appendField(publicKey.compressedBytes)
         return input.sha256()
     }
 
+    /// Starts this signer's side: derives the child key's share, then presigns, or signs at once
+    /// with a stored presignature.
     /// - Parameters:
-    ///   - keyShare, auxInfo: this server's registration output.
+    ///   - request: the request, as every signer sees it.
+    ///   - thresholdShare: this server's key share from registration.
+    ///   - auxInfo: this server's aux info from registration.
     ///   - presignature: a stored presignature for the child key and these signers, or nil to presign.
+    ///     It is taken (emptied) here.
     ///   - usedSessionIDs: where this server records the session ids it ran; the request's id is
     ///     claimed there before anything else.
-    /// - Throws: `.sessionIDReused` when this server already ran the request's session id; `.setup`
-    ///   when this server is not a signer, the path is hardened or malformed, the shares or aux info
-    ///   do not cover the signers, or the presignature does not fit.
+    ///   - signer: this server's identity key; its identity must be among the request's signers.
+    ///   - verifier: checks other signers' identity signatures.
+    ///   - parameters: the CGGMP scheme parameters.
+    /// - Throws: ``FlowError/notAMember(_:)`` when this server is not a signer;
+    ///   ``FlowError/sessionIDReused(_:)`` when it already ran the request's session id;
+    ///   ``FlowError/presignatureAlreadyUsed`` for an emptied presignature slot;
+    ///   ``FlowError/setupFailed(phase:_:)`` when the path is hardened or malformed
+    ///   (``FlowSetupError/keyDerivation(_:)``), the shares or aux info do not cover the signers
+    ///   (``FlowSetupError/keyShare(_:)``, ``FlowSetupError/signing(_:)``), or the presignature
+    ///   does not fit.
     public init(request: SigningRequest, keyShare thresholdShare: ThresholdKeyShare, auxInfo: AuxInfo,
                 presignature: PresignatureSlot? = nil, usedSessionIDs: some SessionIDRegistry, signer: some IdentitySigner,
                 verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters) throws(FlowError) {
@@ -168,6 +193,7 @@ public struct SigningFlow: Flow {
         }
     }
 
+    /// The phase this signer is in; nil once finished.
     public var phase: FlowPhase? {
         switch step {
         case .presign: .presign
@@ -177,11 +203,13 @@ public struct SigningFlow: Flow {
         }
     }
 
+    /// The signature and every signer's identity signature, once finished.
     public var output: SigningOutput? {
         if case .finished(let output) = step { return output }
         return nil
     }
 
+    /// Whether ``makeMessages(using:)`` has something to send.
     public var hasMessagesToSend: Bool {
         switch step {
         case .presign(let phase): phase.session.hasMessagesToSend
@@ -191,6 +219,7 @@ public struct SigningFlow: Flow {
         }
     }
 
+    /// Whether ``advance(using:)`` may be called.
     public var isReadyToAdvance: Bool {
         switch step {
         case .presign(let phase): phase.session.isReadyToFinalize
@@ -206,6 +235,8 @@ public struct SigningFlow: Flow {
         return nil
     }
 
+    /// The current phase's messages (in the last phase: this signer's identity signature).
+    /// - Throws: as `Flow.makeMessages(using:)`.
     public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
         switch step {
         case .presign(var phase):
@@ -225,6 +256,11 @@ public struct SigningFlow: Flow {
         }
     }
 
+    /// Checks and records a message; messages of later phases are kept until then.
+    /// - Throws: as `Flow.receive(_:from:)`; for identity signatures,
+    ///   ``FlowError/unexpectedMessage(_:)`` when one is not signed by the party that delivered it,
+    ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` when a signer's does not cover
+    ///   this session's signature or differs from its earlier one.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
         guard message.sessionID == request.sessionID.bytes, let target = Self.phase(ofTag: message.protocolTag) else {
             throw .unexpectedMessage("\(message) belongs to none of this signing's sessions")
@@ -269,6 +305,9 @@ public struct SigningFlow: Flow {
         }
     }
 
+    /// Finishes the current step: presigning gives a presignature, signing a verified signature,
+    /// the identity signatures the output.
+    /// - Throws: as `Flow.advance(using:)`.
     public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
         switch step {
         case .presign(var phase):

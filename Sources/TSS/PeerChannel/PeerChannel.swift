@@ -18,12 +18,15 @@ import Noise
 /// intoChannel() → PeerChannel
 /// ```
 public struct PeerChannel: ~Copyable, Sendable {
+    /// `Noise_XK_25519_ChaChaPoly_BLAKE2s`.
     public static let protocolName = ProtocolTag.peerChannelNoise
+    /// The handshake prologue, `Entropy signing protocol` in UTF-8.
     public static let prologue = Array(ProtocolTag.peerChannelPrologue.utf8)
 
     /// Which of two parties opens the channel: the larger id.
     public static func initiator(between a: PartyID, and b: PartyID) -> PartyID { max(a, b) }
 
+    /// The session the channel was opened for (named in the subscribe message).
     public let sessionID: SessionID
     /// The authenticated identity at the other end.
     public let peer: PartyID
@@ -40,11 +43,14 @@ public struct PeerChannel: ~Copyable, Sendable {
 
     /// Encrypts one application message with the network's chunking (65519-byte chunks, each its
     /// own transport message, concatenated).
+    /// - Throws: ``PeerChannelError/noise(_:)`` with `NoiseError.nonceExhausted`.
     public mutating func seal(_ plaintext: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do { return try transport.writeChunked(plaintext) } catch { throw .noise(error) }
     }
 
     /// Decrypts one chunked message; all-or-nothing (a forged message leaves the channel usable).
+    /// - Throws: ``PeerChannelError/noise(_:)`` (`decryptionFailed`, `truncatedChunk`,
+    ///   `nonceExhausted`).
     public mutating func open(_ message: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do { return try transport.readChunked(message) } catch { throw .noise(error) }
     }
@@ -71,11 +77,13 @@ public struct PeerChannelInitiator: ~Copyable, Sendable {
     private var handshake: HandshakeState
 
     /// - Parameters:
+    ///   - sessionID: the session the channel is for.
     ///   - signer: our identity key, which signs the session id in the subscribe message.
     ///   - staticKey: our Noise static key (the responder must expect it for our identity).
-    ///   - peer, peerStaticKey: the responder's identity and its Noise static key (XK needs it up front).
+    ///   - peer: the responder's identity.
+    ///   - peerStaticKey: the responder's Noise static key (XK needs it up front).
     ///   - rng: draws the handshake's ephemeral key.
-    /// - Throws: `.weAreNotTheInitiator` unless our id is the larger.
+    /// - Throws: ``PeerChannelError/weAreNotTheInitiator`` unless our id is the larger.
     public init(
         sessionID: SessionID, signer: some IdentitySigner, staticKey: X25519PrivateKey,
         peer: PartyID, peerStaticKey: X25519PublicKey, using rng: inout some RandomNumberGenerator
@@ -92,12 +100,15 @@ public struct PeerChannelInitiator: ~Copyable, Sendable {
     }
 
     /// Handshake message 1 (`e, es`), empty payload.
+    /// - Throws: ``PeerChannelError/noise(_:)`` when called twice (`notOurTurn`).
     public mutating func firstMessage() throws(PeerChannelError) -> [UInt8] {
         do { return try handshake.writeMessage([]) } catch { throw .noise(error) }
     }
 
     /// Reads handshake message 2 (`e, ee`) and returns message 3 (`s, se`) carrying the subscribe
     /// payload. A failed read leaves the state unchanged.
+    /// - Throws: ``PeerChannelError/noise(_:)`` when the message does not authenticate or is out
+    ///   of turn, ``PeerChannelError/unexpectedHandshakePayload(message:)`` for a non-empty payload.
     public mutating func readSecondMessage(_ message: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do {
             let payload = try handshake.readMessage(message)
@@ -113,6 +124,7 @@ public struct PeerChannelInitiator: ~Copyable, Sendable {
     }
 
     /// The channel, once message 3 is written.
+    /// - Throws: ``PeerChannelError/noise(_:)`` with `handshakeNotFinished` when called early.
     public consuming func intoChannel() throws(PeerChannelError) -> PeerChannel {
         let sessionID = sessionID
         let peer = peer
@@ -129,9 +141,13 @@ public struct PeerChannelResponder: ~Copyable, Sendable {
     private var handshake: HandshakeState
 
     /// - Parameters:
+    ///   - sessionID: the session the channel is for; the subscribe message must name it.
     ///   - ourID: our identity; only peers with a larger id may initiate.
     ///   - staticKey: our Noise static key (the initiator must already know its public half).
     ///   - expectedPeers: the identities allowed in this session and the Noise static key each must use.
+    ///   - rng: draws the handshake's ephemeral key.
+    /// - Throws: never in practice (the XK pattern always fits the keys given); typed
+    ///   ``PeerChannelError/noise(_:)`` for completeness.
     public init(
         sessionID: SessionID, ourID: PartyID, staticKey: X25519PrivateKey,
         expectedPeers: [PartyID: X25519PublicKey], using rng: inout some RandomNumberGenerator
@@ -145,6 +161,8 @@ public struct PeerChannelResponder: ~Copyable, Sendable {
     }
 
     /// Reads handshake message 1 and returns message 2. A failed read leaves the state unchanged.
+    /// - Throws: ``PeerChannelError/noise(_:)`` (a bad or low-order ephemeral key, a message that
+    ///   does not authenticate), ``PeerChannelError/unexpectedHandshakePayload(message:)``.
     public mutating func readFirstMessage(_ message: [UInt8]) throws(PeerChannelError) -> [UInt8] {
         do {
             let payload = try handshake.readMessage(message)
@@ -162,6 +180,10 @@ public struct PeerChannelResponder: ~Copyable, Sendable {
     /// Reads message 3 and checks the subscribe payload: version, our session, an expected
     /// identity with a larger id than ours, the static key expected for that identity, and the
     /// signature. Any failure ends the handshake (the state is consumed).
+    /// - Throws: ``PeerChannelError/noise(_:)``, ``PeerChannelError/malformedSubscribe(_:)``,
+    ///   ``PeerChannelError/wrongSession``, ``PeerChannelError/unexpectedIdentity(_:)``,
+    ///   ``PeerChannelError/peerIsNotTheInitiator(_:)``, ``PeerChannelError/badSignature(_:)``,
+    ///   ``PeerChannelError/wrongStaticKey(_:)``.
     public consuming func accept(thirdMessage message: [UInt8]) throws(PeerChannelError) -> PeerChannel {
         let payload: [UInt8]
         do { payload = try handshake.readMessage(message) } catch { throw .noise(error) }

@@ -23,6 +23,7 @@ public enum PeerChannelError: Error, Equatable, Sendable, CustomStringConvertibl
     /// The signature over the session id does not verify under the claimed identity.
     case badSignature(PartyID)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .noise(let error): "Noise: \(error)"
