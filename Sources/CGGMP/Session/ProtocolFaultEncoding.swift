@@ -91,6 +91,7 @@ public enum FaultDecodingError: Error, Equatable, Sendable, CustomStringConverti
     /// field as `message i/field`).
     case malformed(DecodingError)
 
+    /// The decoding error, prefixed with what was being decoded.
     public var description: String {
         switch self {
         case .malformed(let error): "malformed fault report: \(error)"
@@ -130,6 +131,8 @@ public enum ReportEncoding {
         }
     }
 
+    /// Writes a party list as a count and the parties' key bytes, in the given order; callers pass
+    /// sorted lists, since `readSortedParties(_:)` refuses any other order. Never fails.
     public static func writeParties(_ parties: [PartyID], to writer: inout ByteWriter) {
         writer.appendCount(parties.count)
         for party in parties { writer.write("party", bytes: party.bytes) }
