@@ -20,11 +20,16 @@ import Paillier
 /// Everything another party's check depends on is echo-broadcast, so evidence reads it from the
 /// culprit's own signed echo (`SignedView.attestedPayload`).
 public enum AuxGen {
+    /// The tag bound into every message of an AuxGen session.
     public static let protocolTag = ProtocolTag.auxGen
 
     /// The protocol's entry point: a session whose first round is AuxGen's round 1.
-    /// - Parameter primes: this party's primes, `parameters.paillierPrimeBits` bits each (Blum
-    ///   primes for N, safe primes for N̂); see `AuxGenPrimes.generate`.
+    ///
+    /// `primes` are this party's primes, `parameters.paillierPrimeBits` bits each (Blum primes for N,
+    /// safe primes for N̂); see ``AuxGenPrimes/generate(parameters:using:workers:progress:)``.
+    /// - Throws: ``AuxGenSetupError/primeSize(expected:got:)`` or
+    ///   ``AuxGenSetupError/invalidPrimes(_:)`` for unusable primes, ``AuxGenSetupError/session(_:)``
+    ///   for a committee ``SessionPublicData`` refuses or a signer outside it.
     public static func makeSession(
         sessionID: [UInt8], committee: [PartyID], signer: some IdentitySigner,
         verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters,
@@ -58,12 +63,14 @@ public enum AuxGen {
 
 /// Why AuxGen (or KeyRefresh) could not start: a session set-up mistake or unusable primes.
 public enum AuxGenSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The committee or signer was refused (see ``SessionSetupError``).
     case session(SessionSetupError)
     /// A prime has the wrong size for the parameter set.
     case primeSize(expected: Int, got: Int)
     /// The primes do not make a Paillier–Blum modulus or a ring-Pedersen modulus; says which check.
     case invalidPrimes(String)
 
+    /// The reason in words (no prime values).
     public var description: String {
         switch self {
         case .session(let error): "session set-up: \(error)"

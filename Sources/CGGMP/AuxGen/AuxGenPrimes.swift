@@ -7,9 +7,13 @@ import BigNum
 /// done ahead of time and passed to the entry point: tests pass committed primes, servers can keep a
 /// pool, and `generate` makes fresh ones. `description` prints no value.
 public struct AuxGenPrimes: Sendable, CustomStringConvertible {
+    /// The first Blum prime of the Paillier modulus N. Secret.
     public let paillierP: BigInt
+    /// The second Blum prime of N. Secret.
     public let paillierQ: BigInt
+    /// The first safe prime of the ring-Pedersen modulus N̂. Secret.
     public let ringPedersenP: BigInt
+    /// The second safe prime of N̂. Secret.
     public let ringPedersenQ: BigInt
 
     /// The primes are checked when the protocol starts (`AuxGen.makeSession`), against the
@@ -23,8 +27,10 @@ public struct AuxGenPrimes: Sendable, CustomStringConvertible {
 
     /// Which prime `generate` has just finished (for progress reports).
     public enum Step: Int, Sendable, CaseIterable, CustomStringConvertible {
+        /// The four primes, in the order they are generated.
         case paillierP = 1, paillierQ, ringPedersenP, ringPedersenQ
 
+        /// Which prime of which modulus, in words.
         public var description: String {
             switch self {
             case .paillierP: "Paillier prime 1 of 2"
@@ -56,5 +62,6 @@ public struct AuxGenPrimes: Sendable, CustomStringConvertible {
         return AuxGenPrimes(paillierP: p, paillierQ: q, ringPedersenP: pHat, ringPedersenQ: qHat)
     }
 
+    /// The type name only: no prime is printed.
     public var description: String { "AuxGenPrimes" }
 }

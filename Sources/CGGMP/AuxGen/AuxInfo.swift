@@ -5,14 +5,19 @@ import Paillier
 /// One party's public auxiliary data: its Paillier key N_j and its ring-Pedersen parameters
 /// (N̂_j, s_j, t_j), both proven well-formed during AuxGen (Πmod, Πfac, Πprm).
 public struct PublicAuxInfo: Sendable, Hashable, CustomStringConvertible {
+    /// The party's Paillier public key N_j.
     public let paillierKey: PaillierPublicKey
+    /// The party's ring-Pedersen parameters (N̂_j, s_j, t_j).
     public let ringPedersen: RingPedersenParameters
 
+    /// Pairs a Paillier key with ring-Pedersen parameters. Checks nothing: the values are trusted only
+    /// after AuxGen's proofs, and ``AuxInfo`` decoding re-checks the stored ones.
     public init(paillierKey: PaillierPublicKey, ringPedersen: RingPedersenParameters) {
         self.paillierKey = paillierKey
         self.ringPedersen = ringPedersen
     }
 
+    /// The modulus size only.
     public var description: String { "PublicAuxInfo(N: \(paillierKey.modulus.bitLength) bits)" }
 }
 
@@ -23,10 +28,13 @@ public struct PublicAuxInfo: Sendable, Hashable, CustomStringConvertible {
 /// `description` prints no secret. `encoded` is a versioned binary form for storage; it holds
 /// secrets, so store it as such.
 public struct AuxInfo: Sendable, CustomStringConvertible {
+    /// The party these secrets belong to.
     public let owner: PartyID
     /// The name of the `SchemeParameters` the keys were made and proven for.
     public let parameterSetName: String
+    /// The owner's Paillier secret key (p, q of N_owner). Secret.
     public let paillierSecretKey: PaillierSecretKey
+    /// The owner's ring-Pedersen trapdoor. Secret.
     public let ringPedersenSecret: RingPedersenSecret
     /// Every party's public data, the owner's included.
     public let publicInfo: [PartyID: PublicAuxInfo]
@@ -76,6 +84,7 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
                            publicInfo: subset)
     }
 
+    /// Owner and party count: no secret.
     public var description: String { "AuxInfo(owner: \(owner), parties: \(publicInfo.count))" }
 
     // MARK: Storage encoding
@@ -177,14 +186,22 @@ extension AuxInfo: VersionedEncoding {
 public enum AuxInfoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not an AuxInfo encoding; the error names the field.
     case malformedEncoding(DecodingError)
+    /// The stored aux info was made for another parameter set than the one asked for.
     case parameterSetMismatch(expected: String, found: String)
+    /// Fewer than two parties' public entries (the count found).
     case notEnoughParties(Int)
+    /// The owner has no public entry.
     case ownerMissing
+    /// A party asked for has no aux info.
     case unknownParty(PartyID)
+    /// The owner's secrets do not give its public entry.
     case secretsDoNotMatchPublicInfo
+    /// A stored secret fails its own checks (which one, in words).
     case invalidSecret(String)
+    /// A party's stored public aux info fails its checks (which one, in words).
     case invalidPublicInfo(PartyID, String)
 
+    /// The reason in words; never a secret value.
     public var description: String {
         switch self {
         case .malformedEncoding(let error): "malformed AuxInfo encoding: \(error)"

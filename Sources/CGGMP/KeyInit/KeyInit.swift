@@ -24,6 +24,7 @@ import Secp256k1
 /// The commitment makes every X_j independent of the others (no rogue-key choice), and binding
 /// the proofs to ρ, which no party controls, stops a proof from being copied from another run.
 public enum KeyInit {
+    /// The tag bound into every message of a KeyInit session.
     public static let protocolTag = ProtocolTag.keyInit
 
     /// The protocol's entry point: a session whose first round is KeyInit's round 1.

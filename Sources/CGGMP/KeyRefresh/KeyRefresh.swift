@@ -28,6 +28,7 @@ import Secp256k1
 /// The output share is x_j + Σ_i x_{i,j}; every X_k moves by Σ_i X_{i,k}, so the public key is
 /// unchanged.
 public enum KeyRefresh {
+    /// The tag bound into every message of a KeyRefresh session.
     public static let protocolTag = ProtocolTag.keyRefresh
 
     /// The entry point. The committee is the key share's signers.
@@ -51,11 +52,15 @@ public enum KeyRefresh {
         }
     }
 
+    /// Re-runs KeyRefresh's checks for third-party verification of `Evidence` (the same functions the
+    /// live rounds call).
     public static func evidenceRechecker(parameters: SchemeParameters,
                                          verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> some EvidenceRechecker {
         AuxRefreshRechecker(mode: .refresh, parameters: parameters, verifier: verifier)
     }
 
+    /// The public data of a KeyRefresh session (for `Evidence.verify`).
+    /// - Throws: ``SessionSetupError`` for fewer than two parties or a party listed twice.
     public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
         try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
     }
@@ -63,8 +68,11 @@ public enum KeyRefresh {
 
 /// KeyRefresh's result: the refreshed share (same public key) and the new aux info.
 public struct KeyRefreshOutput: Sendable, CustomStringConvertible, AuxRefreshResult {
+    /// The refreshed additive share: same public key, new secret and public shares, new epoch.
     public let keyShare: AdditiveKeyShare
+    /// The party's new Paillier key and ring-Pedersen parameters, with every party's public ones.
     public let auxInfo: AuxInfo
+    /// The owner only: no secret.
     public var description: String { "KeyRefreshOutput(owner: \(keyShare.owner))" }
 
     static func make(auxInfo: AuxInfo, keyShare: AdditiveKeyShare?) -> KeyRefreshOutput? {

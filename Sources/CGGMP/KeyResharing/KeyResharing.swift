@@ -31,6 +31,7 @@ import Secp256k1
 /// is the share in the clear, and the network layer sends it over the encrypted Noise channel.
 /// A complaint reveals the (bad) share it carries to every party.
 public enum KeyResharing {
+    /// The tag bound into every message of a KeyResharing session.
     public static let protocolTag = ProtocolTag.keyResharing
 
     /// The protocol's entry point for one party: a dealer passes its old share, a new holder that
@@ -85,11 +86,13 @@ public enum KeyResharing {
 /// holders deal, the new holders and the new threshold. Its digest travels in every party's
 /// broadcast, so parties set up differently find out instead of accepting each other's shares.
 public struct KeyResharingConfiguration: Sendable, Hashable, CustomStringConvertible {
+    /// The public side of the key being reshared (old threshold and old public shares).
     public let oldKey: ThresholdPublicKey
     /// The old holders that deal, sorted.
     public let dealers: [PartyID]
     /// The new holders, sorted.
     public let newHolders: [PartyID]
+    /// The threshold of the new sharing.
     public let newThreshold: Int
 
     /// - Throws: fewer dealers than the old threshold, a dealer that holds no old share, duplicate
@@ -153,6 +156,7 @@ public struct KeyResharingConfiguration: Sendable, Hashable, CustomStringConvert
         return hasher.sha256()
     }
 
+    /// Old and new thresholds and party counts.
     public var description: String {
         "KeyResharingConfiguration(\(oldKey.threshold)-of-\(oldKey.publicShares.count), \(dealers.count) dealers → "
             + "\(newThreshold)-of-\(newHolders.count))"
@@ -161,10 +165,13 @@ public struct KeyResharingConfiguration: Sendable, Hashable, CustomStringConvert
 
 /// Why a resharing session could not be set up (caller mistakes).
 public enum KeyResharingSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The committee or signer was refused (see ``SessionSetupError``).
     case session(SessionSetupError)
     /// Thresholds, duplicate parties or evaluation points.
     case keyShare(KeyShareError)
+    /// Fewer dealers than the old threshold.
     case notEnoughDealers(needed: Int, got: Int)
+    /// A dealer holds no share of the old key.
     case dealerNotAnOldHolder(PartyID)
     /// The signer deals but was given no old share.
     case dealerWithoutShare
@@ -173,6 +180,7 @@ public enum KeyResharingSetupError: Error, Equatable, Sendable, CustomStringConv
     /// The old share is not the signer's, or belongs to another key than the configuration's.
     case shareDoesNotMatchOldKey
 
+    /// The reason in words.
     public var description: String {
         switch self {
         case .session(let error): "session: \(error)"

@@ -15,19 +15,32 @@ import Secp256k1
 public struct FaultCheckContext: Sendable, VersionedEncoding {
     /// The public inputs of each protocol's checks.
     public enum Inputs: Sendable {
+        /// KeyInit: its checks need only the parameters.
         case keyInit
+        /// AuxGen: its checks need only the parameters.
         case auxGen
+        /// KeyRefresh: its checks need only the parameters.
         case keyRefresh
+        /// KeyResharing, with the run's configuration (old key, dealers, new holders and threshold).
         case keyResharing(KeyResharingConfiguration)
+        /// Presigning, with the signers' public shares and aux info.
         case presigning(PresigningPublicInputs)
+        /// Signing, with the presignature's public commitments and the message hash signed.
         case signing(commitments: PresignatureCommitments, prehash: Prehash)
+        /// Interactive signing (presigning and signing in one run), with the presigning inputs and the
+        /// message hash.
         case interactiveSigning(PresigningPublicInputs, prehash: Prehash)
     }
 
+    /// The session the fault report is about.
     public let publicData: SessionPublicData
+    /// The parameter set the session ran with.
     public let parameters: SchemeParameters
+    /// The public inputs of the protocol's checks.
     public let inputs: Inputs
 
+    /// A context from its parts. Never fails; whether they fit a report is the verdict's question
+    /// (evidence of another session is not proven).
     public init(publicData: SessionPublicData, parameters: SchemeParameters, inputs: Inputs) {
         self.publicData = publicData
         self.parameters = parameters
@@ -56,8 +69,10 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
 
     // MARK: Encoding
 
+    /// "TSSFCX", version 1.
     public static var encodingHeader: EncodingHeader { .faultCheckContext }
 
+    /// The layout above. Never fails.
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         ReportEncoding.write(publicData, to: &writer)

@@ -15,6 +15,8 @@ public protocol IdentitySigner: Sendable {
 /// Checks identity signatures. Must be deterministic: the same inputs always give the same answer,
 /// so a third party re-verifying evidence reaches the verdict the accuser reached.
 public protocol IdentitySignatureVerifier: Sendable {
+    /// Whether `signature` is `signer`'s signature of `message`. Returns false (never traps) for a
+    /// signature of the wrong length or any other malformed input.
     func isValidSignature(_ signature: [UInt8], of message: [UInt8], by signer: PartyID) -> Bool
 }
 
@@ -23,6 +25,7 @@ public protocol IdentitySignatureVerifier: Sendable {
 /// The 64-byte secret key lives in a heap block that is wiped (`sodium_memzero`) when the last copy
 /// of the signer goes away. `description` prints the public identity only.
 public struct Ed25519Signer: IdentitySigner, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The identity (Ed25519 verifying key) of this signer.
     public let partyID: PartyID
     private let secretKey: SecretKeyStorage
 
@@ -50,20 +53,26 @@ public struct Ed25519Signer: IdentitySigner, CustomStringConvertible, CustomDebu
         do { try self.init(seed: seed) } catch { preconditionFailure("seed has the right length") }
     }
 
+    /// The 64-byte Ed25519 signature of `message` (deterministic). Never fails.
     public func sign(_ message: [UInt8]) -> [UInt8] {
         var signature = [UInt8](repeating: 0, count: Int(crypto_sign_BYTES))
         _ = crypto_sign_detached(&signature, nil, message, UInt64(message.count), secretKey.pointer)
         return signature
     }
 
+    /// The public identity only.
     public var description: String { "Ed25519Signer(\(partyID))" }
+    /// The same as `description`: no key material.
     public var debugDescription: String { description }
 }
 
 /// Verifies Ed25519 signatures (libsodium `crypto_sign_verify_detached`).
 public struct Ed25519Verifier: IdentitySignatureVerifier {
+    /// A verifier (initialises libsodium on first use).
     public init() { Sodium.ensureInitialised() }
 
+    /// Whether `signature` is a valid Ed25519 signature of `message` under `signer`'s key. False for a
+    /// signature that is not 64 bytes long, never a trap.
     public func isValidSignature(_ signature: [UInt8], of message: [UInt8], by signer: PartyID) -> Bool {
         guard signature.count == Int(crypto_sign_BYTES) else { return false }
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), signer.bytes) == 0
@@ -72,6 +81,7 @@ public struct Ed25519Verifier: IdentitySignatureVerifier {
 
 /// Why an identity key could not be made.
 public enum IdentityKeyError: Error, Equatable, Sendable {
+    /// The seed was not 32 bytes (the length given).
     case wrongSeedLength(Int)
 }
 

@@ -9,6 +9,7 @@ public struct PartyID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The Ed25519 verifying key.
     public let bytes: [UInt8]
 
+    /// The length of an identity key, and so of `bytes`.
     public static let byteCount = 32
 
     /// - Throws: `.wrongPartyIDLength` unless `bytes` has 32 bytes.
@@ -19,6 +20,7 @@ public struct PartyID: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Orders parties by their key bytes (lexicographically): the committee order everywhere.
     public static func < (lhs: PartyID, rhs: PartyID) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }

@@ -1,8 +1,12 @@
 /// A party broke the protocol: who, in which round, what was wrong, and the evidence.
 public struct ProtocolFault: Error, Sendable, CustomStringConvertible {
+    /// The party whose signed messages (or, transport-only, whose channel) show the fault.
     public let culprit: PartyID
+    /// The round in which the fault happened.
     public let round: Int
+    /// What the culprit did wrong.
     public let reason: FaultReason
+    /// The signed messages that show it to a third party (`Evidence/verdict(publicData:verifier:rechecker:)`).
     public let evidence: Evidence
 
     /// The same fault and messages with `party` named as the culprit: what a malicious accuser would
@@ -21,6 +25,7 @@ public struct ProtocolFault: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Culprit, round and reason, on one line.
     public var description: String { "\(culprit) faulted in round \(round): \(reason)" }
 }
 
@@ -45,6 +50,7 @@ public enum FaultReason: Sendable, Equatable, CustomStringConvertible {
     /// The payload broke a rule of the protocol.
     case violation(RoundViolation)
 
+    /// The reason in words.
     public var description: String {
         switch self {
         case .invalidSignature: "invalid signature"
@@ -65,9 +71,13 @@ public enum FaultReason: Sendable, Equatable, CustomStringConvertible {
 /// culprit's own earlier messages, the echoes it signed, and commitment openings
 /// (see `SignedView`). Nothing in it may come from the accuser's word alone.
 public struct Evidence: Sendable {
+    /// The party accused.
     public let culprit: PartyID
+    /// The round of the offending message.
     public let round: Int
+    /// The fault claimed.
     public let reason: FaultReason
+    /// The offending message(s) first, then every message the check read.
     public let messages: [SignedMessage]
 
     /// Evidence as an accuser presents it; whether it proves anything is `verdict`'s question.
@@ -85,7 +95,13 @@ public struct Evidence: Sendable {
     /// - `.transportOnly`: the delivered bytes are bad (invalid signature, wrong sender field), which
     ///   only the party on the other end of the authenticated channel can attribute.
     /// - `.notProven`: anything else, with the reason.
-    /// - Parameter rechecker: the protocol's re-run of its own checks, needed for `.violation`.
+    /// - Parameters:
+    ///   - publicData: The session the evidence is claimed for; a message of another session, or a
+    ///     culprit or sender outside its committee, makes the evidence `.notProven`.
+    ///   - verifier: Checks the identity signatures (Ed25519 unless the deployment uses another).
+    ///   - rechecker: The protocol's re-run of its own checks, needed for `.violation`; without it a
+    ///     violation is `.notProven`.
+    /// - Returns: The verdict; this never throws or traps, whatever the messages hold.
     public func verdict(publicData: SessionPublicData, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
                         rechecker: (any EvidenceRechecker)? = nil) -> EvidenceVerdict {
         guard let offending = messages.first else { return .notProven("no messages") }
@@ -221,6 +237,7 @@ public enum EvidenceVerdict: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The verdict with its reason.
     public var description: String {
         switch self {
         case .proven: "proven"

@@ -91,6 +91,7 @@ public enum FaultDecodingError: Error, Equatable, Sendable, CustomStringConverti
     /// field as `message i/field`).
     case malformed(DecodingError)
 
+    /// The decoding error, prefixed with what was being decoded.
     public var description: String {
         switch self {
         case .malformed(let error): "malformed fault report: \(error)"
@@ -130,13 +131,15 @@ public enum ReportEncoding {
         }
     }
 
-    public static func writeParties(_ parties: [PartyID], to writer: inout ByteWriter) {
+    /// Writes a party list as a count and the parties' key bytes, in the given order; callers pass
+    /// sorted lists, since `readSortedParties(_:)` refuses any other order. Never fails.
+    static func writeParties(_ parties: [PartyID], to writer: inout ByteWriter) {
         writer.appendCount(parties.count)
         for party in parties { writer.write("party", bytes: party.bytes) }
     }
 
     /// A party list in strictly increasing order (the order every list here is written in).
-    public static func readSortedParties(_ reader: inout ByteReader) throws(DecodingError) -> [PartyID] {
+    static func readSortedParties(_ reader: inout ByteReader) throws(DecodingError) -> [PartyID] {
         let count = try reader.readCount("parties", minimumElementSize: 4 + PartyID.byteCount)
         var parties: [PartyID] = []
         for _ in 0..<count {

@@ -8,7 +8,7 @@ import Hashing
 /// giving the next round or the protocol's output. Secrets made while sending stay in the
 /// `RoundArtifact`, which never leaves the party. Each protocol's entry point is the only way to
 /// build its first round.
-public protocol Round<Output>: Sendable {
+protocol Round<Output>: Sendable {
     associatedtype Output: Sendable
 
     /// The round number carried by this round's messages (1 for the first round).
@@ -33,7 +33,7 @@ public protocol Round<Output>: Sendable {
 }
 
 /// What a round finalises into.
-public enum RoundTransition<Output: Sendable>: Sendable {
+enum RoundTransition<Output: Sendable>: Sendable {
     case next(any Round<Output>)
     case finished(Output)
     /// The round cannot produce a result although every message passed its checks (an event of
@@ -42,14 +42,14 @@ public enum RoundTransition<Output: Sendable>: Sendable {
 }
 
 /// A round's outgoing payloads before the session signs them.
-public struct OutgoingPayloads: Sendable {
-    public var echoBroadcast: [UInt8]?
-    public var broadcast: [UInt8]?
+struct OutgoingPayloads: Sendable {
+    var echoBroadcast: [UInt8]?
+    var broadcast: [UInt8]?
     /// One payload for every other party when the round has direct messages.
-    public var direct: [PartyID: [UInt8]]
-    public var artifact: RoundArtifact
+    var direct: [PartyID: [UInt8]]
+    var artifact: RoundArtifact
 
-    public init(echoBroadcast: [UInt8]? = nil, broadcast: [UInt8]? = nil, direct: [PartyID: [UInt8]] = [:],
+    init(echoBroadcast: [UInt8]? = nil, broadcast: [UInt8]? = nil, direct: [PartyID: [UInt8]] = [:],
                 artifact: RoundArtifact = RoundArtifact(())) {
         self.echoBroadcast = echoBroadcast
         self.broadcast = broadcast
@@ -60,9 +60,13 @@ public struct OutgoingPayloads: Sendable {
 
 /// The payloads one sender sent in a round (signatures and envelope already checked).
 public struct IncomingPayloads: Sendable {
+    /// The party whose parts these are.
     public let sender: PartyID
+    /// The echo-broadcast part's payload, if the round has one.
     public let echoBroadcast: [UInt8]?
+    /// The broadcast part's payload, if the round has one.
     public let broadcast: [UInt8]?
+    /// The direct part's payload (addressed to ``recipient``), if the round has one.
     public let direct: [UInt8]?
     /// The addressee of the direct part (the checking party, live; the accuser, in evidence).
     public let recipient: PartyID?
@@ -89,7 +93,7 @@ public struct IncomingPayloads: Sendable {
 
     /// Refuses parts other than `expected` (a round the protocol does not have, or evidence holding
     /// other parts of the culprit's round): `incomplete-view` (not proven), never a violation.
-    public func require(_ expected: Set<MessageKind>?, protocolName: String, round: Int) throws(RoundViolation) {
+    func require(_ expected: Set<MessageKind>?, protocolName: String, round: Int) throws(RoundViolation) {
         guard let expected, kinds == expected else {
             throw .incompleteView("\(protocolName) has no round \(round) made of \(kinds.map(\.description).sorted())")
         }
@@ -112,15 +116,15 @@ public struct IncomingPayloads: Sendable {
 
 /// A round's local secrets from `makeMessages`, handed back to `finalize`; opaque to the session
 /// (the protocols' rounds are `TypedRound`s, whose adapter alone stores and recovers the value).
-public struct RoundArtifact: Sendable {
+struct RoundArtifact: Sendable {
     let value: any Sendable
-    public init(_ value: any Sendable) { self.value = value }
+    init(_ value: any Sendable) { self.value = value }
 }
 
 /// What `verify` extracted from one sender's message; opaque to the session.
-public struct VerifiedPayload: Sendable {
+struct VerifiedPayload: Sendable {
     let value: any Sendable
-    public init(_ value: any Sendable) { self.value = value }
+    init(_ value: any Sendable) { self.value = value }
 }
 
 /// A protocol rule broken by a message's sender, as a round reports it: what was wrong and which
@@ -135,8 +139,11 @@ public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertibl
     /// messages, offending message first — as the evidence. Never encoded; a rechecker must not throw
     /// it against the sender.
     public let accused: PartyID?
+    /// The accused's own signed messages, offending message first (empty unless ``accused`` is set).
     public let accusedEvidence: [SignedMessage]
 
+    /// A violation of `rule` (a stable kebab-case name), optionally naming another party the sender's
+    /// message proves guilty. Never fails.
     public init(rule: String, detail: String = "",
                 accused: PartyID? = nil, accusedEvidence: [SignedMessage] = []) {
         self.rule = rule
@@ -145,15 +152,16 @@ public struct RoundViolation: Error, Sendable, Equatable, CustomStringConvertibl
         self.accusedEvidence = accusedEvidence
     }
 
+    /// The rule, followed by the detail when there is one.
     public var description: String { detail.isEmpty ? rule : "\(rule): \(detail)" }
 }
 
 /// Names a message received earlier in the session: who sent it, in which round, of which kind.
-public struct MessageSlot: Sendable, Hashable {
-    public let round: Int
-    public let kind: MessageKind
-    public let sender: PartyID
-    public init(round: Int, kind: MessageKind, sender: PartyID) {
+struct MessageSlot: Sendable, Hashable {
+    let round: Int
+    let kind: MessageKind
+    let sender: PartyID
+    init(round: Int, kind: MessageKind, sender: PartyID) {
         self.round = round
         self.kind = kind
         self.sender = sender
@@ -164,6 +172,7 @@ public struct MessageSlot: Sendable, Hashable {
 public struct SessionPublicData: Sendable, Hashable {
     /// Chosen by the caller; must be unique per session (for example a block hash and a counter).
     public let sessionID: [UInt8]
+    /// The protocol's tag (such as `KeyInit.protocolTag`), signed into every message.
     public let protocolTag: String
     /// All participants, sorted by identity key.
     public let committee: [PartyID]
@@ -191,7 +200,10 @@ public struct SessionPublicData: Sendable, Hashable {
 
 /// Why a session could not be set up (caller mistakes, reported rather than trapped).
 public enum SessionSetupError: Error, Equatable, Sendable {
+    /// Fewer than two parties (the count given).
     case committeeTooSmall(Int)
+    /// The committee lists this party twice.
     case duplicateParty(PartyID)
+    /// The signer's identity is not a committee member.
     case signerNotInCommittee(PartyID)
 }

@@ -6,7 +6,9 @@
 /// messages from different senders may be checked in parallel; `accept` then records them one at
 /// a time.
 public struct Session<Output: Sendable>: Sendable {
+    /// The session id, protocol tag and committee every message is bound to.
     public let publicData: SessionPublicData
+    /// This party (the signer's identity).
     public let me: PartyID
     private let signer: any IdentitySigner
     private let verifier: any IdentitySignatureVerifier
@@ -41,6 +43,7 @@ public struct Session<Output: Sendable>: Sendable {
     public var hasMessagesToSend: Bool { phase == .sending || phase == .echoToSend }
     /// Whether every expected message has arrived, so `finalize` may be called.
     public var isReadyToFinalize: Bool { phase == .readyToFinalize }
+    /// Whether the last round was finalised into the protocol's output (or the session aborted).
     public var isFinished: Bool { phase == .finished }
 
     private var others: [PartyID] { publicData.committee.filter { $0 != me } }
@@ -307,8 +310,12 @@ public struct Session<Output: Sendable>: Sendable {
 
 /// A signed message and where it goes: one recipient, or (nil) every other committee member.
 public struct OutgoingMessage: Sendable {
+    /// The one recipient of a direct message; nil for a message every other committee member receives.
     public let recipient: PartyID?
+    /// The signed message to deliver.
     public let message: SignedMessage
+    /// Pairs `message` with its destination. Never fails; the session, not this type, decides who
+    /// receives what.
     public init(recipient: PartyID?, message: SignedMessage) {
         self.recipient = recipient
         self.message = message
@@ -323,7 +330,9 @@ public struct CheckedMessage: Sendable {
 
 /// Where a session stands after finalising a round.
 public enum SessionStatus<Output: Sendable>: Sendable {
+    /// More rounds follow: send the next round's messages.
     case inProgress
+    /// The last round was finalised; this is the protocol's output.
     case finished(Output)
 }
 
@@ -344,6 +353,7 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     /// The protocol could not finish, with no one to blame (see `RoundTransition.aborted`).
     case aborted(String)
 
+    /// A one-line account of the error (a fault's culprit, round and reason).
     public var description: String {
         switch self {
         case .fault(let fault): "\(fault)"

@@ -32,7 +32,9 @@ import Synchronization
 /// 4 `finished`: nothing (the last event; exactly when the seed flag is 0). Integers are big-endian.
 /// Version 1 (no `finished` event, seed always present) is refused.
 public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The journal's magic and version (version 1 journals are refused as unsupported).
     public static var encodingHeader: EncodingHeader { .sessionJournal }
+    /// The length of the generator seed a journal holds.
     public static let seedLength = 32
     static let digestLength = 32
 
@@ -55,10 +57,13 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
         case finished
     }
 
+    /// The journaled session's protocol tag.
     public let protocolTag: String
+    /// The journaled session's id.
     public let sessionID: [UInt8]
     /// The 32-byte seed of the session's `ChaChaRandom`, or nil once the session finished. Secret.
     public private(set) var seed: [UInt8]?
+    /// Every recorded call, in order.
     public internal(set) var events: [Event]
 
     /// - Precondition: `seed` has 32 bytes (checked by `JournaledSession.init`, which is the way in).
@@ -97,9 +102,11 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
         seed = nil
     }
 
+    /// Protocol tag and event count; never the seed.
     public var description: String {
         "SessionJournal(\(protocolTag), \(events.count) events\(isFinished ? ", finished" : ""))"
     }
+    /// The same as `description`: no seed.
     public var debugDescription: String { description }
 
     // MARK: Encoding
@@ -210,6 +217,7 @@ public enum SessionJournalDecodingError: Error, Equatable, Sendable, CustomStrin
     /// unsupported versions included).
     case malformed(DecodingError)
 
+    /// The decoding error, prefixed with what was being decoded.
     public var description: String {
         switch self {
         case .malformed(let error): "malformed session journal: \(error)"
@@ -240,12 +248,15 @@ public final class InMemorySessionJournalStore: SessionJournalStore, CustomStrin
     private struct Key: Hashable { let protocolTag: String; let sessionID: [UInt8] }
     private let journals = Mutex<[Key: [UInt8]]>([:])
 
+    /// An empty store.
     public init() {}
 
+    /// Stores `encoded`, replacing an earlier journal of the same session. Never fails.
     public func saveJournal(_ encoded: [UInt8], protocolTag: String, sessionID: [UInt8]) {
         journals.withLock { $0[Key(protocolTag: protocolTag, sessionID: sessionID)] = encoded }
     }
 
+    /// Removes and returns the session's journal under the lock; nil when there is none.
     public func takeJournal(protocolTag: String, sessionID: [UInt8]) -> [UInt8]? {
         journals.withLock { $0.removeValue(forKey: Key(protocolTag: protocolTag, sessionID: sessionID)) }
     }
@@ -253,8 +264,11 @@ public final class InMemorySessionJournalStore: SessionJournalStore, CustomStrin
     /// How many journals are stored.
     public var count: Int { journals.withLock { $0.count } }
 
+    /// The number of journals only, never their bytes.
     public var description: String { "InMemorySessionJournalStore(\(count) journals)" }
+    /// The same as `description`.
     public var debugDescription: String { description }
+    /// An empty mirror, so that `dump` prints no journal bytes.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
@@ -269,6 +283,7 @@ public final class InMemorySessionJournalStore: SessionJournalStore, CustomStrin
 /// to the same output.
 public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
                                                   CustomReflectable {
+    /// The journaled session (read it; change it only through this type's methods, which record).
     public private(set) var session: Session<Output>
     /// Nil once the session finished (the seed is wiped).
     private var generator: ChaChaRandom?
@@ -289,10 +304,15 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
                                       sessionID: session.publicData.sessionID, seed: seed)
     }
 
+    /// `Session.me`.
     public var me: PartyID { session.me }
+    /// `Session.roundNumber`.
     public var roundNumber: Int { session.roundNumber }
+    /// `Session.hasMessagesToSend`.
     public var hasMessagesToSend: Bool { session.hasMessagesToSend }
+    /// `Session.isReadyToFinalize`.
     public var isReadyToFinalize: Bool { session.isReadyToFinalize }
+    /// `Session.isFinished`.
     public var isFinished: Bool { session.isFinished }
 
     /// `Session.makeMessages` on the session's own generator, recorded.
@@ -419,16 +439,21 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
         return restored
     }
 
+    /// The journal's description: no seed, no output.
     public var description: String { "JournaledSession(\(journal))" }
+    /// The same as `description`.
     public var debugDescription: String { description }
+    /// An empty mirror, so that `dump` prints neither the seed nor the generator.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// Why a session could not be journaled or restored from a journal.
 public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible {
+    /// The seed given to `init(session:seed:)` was not 32 bytes (the length given).
     case wrongSeedLength(Int)
     /// The session `makeSession` built has another protocol tag or session id than the journal.
     case wrongSession
+    /// The `makeSession` closure given to a restore threw (its error, in words).
     case sessionSetupFailed(String)
     /// Event `event` did not replay as recorded: the journal or the entry inputs differ from the
     /// original run.
@@ -440,9 +465,12 @@ public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible 
     case oneTimeJournalMustBeTaken(String)
     /// The store holds no journal for this session (never saved, or already taken).
     case noJournal
+    /// The stored bytes are not a session journal.
     case undecodable(SessionJournalDecodingError)
+    /// The `SessionJournalStore` threw (its error, in words).
     case storeFailed(String)
 
+    /// The reason in words.
     public var description: String {
         switch self {
         case .wrongSeedLength(let count): "journal seed must be 32 bytes, got \(count)"

@@ -12,6 +12,7 @@ public enum MessageKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     /// A party's echo of the echo-broadcasts it received in a round.
     case echo = 4
 
+    /// The kind's wire-independent name ("echo-broadcast", …).
     public var description: String {
         switch self {
         case .echoBroadcast: "echo-broadcast"
@@ -32,16 +33,24 @@ public enum MessageKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
 /// sender(32) ‖ hasRecipient(u8) ‖ [recipient(32)] ‖ len32 ‖ payload ‖ len32 ‖ signature`.
 /// The signature covers `DomainSeparation.signedMessage ‖` the encoding up to the payload.
 public struct SignedMessage: Sendable, Hashable, VersionedEncoding {
+    /// The session id (signed).
     public let sessionID: [UInt8]
+    /// The protocol tag (signed).
     public let protocolTag: String
+    /// The round number, from 1 (signed; a u16 on the wire).
     public let round: Int
+    /// How the message is distributed (signed).
     public let kind: MessageKind
+    /// The signing party (signed; its key verifies `signature`).
     public let sender: PartyID
     /// The addressee of a direct message; nil for broadcasts and echoes.
     public let recipient: PartyID?
+    /// The round's payload for this kind (signed); the round's check decodes it.
     public let payload: [UInt8]
+    /// The sender's identity signature over everything above.
     public let signature: [UInt8]
 
+    /// Version 1, no magic (messages are framed by the transport).
     public static var encodingHeader: EncodingHeader { .signedMessage }
     static let signatureDomain = Array(DomainSeparation.signedMessage.utf8)
     /// A session id, tag or payload longer than this is rejected before it is read.
@@ -191,6 +200,7 @@ public enum MessageDecodingError: Error, Equatable, Sendable, CustomStringConver
     /// `PartyID(bytes:)` was given other than 32 bytes.
     case wrongPartyIDLength(Int)
 
+    /// The decoding error, prefixed with what was being decoded.
     public var description: String {
         switch self {
         case .malformed(let error): "malformed message: \(error)"

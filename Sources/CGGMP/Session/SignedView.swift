@@ -16,6 +16,7 @@
 public struct SignedView: Sendable {
     /// The party whose message is checked (the culprit, if the check fails).
     public let sender: PartyID
+    /// The session the viewed messages belong to.
     public let publicData: SessionPublicData
     private let own: [OwnSlot: SignedMessage]
     /// Echo-broadcast entries of C's echoes: round → original sender → message.

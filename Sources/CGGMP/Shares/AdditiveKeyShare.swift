@@ -5,9 +5,11 @@ import Secp256k1
 /// `ThresholdKeyShare.additiveShare(signers:)` produces them for a chosen t-subset. Signing takes
 /// this form.
 public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
+    /// The party whose secret share this is.
     public let owner: PartyID
     /// X_j for every signer j (their sum is `publicKey`).
     public let publicShares: [PartyID: Point]
+    /// The key X = Σ_j X_j.
     public let publicKey: Point
     /// x_owner.
     let secretShare: Scalar
@@ -50,5 +52,6 @@ public struct AdditiveKeyShare: Sendable, CustomStringConvertible {
                                     publicShares: shares, epoch: epoch)
     }
 
+    /// Owner and signer count: never the secret share.
     public var description: String { "AdditiveKeyShare(owner: \(owner), signers: \(publicShares.count))" }
 }

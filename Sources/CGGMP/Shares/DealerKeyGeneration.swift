@@ -36,16 +36,22 @@ public enum DealerKeyGeneration {
 /// The dealer's output: the public commitment and one share per holder (each to be sent to its
 /// holder over a confidential channel).
 public struct DealtKey: Sendable, CustomStringConvertible {
+    /// t: how many holders it takes to sign.
     public let threshold: Int
+    /// The holders, sorted.
     public let holders: [PartyID]
+    /// The public commitment every holder checks its share against.
     public let commitment: FeldmanCommitment
+    /// Each holder's secret share, to be sent to that holder only.
     public let shares: [PartyID: DealtShare]
 
+    /// Threshold and holder count: no share.
     public var description: String { "DealtKey(\(threshold)-of-\(holders.count))" }
 }
 
 /// One holder's secret share f(x_holder), as the dealer sends it.
 public struct DealtShare: Sendable, WireCodable, CustomStringConvertible {
+    /// The holder this share is for.
     public let holder: PartyID
     let secretShare: Scalar
 
@@ -54,25 +60,35 @@ public struct DealtShare: Sendable, WireCodable, CustomStringConvertible {
         self.secretShare = secretShare
     }
 
+    /// Writes the holder and the secret share (secret: send it over a confidential channel). Never fails.
     public func encode(to writer: inout ByteWriter) {
         writer.write("holder", bytes: holder.bytes)
         writer.write("share", secretShare)
     }
 
+    /// Reads `encode(to:)`'s fields.
+    /// - Throws: `DecodingError` naming the field ("holder", "share") for truncated bytes, a party id
+    ///   that is not 32 bytes, or a scalar that is not canonical. Whether the share fits the commitment
+    ///   is ``FeldmanCommitment/verify(_:)``'s question.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         holder = try reader.readPartyID("holder")
         secretShare = try reader.readScalar("share")
     }
 
+    /// The holder only: never the share.
     public var description: String { "DealtShare(holder: \(holder))" }
 }
 
 /// Feldman commitments A_k = a_k·G to the dealer's polynomial coefficients; A_0 is the public key.
 public struct FeldmanCommitment: Sendable, Hashable, WireCodable {
+    /// A_0, …, A_{t−1}.
     public let coefficients: [Point]
 
+    /// A commitment from its points. Checks nothing; ``ThresholdKeyShare/init(receiving:commitment:threshold:holders:)``
+    /// checks the count and the share.
     public init(coefficients: [Point]) { self.coefficients = coefficients }
 
+    /// A_0, the public key (the identity point for an empty commitment).
     public var publicKey: Point { coefficients.first ?? .identity }
 
     /// f(x_holder)·G = Σ_k x^k·A_k: the holder's public verification share.
@@ -89,11 +105,15 @@ public struct FeldmanCommitment: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// Writes the count and the points. Never fails.
     public func encode(to writer: inout ByteWriter) {
         writer.appendCount(coefficients.count)
         for point in coefficients { writer.write("A", point) }
     }
 
+    /// Reads `encode(to:)`'s fields.
+    /// - Throws: `DecodingError` naming the field ("coefficients", "A") for truncated bytes, a count the
+    ///   bytes cannot hold, or a point that is not a valid encoding.
     public init(from reader: inout ByteReader) throws(DecodingError) {
         let count = try reader.readCount("coefficients", minimumElementSize: 5)
         var points: [Point] = []

@@ -17,7 +17,9 @@ import Secp256k1
 /// refuses it under a share of another epoch (`.presignatureForAnotherEpoch`), so presignatures made
 /// before a refresh are never spent after it.
 public struct KeyEpoch: Sendable, Hashable, CustomStringConvertible {
+    /// The length of an epoch's digest.
     public static let byteCount = 32
+    /// The 32-byte digest of the threshold and the public shares.
     public let bytes: [UInt8]
 
     /// The epoch of the sharing with these public shares.

@@ -4,7 +4,9 @@ import Bytes
 public enum KeyShareError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Thresholds below 2 are refused: a 1-of-n "share" is the whole key.
     case thresholdTooSmall(Int)
+    /// The threshold is larger than the number of parties.
     case thresholdExceedsPartyCount(threshold: Int, parties: Int)
+    /// A party is listed twice.
     case duplicateParty(PartyID)
     /// The secret key to split is zero.
     case zeroSecret
@@ -21,13 +23,16 @@ public enum KeyShareError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Two holders have the same evaluation point, or one's is zero (a negligible-probability
     /// hash event, refused rather than assumed away).
     case unusableEvaluationPoint(PartyID)
+    /// Fewer signers than the threshold.
     case notEnoughSigners(needed: Int, got: Int)
+    /// A signer holds no share of the key.
     case signerNotAHolder(PartyID)
     /// The (tweaked) public key is the point at infinity.
     case publicKeyIsIdentity
     /// The bytes are not a key share (or threshold public key) encoding; the error names the field.
     case malformedEncoding(DecodingError)
 
+    /// The reason in words; never a secret value.
     public var description: String {
         switch self {
         case .thresholdTooSmall(let t): "threshold \(t) is below 2"

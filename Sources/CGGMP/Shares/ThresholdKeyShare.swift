@@ -8,7 +8,9 @@ import Secp256k1
 /// Made by the dealer (`init(receiving:commitment:holders:)`) or, later, by key resharing
 /// (`init(owner:threshold:secretShare:publicShares:)`, which checks everything it is given).
 public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
+    /// The party whose secret share this is.
     public let owner: PartyID
+    /// t: how many holders it takes to sign.
     public let threshold: Int
     /// f(x_j)·G for every holder j.
     public let publicShares: [PartyID: Point]
@@ -79,6 +81,7 @@ public struct ThresholdKeyShare: Sendable, CustomStringConvertible {
                                      publicShares: publicShares.mapValues { $0 + shift }, epoch: epoch)
     }
 
+    /// Owner, threshold and holder count: never the secret share.
     public var description: String {
         "ThresholdKeyShare(owner: \(owner), \(threshold)-of-\(publicShares.count))"
     }

@@ -4,6 +4,7 @@ import Secp256k1
 /// public key f(0)·G. What a party that holds no share needs to check shares of the key — for
 /// instance a new holder joining in key resharing.
 public struct ThresholdPublicKey: Sendable, Hashable, CustomStringConvertible {
+    /// t: how many holders it takes to sign.
     public let threshold: Int
     /// f(x_j)·G for every holder j.
     public let publicShares: [PartyID: Point]
@@ -39,6 +40,7 @@ public struct ThresholdPublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The epoch of this sharing (equal to the `epoch` of an underived share with these public shares).
     public var epoch: KeyEpoch { KeyEpoch(threshold: threshold, publicShares: publicShares) }
 
+    /// Threshold and holder count.
     public var description: String { "ThresholdPublicKey(\(threshold)-of-\(publicShares.count))" }
 }
 

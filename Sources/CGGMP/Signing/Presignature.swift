@@ -12,6 +12,8 @@ public struct PresignatureCommitments: Sendable, Hashable {
     /// S̃_j for every signer j.
     public let keyNonceShares: [PartyID: Point]
 
+    /// Commitments from their parts. Checks nothing: presigning makes them, and stored ones are
+    /// checked when a ``Presignature`` is decoded.
     public init(nonce: Point, nonceShares: [PartyID: Point], keyNonceShares: [PartyID: Point]) {
         self.nonce = nonce
         self.nonceShares = nonceShares
@@ -58,12 +60,18 @@ public struct Presignature: ~Copyable, Sendable {
 
     init(material: PresignatureMaterial) { self.material = material }
 
+    /// The signer this presignature belongs to.
     public var owner: PartyID { material.owner }
+    /// The signer set that made it, sorted; only this set may sign with it.
     public var signers: [PartyID] { material.signers }
+    /// The public key it was made for; signing under another key is refused.
     public var publicKey: Point { material.publicKey }
+    /// The epoch of the key share it was made with; signing with a share of another epoch is refused.
     public var epoch: KeyEpoch { material.epoch }
+    /// Its public values, which every signer's signature share is checked against.
     public var commitments: PresignatureCommitments { material.commitments }
 
+    /// Owner and signer count: no secret.
     public var description: String { "Presignature(owner: \(owner), signers: \(signers.count))" }
 }
 
@@ -73,9 +81,13 @@ public struct Presignature: ~Copyable, Sendable {
 /// slot is the one copyable handle, and `take()` hands the presignature out exactly once.
 public final class PresignatureSlot: Sendable, CustomStringConvertible {
     private let stored: Mutex<Presignature?>
+    /// The presignature's owner (readable after it was taken).
     public let owner: PartyID
+    /// The public key the presignature was made for.
     public let publicKey: Point
+    /// The epoch of the key share it was made with.
     public let epoch: KeyEpoch
+    /// The presignature's public values.
     public let commitments: PresignatureCommitments
 
     init(_ material: PresignatureMaterial) {
@@ -100,5 +112,6 @@ public final class PresignatureSlot: Sendable, CustomStringConvertible {
     /// Whether the presignature was taken.
     public var isTaken: Bool { stored.withLock { $0 == nil } }
 
+    /// The owner only.
     public var description: String { "PresignatureSlot(owner: \(owner))" }
 }

@@ -114,16 +114,22 @@ extension Presignature: VersionedEncoding {
 public enum PresignatureDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a presignature encoding; the error names the field.
     case malformedEncoding(DecodingError)
+    /// The presignature was made for another parameter set than the one asked for.
     case parameterSetMismatch(expected: String, found: String)
+    /// Fewer than two signers (the count found).
     case notEnoughSigners(Int)
+    /// The signer list is not strictly increasing (each presignature has one encoding).
     case signersNotInIncreasingOrder
+    /// The owner is not one of the signers.
     case ownerNotASigner
+    /// A point that must not be the identity is (which one, by name).
     case identityPoint(String)
     /// The public commitments do not satisfy a relation every finished presigning satisfies.
     case inconsistentCommitments(String)
     /// k̃·Γ ≠ Δ̃_owner or χ̃·Γ ≠ S̃_owner.
     case secretsDoNotMatchCommitments
 
+    /// The reason in words; never a secret value.
     public var description: String {
         switch self {
         case .malformedEncoding(let error): "malformed Presignature encoding: \(error)"

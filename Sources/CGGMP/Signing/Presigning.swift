@@ -24,6 +24,7 @@ import Secp256k1
 /// χ̃_i = χ_i/δ and every Δ̃_j, S̃_j. Since δ = kγ and Σ χ_j = kx, the signature of m is
 /// (r, Σ σ_j) with R = Γ and σ_j = k̃_j·m + χ̃_j·r.
 public enum Presigning {
+    /// The tag bound into every message of a presigning session.
     public static let protocolTag = ProtocolTag.presign
 
     /// A presigning session among the key share's signers; its output holds the `Presignature`.
@@ -42,6 +43,8 @@ public enum Presigning {
         PresignRechecker(inputs: inputs, parameters: parameters, prehash: nil)
     }
 
+    /// The public data of a presigning session (for `Evidence.verify`).
+    /// - Throws: ``SessionSetupError`` for fewer than two parties or a party listed twice.
     public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
         try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
     }
@@ -50,14 +53,19 @@ public enum Presigning {
 /// The public facts presigning depends on, which a third party needs to re-check evidence: every
 /// signer's public key share and public aux info.
 public struct PresigningPublicInputs: Sendable, Hashable {
+    /// X_j for every signer j.
     public let publicShares: [PartyID: Point]
+    /// Every signer's public aux info.
     public let publicAux: [PartyID: PublicAuxInfo]
 
+    /// The inputs from their parts. Checks nothing here: a check that finds an entry missing reports
+    /// the `incomplete-view` rule, so the evidence is not proven.
     public init(publicShares: [PartyID: Point], publicAux: [PartyID: PublicAuxInfo]) {
         self.publicShares = publicShares
         self.publicAux = publicAux
     }
 
+    /// X = Σ_j X_j.
     public var publicKey: Point { Point.sum(publicShares.values) }
 
     /// The identifier every proof of the session is bound to: the session id (with protocol tag and

@@ -8,6 +8,7 @@ import Secp256k1
 /// normalised to low s, completed with its recovery id and verified with libsecp256k1 before it
 /// is returned.
 public enum Signing {
+    /// The tag bound into every message of a signing session.
     public static let protocolTag = ProtocolTag.sign
 
     /// A signing session that consumes `presignature`.
@@ -40,6 +41,8 @@ public enum Signing {
         SignRechecker(commitments: commitments, prehash: prehash)
     }
 
+    /// The public data of a signing session (for `Evidence.verify`).
+    /// - Throws: ``SessionSetupError`` for fewer than two parties or a party listed twice.
     public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
         try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
     }
@@ -48,9 +51,15 @@ public enum Signing {
 /// Presigning and signing in one session (rounds 1–3, then the signing round as round 4), for a
 /// message known up front.
 public enum InteractiveSigning {
+    /// The tag bound into every message of an interactive signing session.
     public static let protocolTag = ProtocolTag.interactiveSign
     static let signingRound = 4
 
+    /// A session that runs presigning and then signs `prehash` with the fresh presignature, among the
+    /// key share's signers.
+    /// - Throws: ``SigningSetupError`` when the key share and aux info belong to another party, their
+    ///   signer sets differ, a modulus has the wrong size, the committee is too large, or the session
+    ///   cannot be set up (`.session`).
     public static func makeSession(
         sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, prehash: Prehash,
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier = Ed25519Verifier(),
@@ -68,6 +77,8 @@ public enum InteractiveSigning {
         PresignRechecker(inputs: inputs, parameters: parameters, prehash: prehash)
     }
 
+    /// The public data of an interactive signing session (for `Evidence.verify`).
+    /// - Throws: ``SessionSetupError`` for fewer than two parties or a party listed twice.
     public static func publicData(sessionID: [UInt8], committee: [PartyID]) throws(SessionSetupError) -> SessionPublicData {
         try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: committee)
     }

@@ -9,7 +9,9 @@ import Secp256k1
 /// `init(_:signers:)`. The public aux data (`PublicAuxInfo`, AuxGen's type) is trusted to have
 /// passed AuxGen's Πmod, Πfac and Πprm checks; presigning checks only the moduli sizes.
 public struct SigningAuxInfo: Sendable, CustomStringConvertible {
+    /// The signer these secrets belong to.
     public let owner: PartyID
+    /// The owner's Paillier secret key. Secret.
     public let paillierSecret: PaillierSecretKey
     /// Every signer's public aux data, the owner's included.
     public let publicAux: [PartyID: PublicAuxInfo]
@@ -34,13 +36,17 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
         try self.init(owner: auxInfo.owner, paillierSecret: auxInfo.paillierSecretKey, publicAux: publicAux)
     }
 
+    /// Owner and party count: no secret.
     public var description: String { "SigningAuxInfo(owner: \(owner), parties: \(publicAux.count))" }
 }
 
 /// Why a presigning or signing session could not be set up (caller mistakes).
 public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The committee or signer was refused (see ``SessionSetupError``).
     case session(SessionSetupError)
+    /// A signer has no public aux info.
     case missingAuxInfo(PartyID)
+    /// The owner's public aux info does not hold the Paillier key of the secret given.
     case auxInfoDoesNotMatchSecret
     /// The key share's signers and the aux info's parties differ.
     case signerSetMismatch
@@ -60,6 +66,7 @@ public enum SigningSetupError: Error, Equatable, Sendable, CustomStringConvertib
     /// bound in the failure rounds grows with the committee).
     case committeeTooLarge(Int, maximum: Int)
 
+    /// The reason in words.
     public var description: String {
         switch self {
         case .session(let error): "session setup: \(error)"

@@ -11,13 +11,23 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
     /// Replaces a message on its way to `recipient` (return it unchanged to deliver it as is).
     public typealias Tamper = @Sendable (_ message: SignedMessage, _ recipient: PartyID) -> SignedMessage
 
+    /// Every party's session, by party.
     public private(set) var sessions: [PartyID: Session<Output>]
     private var generators: [PartyID: Generator]
+    /// Whether each step checks the delivered messages concurrently (`Session.check` is pure).
     public var parallelVerification: Bool
+    /// Rewrites deliveries, to make a party misbehave; nil delivers everything as sent.
     public var tamper: Tamper?
     /// Every message sent, in order (for reproducibility checks and evidence tests).
     public private(set) var sentMessages: [SignedMessage] = []
 
+    /// A runner over one fresh session per party, each party drawing from its own generator.
+    /// - Parameters:
+    ///   - sessions: One session per party.
+    ///   - generators: One generator per party.
+    ///   - parallelVerification: Whether to check each step's messages concurrently.
+    ///   - tamper: Rewrites messages on their way.
+    /// - Precondition: `generators` has exactly the sessions' parties as keys (a test's own set-up).
     public init(sessions: [Session<Output>], generators: [PartyID: Generator],
                 parallelVerification: Bool = false, tamper: Tamper? = nil) {
         self.sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.me, $0) })
@@ -32,9 +42,11 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
 
     /// How a simulated run ended.
     public enum Outcome: Sendable {
+        /// Every party finished, with its output.
         case finished([PartyID: Output])
         /// Parties detected faults (keyed by the accusing party).
         case faulted([PartyID: ProtocolFault])
+        /// A party's session aborted with no one to blame, or its driving code failed.
         case aborted(String)
         /// No party can make progress: each waiting party with the parties it still waits for
         /// (what a real deployment's timeout names as silent).
@@ -55,7 +67,9 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
     /// aborts) or is stuck, with `adversary` standing for the network and the corrupt parties: it
     /// sees every message of a step before any is delivered (so corrupt parties may rush), and
     /// decides what is delivered to whom — dropping, duplicating, delaying, replacing.
-    /// - Parameter stopAtFirstFault: end the run in the step where the first fault is detected.
+    /// - Parameters:
+    ///   - adversary: Decides, each step, which deliveries arrive and in what form.
+    ///   - stopAtFirstFault: End the run in the step where the first fault is detected.
     public mutating func runToEnd(adversary: inout some SimulationAdversary,
                                   stopAtFirstFault: Bool = false) -> RunReport<Output> {
         let parties = sessions.keys.sorted()
@@ -166,16 +180,21 @@ public struct RunReport<Output: Sendable>: Sendable {
     /// deployment's timeout names as silent.
     public var waiting: [PartyID: [PartyID]] = [:]
 
+    /// An empty report.
     public init() {}
 }
 
 /// One message on its way: to `recipient`, over the channel of `deliverer` (the party the
 /// authenticated transport names; a corrupt party may deliver messages others signed).
 public struct Delivery: Sendable {
+    /// The signed message.
     public var message: SignedMessage
+    /// The party it is delivered to.
     public var recipient: PartyID
+    /// The party whose authenticated channel it arrives over.
     public var deliverer: PartyID
 
+    /// A delivery from its parts. Never fails.
     public init(message: SignedMessage, recipient: PartyID, deliverer: PartyID) {
         self.message = message
         self.recipient = recipient
@@ -197,6 +216,7 @@ public protocol SimulationAdversary {
 }
 
 extension SimulationAdversary {
+    /// No adversary holds deliveries back unless it says so.
     public var isHoldingDeliveries: Bool { false }
 }
 
