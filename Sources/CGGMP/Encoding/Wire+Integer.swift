@@ -9,7 +9,7 @@ import Bytes
 extension ByteWriter {
     /// An integer of any sign: a sign byte (0 non-negative, 1 negative), then the magnitude,
     /// big-endian and minimal (no leading zero byte), length-prefixed. Perturbed: plus one.
-    public mutating func write(_ name: String, _ value: BigInt) {
+    mutating func write(_ name: String, _ value: BigInt) {
         let value = beginField(name) ? value + .one : value
         appendInteger(value)
     }
@@ -30,7 +30,7 @@ extension ByteReader {
     /// An integer written by `ByteWriter.write(_:_: BigInt)`.
     /// - Throws: `.nonCanonical` for a sign byte other than 0 or 1, a leading zero byte or a
     ///   negative zero.
-    public mutating func readBigInt(_ name: String) throws(DecodingError) -> BigInt {
+    mutating func readBigInt(_ name: String) throws(DecodingError) -> BigInt {
         let sign = try readByte(name)
         guard sign <= 1 else { throw DecodingError(field: name, reason: .nonCanonical("sign byte \(sign)")) }
         let magnitude = try readLengthPrefixed(name)

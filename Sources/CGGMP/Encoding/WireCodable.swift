@@ -31,7 +31,7 @@ extension WireCodable {
     }
 
     /// The field encoding alone (what a transcript absorbs).
-    public var fieldEncoding: [UInt8] {
+    var fieldEncoding: [UInt8] {
         var writer = ByteWriter()
         encode(to: &writer)
         return writer.bytes

@@ -19,15 +19,22 @@ import Secp256k1
 /// provable for a ciphertext of y. Now two accepting responses differ by less than N/2, so the
 /// extracted plaintext is the centred decryption itself (`SchemeParameters.decBoundHolds`, checked
 /// by prover and verifier).
-public struct DecProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct DecProof: Sendable, Hashable, WireCodable {
     public struct Statement: Sendable, Hashable, WireCodable {
-        public let key: PaillierPublicKey    // N0
-        public let k: PaillierCiphertext     // K
-        public let x: Point                  // X = x·G
-        public let d: PaillierCiphertext     // D = enc0(y; ρ) · K^{−x}
-        public let s: Point                  // S = y·Γ
-        public let gamma: Point              // Γ
-        public let partyCount: Int           // n ≥ 1
+        /// N0
+        public let key: PaillierPublicKey
+        /// K
+        public let k: PaillierCiphertext
+        /// X = x·G
+        public let x: Point
+        /// D = enc0(y; ρ) · K^{−x}
+        public let d: PaillierCiphertext
+        /// S = y·Γ
+        public let s: Point
+        /// Γ
+        public let gamma: Point
+        /// n ≥ 1
+        public let partyCount: Int
         public init(key: PaillierPublicKey, k: PaillierCiphertext, x: Point, d: PaillierCiphertext,
                     s: Point, gamma: Point, partyCount: Int) {
             self.key = key; self.k = k; self.x = x; self.d = d; self.s = s; self.gamma = gamma
@@ -60,29 +67,38 @@ public struct DecProof: Sendable, Hashable, WireCodable {
     }
 
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt     // ∈ ±2^ℓ
-        public let y: BigInt     // ∈ ±2^{yBits}
-        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// y ∈ ±2^{yBits}
+        let y: BigInt
+        /// ρ ∈ Z*_{N0}
+        let rho: BigInt
         public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho }
         public var description: String { "DecProof.Witness" }
         public var debugDescription: String { description }
     }
 
     /// One repetition j: commitments (A_j, B_j, C_j) and responses (z_j, w_j, ν_j).
-    public struct Repetition: Sendable, Hashable {
-        public let ciphertextA: BigInt   // K^{−α} · enc0(β; r) mod N0²
-        public let pointB: Point         // β·Γ
-        public let pointC: Point         // α·G
-        public let z: BigInt             // α + e_j·x
-        public let w: BigInt             // β + e_j·y
-        public let nu: BigInt            // r·ρ^{e_j} mod N0
+    struct Repetition: Sendable, Hashable {
+        /// ciphertextA = K^{−α} · enc0(β; r) mod N0²
+        let ciphertextA: BigInt
+        /// pointB = β·Γ
+        let pointB: Point
+        /// pointC = α·G
+        let pointC: Point
+        /// z = α + e_j·x
+        let z: BigInt
+        /// w = β + e_j·y
+        let w: BigInt
+        /// ν = r·ρ^{e_j} mod N0
+        let nu: BigInt
         public init(ciphertextA: BigInt, pointB: Point, pointC: Point, z: BigInt, w: BigInt, nu: BigInt) {
             self.ciphertextA = ciphertextA; self.pointB = pointB; self.pointC = pointC
             self.z = z; self.w = w; self.nu = nu
         }
     }
 
-    public let repetitions: [Repetition]
+    let repetitions: [Repetition]
 
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
@@ -230,5 +246,5 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         self.repetitions = repetitions
     }
 
-    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
+    init(repetitions: [Repetition]) { self.repetitions = repetitions }
 }

@@ -9,14 +9,18 @@ import Secp256k1
 /// Witness: x ∈ ±2^ℓ, ρ ∈ Z*_{N0}, b ∈ Z_q. Proves that C encrypts the same x that is committed
 /// in X under the El-Gamal key A, and that x ∈ ±2^{ℓ+ε}. (The paper lists a as a witness too; it
 /// is never used — PAPER.md of synedrion — so it is left out.)
-public struct EncElgProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct EncElgProof: Sendable, Hashable, WireCodable {
     public struct Statement: Sendable, Hashable, WireCodable {
         /// N0, the prover's Paillier key.
         public let key: PaillierPublicKey
-        public let ciphertext: PaillierCiphertext   // C
-        public let a: Point                          // A
-        public let b: Point                          // B
-        public let x: Point                          // X
+        /// C
+        public let ciphertext: PaillierCiphertext
+        /// A
+        public let a: Point
+        /// B
+        public let b: Point
+        /// X
+        public let x: Point
         public init(key: PaillierPublicKey, ciphertext: PaillierCiphertext, a: Point, b: Point, x: Point) {
             self.key = key; self.ciphertext = ciphertext; self.a = a; self.b = b; self.x = x
         }
@@ -39,9 +43,12 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
     }
 
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let plaintext: BigInt       // x ∈ ±2^ℓ
-        public let randomizer: BigInt      // ρ ∈ Z*_{N0}
-        public let b: Scalar               // b
+        /// x ∈ ±2^ℓ
+        let plaintext: BigInt
+        /// ρ ∈ Z*_{N0}
+        let randomizer: BigInt
+        /// b
+        let b: Scalar
         public init(plaintext: BigInt, randomizer: BigInt, b: Scalar) {
             self.plaintext = plaintext; self.randomizer = randomizer; self.b = b
         }
@@ -50,16 +57,25 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
     }
 
     // First message.
-    public let commitmentS: BigInt   // S = s^x t^μ mod N̂
-    public let ciphertextD: BigInt   // D = enc0(α; r)
-    public let pointY: Point         // Y = β·A + α·G
-    public let pointZ: Point         // Z = β·G
-    public let commitmentT: BigInt   // T = s^α t^γ mod N̂
+    /// S = s^x t^μ mod N̂
+    let commitmentS: BigInt
+    /// D = enc0(α; r)
+    let ciphertextD: BigInt
+    /// Y = β·A + α·G
+    let pointY: Point
+    /// Z = β·G
+    let pointZ: Point
+    /// T = s^α t^γ mod N̂
+    let commitmentT: BigInt
     // Responses.
-    public let z1: BigInt            // α + e·x
-    public let w: Scalar             // β + e·b mod q
-    public let z2: BigInt            // r·ρ^e mod N0
-    public let z3: BigInt            // γ + e·μ
+    /// z1 = α + e·x
+    let z1: BigInt
+    /// w = β + e·b mod q
+    let w: Scalar
+    /// z2 = r·ρ^e mod N0
+    let z2: BigInt
+    /// z3 = γ + e·μ
+    let z3: BigInt
 
     static let transcriptTag = ProofTag.encElg
 
