@@ -14,12 +14,13 @@ import Secp256k1
 /// D = K^γ · enc(−β) while F = enc(β); following synedrion's PAPER.md we prove that form, so
 /// T = s^{−y}t^μ, z2 = β − e·y, w_y = r_y·ρ_y^{−e}, and the verifier checks enc1(z2; w_y) = B_y·Y^{−e}.
 @_spi(Benchmarks) public struct AffGProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, N1, C, D, Y, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
         /// N0: the key C and D are encrypted under (the verifier's).
         public let verifierKey: PaillierPublicKey
         /// N1: the key Y is encrypted under (the prover's).
         public let proverKey: PaillierPublicKey
-        /// C under N0
+        /// C, a ciphertext under N0.
         public let c: PaillierCiphertext
         /// D = C^x · enc0(−y; ρ)
         public let d: PaillierCiphertext
@@ -27,6 +28,7 @@ import Secp256k1
         public let y: PaillierCiphertext
         /// X = x·G
         public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(verifierKey: PaillierPublicKey, proverKey: PaillierPublicKey,
                     c: PaillierCiphertext, d: PaillierCiphertext, y: PaillierCiphertext, x: Point) {
             self.verifierKey = verifierKey; self.proverKey = proverKey
@@ -58,6 +60,7 @@ import Secp256k1
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let x: BigInt
@@ -67,6 +70,7 @@ import Secp256k1
         let rho: BigInt
         /// ρ_y ∈ Z*_{N1}
         let rhoY: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, rhoY: BigInt) {
             self.x = x; self.y = y; self.rho = rho; self.rhoY = rhoY
         }
@@ -152,6 +156,11 @@ import Secp256k1
             wY: n1.maskRandomizer(rY, secret: witness.rhoY, exponent: -e))
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

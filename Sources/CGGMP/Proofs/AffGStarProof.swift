@@ -11,8 +11,10 @@ import Secp256k1
 /// Public: N0, C, D = C^x · enc0(−y; ρ) (mod N0²); N1, Y = enc1(y; μ) (mod N1²); X = x·G.
 /// Witness: x ∈ ±2^ℓ, y ∈ ±2^ℓ′, ρ ∈ Z*_{N0}, μ ∈ Z*_{N1}.
 @_spi(Benchmarks) public struct AffGStarProof: Sendable, Hashable, WireCodable {
+    /// The same public input as Πaff-g: (N0, N1, C, D, Y, X).
     public typealias Statement = AffGProof.Statement
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let x: BigInt
@@ -22,6 +24,7 @@ import Secp256k1
         let rho: BigInt
         /// μ ∈ Z*_{N1}
         let mu: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, mu: BigInt) {
             self.x = x; self.y = y; self.rho = rho; self.mu = mu
         }
@@ -108,6 +111,11 @@ import Secp256k1
         return AffGStarProof(repetitions: repetitions)
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size, `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {

@@ -20,10 +20,11 @@ import Secp256k1
 /// extracted plaintext is the centred decryption itself (`SchemeParameters.decBoundHolds`, checked
 /// by prover and verifier).
 @_spi(Benchmarks) public struct DecProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, K, X, D, S, Γ, n); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        /// N0
+        /// N0, the prover's Paillier key.
         public let key: PaillierPublicKey
-        /// K
+        /// K, a ciphertext under N0.
         public let k: PaillierCiphertext
         /// X = x·G
         public let x: Point
@@ -31,10 +32,12 @@ import Secp256k1
         public let d: PaillierCiphertext
         /// S = y·Γ
         public let s: Point
-        /// Γ
+        /// Γ, the base point of S.
         public let gamma: Point
-        /// n ≥ 1
+        /// n ≥ 1, the number of parties (it fixes the bound ℓ_y of y).
         public let partyCount: Int
+        /// The statement from its parts; nothing is checked until `verify` (decoding refuses a party
+        /// count outside `partyCountRange`).
         public init(key: PaillierPublicKey, k: PaillierCiphertext, x: Point, d: PaillierCiphertext,
                     s: Point, gamma: Point, partyCount: Int) {
             self.key = key; self.k = k; self.x = x; self.d = d; self.s = s; self.gamma = gamma
@@ -66,6 +69,7 @@ import Secp256k1
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let x: BigInt
@@ -73,6 +77,7 @@ import Secp256k1
         let y: BigInt
         /// ρ ∈ Z*_{N0}
         let rho: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho }
         public var description: String { "DecProof.Witness" }
         public var debugDescription: String { description }
@@ -165,6 +170,13 @@ import Secp256k1
         return DecProof(repetitions: repetitions)
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size, `.rangeCheckFailed(field: "partyCount")` for a party count
+    ///   outside `partyCountRange` or beyond what the parameter set's Πdec bound allows,
+    ///   `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {

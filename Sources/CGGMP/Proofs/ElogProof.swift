@@ -10,12 +10,18 @@ import Secp256k1
 @_spi(Benchmarks) public struct ElogProof: Sendable, Hashable, WireCodable {
     /// The public input, in Fig. 23's order (synedrion's PAPER.md notes Fig. 8 lists it otherwise).
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// L = λ·G.
         public let L: Point
+        /// M = y·G + λ·X.
         public let M: Point
+        /// X, the ElGamal key.
         public let X: Point
+        /// Y = y·h.
         public let Y: Point
+        /// h, the base of Y.
         public let h: Point
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(L: Point, M: Point, X: Point, Y: Point, h: Point) {
             self.L = L; self.M = M; self.X = X; self.Y = Y; self.h = h
         }

@@ -10,17 +10,19 @@ import Secp256k1
 /// in X under the El-Gamal key A, and that x ∈ ±2^{ℓ+ε}. (The paper lists a as a witness too; it
 /// is never used — PAPER.md of synedrion — so it is left out.)
 @_spi(Benchmarks) public struct EncElgProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, C, A, B, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
         /// N0, the prover's Paillier key.
         public let key: PaillierPublicKey
-        /// C
+        /// C = enc0(x; ρ) under N0.
         public let ciphertext: PaillierCiphertext
-        /// A
+        /// A = a·G, the El-Gamal key.
         public let a: Point
-        /// B
+        /// B = b·G.
         public let b: Point
-        /// X
+        /// X = (a·b + x)·G.
         public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, ciphertext: PaillierCiphertext, a: Point, b: Point, x: Point) {
             self.key = key; self.ciphertext = ciphertext; self.a = a; self.b = b; self.x = x
         }
@@ -42,13 +44,15 @@ import Secp256k1
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let plaintext: BigInt
         /// ρ ∈ Z*_{N0}
         let randomizer: BigInt
-        /// b
+        /// b ∈ Z_q, the discrete log of B.
         let b: Scalar
+        /// The witness from its parts; `prove` checks the range of the plaintext (a precondition).
         public init(plaintext: BigInt, randomizer: BigInt, b: Scalar) {
             self.plaintext = plaintext; self.randomizer = randomizer; self.b = b
         }
@@ -79,6 +83,9 @@ import Secp256k1
 
     static let transcriptTag = ProofTag.encElg
 
+    /// Proves that C encrypts the x with X = (a·b + x)·G for A = a·G, B = b·G, with x ∈ ±2^ℓ,
+    /// against the verifier's ring-Pedersen `setup`.
+    /// - Precondition: the witness matches the statement and x lies in ±2^ℓ (our own values).
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters,
@@ -116,6 +123,11 @@ import Secp256k1
             z3: gamma + e * mu)
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

@@ -13,9 +13,12 @@ import Paillier
 @_spi(Benchmarks) public struct ModulusProof: Sendable, Hashable, WireCodable {
     /// The public input: the modulus N.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N.
         public let modulus: BigInt
 
+        /// The statement for modulus N; nothing is checked until `verify`.
         public init(modulus: BigInt) { self.modulus = modulus }
+        /// The statement for `key`'s modulus.
         public init(_ key: PaillierPublicKey) { self.modulus = key.modulus }
 
         public func encode(to writer: inout ByteWriter) { writer.write("N", modulus) }

@@ -14,15 +14,17 @@ import Secp256k1
 /// it exponentiate by an arbitrarily large number. The 2021 text checks "(1+N)^z · c^N" where it
 /// means v^N (synedrion noted the same).
 @_spi(Benchmarks) public struct MulProof: Sendable, Hashable, WireCodable {
+    /// The public input (N, X, Y, C); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        /// N
+        /// N, the Paillier key X, Y and C are under.
         public let key: PaillierPublicKey
         /// X = enc(x; ρ_x)
         public let x: PaillierCiphertext
-        /// Y
+        /// Y, a ciphertext under N.
         public let y: PaillierCiphertext
         /// C = Y^x · ρ^N
         public let c: PaillierCiphertext
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, x: PaillierCiphertext, y: PaillierCiphertext, c: PaillierCiphertext) {
             self.key = key; self.x = x; self.y = y; self.c = c
         }
@@ -42,6 +44,7 @@ import Secp256k1
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let x: BigInt
@@ -49,6 +52,7 @@ import Secp256k1
         let rho: BigInt
         /// ρ_x ∈ Z*_N (randomizer of X)
         let rhoX: BigInt
+        /// The witness from its parts; `prove` checks the range of x (a precondition).
         public init(x: BigInt, rho: BigInt, rhoX: BigInt) { self.x = x; self.rho = rho; self.rhoX = rhoX }
         public var description: String { "MulProof.Witness" }
         public var debugDescription: String { description }
@@ -95,6 +99,11 @@ import Secp256k1
             v: paillier.maskRandomizer(s, secret: witness.rhoX, exponent: e))
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)

@@ -12,15 +12,17 @@ import Secp256k1
 /// The paper's figure creates B_x but sends "B", creates an unused r_y, and adds an undefined β
 /// into A (synedrion noted the same); this is the consistent reading: A = C^α · r^{N0}.
 @_spi(Benchmarks) public struct MulStarProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, C, D, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        /// N0
+        /// N0, the Paillier key C and D are under.
         public let key: PaillierPublicKey
-        /// C
+        /// C, a ciphertext under N0.
         public let c: PaillierCiphertext
         /// D = C^x · ρ^{N0}
         public let d: PaillierCiphertext
         /// X = x·G
         public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, c: PaillierCiphertext, d: PaillierCiphertext, x: Point) {
             self.key = key; self.c = c; self.d = d; self.x = x
         }
@@ -40,11 +42,13 @@ import Secp256k1
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// x ∈ ±2^ℓ
         let x: BigInt
         /// ρ ∈ Z*_{N0}
         let rho: BigInt
+        /// The witness from its parts; `prove` checks the range of x (a precondition).
         public init(x: BigInt, rho: BigInt) { self.x = x; self.rho = rho }
         public var description: String { "MulStarProof.Witness" }
         public var debugDescription: String { description }
@@ -100,6 +104,11 @@ import Secp256k1
             w: paillier.maskRandomizer(r, secret: witness.rho, exponent: e))
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

@@ -13,13 +13,17 @@ import Paillier
 @_spi(Benchmarks) public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
     /// The public input: the prover's modulus N₀ and the verifier's ring-Pedersen parameters.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N₀, the prover's Paillier modulus.
         public let modulus: BigInt
+        /// The verifier's ring-Pedersen parameters (N̂, s, t) the factors are committed with.
         public let ringPedersen: RingPedersenProof.Statement
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(modulus: BigInt, ringPedersen: RingPedersenProof.Statement) {
             self.modulus = modulus
             self.ringPedersen = ringPedersen
         }
+        /// The statement for `key`'s modulus against the verifier's `verifierParameters`.
         public init(_ key: PaillierPublicKey, verifierParameters: RingPedersenParameters) {
             self.init(modulus: key.modulus, ringPedersen: .init(verifierParameters))
         }

@@ -11,13 +11,18 @@ import Paillier
 @_spi(Benchmarks) public struct RingPedersenProof: Sendable, Hashable, WireCodable {
     /// The public input (N̂, s, t).
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N̂.
         public let modulus: BigInt
+        /// s = t^λ mod N̂.
         public let s: BigInt
+        /// t, a generator of the subgroup s lies in.
         public let t: BigInt
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(modulus: BigInt, s: BigInt, t: BigInt) {
             self.modulus = modulus; self.s = s; self.t = t
         }
+        /// The statement for published ring-Pedersen `parameters`.
         public init(_ parameters: RingPedersenParameters) {
             self.init(modulus: parameters.modulus, s: parameters.s, t: parameters.t)
         }

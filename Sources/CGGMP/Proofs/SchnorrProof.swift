@@ -9,8 +9,10 @@ import Secp256k1
 @_spi(Benchmarks) public struct SchnorrProof: Sendable, Hashable, WireCodable {
     /// The public input: X.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// X.
         public let publicPoint: Point
 
+        /// The statement for X; nothing is checked until `verify`.
         public init(publicPoint: Point) { self.publicPoint = publicPoint }
 
         public func encode(to writer: inout ByteWriter) { writer.write("X", publicPoint) }
@@ -87,6 +89,7 @@ import Secp256k1
     /// A = α·G.
     let point: Point
 
+    /// A fresh commitment: a uniform nonce α and A = α·G.
     public init(using generator: inout some RandomNumberGenerator) {
         nonce = Scalar.random(using: &generator)
         point = Point.generatorMultiple(nonce)
