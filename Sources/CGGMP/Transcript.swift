@@ -5,6 +5,10 @@ import Secp256k1
 
 /// Who is proving, in which session. Both are bound into every challenge, so a proof cannot be
 /// replayed in another session or claimed by another party.
+///
+/// The protocols build it themselves (session identifier plus the round's randomness, prover's
+/// ``PartyID`` bytes); a proof verified under any other context fails with
+/// ``ProofError/equationFailed(_:)``.
 public struct ProofContext: Sendable, Hashable {
     /// The protocol session's identifier (already including whatever the protocol binds, such as
     /// the block number and the participant list).
@@ -12,6 +16,8 @@ public struct ProofContext: Sendable, Hashable {
     /// The prover's party identifier.
     public let proverID: [UInt8]
 
+    /// A context from its two byte strings. Any bytes are accepted (empty ones too); each is
+    /// length-prefixed when absorbed, so no two different pairs bind alike.
     public init(sessionID: [UInt8], proverID: [UInt8]) {
         self.sessionID = sessionID
         self.proverID = proverID
