@@ -96,6 +96,8 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
 
     /// Πdec's plaintext bound ℓ_y for `partyCount` parties (the bit size of the composed plaintext
     /// k·γ + Σ(α + β) of the failure rounds): ℓ′ + ε + 1 + ⌈log₂ n⌉ (derivation in docs/proofs.md).
+    /// A count below 2 is treated as 1 (⌈log₂ n⌉ = 0); whether the count is usable at all is
+    /// ``decBoundHolds(partyCount:)``'s question.
     public func decPlaintextBits(partyCount: Int) -> Int {
         let ceilLog2 = partyCount <= 1 ? 0 : Int.bitWidth - (partyCount - 1).leadingZeroBitCount
         return ellPrime + epsilon + 1 + ceilLog2
@@ -106,10 +108,13 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether Πdec binds the plaintext for `partyCount` parties: two accepting responses differ by
     /// at most 2^(ℓ_y + κ_stat + 1) ≤ 2^(modulusBits − 2) < N/2, so the extracted y is the centred
-    /// decryption itself and S = y·Γ cannot be proven for y + N.
+    /// decryption itself and S = y·Γ cannot be proven for y + N. `false` for a count below 1 and
+    /// for committees too large for the set (every built-in set holds up to
+    /// ``maximumCommitteeSize``).
     public func decBoundHolds(partyCount: Int) -> Bool {
         partyCount >= 1 && decResponseBits(partyCount: partyCount) + 1 <= modulusBits - 2
     }
 
+    /// `SchemeParameters(<name>)`.
     public var description: String { "SchemeParameters(\(name))" }
 }

@@ -5,6 +5,10 @@ import Secp256k1
 
 /// Who is proving, in which session. Both are bound into every challenge, so a proof cannot be
 /// replayed in another session or claimed by another party.
+///
+/// The protocols build it themselves (session identifier plus the round's randomness, prover's
+/// ``PartyID`` bytes); a proof verified under any other context fails with
+/// ``ProofError/equationFailed(_:)``.
 public struct ProofContext: Sendable, Hashable {
     /// The protocol session's identifier (already including whatever the protocol binds, such as
     /// the block number and the participant list).
@@ -12,6 +16,8 @@ public struct ProofContext: Sendable, Hashable {
     /// The prover's party identifier.
     public let proverID: [UInt8]
 
+    /// A context from its two byte strings. Any bytes are accepted (empty ones too); each is
+    /// length-prefixed when absorbed, so no two different pairs bind alike.
     public init(sessionID: [UInt8], proverID: [UInt8]) {
         self.sessionID = sessionID
         self.proverID = proverID
@@ -29,7 +35,7 @@ public struct ProofContext: Sendable, Hashable {
 /// the same input, which once gave multi-party-sig 80 equal Πmod challenges).
 ///
 /// Drawing the first challenge ends absorbing; appending afterwards is a programming error.
-public struct Transcript: Sendable {
+struct Transcript: Sendable {
     private var sponge = SHAKE256()
     private var isSqueezing = false
 
@@ -42,7 +48,7 @@ public struct Transcript: Sendable {
 
     /// A transcript bound to the proof `tag` (e.g. "Πmod"), the session and prover, and the
     /// parameter set (every size it fixes).
-    public init(proof tag: String, context: ProofContext, parameters: SchemeParameters) {
+    init(proof tag: String, context: ProofContext, parameters: SchemeParameters) {
         absorb(.domain, "domain", Array(Self.domain.utf8))
         append("proof", Array(tag.utf8))
         append("session-id", context.sessionID)
@@ -62,17 +68,17 @@ public struct Transcript: Sendable {
     // MARK: Absorbing
 
     /// Absorbs a byte string.
-    public mutating func append(_ label: String, _ bytes: [UInt8]) {
+    mutating func append(_ label: String, _ bytes: [UInt8]) {
         absorb(.bytes, label, bytes)
     }
 
     /// Absorbs an integer of any sign: a sign byte, then its minimal big-endian magnitude.
-    public mutating func append(_ label: String, _ integer: BigInt) {
+    mutating func append(_ label: String, _ integer: BigInt) {
         absorb(.integer, label, [integer.isNegative ? 1 : 0] + integer.magnitudeBytes())
     }
 
     /// Absorbs a scalar as its 32-byte big-endian encoding.
-    public mutating func append(_ label: String, _ scalar: Scalar) {
+    mutating func append(_ label: String, _ scalar: Scalar) {
         absorb(.scalar, label, scalar.bytes)
     }
 
@@ -82,12 +88,12 @@ public struct Transcript: Sendable {
     }
 
     /// Absorbs a value's canonical field encoding (statements, first messages).
-    public mutating func append(_ label: String, _ value: some WireCodable) {
+    mutating func append(_ label: String, _ value: some WireCodable) {
         absorb(.encoded, label, value.fieldEncoding)
     }
 
     /// Absorbs a count (for example the number of repetitions that follow).
-    public mutating func append(_ label: String, count: Int) {
+    mutating func append(_ label: String, count: Int) {
         absorb(.count, label, BigInt(count).magnitudeBytes())
     }
 
@@ -110,14 +116,14 @@ public struct Transcript: Sendable {
     // MARK: Challenges
 
     /// The next `count` bytes of the challenge stream.
-    public mutating func challengeBytes(_ count: Int) -> [UInt8] {
+    mutating func challengeBytes(_ count: Int) -> [UInt8] {
         isSqueezing = true
         return sponge.squeeze(count)
     }
 
     /// Uniform in [0, bound) by rejection sampling: draws just enough bits for bound − 1 and
     /// redraws when the value is too large (no modulo bias).
-    public mutating func challenge(below bound: BigInt) -> BigInt {
+    mutating func challenge(below bound: BigInt) -> BigInt {
         precondition(bound.signum > 0, "Transcript: challenge bound must be positive")
         let bits = (bound - .one).bitLength
         if bits == 0 {
@@ -135,14 +141,14 @@ public struct Transcript: Sendable {
     }
 
     /// Uniform in [−2^bits, 2^bits] (the paper's ±2^ℓ challenge ranges).
-    public mutating func challengeSigned(bits: Int) -> BigInt {
+    mutating func challengeSigned(bits: Int) -> BigInt {
         let half = BigInt.powerOfTwo(bits)
         return challenge(below: (half << 1) + .one) - half
     }
 
     /// Uniform in Z*_N: redraws zero and values sharing a factor with N (which an honest N makes
     /// negligibly rare). Prover and verifier draw the same sequence.
-    public mutating func challengeUnit(modulo modulus: BigInt) -> BigInt {
+    mutating func challengeUnit(modulo modulus: BigInt) -> BigInt {
         precondition(modulus > .one, "Transcript: unit challenge needs a modulus > 1")
         while true {
             let candidate = challenge(below: modulus)
@@ -152,14 +158,14 @@ public struct Transcript: Sendable {
 
     /// Uniform mod q, the secp256k1 group order, by rejection of 256-bit draws ≥ q (about 2^-128
     /// of them), so there is no bias.
-    public mutating func challengeScalar() -> Scalar {
+    mutating func challengeScalar() -> Scalar {
         while true {
             if let scalar = try? Scalar(bytes: challengeBytes(32)) { return scalar }
         }
     }
 
     /// `count` independent uniform bits.
-    public mutating func challengeBits(_ count: Int) -> [Bool] {
+    mutating func challengeBits(_ count: Int) -> [Bool] {
         precondition(count >= 0)
         let bytes = challengeBytes((count + 7) / 8)
         return (0..<count).map { bytes[$0 / 8] >> ($0 % 8) & 1 == 1 }

@@ -7,7 +7,7 @@
 // value, re-encodes to the same bytes again, and, for canonical encodings, equals the input.
 import BigNum
 import Bytes
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 @_spi(NoiseTesting) @testable import Noise
 import Paillier
 import Secp256k1

@@ -5,7 +5,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// CGGMP on the `Bytes` foundation: every versioned type uses its header from Identifiers.swift,
 /// round-trips `init(encoded:) ∘ encoded`, and every decoder family reports a malformed input as a

@@ -2,7 +2,7 @@ import Bytes
 import BigNum
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 @Suite struct WireEncodingTests {
     @Test("integers of every sign round-trip canonically")

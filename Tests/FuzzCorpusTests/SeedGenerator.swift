@@ -1,6 +1,6 @@
 import BigNum
 import Foundation
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 @testable import FuzzSupport
 @_spi(NoiseTesting) @testable import Noise
 import Paillier

@@ -5,13 +5,13 @@ import Secp256k1
 // as the single byte 00), a scalar as exactly 32 big-endian bytes below the group order.
 extension ByteWriter {
     /// A point. Perturbed: plus the generator.
-    public mutating func write(_ name: String, _ point: Point) {
+    mutating func write(_ name: String, _ point: Point) {
         let point = beginField(name) ? point + .generator : point
         appendLengthPrefixed(point.compressedBytes)
     }
 
     /// A scalar. Perturbed: plus one.
-    public mutating func write(_ name: String, _ scalar: Scalar) {
+    mutating func write(_ name: String, _ scalar: Scalar) {
         let scalar = beginField(name) ? scalar + .one : scalar
         append(fixed: scalar.bytes)
     }
@@ -20,7 +20,7 @@ extension ByteWriter {
 extension ByteReader {
     /// A point; only the compressed form (or the identity byte) is accepted, so the encoding is
     /// canonical.
-    public mutating func readPoint(_ name: String) throws(DecodingError) -> Point {
+    mutating func readPoint(_ name: String) throws(DecodingError) -> Point {
         let bytes = try readLengthPrefixed(name)
         guard bytes.count == 33 || bytes == [0] else {
             throw DecodingError(field: name, reason: .nonCanonical("point is not 33-byte compressed SEC1"))
@@ -33,7 +33,7 @@ extension ByteReader {
     }
 
     /// A scalar: 32 bytes, rejected when ≥ the group order (never silently reduced).
-    public mutating func readScalar(_ name: String) throws(DecodingError) -> Scalar {
+    mutating func readScalar(_ name: String) throws(DecodingError) -> Scalar {
         let bytes = try readFixed(name, count: 32)
         do {
             return try Scalar(bytes: bytes)
@@ -46,7 +46,7 @@ extension ByteReader {
 extension Transcript {
     /// Absorbs a point: its compressed encoding; the identity's single byte 00 cannot collide with
     /// any 33-byte encoding.
-    public mutating func append(_ label: String, _ point: Point) {
+    mutating func append(_ label: String, _ point: Point) {
         append(pointLabel: label, point.compressedBytes)
     }
 }

@@ -9,12 +9,13 @@ import Bytes
 extension ByteWriter {
     /// An integer of any sign: a sign byte (0 non-negative, 1 negative), then the magnitude,
     /// big-endian and minimal (no leading zero byte), length-prefixed. Perturbed: plus one.
-    public mutating func write(_ name: String, _ value: BigInt) {
+    mutating func write(_ name: String, _ value: BigInt) {
         let value = beginField(name) ? value + .one : value
         appendInteger(value)
     }
 
-    /// A nested value, its fields numbered after the ones written so far.
+    /// Writes a nested ``WireCodable`` value: its fields, without a header, numbered after the
+    /// fields written so far. Read it back with `ByteReader.read(_:)`. Never fails.
     public mutating func write(_ value: some WireCodable) {
         value.encode(to: &self)
     }
@@ -30,7 +31,7 @@ extension ByteReader {
     /// An integer written by `ByteWriter.write(_:_: BigInt)`.
     /// - Throws: `.nonCanonical` for a sign byte other than 0 or 1, a leading zero byte or a
     ///   negative zero.
-    public mutating func readBigInt(_ name: String) throws(DecodingError) -> BigInt {
+    mutating func readBigInt(_ name: String) throws(DecodingError) -> BigInt {
         let sign = try readByte(name)
         guard sign <= 1 else { throw DecodingError(field: name, reason: .nonCanonical("sign byte \(sign)")) }
         let magnitude = try readLengthPrefixed(name)
@@ -42,20 +43,24 @@ extension ByteReader {
         return sign == 1 ? -value : value
     }
 
-    /// A nested value.
+    /// Reads a nested ``WireCodable`` value written by `ByteWriter.write(_:)`.
+    /// - Throws: the value's own `DecodingError` from ``WireCodable/init(from:)``, naming the field
+    ///   that was refused.
     public mutating func read<T: WireCodable>(_ type: T.Type = T.self) throws(DecodingError) -> T {
         try T(from: &self)
     }
 
-    /// A party id written as `write(name, bytes: party.bytes)` (length-prefixed).
-    /// - Throws: `.invalidValue` unless it has 32 bytes.
+    /// Reads a ``PartyID`` written as `write(name, bytes: party.bytes)` (length-prefixed).
+    /// - Throws: `DecodingError` for field `name`: `.truncated` when the input ends early,
+    ///   `.invalidValue` unless the id has ``PartyID/byteCount`` bytes.
     public mutating func readPartyID(_ name: String) throws(DecodingError) -> PartyID {
         let bytes = try readLengthPrefixed(name)
         return try PartyID(field: name, bytes: bytes)
     }
 
-    /// A UTF-8 string written as `write(name, bytes: Array(string.utf8))`.
-    /// - Throws: `.invalidValue` when the bytes are not UTF-8.
+    /// Reads a UTF-8 string written as `write(name, bytes: Array(string.utf8))` (length-prefixed).
+    /// - Throws: `DecodingError` for field `name`: `.truncated` when the input ends early,
+    ///   `.invalidValue` when the bytes are not valid UTF-8.
     public mutating func readString(_ name: String) throws(DecodingError) -> String {
         guard let value = String(validating: try readLengthPrefixed(name), as: UTF8.self) else {
             throw DecodingError(field: name, reason: .invalidValue("not UTF-8"))

@@ -1,29 +1,40 @@
 import Bytes
 
-/// A value with a canonical binary encoding: proofs, the statements they prove and the payloads of
-/// protocol messages.
+/// A value with a canonical binary encoding: proofs, the statements they prove, the payloads of
+/// protocol messages, and the dealer's ``FeldmanCommitment`` and ``DealtShare``.
 ///
-/// `encode(to:)` writes only the fields; `encoded` prefixes the version byte of
-/// `EncodingHeader.protocolPayload`. A statement's field encoding is also what a transcript
-/// absorbs, so every public input that has an encoding is bound into the challenge.
+/// `encode(to:)` writes only the fields (with `Bytes.ByteWriter`); ``encoded`` prefixes the
+/// version byte of `EncodingHeader.protocolPayload`. Every value has exactly one accepted
+/// encoding, so decoding and re-encoding gives back the same bytes. A statement's field encoding
+/// is also what a proof's Fiat–Shamir transcript absorbs, so every public input that has an
+/// encoding is bound into the challenge.
+///
+/// To embed a value in a larger encoding, write it with `ByteWriter.write(_:)` and read it back
+/// with `ByteReader.read(_:)` (both in this module): its fields follow the enclosing ones, with no
+/// header of their own.
 public protocol WireCodable: Sendable {
-    /// Writes the fields, in a fixed order.
+    /// Writes the fields, in a fixed order. Never fails.
     func encode(to writer: inout ByteWriter)
-    /// Reads the fields `encode(to:)` wrote, rejecting malformed input with the field's name.
+    /// Reads the fields `encode(to:)` wrote.
+    /// - Throws: the `DecodingError` (module Bytes) of the first field that was refused, naming it:
+    ///   `.truncated` when the input ends early, `.nonCanonical` for an encoding other than the one
+    ///   `encode(to:)` writes, `.invalidValue` for a value outside its type (a point off the curve,
+    ///   a scalar not below the group order, a count out of range).
     init(from reader: inout ByteReader) throws(DecodingError)
 }
 
 extension WireCodable {
-    /// The version byte followed by the fields.
+    /// The version byte of `EncodingHeader.protocolPayload` followed by the fields. Never fails.
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: .protocolPayload)
         encode(to: &writer)
         return writer.bytes
     }
 
-    /// Decodes `encoded` output.
-    /// - Throws: the `DecodingError` of the header (`.truncated`, `.unsupportedVersion`) or of the
-    ///   field that was refused (truncated input, trailing bytes, non-canonical values).
+    /// Decodes ``encoded`` output: the header, the fields, and nothing after them.
+    /// - Throws: the `DecodingError` (module Bytes) of the header (`.truncated`,
+    ///   `.unsupportedVersion`), of the field that was refused (see ``init(from:)``), or of trailing
+    ///   bytes after the last field.
     public init(encoded bytes: [UInt8]) throws(DecodingError) {
         var reader = try ByteReader(bytes, header: .protocolPayload)
         self = try Self(from: &reader)
@@ -31,7 +42,7 @@ extension WireCodable {
     }
 
     /// The field encoding alone (what a transcript absorbs).
-    public var fieldEncoding: [UInt8] {
+    var fieldEncoding: [UInt8] {
         var writer = ByteWriter()
         encode(to: &writer)
         return writer.bytes

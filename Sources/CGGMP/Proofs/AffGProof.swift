@@ -13,16 +13,22 @@ import Secp256k1
 /// Sign of y: the paper states D = C^x · enc0(y), but presigning (Fig. 8, round 2) builds
 /// D = K^γ · enc(−β) while F = enc(β); following synedrion's PAPER.md we prove that form, so
 /// T = s^{−y}t^μ, z2 = β − e·y, w_y = r_y·ρ_y^{−e}, and the verifier checks enc1(z2; w_y) = B_y·Y^{−e}.
-public struct AffGProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct AffGProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, N1, C, D, Y, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
         /// N0: the key C and D are encrypted under (the verifier's).
         public let verifierKey: PaillierPublicKey
         /// N1: the key Y is encrypted under (the prover's).
         public let proverKey: PaillierPublicKey
-        public let c: PaillierCiphertext   // C under N0
-        public let d: PaillierCiphertext   // D = C^x · enc0(−y; ρ)
-        public let y: PaillierCiphertext   // Y = enc1(y; ρ_y)
-        public let x: Point                // X = x·G
+        /// C, a ciphertext under N0.
+        public let c: PaillierCiphertext
+        /// D = C^x · enc0(−y; ρ)
+        public let d: PaillierCiphertext
+        /// Y = enc1(y; ρ_y)
+        public let y: PaillierCiphertext
+        /// X = x·G
+        public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(verifierKey: PaillierPublicKey, proverKey: PaillierPublicKey,
                     c: PaillierCiphertext, d: PaillierCiphertext, y: PaillierCiphertext, x: Point) {
             self.verifierKey = verifierKey; self.proverKey = proverKey
@@ -54,11 +60,17 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt              // ∈ ±2^ℓ
-        public let y: BigInt              // ∈ ±2^ℓ′
-        public let rho: BigInt            // ρ ∈ Z*_{N0}
-        public let rhoY: BigInt           // ρ_y ∈ Z*_{N1}
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// y ∈ ±2^ℓ′
+        let y: BigInt
+        /// ρ ∈ Z*_{N0}
+        let rho: BigInt
+        /// ρ_y ∈ Z*_{N1}
+        let rhoY: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, rhoY: BigInt) {
             self.x = x; self.y = y; self.rho = rho; self.rhoY = rhoY
         }
@@ -66,19 +78,32 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
         public var debugDescription: String { description }
     }
 
-    public let ciphertextA: BigInt   // A = C^α · enc0(β; r) mod N0²
-    public let pointBx: Point        // B_x = α·G
-    public let ciphertextBy: BigInt  // B_y = enc1(β; r_y) mod N1²
-    public let commitmentE: BigInt   // E = s^α t^γ
-    public let commitmentS: BigInt   // S = s^x t^m
-    public let commitmentF: BigInt   // F = s^β t^δ
-    public let commitmentT: BigInt   // T = s^{−y} t^μ
-    public let z1: BigInt            // α + e·x
-    public let z2: BigInt            // β − e·y
-    public let z3: BigInt            // γ + e·m
-    public let z4: BigInt            // δ + e·μ
-    public let w: BigInt             // r·ρ^e mod N0
-    public let wY: BigInt            // r_y·ρ_y^{−e} mod N1
+    /// A = C^α · enc0(β; r) mod N0²
+    let ciphertextA: BigInt
+    /// B_x = α·G
+    let pointBx: Point
+    /// B_y = enc1(β; r_y) mod N1²
+    let ciphertextBy: BigInt
+    /// E = s^α t^γ
+    let commitmentE: BigInt
+    /// S = s^x t^m
+    let commitmentS: BigInt
+    /// F = s^β t^δ
+    let commitmentF: BigInt
+    /// T = s^{−y} t^μ
+    let commitmentT: BigInt
+    /// z1 = α + e·x
+    let z1: BigInt
+    /// z2 = β − e·y
+    let z2: BigInt
+    /// z3 = γ + e·m
+    let z3: BigInt
+    /// z4 = δ + e·μ
+    let z4: BigInt
+    /// w = r·ρ^e mod N0
+    let w: BigInt
+    /// w_y = r_y·ρ_y^{−e} mod N1
+    let wY: BigInt
 
     static let transcriptTag = ProofTag.affG
 
@@ -131,6 +156,11 @@ public struct AffGProof: Sendable, Hashable, WireCodable {
             wY: n1.maskRandomizer(rY, secret: witness.rhoY, exponent: -e))
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

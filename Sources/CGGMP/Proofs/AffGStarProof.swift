@@ -10,14 +10,21 @@ import Secp256k1
 ///
 /// Public: N0, C, D = C^x · enc0(−y; ρ) (mod N0²); N1, Y = enc1(y; μ) (mod N1²); X = x·G.
 /// Witness: x ∈ ±2^ℓ, y ∈ ±2^ℓ′, ρ ∈ Z*_{N0}, μ ∈ Z*_{N1}.
-public struct AffGStarProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct AffGStarProof: Sendable, Hashable, WireCodable {
+    /// The same public input as Πaff-g: (N0, N1, C, D, Y, X).
     public typealias Statement = AffGProof.Statement
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt     // ∈ ±2^ℓ
-        public let y: BigInt     // ∈ ±2^ℓ′
-        public let rho: BigInt   // ρ ∈ Z*_{N0}
-        public let mu: BigInt    // μ ∈ Z*_{N1}
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// y ∈ ±2^ℓ′
+        let y: BigInt
+        /// ρ ∈ Z*_{N0}
+        let rho: BigInt
+        /// μ ∈ Z*_{N1}
+        let mu: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, mu: BigInt) {
             self.x = x; self.y = y; self.rho = rho; self.mu = mu
         }
@@ -26,22 +33,29 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
     }
 
     /// One repetition j: commitments (A_j, R_j, B_j) and responses (z_j, z′_j, w_j, λ_j).
-    public struct Repetition: Sendable, Hashable {
-        public let ciphertextA: BigInt   // C^α · enc0(β; r) mod N0²
-        public let pointR: Point         // α·G
-        public let ciphertextB: BigInt   // enc1(β; s) mod N1²
-        public let z: BigInt             // α + e_j·x
-        public let zPrime: BigInt        // β − e_j·y
-        public let w: BigInt             // r·ρ^{e_j} mod N0
-        public let lambda: BigInt        // s·μ^{−e_j} mod N1
-        public init(ciphertextA: BigInt, pointR: Point, ciphertextB: BigInt,
+    struct Repetition: Sendable, Hashable {
+        /// ciphertextA = C^α · enc0(β; r) mod N0²
+        let ciphertextA: BigInt
+        /// pointR = α·G
+        let pointR: Point
+        /// ciphertextB = enc1(β; s) mod N1²
+        let ciphertextB: BigInt
+        /// z = α + e_j·x
+        let z: BigInt
+        /// z′ = β − e_j·y
+        let zPrime: BigInt
+        /// w = r·ρ^{e_j} mod N0
+        let w: BigInt
+        /// λ = s·μ^{−e_j} mod N1
+        let lambda: BigInt
+        init(ciphertextA: BigInt, pointR: Point, ciphertextB: BigInt,
                     z: BigInt, zPrime: BigInt, w: BigInt, lambda: BigInt) {
             self.ciphertextA = ciphertextA; self.pointR = pointR; self.ciphertextB = ciphertextB
             self.z = z; self.zPrime = zPrime; self.w = w; self.lambda = lambda
         }
     }
 
-    public let repetitions: [Repetition]
+    let repetitions: [Repetition]
 
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt, s: BigInt }
@@ -97,6 +111,11 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
         return AffGStarProof(repetitions: repetitions)
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size, `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
@@ -181,5 +200,5 @@ public struct AffGStarProof: Sendable, Hashable, WireCodable {
         self.repetitions = repetitions
     }
 
-    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
+    init(repetitions: [Repetition]) { self.repetitions = repetitions }
 }

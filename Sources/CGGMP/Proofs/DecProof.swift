@@ -19,15 +19,25 @@ import Secp256k1
 /// provable for a ciphertext of y. Now two accepting responses differ by less than N/2, so the
 /// extracted plaintext is the centred decryption itself (`SchemeParameters.decBoundHolds`, checked
 /// by prover and verifier).
-public struct DecProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct DecProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, K, X, D, S, Γ, n); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        public let key: PaillierPublicKey    // N0
-        public let k: PaillierCiphertext     // K
-        public let x: Point                  // X = x·G
-        public let d: PaillierCiphertext     // D = enc0(y; ρ) · K^{−x}
-        public let s: Point                  // S = y·Γ
-        public let gamma: Point              // Γ
-        public let partyCount: Int           // n ≥ 1
+        /// N0, the prover's Paillier key.
+        public let key: PaillierPublicKey
+        /// K, a ciphertext under N0.
+        public let k: PaillierCiphertext
+        /// X = x·G
+        public let x: Point
+        /// D = enc0(y; ρ) · K^{−x}
+        public let d: PaillierCiphertext
+        /// S = y·Γ
+        public let s: Point
+        /// Γ, the base point of S.
+        public let gamma: Point
+        /// n ≥ 1, the number of parties (it fixes the bound ℓ_y of y).
+        public let partyCount: Int
+        /// The statement from its parts; nothing is checked until `verify` (decoding refuses a party
+        /// count outside `partyCountRange`).
         public init(key: PaillierPublicKey, k: PaillierCiphertext, x: Point, d: PaillierCiphertext,
                     s: Point, gamma: Point, partyCount: Int) {
             self.key = key; self.k = k; self.x = x; self.d = d; self.s = s; self.gamma = gamma
@@ -59,30 +69,41 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt     // ∈ ±2^ℓ
-        public let y: BigInt     // ∈ ±2^{yBits}
-        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// y ∈ ±2^{yBits}
+        let y: BigInt
+        /// ρ ∈ Z*_{N0}
+        let rho: BigInt
+        /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho }
         public var description: String { "DecProof.Witness" }
         public var debugDescription: String { description }
     }
 
     /// One repetition j: commitments (A_j, B_j, C_j) and responses (z_j, w_j, ν_j).
-    public struct Repetition: Sendable, Hashable {
-        public let ciphertextA: BigInt   // K^{−α} · enc0(β; r) mod N0²
-        public let pointB: Point         // β·Γ
-        public let pointC: Point         // α·G
-        public let z: BigInt             // α + e_j·x
-        public let w: BigInt             // β + e_j·y
-        public let nu: BigInt            // r·ρ^{e_j} mod N0
+    struct Repetition: Sendable, Hashable {
+        /// ciphertextA = K^{−α} · enc0(β; r) mod N0²
+        let ciphertextA: BigInt
+        /// pointB = β·Γ
+        let pointB: Point
+        /// pointC = α·G
+        let pointC: Point
+        /// z = α + e_j·x
+        let z: BigInt
+        /// w = β + e_j·y
+        let w: BigInt
+        /// ν = r·ρ^{e_j} mod N0
+        let nu: BigInt
         public init(ciphertextA: BigInt, pointB: Point, pointC: Point, z: BigInt, w: BigInt, nu: BigInt) {
             self.ciphertextA = ciphertextA; self.pointB = pointB; self.pointC = pointC
             self.z = z; self.w = w; self.nu = nu
         }
     }
 
-    public let repetitions: [Repetition]
+    let repetitions: [Repetition]
 
     /// The prover's secret masks of one repetition.
     private struct Mask { let alpha: BigInt, beta: BigInt, r: BigInt }
@@ -149,6 +170,13 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         return DecProof(repetitions: repetitions)
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size, `.rangeCheckFailed(field: "partyCount")` for a party count
+    ///   outside `partyCountRange` or beyond what the parameter set's Πdec bound allows,
+    ///   `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
@@ -230,5 +258,5 @@ public struct DecProof: Sendable, Hashable, WireCodable {
         self.repetitions = repetitions
     }
 
-    public init(repetitions: [Repetition]) { self.repetitions = repetitions }
+    init(repetitions: [Repetition]) { self.repetitions = repetitions }
 }

@@ -7,15 +7,21 @@ import Secp256k1
 ///
 /// A = α·G, N = m·G + α·X, B = m·h; e ← challenge mod q; z = α + e·λ, u = m + e·y. The verifier
 /// checks z·G = A + e·L, u·G + z·X = N + e·M and u·h = B + e·Y.
-public struct ElogProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct ElogProof: Sendable, Hashable, WireCodable {
     /// The public input, in Fig. 23's order (synedrion's PAPER.md notes Fig. 8 lists it otherwise).
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// L = λ·G.
         public let L: Point
+        /// M = y·G + λ·X.
         public let M: Point
+        /// X, the ElGamal key.
         public let X: Point
+        /// Y = y·h.
         public let Y: Point
+        /// h, the base of Y.
         public let h: Point
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(L: Point, M: Point, X: Point, Y: Point, h: Point) {
             self.L = L; self.M = M; self.X = X; self.Y = Y; self.h = h
         }
@@ -36,15 +42,15 @@ public struct ElogProof: Sendable, Hashable, WireCodable {
         }
     }
 
-    public let A: Point
-    public let N: Point
-    public let B: Point
-    public let z: Scalar
-    public let u: Scalar
+    let A: Point
+    let N: Point
+    let B: Point
+    let z: Scalar
+    let u: Scalar
 
     static let tag = ProofTag.elog
 
-    public init(A: Point, N: Point, B: Point, z: Scalar, u: Scalar) {
+    init(A: Point, N: Point, B: Point, z: Scalar, u: Scalar) {
         self.A = A; self.N = N; self.B = B; self.z = z; self.u = u
     }
 

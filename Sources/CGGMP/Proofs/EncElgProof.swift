@@ -9,14 +9,20 @@ import Secp256k1
 /// Witness: x ∈ ±2^ℓ, ρ ∈ Z*_{N0}, b ∈ Z_q. Proves that C encrypts the same x that is committed
 /// in X under the El-Gamal key A, and that x ∈ ±2^{ℓ+ε}. (The paper lists a as a witness too; it
 /// is never used — PAPER.md of synedrion — so it is left out.)
-public struct EncElgProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct EncElgProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, C, A, B, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
         /// N0, the prover's Paillier key.
         public let key: PaillierPublicKey
-        public let ciphertext: PaillierCiphertext   // C
-        public let a: Point                          // A
-        public let b: Point                          // B
-        public let x: Point                          // X
+        /// C = enc0(x; ρ) under N0.
+        public let ciphertext: PaillierCiphertext
+        /// A = a·G, the El-Gamal key.
+        public let a: Point
+        /// B = b·G.
+        public let b: Point
+        /// X = (a·b + x)·G.
+        public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, ciphertext: PaillierCiphertext, a: Point, b: Point, x: Point) {
             self.key = key; self.ciphertext = ciphertext; self.a = a; self.b = b; self.x = x
         }
@@ -38,10 +44,15 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let plaintext: BigInt       // x ∈ ±2^ℓ
-        public let randomizer: BigInt      // ρ ∈ Z*_{N0}
-        public let b: Scalar               // b
+        /// x ∈ ±2^ℓ
+        let plaintext: BigInt
+        /// ρ ∈ Z*_{N0}
+        let randomizer: BigInt
+        /// b ∈ Z_q, the discrete log of B.
+        let b: Scalar
+        /// The witness from its parts; `prove` checks the range of the plaintext (a precondition).
         public init(plaintext: BigInt, randomizer: BigInt, b: Scalar) {
             self.plaintext = plaintext; self.randomizer = randomizer; self.b = b
         }
@@ -50,19 +61,31 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
     }
 
     // First message.
-    public let commitmentS: BigInt   // S = s^x t^μ mod N̂
-    public let ciphertextD: BigInt   // D = enc0(α; r)
-    public let pointY: Point         // Y = β·A + α·G
-    public let pointZ: Point         // Z = β·G
-    public let commitmentT: BigInt   // T = s^α t^γ mod N̂
+    /// S = s^x t^μ mod N̂
+    let commitmentS: BigInt
+    /// D = enc0(α; r)
+    let ciphertextD: BigInt
+    /// Y = β·A + α·G
+    let pointY: Point
+    /// Z = β·G
+    let pointZ: Point
+    /// T = s^α t^γ mod N̂
+    let commitmentT: BigInt
     // Responses.
-    public let z1: BigInt            // α + e·x
-    public let w: Scalar             // β + e·b mod q
-    public let z2: BigInt            // r·ρ^e mod N0
-    public let z3: BigInt            // γ + e·μ
+    /// z1 = α + e·x
+    let z1: BigInt
+    /// w = β + e·b mod q
+    let w: Scalar
+    /// z2 = r·ρ^e mod N0
+    let z2: BigInt
+    /// z3 = γ + e·μ
+    let z3: BigInt
 
     static let transcriptTag = ProofTag.encElg
 
+    /// Proves that C encrypts the x with X = (a·b + x)·G for A = a·G, B = b·G, with x ∈ ±2^ℓ,
+    /// against the verifier's ring-Pedersen `setup`.
+    /// - Precondition: the witness matches the statement and x lies in ±2^ℓ (our own values).
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters,
@@ -100,6 +123,11 @@ public struct EncElgProof: Sendable, Hashable, WireCodable {
             z3: gamma + e * mu)
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

@@ -10,12 +10,15 @@ import Paillier
 /// fourth root x_i of (−1)^a_i · w^b_i · y_i and an N-th root z_i of y_i. Fourth roots of a quarter
 /// of Z*_N (rather than fewer) and N-th roots of everything exist only for Blum moduli with
 /// gcd(N, φ(N)) = 1, so a cheating prover survives each repetition with probability at most 1/2.
-public struct ModulusProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct ModulusProof: Sendable, Hashable, WireCodable {
     /// The public input: the modulus N.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N.
         public let modulus: BigInt
 
+        /// The statement for modulus N; nothing is checked until `verify`.
         public init(modulus: BigInt) { self.modulus = modulus }
+        /// The statement for `key`'s modulus.
         public init(_ key: PaillierPublicKey) { self.modulus = key.modulus }
 
         public func encode(to writer: inout ByteWriter) { writer.write("N", modulus) }
@@ -25,13 +28,13 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
     }
 
     /// One repetition's response.
-    public struct Repetition: Sendable, Hashable, WireCodable {
+    struct Repetition: Sendable, Hashable, WireCodable {
         /// A fourth root of (−1)^a · w^b · y mod N.
-        public let x: BigInt
-        public let a: Bool
-        public let b: Bool
+        let x: BigInt
+        let a: Bool
+        let b: Bool
         /// An N-th root of y mod N.
-        public let z: BigInt
+        let z: BigInt
 
         public func encode(to writer: inout ByteWriter) {
             writer.write("x", x)
@@ -39,7 +42,7 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
             writer.write("b", b)
             writer.write("z", z)
         }
-        public init(x: BigInt, a: Bool, b: Bool, z: BigInt) {
+        init(x: BigInt, a: Bool, b: Bool, z: BigInt) {
             self.x = x; self.a = a; self.b = b; self.z = z
         }
         public init(from reader: inout ByteReader) throws(DecodingError) {
@@ -53,10 +56,10 @@ public struct ModulusProof: Sendable, Hashable, WireCodable {
     static let tag = ProofTag.modulus
 
     /// The commitment: a unit with Jacobi symbol −1.
-    public let w: BigInt
-    public let repetitions: [Repetition]
+    let w: BigInt
+    let repetitions: [Repetition]
 
-    public init(w: BigInt, repetitions: [Repetition]) {
+    init(w: BigInt, repetitions: [Repetition]) {
         self.w = w
         self.repetitions = repetitions
     }

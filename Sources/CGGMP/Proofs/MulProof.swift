@@ -13,12 +13,18 @@ import Secp256k1
 /// bounds |z| ≤ N + 2^{ℓ+challenge bits}, the most an honest prover produces, so a peer cannot make
 /// it exponentiate by an arbitrarily large number. The 2021 text checks "(1+N)^z · c^N" where it
 /// means v^N (synedrion noted the same).
-public struct MulProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct MulProof: Sendable, Hashable, WireCodable {
+    /// The public input (N, X, Y, C); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        public let key: PaillierPublicKey     // N
-        public let x: PaillierCiphertext      // X = enc(x; ρ_x)
-        public let y: PaillierCiphertext      // Y
-        public let c: PaillierCiphertext      // C = Y^x · ρ^N
+        /// N, the Paillier key X, Y and C are under.
+        public let key: PaillierPublicKey
+        /// X = enc(x; ρ_x)
+        public let x: PaillierCiphertext
+        /// Y, a ciphertext under N.
+        public let y: PaillierCiphertext
+        /// C = Y^x · ρ^N
+        public let c: PaillierCiphertext
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, x: PaillierCiphertext, y: PaillierCiphertext, c: PaillierCiphertext) {
             self.key = key; self.x = x; self.y = y; self.c = c
         }
@@ -38,20 +44,30 @@ public struct MulProof: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt      // ∈ ±2^ℓ
-        public let rho: BigInt    // ρ ∈ Z*_N (randomizer of C)
-        public let rhoX: BigInt   // ρ_x ∈ Z*_N (randomizer of X)
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// ρ ∈ Z*_N (randomizer of C)
+        let rho: BigInt
+        /// ρ_x ∈ Z*_N (randomizer of X)
+        let rhoX: BigInt
+        /// The witness from its parts; `prove` checks the range of x (a precondition).
         public init(x: BigInt, rho: BigInt, rhoX: BigInt) { self.x = x; self.rho = rho; self.rhoX = rhoX }
         public var description: String { "MulProof.Witness" }
         public var debugDescription: String { description }
     }
 
-    public let ciphertextA: BigInt   // A = Y^α · r^N mod N²
-    public let ciphertextB: BigInt   // B = enc(α; s) mod N²
-    public let z: BigInt             // α + e·x
-    public let u: BigInt             // r·ρ^e mod N
-    public let v: BigInt             // s·ρ_x^e mod N
+    /// A = Y^α · r^N mod N²
+    let ciphertextA: BigInt
+    /// B = enc(α; s) mod N²
+    let ciphertextB: BigInt
+    /// z = α + e·x
+    let z: BigInt
+    /// u = r·ρ^e mod N
+    let u: BigInt
+    /// v = s·ρ_x^e mod N
+    let v: BigInt
 
     static let transcriptTag = ProofTag.mul
 
@@ -83,6 +99,11 @@ public struct MulProof: Sendable, Hashable, WireCodable {
             v: paillier.maskRandomizer(s, secret: witness.rhoX, exponent: e))
     }
 
+    /// Verifies the proof for `statement`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)

@@ -11,12 +11,18 @@ import Secp256k1
 ///
 /// The paper's figure creates B_x but sends "B", creates an unused r_y, and adds an undefined β
 /// into A (synedrion noted the same); this is the consistent reading: A = C^α · r^{N0}.
-public struct MulStarProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct MulStarProof: Sendable, Hashable, WireCodable {
+    /// The public input (N0, C, D, X); its field encoding is bound into the challenge.
     public struct Statement: Sendable, Hashable, WireCodable {
-        public let key: PaillierPublicKey   // N0
-        public let c: PaillierCiphertext    // C
-        public let d: PaillierCiphertext    // D = C^x · ρ^{N0}
-        public let x: Point                 // X = x·G
+        /// N0, the Paillier key C and D are under.
+        public let key: PaillierPublicKey
+        /// C, a ciphertext under N0.
+        public let c: PaillierCiphertext
+        /// D = C^x · ρ^{N0}
+        public let d: PaillierCiphertext
+        /// X = x·G
+        public let x: Point
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(key: PaillierPublicKey, c: PaillierCiphertext, d: PaillierCiphertext, x: Point) {
             self.key = key; self.c = c; self.d = d; self.x = x
         }
@@ -36,21 +42,32 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
         }
     }
 
+    /// The prover's secret input. Prints as its type name only (never the values).
     public struct Witness: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-        public let x: BigInt     // ∈ ±2^ℓ
-        public let rho: BigInt   // ρ ∈ Z*_{N0}
+        /// x ∈ ±2^ℓ
+        let x: BigInt
+        /// ρ ∈ Z*_{N0}
+        let rho: BigInt
+        /// The witness from its parts; `prove` checks the range of x (a precondition).
         public init(x: BigInt, rho: BigInt) { self.x = x; self.rho = rho }
         public var description: String { "MulStarProof.Witness" }
         public var debugDescription: String { description }
     }
 
-    public let ciphertextA: BigInt   // A = C^α · r^{N0} mod N0²
-    public let pointBx: Point        // B_x = α·G
-    public let commitmentE: BigInt   // E = s^α t^γ mod N̂
-    public let commitmentS: BigInt   // S = s^x t^m mod N̂
-    public let z1: BigInt            // α + e·x
-    public let z2: BigInt            // γ + e·m
-    public let w: BigInt             // r·ρ^e mod N0
+    /// A = C^α · r^{N0} mod N0²
+    let ciphertextA: BigInt
+    /// B_x = α·G
+    let pointBx: Point
+    /// E = s^α t^γ mod N̂
+    let commitmentE: BigInt
+    /// S = s^x t^m mod N̂
+    let commitmentS: BigInt
+    /// z1 = α + e·x
+    let z1: BigInt
+    /// z2 = γ + e·m
+    let z2: BigInt
+    /// w = r·ρ^e mod N0
+    let w: BigInt
 
     static let transcriptTag = ProofTag.mulStar
 
@@ -87,6 +104,11 @@ public struct MulStarProof: Sendable, Hashable, WireCodable {
             w: paillier.maskRandomizer(r, secret: witness.rho, exponent: e))
     }
 
+    /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
+    ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
+    ///   outside its range or group (the field is named); `.equationFailed` naming the first
+    ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters

@@ -10,16 +10,20 @@ import Paillier
 /// Q = s^q t^ν. The responses z₁ = α + e·p, z₂ = β + e·q are range-checked, and
 /// Q^z₁ · t^v = T · (s^N₀ t^σ)^e shows the committed p·q equals N₀. A modulus with sixteen tiny
 /// factors (BitForge, CVE-2023-33241) cannot pass the range check on the large cofactor.
-public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
     /// The public input: the prover's modulus N₀ and the verifier's ring-Pedersen parameters.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N₀, the prover's Paillier modulus.
         public let modulus: BigInt
+        /// The verifier's ring-Pedersen parameters (N̂, s, t) the factors are committed with.
         public let ringPedersen: RingPedersenProof.Statement
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(modulus: BigInt, ringPedersen: RingPedersenProof.Statement) {
             self.modulus = modulus
             self.ringPedersen = ringPedersen
         }
+        /// The statement for `key`'s modulus against the verifier's `verifierParameters`.
         public init(_ key: PaillierPublicKey, verifierParameters: RingPedersenParameters) {
             self.init(modulus: key.modulus, ringPedersen: .init(verifierParameters))
         }
@@ -35,22 +39,22 @@ public struct NoSmallFactorProof: Sendable, Hashable, WireCodable {
     }
 
     // First message.
-    public let P: BigInt
-    public let Q: BigInt
-    public let A: BigInt
-    public let B: BigInt
-    public let T: BigInt
-    public let sigma: BigInt
+    let P: BigInt
+    let Q: BigInt
+    let A: BigInt
+    let B: BigInt
+    let T: BigInt
+    let sigma: BigInt
     // Responses.
-    public let z1: BigInt
-    public let z2: BigInt
-    public let w1: BigInt
-    public let w2: BigInt
-    public let v: BigInt
+    let z1: BigInt
+    let z2: BigInt
+    let w1: BigInt
+    let w2: BigInt
+    let v: BigInt
 
     static let tag = ProofTag.noSmallFactor
 
-    public init(P: BigInt, Q: BigInt, A: BigInt, B: BigInt, T: BigInt, sigma: BigInt,
+    init(P: BigInt, Q: BigInt, A: BigInt, B: BigInt, T: BigInt, sigma: BigInt,
                 z1: BigInt, z2: BigInt, w1: BigInt, w2: BigInt, v: BigInt) {
         self.P = P; self.Q = Q; self.A = A; self.B = B; self.T = T; self.sigma = sigma
         self.z1 = z1; self.z2 = z2; self.w1 = w1; self.w2 = w2; self.v = v

@@ -2,6 +2,10 @@ import Bytes
 
 /// Why a proof was rejected (or could not be decoded). Each case names the check that failed, so a
 /// caller can report which rule a peer broke. Cases carry field names and sizes, never values.
+///
+/// The protocols turn it into the round violation they report against the prover; a verifier
+/// throws the first failed check, in the order: sizes of the moduli, repetition counts, ranges
+/// and group membership of each field, then the verification equations.
 public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a well-formed encoding (truncated, trailing bytes, non-canonical integer,
     /// bad point, unsupported version…); the error names the field and says what.
@@ -29,6 +33,7 @@ public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The statement itself is unusable (for example a ring-Pedersen s or t equal to 1).
     case invalidStatement(String)
 
+    /// A one-line account of the failed check, naming the field or equation (never a value).
     public var description: String {
         switch self {
         case .malformedEncoding(let error): "malformed proof encoding: \(error)"

@@ -8,16 +8,21 @@ import Paillier
 /// m repetitions of a binary-challenge Schnorr proof in Z*_N̂: A_i = t^a_i, and
 /// z_i = a_i + e_i·λ mod φ(N̂) with t^z_i = A_i · s^e_i. Each repetition has soundness error 1/2,
 /// so the repetition count is checked exactly (TSSHOCK's c-guess attack relied on fewer).
-public struct RingPedersenProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct RingPedersenProof: Sendable, Hashable, WireCodable {
     /// The public input (N̂, s, t).
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// N̂.
         public let modulus: BigInt
+        /// s = t^λ mod N̂.
         public let s: BigInt
+        /// t, a generator of the subgroup s lies in.
         public let t: BigInt
 
+        /// The statement from its parts; nothing is checked until `verify`.
         public init(modulus: BigInt, s: BigInt, t: BigInt) {
             self.modulus = modulus; self.s = s; self.t = t
         }
+        /// The statement for published ring-Pedersen `parameters`.
         public init(_ parameters: RingPedersenParameters) {
             self.init(modulus: parameters.modulus, s: parameters.s, t: parameters.t)
         }
@@ -35,13 +40,13 @@ public struct RingPedersenProof: Sendable, Hashable, WireCodable {
     }
 
     /// The commitments A_i = t^a_i mod N̂.
-    public let commitments: [BigInt]
+    let commitments: [BigInt]
     /// The responses z_i ∈ [0, φ(N̂)).
-    public let responses: [BigInt]
+    let responses: [BigInt]
 
     static let tag = ProofTag.ringPedersen
 
-    public init(commitments: [BigInt], responses: [BigInt]) {
+    init(commitments: [BigInt], responses: [BigInt]) {
         self.commitments = commitments
         self.responses = responses
     }

@@ -6,11 +6,13 @@ import Secp256k1
 /// A = α·G, e ← challenge mod q, z = α + e·x; the verifier checks z·G = A + e·X. KeyInit and
 /// KeyRefresh commit to A a round before the proof is sent, so the commitment can be made first
 /// (`SchnorrCommitment`) and the proof completed later with it.
-public struct SchnorrProof: Sendable, Hashable, WireCodable {
+@_spi(Benchmarks) public struct SchnorrProof: Sendable, Hashable, WireCodable {
     /// The public input: X.
     public struct Statement: Sendable, Hashable, WireCodable {
+        /// X.
         public let publicPoint: Point
 
+        /// The statement for X; nothing is checked until `verify`.
         public init(publicPoint: Point) { self.publicPoint = publicPoint }
 
         public func encode(to writer: inout ByteWriter) { writer.write("X", publicPoint) }
@@ -20,13 +22,13 @@ public struct SchnorrProof: Sendable, Hashable, WireCodable {
     }
 
     /// The commitment A.
-    public let commitment: Point
+    let commitment: Point
     /// The response z.
-    public let response: Scalar
+    let response: Scalar
 
     static let tag = ProofTag.schnorr
 
-    public init(commitment: Point, response: Scalar) {
+    init(commitment: Point, response: Scalar) {
         self.commitment = commitment
         self.response = response
     }
@@ -82,11 +84,12 @@ public struct SchnorrProof: Sendable, Hashable, WireCodable {
 
 /// The first message of a Schnorr proof: the secret nonce α and A = α·G. Publish `point` (or a
 /// hash of it); keep the value until the proof is made. Non-copyable, so it cannot be used twice.
-public struct SchnorrCommitment: ~Copyable, Sendable {
+@_spi(Benchmarks) public struct SchnorrCommitment: ~Copyable, Sendable {
     let nonce: Scalar
     /// A = α·G.
-    public let point: Point
+    let point: Point
 
+    /// A fresh commitment: a uniform nonce α and A = α·G.
     public init(using generator: inout some RandomNumberGenerator) {
         nonce = Scalar.random(using: &generator)
         point = Point.generatorMultiple(nonce)

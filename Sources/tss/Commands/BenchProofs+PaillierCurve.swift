@@ -1,5 +1,5 @@
 import BigNum
-import CGGMP
+@_spi(Benchmarks) import CGGMP
 import Paillier
 import Secp256k1
 

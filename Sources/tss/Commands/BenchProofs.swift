@@ -1,6 +1,6 @@
 import ArgumentParser
 import BigNum
-import CGGMP
+@_spi(Benchmarks) import CGGMP
 import Foundation
 import Paillier
 import Secp256k1

@@ -3,7 +3,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// A valid Πaff-g / Πaff-g* statement: D = C^x · enc0(−y; ρ), Y = enc1(y; ρ_y), X = x·G.
 struct AffGCase: Sendable {

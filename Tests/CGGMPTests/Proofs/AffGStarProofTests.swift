@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 extension AffGCase {
     var starWitness: AffGStarProof.Witness { AffGStarProof.Witness(x: x, y: y, rho: rho, mu: rhoY) }

@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// A valid Πdec statement: enc0(y; ρ) = K^x · D, X = x·G, S = y·Γ, for 3 parties.
 struct DecCase: Sendable {

@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// A valid Πenc-elg statement: C = enc0(x; ρ), A = a·G, B = b·G, X = (a·b + x)·G.
 struct EncElgCase: Sendable {

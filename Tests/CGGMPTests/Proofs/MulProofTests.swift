@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// A valid Πmul statement under the prover's key: X = enc(x; ρ_x), C = Y^x · ρ^N.
 struct MulCase: Sendable {

@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// A valid Πmul* statement: D = C^x · ρ^{N0}, X = x·G.
 struct MulStarCase: Sendable {

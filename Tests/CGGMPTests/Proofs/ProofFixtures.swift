@@ -2,7 +2,7 @@ import BigNum
 import Paillier
 import Secp256k1
 import TestSupport
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// Keys and parameters for proof tests, from the committed primes (never generated in a test).
 enum Fixtures {

@@ -3,7 +3,7 @@ import Foundation
 import Paillier
 import Testing
 import TestSupport
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// Named regressions: each fails if the check it names is removed from the verifier (the tests
 /// expect the specific error, and where a forged proof is built, it satisfies every other check).

@@ -5,7 +5,7 @@ import Secp256k1
 import TestSupport
 import Testing
 import CGGMPAdversary
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// What the corrupt party (and the network) do in one adversarial run.
 enum AuxAttack: String, CaseIterable, Sendable {

@@ -2,7 +2,7 @@ import Bytes
 import BigNum
 import Paillier
 import TestSupport
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 let auxGenSessionID = Array("test AuxGen session".utf8)
 

@@ -4,7 +4,7 @@ import Paillier
 import TestSupport
 import Testing
 import CGGMPAdversary
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 @Suite struct AuxGenHonestTests {
     /// Checks one run's outputs independently of the protocol's own bookkeeping.

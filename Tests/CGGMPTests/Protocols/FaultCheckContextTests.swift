@@ -1,5 +1,5 @@
 import Bytes
-import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 import Secp256k1
 import Testing
 

@@ -4,7 +4,7 @@ import Secp256k1
 import TestSupport
 import Testing
 import CGGMPAdversary
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// KeyInit against one corrupt party (and a network that delays, duplicates and replays): for
 /// several seeds and each action, the properties of `expectKeyAdversaryProperties`.

@@ -3,7 +3,7 @@ import BigNum
 import Secp256k1
 import TestSupport
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 @Suite struct KeyInitHonestTests {
     @Test(arguments: [2, 3, 5])

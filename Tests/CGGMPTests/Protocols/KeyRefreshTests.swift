@@ -5,7 +5,7 @@ import Secp256k1
 import TestSupport
 import Testing
 import CGGMPAdversary
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 let keyRefreshSessionID = Array("test KeyRefresh session".utf8)
 

@@ -4,7 +4,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// Three signers of a dealt 3-of-4 key with aux info from committed primes (cheap to build), and
 /// helpers to run interactive signing or presigning with one corrupt party acting through the

@@ -3,7 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// One test per finding of issue #11 on presigning and interactive signing (3 signers, testing
 /// parameters; the culprit is the last signer in committee order, so it rushes).

@@ -3,7 +3,7 @@ import Paillier
 import Secp256k1
 import TestSupport
 import Testing
-@testable import CGGMP
+@_spi(Benchmarks) @testable import CGGMP
 
 /// Each test makes party `culprit` misbehave in interactive signing (3-of-3) and checks that every
 /// honest party names it, that no honest party is blamed, and that the evidence convinces a third
