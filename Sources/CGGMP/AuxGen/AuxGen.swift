@@ -28,7 +28,7 @@ public enum AuxGen {
     /// `primes` are this party's primes, `parameters.paillierPrimeBits` bits each (Blum primes for N,
     /// safe primes for N̂); see ``AuxGenPrimes/generate(parameters:using:workers:progress:)``.
     /// - Throws: ``AuxGenSetupError/primeSize(expected:got:)`` or
-    ///   ``AuxGenSetupError/invalidPrimes(_:)`` for unusable primes, ``AuxGenSetupError/session(_:)``
+    ///   ``AuxGenSetupError/paillierPrimeNotBlum``, ``AuxGenSetupError/invalidPaillierKey(_:)``, ``AuxGenSetupError/ringPedersenPrimeNotSafe`` or ``AuxGenSetupError/ringPedersenPrimesEqual`` for unusable primes, ``AuxGenSetupError/session(_:)``
     ///   for a committee ``SessionPublicData`` refuses or a signer outside it.
     public static func makeSession(
         sessionID: [UInt8], committee: [PartyID], signer: some IdentitySigner,
@@ -67,15 +67,24 @@ public enum AuxGenSetupError: Error, Equatable, Sendable, CustomStringConvertibl
     case session(SessionSetupError)
     /// A prime has the wrong size for the parameter set.
     case primeSize(expected: Int, got: Int)
-    /// The primes do not make a Paillier–Blum modulus or a ring-Pedersen modulus; says which check.
-    case invalidPrimes(String)
+    /// A Paillier prime is not ≡ 3 mod 4 (the modulus must be a Blum integer for Πmod).
+    case paillierPrimeNotBlum
+    /// The Paillier primes do not make a key; the Paillier error says which check failed.
+    case invalidPaillierKey(PaillierError)
+    /// A ring-Pedersen prime is not a safe prime.
+    case ringPedersenPrimeNotSafe
+    /// The two ring-Pedersen primes are equal.
+    case ringPedersenPrimesEqual
 
     /// The reason in words (no prime values).
     public var description: String {
         switch self {
         case .session(let error): "session set-up: \(error)"
         case .primeSize(let expected, let got): "a prime has \(got) bits, expected \(expected)"
-        case .invalidPrimes(let what): "invalid primes: \(what)"
+        case .paillierPrimeNotBlum: "invalid primes: Paillier primes must be ≡ 3 mod 4"
+        case .invalidPaillierKey(let error): "invalid primes: Paillier: \(error)"
+        case .ringPedersenPrimeNotSafe: "invalid primes: ring-Pedersen primes must be safe primes"
+        case .ringPedersenPrimesEqual: "invalid primes: ring-Pedersen primes must differ"
         }
     }
 }
@@ -91,20 +100,20 @@ struct AuxKeyMaterial: Sendable, CustomStringConvertible {
             throw .primeSize(expected: parameters.paillierPrimeBits, got: wrong.bitLength)
         }
         for prime in [primes.paillierP, primes.paillierQ] where !(prime.testBit(0) && prime.testBit(1)) {
-            throw .invalidPrimes("Paillier primes must be ≡ 3 mod 4")
+            throw .paillierPrimeNotBlum
         }
-        do { paillier = try PaillierSecretKey(p: primes.paillierP, q: primes.paillierQ) }
-        catch { throw .invalidPrimes("Paillier: \(error)") }
+        do throws(PaillierError) { paillier = try PaillierSecretKey(p: primes.paillierP, q: primes.paillierQ) }
+        catch { throw .invalidPaillierKey(error) }
         // The safe-prime check itself runs when the ring-Pedersen secret is made in round 1; check
         // here so a bad input fails at set-up rather than later.
         var unused = ChaChaRandom(testSeed: 0)
         for prime in [primes.ringPedersenP, primes.ringPedersenQ] {
             guard prime.isOdd, prime.isProbablePrimeVariableTime(rounds: 0, using: &unused),
                   (prime >> 1).isProbablePrimeVariableTime(rounds: 0, using: &unused) else {
-                throw .invalidPrimes("ring-Pedersen primes must be safe primes")
+                throw .ringPedersenPrimeNotSafe
             }
         }
-        guard primes.ringPedersenP != primes.ringPedersenQ else { throw .invalidPrimes("ring-Pedersen primes must differ") }
+        guard primes.ringPedersenP != primes.ringPedersenQ else { throw .ringPedersenPrimesEqual }
         ringPedersenPrimes = (primes.ringPedersenP, primes.ringPedersenQ)
     }
 

@@ -127,21 +127,21 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
         }
         var publicInfo: [PartyID: PublicAuxInfo] = [:]
         for (party, n, nHat, s, t) in fields.parties {
-            do {
+            do throws(PaillierError) {
                 publicInfo[party] = PublicAuxInfo(
                     paillierKey: try PaillierPublicKey(modulus: n, expectedBits: parameters.modulusBits),
                     ringPedersen: try RingPedersenParameters(modulus: nHat, s: s, t: t, expectedBits: parameters.modulusBits))
             } catch {
-                throw .invalidPublicInfo(party, "\(error)")
+                throw .invalidPublicInfo(party, error)
             }
         }
         let paillier: PaillierSecretKey
         let ringPedersen: RingPedersenSecret
-        do {
+        do throws(PaillierError) {
             paillier = try PaillierSecretKey(p: fields.paillierP, q: fields.paillierQ)
             ringPedersen = try RingPedersenSecret(p: fields.rpP, q: fields.rpQ, t: fields.t, lambda: fields.lambda)
         } catch {
-            throw .invalidSecret("\(error)")
+            throw .invalidSecret(error)
         }
         try self.init(owner: fields.owner, parameterSetName: fields.name, paillierSecretKey: paillier,
                       ringPedersenSecret: ringPedersen, ringPedersenPrimes: (fields.rpP, fields.rpQ), publicInfo: publicInfo)
@@ -196,10 +196,12 @@ public enum AuxInfoError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownParty(PartyID)
     /// The owner's secrets do not give its public entry.
     case secretsDoNotMatchPublicInfo
-    /// A stored secret fails its own checks (which one, in words).
-    case invalidSecret(String)
-    /// A party's stored public aux info fails its checks (which one, in words).
-    case invalidPublicInfo(PartyID, String)
+    /// A stored secret (Paillier primes, ring-Pedersen primes and λ) fails its own checks; the
+    /// Paillier error says which.
+    case invalidSecret(PaillierError)
+    /// A party's stored public aux info (its Paillier modulus or ring-Pedersen parameters) fails
+    /// its checks; the Paillier error says which.
+    case invalidPublicInfo(PartyID, PaillierError)
 
     /// The reason in words; never a secret value.
     public var description: String {

@@ -356,7 +356,7 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
         guard !journal.isFinished else { throw .finished }
         do {
             try store.saveJournal(journal.encoded, protocolTag: journal.protocolTag, sessionID: journal.sessionID)
-        } catch { throw .storeFailed("\(error)") }
+        } catch { throw .storeFailed(error) }
     }
 
     /// Rebuilds a session from its journal: `makeSession` must build the session from the same entry
@@ -373,7 +373,7 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
         guard !journal.isFinished else { throw .finished }
         guard !journal.isOneTime else { throw .oneTimeJournalMustBeTaken(journal.protocolTag) }
         let session: Session<Output>
-        do { session = try makeSession() } catch { throw .sessionSetupFailed("\(error)") }
+        do { session = try makeSession() } catch { throw .sessionSetupFailed(error) }
         return try replay(journal, on: session)
     }
 
@@ -388,11 +388,11 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
     public static func restore(takingFrom store: some SessionJournalStore,
                                makeSession: () throws -> Session<Output>) throws(SessionJournalReplayError) -> Self {
         let session: Session<Output>
-        do { session = try makeSession() } catch { throw .sessionSetupFailed("\(error)") }
+        do { session = try makeSession() } catch { throw .sessionSetupFailed(error) }
         let bytes: [UInt8]?
         do {
             bytes = try store.takeJournal(protocolTag: session.publicData.protocolTag, sessionID: session.publicData.sessionID)
-        } catch { throw .storeFailed("\(error)") }
+        } catch { throw .storeFailed(error) }
         guard let bytes else { throw .noJournal }
         let journal: SessionJournal
         do { journal = try SessionJournal(encoded: bytes) } catch { throw .undecodable(error) }
@@ -453,8 +453,8 @@ public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible 
     case wrongSeedLength(Int)
     /// The session `makeSession` built has another protocol tag or session id than the journal.
     case wrongSession
-    /// The `makeSession` closure given to a restore threw (its error, in words).
-    case sessionSetupFailed(String)
+    /// The `makeSession` closure given to a restore threw; its error (the caller's type).
+    case sessionSetupFailed(any Error)
     /// Event `event` did not replay as recorded: the journal or the entry inputs differ from the
     /// original run.
     case diverged(event: Int, String)
@@ -467,8 +467,8 @@ public enum SessionJournalReplayError: Error, Sendable, CustomStringConvertible 
     case noJournal
     /// The stored bytes are not a session journal.
     case undecodable(SessionJournalDecodingError)
-    /// The `SessionJournalStore` threw (its error, in words).
-    case storeFailed(String)
+    /// The `SessionJournalStore` threw; its error (the store's type, e.g. `StoreError`).
+    case storeFailed(any Error)
 
     /// The reason in words.
     public var description: String {

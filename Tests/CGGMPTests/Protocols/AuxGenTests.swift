@@ -140,7 +140,7 @@ import CGGMPAdversary
                                    ringPedersenP: good.ringPedersenP, ringPedersenQ: good.ringPedersenQ))
         }
         // A Blum prime that is not a safe prime cannot serve for N̂.
-        #expect(throws: AuxGenSetupError.invalidPrimes("ring-Pedersen primes must be safe primes")) {
+        #expect(throws: AuxGenSetupError.ringPedersenPrimeNotSafe) {
             try setup(AuxGenPrimes(paillierP: good.paillierP, paillierQ: good.paillierQ,
                                    ringPedersenP: good.paillierP, ringPedersenQ: good.ringPedersenQ))
         }
