@@ -73,7 +73,7 @@ public struct Transcript: Sendable {
 
     /// Absorbs a scalar as its 32-byte big-endian encoding.
     public mutating func append(_ label: String, _ scalar: Scalar) {
-        absorb(.scalar, label, scalar.bytes)
+        absorb(.scalar, label, scalar.rawRepresentation)
     }
 
     /// Absorbs a point's encoding under the point kind (see `append(_:_: Point)`).
@@ -154,7 +154,7 @@ public struct Transcript: Sendable {
     /// of them), so there is no bias.
     public mutating func challengeScalar() -> Scalar {
         while true {
-            if let scalar = try? Scalar(bytes: challengeBytes(32)) { return scalar }
+            if let scalar = try? Scalar(rawRepresentation: challengeBytes(32)) { return scalar }
         }
     }
 

@@ -47,11 +47,11 @@ extension ByteReader {
         try T(from: &self)
     }
 
-    /// A party id written as `write(name, bytes: party.bytes)` (length-prefixed).
+    /// A party id written as `write(name, bytes: party.rawRepresentation)` (length-prefixed).
     /// - Throws: `.invalidValue` unless it has 32 bytes.
     public mutating func readPartyID(_ name: String) throws(DecodingError) -> PartyID {
         let bytes = try readLengthPrefixed(name)
-        return try PartyID(field: name, bytes: bytes)
+        return try PartyID(field: name, rawRepresentation: bytes)
     }
 
     /// A UTF-8 string written as `write(name, bytes: Array(string.utf8))`.
@@ -66,10 +66,10 @@ extension ByteReader {
 
 extension PartyID {
     /// A party id decoded as field `field` of some encoding.
-    /// - Throws: `.invalidValue` unless `bytes` has 32 bytes.
-    init(field: String, bytes: [UInt8]) throws(DecodingError) {
-        do { try self.init(bytes: bytes) } catch {
-            throw DecodingError(field: field, reason: .invalidValue("a party id has \(PartyID.byteCount) bytes, got \(bytes.count)"))
+    /// - Throws: `.invalidValue` unless `rawRepresentation` has 32 bytes.
+    init(field: String, rawRepresentation: [UInt8]) throws(DecodingError) {
+        do { try self.init(rawRepresentation: rawRepresentation) } catch {
+            throw DecodingError(field: field, reason: .invalidValue("a party id has \(PartyID.byteCount) bytes, got \(rawRepresentation.count)"))
         }
     }
 }
