@@ -79,7 +79,7 @@ struct Transcript: Sendable {
 
     /// Absorbs a scalar as its 32-byte big-endian encoding.
     mutating func append(_ label: String, _ scalar: Scalar) {
-        absorb(.scalar, label, scalar.bytes)
+        absorb(.scalar, label, scalar.rawRepresentation)
     }
 
     /// Absorbs a point's encoding under the point kind (see `append(_:_: Point)`).
@@ -160,7 +160,7 @@ struct Transcript: Sendable {
     /// of them), so there is no bias.
     mutating func challengeScalar() -> Scalar {
         while true {
-            if let scalar = try? Scalar(bytes: challengeBytes(32)) { return scalar }
+            if let scalar = try? Scalar(rawRepresentation: challengeBytes(32)) { return scalar }
         }
     }
 

@@ -25,7 +25,7 @@ enum StoreFuzz {
         mutating func next() -> UInt64 { state &+= 0x9E3779B97F4A7C15; return state ^ (state >> 29) }
     }
 
-    static let masterKey = try! MasterKey(bytes: [UInt8](repeating: 0x42, count: MasterKey.byteCount))
+    static let masterKey = try! MasterKey(rawRepresentation: [UInt8](repeating: 0x42, count: MasterKey.byteCount))
 
     /// A fresh in-memory store with the fixed key and a fixed store id.
     static func store() -> (InMemoryRecordBackend, ShareStore) {

@@ -103,10 +103,10 @@ public struct ExtendedPublicKey: Sendable, Hashable {
 
     /// One CKDpub step: I = HMAC-SHA512(c, ser_P(K) ‖ ser_32(i)); K_i = I_L·G + K, c_i = I_R.
     private func childKey(_ index: UInt32) throws(BIP32Error) -> (ExtendedPublicKey, Scalar) {
-        let message = publicKey.compressedBytes + [UInt8(index >> 24), UInt8((index >> 16) & 0xFF),
-                                                   UInt8((index >> 8) & 0xFF), UInt8(index & 0xFF)]
+        let message = publicKey.compressedRepresentation + [UInt8(index >> 24), UInt8((index >> 16) & 0xFF),
+                                                            UInt8((index >> 8) & 0xFF), UInt8(index & 0xFF)]
         let i = HMAC<SHA512>.authenticationCode(key: chainCode, message: message)
-        guard let step = try? Scalar(bytes: i[0..<32]) else { throw .invalidChild(index: index) }
+        guard let step = try? Scalar(rawRepresentation: i[0..<32]) else { throw .invalidChild(index: index) }
         let child = Point.generatorMultiple(step) + publicKey
         guard !child.isIdentity else { throw .invalidChild(index: index) }
         return (ExtendedPublicKey(unchecked: child, chainCode: Array(i[32..<64])), step)

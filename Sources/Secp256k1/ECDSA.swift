@@ -9,7 +9,7 @@ public enum ECDSA {
         guard !secretKey.isZero else { throw .zeroSecretKey }
         var signature = secp256k1_ecdsa_signature()
         let ok = secretKey.withUnsafeBigEndianBytes { key in
-            prehash.bytes.withUnsafeBufferPointer { digest in
+            prehash.rawRepresentation.withUnsafeBufferPointer { digest in
                 secp256k1_ecdsa_sign(Secp256k1Context.shared.pointer, &signature, digest.baseAddress!,
                                      key.baseAddress!, nil, nil)
             }
@@ -25,7 +25,7 @@ public enum ECDSA {
         guard !secretKey.isZero else { throw .zeroSecretKey }
         var signature = secp256k1_ecdsa_recoverable_signature()
         let ok = secretKey.withUnsafeBigEndianBytes { key in
-            prehash.bytes.withUnsafeBufferPointer { digest in
+            prehash.rawRepresentation.withUnsafeBufferPointer { digest in
                 secp256k1_ecdsa_sign_recoverable(Secp256k1Context.shared.pointer, &signature, digest.baseAddress!,
                                                  key.baseAddress!, nil, nil)
             }
@@ -35,14 +35,14 @@ public enum ECDSA {
         var recoveryID: Int32 = 0
         _ = secp256k1_ecdsa_recoverable_signature_serialize_compact(Secp256k1Context.shared.pointer, &compact,
                                                                    &recoveryID, &signature)
-        let r = try! Scalar(bytes: compact[0..<32])
-        let s = try! Scalar(bytes: compact[32..<64])
+        let r = try! Scalar(rawRepresentation: compact[0..<32])
+        let s = try! Scalar(rawRepresentation: compact[32..<64])
         return RecoverableSignature(unchecked: ECDSASignature(unchecked: r, s), recoveryID: UInt8(recoveryID))
     }
 
     private static func compactScalar(of signature: secp256k1_ecdsa_signature, at offset: Int) -> Scalar {
         let compact = ECDSASignature.compact(of: signature)
         // libsecp256k1 only produces r, s in [1, n).
-        return try! Scalar(bytes: compact[offset..<(offset + 32)])
+        return try! Scalar(rawRepresentation: compact[offset..<(offset + 32)])
     }
 }

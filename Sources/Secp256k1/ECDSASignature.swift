@@ -35,8 +35,8 @@ public struct ECDSASignature: Sendable, Hashable {
         guard encoded.count == 64 else { throw .wrongLength(expected: 64, actual: encoded.count) }
         let r: Scalar, s: Scalar
         do {
-            r = try Scalar(bytes: encoded[0..<32])
-            s = try Scalar(bytes: encoded[32..<64])
+            r = try Scalar(rawRepresentation: encoded[0..<32])
+            s = try Scalar(rawRepresentation: encoded[32..<64])
         } catch {
             throw .componentOutOfRange
         }
@@ -44,7 +44,7 @@ public struct ECDSASignature: Sendable, Hashable {
     }
 
     /// The 64-byte compact encoding r‖s.
-    public var compactRepresentation: [UInt8] { r.bytes + s.bytes }
+    public var compactRepresentation: [UInt8] { r.rawRepresentation + s.rawRepresentation }
 
     /// Strict DER (`SEQUENCE { INTEGER r, INTEGER s }`, minimal lengths and integers, no trailing
     /// bytes, as libsecp256k1 checks it); then r and s must lie in [1, n).
@@ -65,7 +65,7 @@ public struct ECDSASignature: Sendable, Hashable {
             let magnitude = content.count > 1 && content[0] == 0 ? Array(content.dropFirst()) : content
             guard magnitude.count <= 32 else { throw .componentOutOfRange }
             do {
-                return try Scalar(bytes: [UInt8](repeating: 0, count: 32 - magnitude.count) + magnitude)
+                return try Scalar(rawRepresentation: [UInt8](repeating: 0, count: 32 - magnitude.count) + magnitude)
             } catch {
                 throw .componentOutOfRange
             }
@@ -100,7 +100,7 @@ public struct ECDSASignature: Sendable, Hashable {
         guard var key = publicKey.publicKey else { return false }
         if mode == .strict && !isLowS { return false }
         var signature = normalized.libsecp256k1Signature
-        return prehash.bytes.withUnsafeBufferPointer { digest in
+        return prehash.rawRepresentation.withUnsafeBufferPointer { digest in
             secp256k1_ecdsa_verify(Secp256k1Context.shared.pointer, &signature, digest.baseAddress!, &key) == 1
         }
     }

@@ -20,11 +20,11 @@ public enum MessageHashing: Sendable, Hashable {
     ///   is not 32 bytes; the other cases never fail.
     public func prehash(of message: some Collection<UInt8>) throws(SignatureError) -> Prehash {
         switch self {
-        case .sha256: try Prehash(bytes: SHA256.hash(message))
-        case .sha3_256: try Prehash(bytes: SHA3_256.hash(message))
-        case .keccak256: try Prehash(bytes: Keccak256.hash(message))
-        case .blake2b256: try Prehash(bytes: BLAKE2b.hash256(message))
-        case .identity: try Prehash(bytes: message)
+        case .sha256: try Prehash(rawRepresentation: SHA256.hash(message))
+        case .sha3_256: try Prehash(rawRepresentation: SHA3_256.hash(message))
+        case .keccak256: try Prehash(rawRepresentation: Keccak256.hash(message))
+        case .blake2b256: try Prehash(rawRepresentation: BLAKE2b.hash256(message))
+        case .identity: try Prehash(rawRepresentation: message)
         case .custom(let digest): digest
         }
     }

@@ -26,7 +26,7 @@ public struct Point: Sendable {
         let compressed: [UInt8] = [0x02,
             0x79, 0xBE, 0x66, 0x7E, 0xF9, 0xDC, 0xBB, 0xAC, 0x55, 0xA0, 0x62, 0x95, 0xCE, 0x87, 0x0B, 0x07,
             0x02, 0x9B, 0xFC, 0xDB, 0x2D, 0xCE, 0x28, 0xD9, 0x59, 0xF2, 0x81, 0x5B, 0x16, 0xF8, 0x17, 0x98]
-        do { return try Point(bytes: compressed) } catch { preconditionFailure("generator must parse") }
+        do { return try Point(sec1Representation: compressed) } catch { preconditionFailure("generator must parse") }
     }()
 
     /// Whether this is the point at infinity.
@@ -37,22 +37,23 @@ public struct Point: Sendable {
 
     // MARK: Decoding
 
-    /// Strict SEC1 decoding of a public key: 33-byte compressed (02/03) or 65-byte uncompressed
-    /// (04). The hybrid prefixes 06/07 are rejected, and so is the identity encoding `00`.
+    /// Strict SEC1 decoding of a public key: either the 33-byte ``compressedRepresentation``
+    /// (02/03) or the 65-byte uncompressed ``x963Representation`` (04). The hybrid prefixes 06/07
+    /// are rejected, and so is the identity encoding `00`.
     /// - Throws: ``PointError/identity`` for `00`; ``PointError/wrongLength(_:)``,
     ///   ``PointError/badPrefix(_:)``, ``PointError/coordinateNotInField`` or
     ///   ``PointError/notOnCurve`` for anything else that is not a point.
-    public init(bytes: some Collection<UInt8>) throws(PointError) {
-        let encoded = Array(bytes)
+    public init(sec1Representation: some Collection<UInt8>) throws(PointError) {
+        let encoded = Array(sec1Representation)
         if encoded == [0x00] { throw .identity }
         self = try Point.decodeNonIdentity(encoded)
     }
 
-    /// Like ``init(bytes:)``, but also accepts the SEC1 identity encoding (the single byte 00), for
-    /// protocol messages in which the identity is a legitimate value.
-    /// - Throws: the errors of ``init(bytes:)`` other than ``PointError/identity``.
-    public init(bytesAllowingIdentity bytes: some Collection<UInt8>) throws(PointError) {
-        let encoded = Array(bytes)
+    /// Like ``init(sec1Representation:)``, but also accepts the SEC1 identity encoding (the single
+    /// byte 00), for protocol messages in which the identity is a legitimate value.
+    /// - Throws: the errors of ``init(sec1Representation:)`` other than ``PointError/identity``.
+    public init(sec1RepresentationAllowingIdentity sec1Representation: some Collection<UInt8>) throws(PointError) {
+        let encoded = Array(sec1Representation)
         if encoded == [0x00] { self = .identity; return }
         self = try Point.decodeNonIdentity(encoded)
     }
@@ -90,11 +91,13 @@ public struct Point: Sendable {
 
     // MARK: Encoding
 
-    /// The 33-byte SEC1 compressed encoding; the identity encodes as the single byte 00.
-    public var compressedBytes: [UInt8] { serialize(compressed: true) }
+    /// The 33-byte SEC1 compressed encoding (swift-crypto's `compressedRepresentation`); the
+    /// identity encodes as the single byte 00.
+    public var compressedRepresentation: [UInt8] { serialize(compressed: true) }
 
-    /// The 65-byte SEC1 uncompressed encoding (04‖x‖y); the identity encodes as the single byte 00.
-    public var uncompressedBytes: [UInt8] { serialize(compressed: false) }
+    /// The 65-byte SEC1 uncompressed encoding 04‖x‖y (swift-crypto's `x963Representation`, the
+    /// ANSI X9.63 form); the identity encodes as the single byte 00.
+    public var x963Representation: [UInt8] { serialize(compressed: false) }
 
     /// The 32-byte big-endian affine x coordinate, or nil for the identity.
     public var xCoordinateBytes: [UInt8]? {
@@ -235,7 +238,7 @@ extension Point: Hashable {
 extension Point: CustomStringConvertible {
     public var description: String {
         guard !isIdentity else { return "Point(identity)" }
-        return "Point(" + compressedBytes.map { byte in
+        return "Point(" + compressedRepresentation.map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex
         }.joined() + ")"

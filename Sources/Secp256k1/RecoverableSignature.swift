@@ -63,7 +63,7 @@ public struct RecoverableSignature: Sendable, Hashable {
             throw .recoveryFailed
         }
         var key = secp256k1_pubkey()
-        let ok = prehash.bytes.withUnsafeBufferPointer { digest in
+        let ok = prehash.rawRepresentation.withUnsafeBufferPointer { digest in
             secp256k1_ecdsa_recover(Secp256k1Context.shared.pointer, &key, &recoverable, digest.baseAddress!)
         }
         guard ok == 1 else { throw .recoveryFailed }

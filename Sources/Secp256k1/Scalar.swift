@@ -50,21 +50,24 @@ public struct Scalar: Sendable {
 
     // MARK: Encodings
 
-    /// Strict decoding of a 32-byte big-endian value: rejects values ≥ n rather than reducing them.
+    /// Strict decoding of the 32-byte big-endian ``rawRepresentation``: rejects values ≥ n rather
+    /// than reducing them.
     /// - Throws: ``ScalarError/wrongLength(expected:actual:)`` unless 32 bytes;
     ///   ``ScalarError/notBelowGroupOrder`` for a value ≥ n.
-    public init(bytes: some Collection<UInt8>) throws(ScalarError) {
-        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
-        let limbs = ScalarField.limbs(bigEndian: Array(bytes))
+    public init(rawRepresentation: some Collection<UInt8>) throws(ScalarError) {
+        guard rawRepresentation.count == 32 else {
+            throw .wrongLength(expected: 32, actual: rawRepresentation.count)
+        }
+        let limbs = ScalarField.limbs(bigEndian: Array(rawRepresentation))
         // Public outcome (valid/invalid), so the branch is fine; the comparison itself is masked.
         guard ScalarField.isBelowOrder(limbs) else { throw .notBelowGroupOrder }
         self.init(limbs: limbs.0, limbs.1, limbs.2, limbs.3)
     }
 
     /// Strict decoding that additionally rejects zero (secret keys, nonces).
-    /// - Throws: the errors of ``init(bytes:)``, and ``ScalarError/zero`` for zero.
-    public init(nonzeroBytes bytes: some Collection<UInt8>) throws(ScalarError) {
-        try self.init(bytes: bytes)
+    /// - Throws: the errors of ``init(rawRepresentation:)``, and ``ScalarError/zero`` for zero.
+    public init(nonzeroRawRepresentation rawRepresentation: some Collection<UInt8>) throws(ScalarError) {
+        try self.init(rawRepresentation: rawRepresentation)
         guard !isZero else { throw .zero }
     }
 
@@ -95,8 +98,8 @@ public struct Scalar: Sendable {
         self = accumulator
     }
 
-    /// The 32-byte big-endian encoding.
-    public var bytes: [UInt8] {
+    /// The 32-byte big-endian encoding (swift-crypto's name for a fixed-width raw form).
+    public var rawRepresentation: [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         withUnsafeBigEndianBytes { source in
             for i in 0..<32 { out[i] = source[i] }
@@ -134,7 +137,7 @@ public struct Scalar: Sendable {
     /// The value as a non-negative `BigInt` in [0, n). Never fails. The `BigInt`'s limb count
     /// reveals how many leading zero limbs the value has (GMP normalises); nothing else depends on
     /// the value.
-    public var bigInt: BigInt { BigInt(magnitudeBytes: bytes) }
+    public var bigInt: BigInt { BigInt(magnitudeBytes: rawRepresentation) }
 
     // MARK: Random
 

@@ -21,9 +21,11 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
 
     /// Imports key bytes (exactly 32). The caller should wipe its own copy afterwards.
     /// - Throws: ``StoreError/invalidMasterKeyLength(_:)`` for any other length.
-    public init(bytes: some Collection<UInt8>) throws(StoreError) {
-        guard bytes.count == Self.byteCount else { throw .invalidMasterKeyLength(bytes.count) }
-        secret = SecretBytes(bytes)
+    public init(rawRepresentation: some Collection<UInt8>) throws(StoreError) {
+        guard rawRepresentation.count == Self.byteCount else {
+            throw .invalidMasterKeyLength(rawRepresentation.count)
+        }
+        secret = SecretBytes(rawRepresentation)
     }
 
     init(secret: SecretBytes) { self.secret = secret }

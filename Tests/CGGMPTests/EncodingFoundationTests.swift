@@ -55,7 +55,7 @@ import Testing
             nonce: nonce, nonceShares: [owner: ownerDelta, other: .generator + -ownerDelta],
             keyNonceShares: [owner: ownerS, other: otherS])
         return PresignatureMaterial(owner: owner, signers: signers, parameterSetName: SchemeParameters.testing.name,
-                                    publicKey: ownerS + otherS, epoch: try! KeyEpoch(bytes: [UInt8](repeating: 7, count: 32)),
+                                    publicKey: ownerS + otherS, epoch: try! KeyEpoch(rawRepresentation: [UInt8](repeating: 7, count: 32)),
                                     kTilde: kTilde, chiTilde: chiTilde, commitments: commitments)
     }
 
@@ -205,7 +205,7 @@ import Testing
 
         // A fault whose evidence message is cut: the error names the message and its field.
         var writer = ByteWriter(header: .protocolFault)
-        writer.write("culprit", bytes: signers[0].partyID.bytes)
+        writer.write("culprit", bytes: signers[0].partyID.rawRepresentation)
         writer.appendCount(1)
         writer.appendCount(0)
         writer.appendCount(1)
@@ -255,8 +255,8 @@ import Testing
     /// SHA-512(u64be(35) ‖ "swift-tss/CGGMP/evaluation-point/v1" ‖ u64be(32) ‖ 00 01 … 1f) mod q,
     /// computed with Python's hashlib (the rule check_signatures.py uses), not with this library.
     @Test func evaluationPointIsTheDomainSeparatedSHA512() throws {
-        let party = try PartyID(bytes: Array(0..<32))
-        #expect(hexString(party.evaluationPoint.bytes) == "ba045a65b2e7614a9eb384103b2ddc679f0dea6070909cf4517da096e972187c")
+        let party = try PartyID(rawRepresentation: Array(0..<32))
+        #expect(hexString(party.evaluationPoint.rawRepresentation) == "ba045a65b2e7614a9eb384103b2ddc679f0dea6070909cf4517da096e972187c")
     }
 
     @Test func cggmpUsesTheIdentifierConstants() {

@@ -17,7 +17,7 @@ func renderings<T>(_ value: T) -> String {
 
 /// Expects that `text` holds none of the forms of `secret` a leak would show.
 func expectNoLeak(of secret: Scalar, in text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(!text.contains(hexString(secret.bytes)), "hex of a secret scalar printed", sourceLocation: sourceLocation)
+    #expect(!text.contains(hexString(secret.rawRepresentation)), "hex of a secret scalar printed", sourceLocation: sourceLocation)
     #expect(!text.contains(String(secret.l0)), "first limb of a secret scalar printed", sourceLocation: sourceLocation)
     #expect(!text.contains(String(secret.l3)), "last limb of a secret scalar printed", sourceLocation: sourceLocation)
 }
@@ -40,7 +40,7 @@ func expectNoLeak(of secret: [UInt8], in text: String, sourceLocation: SourceLoc
 
 @Suite struct RedactionTests {
     /// A scalar whose limbs are all large and distinct, so their decimals are unmistakable.
-    let secret = try! Scalar(bytes: (0..<32).map { UInt8(truncatingIfNeeded: 0x91 + $0 * 7) })
+    let secret = try! Scalar(rawRepresentation: (0..<32).map { UInt8(truncatingIfNeeded: 0x91 + $0 * 7) })
 
     @Test func testScalarDoesNotPrintItsValue() {
         expectNoLeak(of: secret, in: renderings(secret))
@@ -48,7 +48,7 @@ func expectNoLeak(of secret: [UInt8], in text: String, sourceLocation: SourceLoc
     }
 
     @Test func testBigIntDoesNotPrintItsValue() throws {
-        let value = BigInt(magnitudeBytes: secret.bytes)
+        let value = BigInt(magnitudeBytes: secret.rawRepresentation)
         expectNoLeak(of: value, in: renderings(value))
     }
 
@@ -134,7 +134,7 @@ func expectNoLeak(of secret: [UInt8], in text: String, sourceLocation: SourceLoc
                                               schnorrCommitment: .generator, blinding: [2]))
         expectNoLeak(of: secret, in: renderings(secrets))
         expectNoLeak(of: nonceSeed, in: renderings(secrets))
-        let beta = BigInt(magnitudeBytes: secret.bytes.reversed())
+        let beta = BigInt(magnitudeBytes: secret.rawRepresentation.reversed())
         let mta = MtASecrets(beta: beta, betaHat: beta, r: beta, rHat: beta, s: beta, sHat: beta)
         expectNoLeak(of: beta, in: renderings(mta))
     }

@@ -38,13 +38,13 @@ import TestSupport
                 switch item.kind {
                 case "bytes": transcript.append(item.label, hexBytes(item.value))
                 case "integer": transcript.append(item.label, try BigInt(decimal: item.value))
-                default: transcript.append(item.label, try Scalar(bytes: hexBytes(item.value)))
+                default: transcript.append(item.label, try Scalar(rawRepresentation: hexBytes(item.value)))
                 }
             }
             #expect(hexString(transcript.challengeBytes(40)) == vector.expected.bytes)
             #expect(transcript.challenge(below: try BigInt(hex: vector.bound)) == (try BigInt(hex: vector.expected.below)))
             #expect(transcript.challengeSigned(bits: 256) == (try BigInt(decimal: vector.expected.signed256)))
-            #expect(transcript.challengeScalar().bytes == hexBytes(vector.expected.scalar))
+            #expect(transcript.challengeScalar().rawRepresentation == hexBytes(vector.expected.scalar))
         }
     }
 

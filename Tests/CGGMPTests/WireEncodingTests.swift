@@ -35,7 +35,7 @@ import Testing
         #expect(throws: DecodingError(field: "s", reason: .invalidValue("scalar not below the group order"))) {
             _ = try scalarReader.readScalar("s")
         }
-        var pointReader = ByteReader([0, 0, 0, 65] + Point.generator.uncompressedBytes)
+        var pointReader = ByteReader([0, 0, 0, 65] + Point.generator.x963Representation)
         #expect(throws: DecodingError(field: "P", reason: .nonCanonical("point is not 33-byte compressed SEC1"))) {
             _ = try pointReader.readPoint("P")
         }

@@ -79,7 +79,7 @@ import TestSupport
         let x = Scalar.random(using: &rng)
         let statement = SchnorrProof.Statement(publicPoint: .generatorMultiple(x))
         proofSeed(statement)
-        proofSeed(SchnorrProof.prove(secret: x, statement: statement, context: ProofContext(sessionID: sessionID, proverID: committee[0].bytes),
+        proofSeed(SchnorrProof.prove(secret: x, statement: statement, context: ProofContext(sessionID: sessionID, proverID: committee[0].rawRepresentation),
                                      parameters: .testing, using: &rng))
 
         // Paillier: the fixed key, a ciphertext under it, ring-Pedersen parameters from two primes.
@@ -96,7 +96,7 @@ import TestSupport
         }
         add(.envelopePlaintext, EnvelopePlaintext(signing: Array("hello".utf8), with: signers[0], recipient: nil).encoded)
         add(.envelopePlaintext, EnvelopePlaintext(signing: [], with: signers[1], recipient: [UInt8](repeating: 5, count: 32)).encoded)
-        add(.subscribeMessage, SubscribeMessage(sessionID: try SessionID(bytes: [UInt8](repeating: 3, count: 32)), signer: signers[0]).encoded)
+        add(.subscribeMessage, SubscribeMessage(sessionID: try SessionID(rawRepresentation: [UInt8](repeating: 3, count: 32)), signer: signers[0]).encoded)
 
         // Noise: the genuine XK handshake messages and transport messages under the fixed keys.
         for (stage, message) in NoiseFuzz.genuine.enumerated() { add(.noiseHandshake, [UInt8(stage)] + message) }

@@ -22,9 +22,9 @@ struct RecoverableVectors: Decodable {
         for c in vectors.cases {
             let key = try scalar(c.secretKey)
             let digest = try prehash(c.prehash)
-            let publicKey = try Point(bytes: hexBytes(c.publicKeyCompressed))
+            let publicKey = try Point(sec1Representation: hexBytes(c.publicKeyCompressed))
             #expect(Point.generatorMultiple(key) == publicKey)
-            #expect(try Point(bytes: hexBytes(c.publicKeyUncompressed)) == publicKey)
+            #expect(try Point(sec1Representation: hexBytes(c.publicKeyUncompressed)) == publicKey)
 
             let signature = try ECDSA.sign(digest, secretKey: key)
             #expect(hexString(signature.compactRepresentation) == c.compact)
@@ -48,7 +48,7 @@ struct RecoverableVectors: Decodable {
         #expect(vectors.cases.count >= 20)
         for c in vectors.cases {
             let digest = try prehash(c.prehash)
-            let publicKey = try Point(bytes: hexBytes(c.publicKeyCompressed))
+            let publicKey = try Point(sec1Representation: hexBytes(c.publicKeyCompressed))
             let signature = try ECDSA.signRecoverable(digest, secretKey: scalar(c.secretKey))
             #expect(hexString(signature.rawRepresentation) == c.raw)
             #expect(signature.recoveryID == c.recoveryID)
@@ -69,15 +69,15 @@ struct RecoverableVectors: Decodable {
         for i in 0..<30 {
             let key = Scalar.random(using: &rng)
             let publicKey = Point.generatorMultiple(key)
-            let digest = try Prehash(bytes: randomBytes(32, using: &rng))
+            let digest = try Prehash(rawRepresentation: randomBytes(32, using: &rng))
             let signature = try ECDSA.sign(digest, secretKey: key)
             #expect(signature.isValid(for: digest, publicKey: publicKey))
             #expect(signature.isValid(for: digest, publicKey: publicKey, mode: .lenient))
             // Another key or another digest must fail.
             #expect(!signature.isValid(for: digest, publicKey: publicKey + .generator))
-            var other = digest.bytes
+            var other = digest.rawRepresentation
             other[i % 32] ^= 0x01
-            #expect(!signature.isValid(for: try Prehash(bytes: other), publicKey: publicKey))
+            #expect(!signature.isValid(for: try Prehash(rawRepresentation: other), publicKey: publicKey))
             #expect(!signature.isValid(for: digest, publicKey: .identity))
 
             // The textbook verification equation, with our own scalar/point arithmetic.
@@ -118,8 +118,8 @@ struct RecoverableVectors: Decodable {
         #expect(throws: SignatureError.invalidRecoveryID(4)) { try RecoverableSignature(rawRepresentation: valid + [4]) }
         #expect(throws: SignatureError.invalidRecoveryID(27)) { try RecoverableSignature(rawRepresentation: valid + [27]) }
         #expect(throws: SignatureError.wrongLength(expected: 65, actual: 64)) { try RecoverableSignature(rawRepresentation: valid) }
-        #expect(throws: SignatureError.wrongLength(expected: 32, actual: 33)) { try Prehash(bytes: [UInt8](repeating: 0, count: 33)) }
-        let digest = try Prehash(bytes: zero)
+        #expect(throws: SignatureError.wrongLength(expected: 32, actual: 33)) { try Prehash(rawRepresentation: [UInt8](repeating: 0, count: 33)) }
+        let digest = try Prehash(rawRepresentation: zero)
         #expect(throws: SignatureError.zeroSecretKey) { try ECDSA.sign(digest, secretKey: .zero) }
         #expect(throws: SignatureError.identityPublicKey) {
             try RecoverableSignature(signature: ECDSASignature(unchecked: .one, .one), publicKey: .identity, prehash: digest)

@@ -27,9 +27,9 @@ struct BIP32Vectors: Decodable {
         #expect(vectors.cases.count >= 10)
         for c in vectors.cases {
             let publicKey = Point.generatorMultiple(try scalar(c.secretKey))
-            #expect(hexString(publicKey.uncompressedBytes) == c.publicKeyUncompressed)
+            #expect(hexString(publicKey.x963Representation) == c.publicKeyUncompressed)
             let address = try EthereumAddress(publicKey: publicKey)
-            #expect(hexString(address.bytes) == c.address)
+            #expect(hexString(address.rawRepresentation) == c.address)
             #expect(address.checksummed == c.checksummed)
         }
         #expect(throws: PointError.identity) { try EthereumAddress(publicKey: .identity) }
@@ -41,20 +41,20 @@ struct BIP32Vectors: Decodable {
         let vectors = try loadVectors(PrehashVectors.self, "prehashes.json")
         for c in vectors.cases {
             let message = hexBytes(c.message)
-            #expect(try MessageHashing.sha256.prehash(of: message).bytes == hexBytes(c.sha256))
-            #expect(try MessageHashing.sha3_256.prehash(of: message).bytes == hexBytes(c.sha3_256))
-            #expect(try MessageHashing.keccak256.prehash(of: message).bytes == hexBytes(c.keccak256))
-            #expect(try MessageHashing.blake2b256.prehash(of: message).bytes == hexBytes(c.blake2b256))
+            #expect(try MessageHashing.sha256.prehash(of: message).rawRepresentation == hexBytes(c.sha256))
+            #expect(try MessageHashing.sha3_256.prehash(of: message).rawRepresentation == hexBytes(c.sha3_256))
+            #expect(try MessageHashing.keccak256.prehash(of: message).rawRepresentation == hexBytes(c.keccak256))
+            #expect(try MessageHashing.blake2b256.prehash(of: message).rawRepresentation == hexBytes(c.blake2b256))
         }
     }
 
     @Test func identityAndCustom() throws {
         let digest = [UInt8](0..<32)
-        #expect(try MessageHashing.identity.prehash(of: digest).bytes == digest)
+        #expect(try MessageHashing.identity.prehash(of: digest).rawRepresentation == digest)
         #expect(throws: SignatureError.wrongLength(expected: 32, actual: 31)) {
             try MessageHashing.identity.prehash(of: digest.dropLast())
         }
-        let supplied = try Prehash(bytes: digest.reversed())
+        let supplied = try Prehash(rawRepresentation: digest.reversed())
         #expect(try MessageHashing.custom(supplied).prehash(of: [1, 2, 3]) == supplied)
     }
 }
@@ -66,7 +66,7 @@ struct BIP32Vectors: Decodable {
         for c in vectors.cases {
             let parent = try ExtendedPublicKey(publicKey: point(c.parentPublicKey), chainCode: hexBytes(c.parentChainCode))
             let derivation = try parent.derive(path: c.path)
-            #expect(hexString(derivation.key.publicKey.compressedBytes) == c.childPublicKey)
+            #expect(hexString(derivation.key.publicKey.compressedRepresentation) == c.childPublicKey)
             #expect(hexString(derivation.key.chainCode) == c.childChainCode)
             // The tweak maps the parent secret (from the xprv vector) to the child secret.
             #expect(try scalar(c.parentSecretKey) + derivation.tweak == scalar(c.childSecretKey))

@@ -19,8 +19,8 @@ struct PointVectors: Decodable {
         for c in vectors.multiplications {
             let k = try scalar(c.scalar), p = try point(c.point)
             let product = k * p
-            #expect(hexString(product.compressedBytes) == c.product)
-            #expect(hexString(product.uncompressedBytes) == c.productUncompressed)
+            #expect(hexString(product.compressedRepresentation) == c.product)
+            #expect(hexString(product.x963Representation) == c.productUncompressed)
             // The generic constant-time path (not the generator shortcut) agrees too.
             let viaTweak = k * (p + .identity)
             #expect(viaTweak == product)
@@ -33,15 +33,15 @@ struct PointVectors: Decodable {
         var sawIdentity = false
         for c in vectors.additions {
             let sum = try point(c.a) + point(c.b)
-            #expect(hexString(sum.compressedBytes) == c.sum)
+            #expect(hexString(sum.compressedRepresentation) == c.sum)
             sawIdentity = sawIdentity || sum.isIdentity
             #expect(try point(c.sum) - point(c.b) == point(c.a))
         }
         #expect(sawIdentity)
         for c in vectors.sums {
             let points = try c.points.map(point)
-            #expect(hexString(Point.sum(points).compressedBytes) == c.sum)
-            #expect(hexString(points.reduce(Point.identity, +).compressedBytes) == c.sum)
+            #expect(hexString(Point.sum(points).compressedRepresentation) == c.sum)
+            #expect(hexString(points.reduce(Point.identity, +).compressedRepresentation) == c.sum)
         }
         #expect(Point.sum([Point]()) == .identity)
         #expect(Point.sum([Point.identity, .identity]) == .identity)
@@ -61,7 +61,7 @@ struct PointVectors: Decodable {
             #expect(-aG == Point.generatorMultiple(-a))
             #expect(aG + .identity == aG)
             // Equality agrees with the encodings (the raw comparison is sound).
-            #expect((aG + bG).compressedBytes == Point.generatorMultiple(a + b).compressedBytes)
+            #expect((aG + bG).compressedRepresentation == Point.generatorMultiple(a + b).compressedRepresentation)
         }
         #expect(Scalar.zero * Point.generator == .identity)
         #expect(Scalar.one * Point.identity == .identity)
@@ -74,34 +74,34 @@ struct PointVectors: Decodable {
         var rng = ChaChaRandom(testSeed: 11)
         for _ in 0..<20 {
             let p = Point.generatorMultiple(Scalar.random(using: &rng))
-            #expect(try Point(bytes: p.compressedBytes) == p)
-            #expect(try Point(bytes: p.uncompressedBytes) == p)
-            #expect(p.xCoordinateBytes == Array(p.uncompressedBytes[1..<33]))
+            #expect(try Point(sec1Representation: p.compressedRepresentation) == p)
+            #expect(try Point(sec1Representation: p.x963Representation) == p)
+            #expect(p.xCoordinateBytes == Array(p.x963Representation[1..<33]))
         }
-        #expect(Point.identity.compressedBytes == [0x00])
+        #expect(Point.identity.compressedRepresentation == [0x00])
         #expect(Point.identity.xCoordinateBytes == nil)
-        #expect(try Point(bytesAllowingIdentity: [0x00]) == .identity)
+        #expect(try Point(sec1RepresentationAllowingIdentity: [0x00]) == .identity)
     }
 
     @Test func strictDecodingErrors() throws {
-        let g = Point.generator.compressedBytes
-        let gu = Point.generator.uncompressedBytes
-        #expect(throws: PointError.identity) { try Point(bytes: [0x00]) }
-        #expect(throws: PointError.wrongLength(32)) { try Point(bytes: Array(g[1...])) }
-        #expect(throws: PointError.wrongLength(0)) { try Point(bytes: []) }
-        #expect(throws: PointError.badPrefix(0x04)) { try Point(bytes: [0x04] + g[1...]) }
-        #expect(throws: PointError.badPrefix(0x00)) { try Point(bytes: [UInt8](repeating: 0, count: 33)) }
+        let g = Point.generator.compressedRepresentation
+        let gu = Point.generator.x963Representation
+        #expect(throws: PointError.identity) { try Point(sec1Representation: [0x00]) }
+        #expect(throws: PointError.wrongLength(32)) { try Point(sec1Representation: Array(g[1...])) }
+        #expect(throws: PointError.wrongLength(0)) { try Point(sec1Representation: []) }
+        #expect(throws: PointError.badPrefix(0x04)) { try Point(sec1Representation: [0x04] + g[1...]) }
+        #expect(throws: PointError.badPrefix(0x00)) { try Point(sec1Representation: [UInt8](repeating: 0, count: 33)) }
         // Hybrid encoding (06/07) is valid SEC1 in libsecp256k1 but rejected here.
-        #expect(throws: PointError.badPrefix(0x06)) { try Point(bytes: [0x06] + gu[1...]) }
-        #expect(throws: PointError.badPrefix(0x02)) { try Point(bytes: [0x02] + gu[1...]) }
+        #expect(throws: PointError.badPrefix(0x06)) { try Point(sec1Representation: [0x06] + gu[1...]) }
+        #expect(throws: PointError.badPrefix(0x02)) { try Point(sec1Representation: [0x02] + gu[1...]) }
         // Not on the curve: y changed by one.
         var offCurve = gu
         offCurve[64] ^= 1
-        #expect(throws: PointError.notOnCurve) { try Point(bytes: offCurve) }
+        #expect(throws: PointError.notOnCurve) { try Point(sec1Representation: offCurve) }
         // x = 5 has no y on secp256k1 (5³ + 7 = 132 is a non-residue mod p).
-        #expect(throws: PointError.notOnCurve) { try Point(bytes: [0x02] + [UInt8](repeating: 0, count: 31) + [5]) }
+        #expect(throws: PointError.notOnCurve) { try Point(sec1Representation: [0x02] + [UInt8](repeating: 0, count: 31) + [5]) }
         // x ≥ p.
-        #expect(throws: PointError.coordinateNotInField) { try Point(bytes: [0x02] + [UInt8](repeating: 0xFF, count: 32)) }
+        #expect(throws: PointError.coordinateNotInField) { try Point(sec1Representation: [0x02] + [UInt8](repeating: 0xFF, count: 32)) }
     }
 
     @Test func descriptionShowsEncoding() {

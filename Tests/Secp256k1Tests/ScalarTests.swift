@@ -18,16 +18,16 @@ struct ScalarVectors: Decodable {
         #expect(vectors.cases.count >= 40)
         for c in vectors.cases {
             let a = try scalar(c.a), b = try scalar(c.b)
-            #expect((a + b).bytes == hexBytes(c.sum))
-            #expect((a - b).bytes == hexBytes(c.difference))
-            #expect((a * b).bytes == hexBytes(c.product))
-            #expect((-a).bytes == hexBytes(c.negation))
+            #expect((a + b).rawRepresentation == hexBytes(c.sum))
+            #expect((a - b).rawRepresentation == hexBytes(c.difference))
+            #expect((a * b).rawRepresentation == hexBytes(c.product))
+            #expect((-a).rawRepresentation == hexBytes(c.negation))
             if let inverse = c.inverse {
-                #expect(try a.inverted().bytes == hexBytes(inverse))
+                #expect(try a.inverted().rawRepresentation == hexBytes(inverse))
             } else {
                 #expect(throws: ScalarError.zero) { try a.inverted() }
             }
-            #expect(Scalar(reducing: hexBytes(c.wide)).bytes == hexBytes(c.wideReduced))
+            #expect(Scalar(reducing: hexBytes(c.wide)).rawRepresentation == hexBytes(c.wideReduced))
         }
     }
 
@@ -66,13 +66,13 @@ struct ScalarVectors: Decodable {
 
     @Test func strictDecodingRejectsOrderAndAbove() throws {
         let n = ScalarField.orderBytes
-        #expect(throws: ScalarError.notBelowGroupOrder) { try Scalar(bytes: n) }
-        #expect(throws: ScalarError.notBelowGroupOrder) { try Scalar(bytes: [UInt8](repeating: 0xFF, count: 32)) }
+        #expect(throws: ScalarError.notBelowGroupOrder) { try Scalar(rawRepresentation: n) }
+        #expect(throws: ScalarError.notBelowGroupOrder) { try Scalar(rawRepresentation: [UInt8](repeating: 0xFF, count: 32)) }
         var nMinusOne = n
         nMinusOne[31] -= 1
-        #expect(try Scalar(bytes: nMinusOne) == Scalar(-1))
-        #expect(throws: ScalarError.wrongLength(expected: 32, actual: 31)) { try Scalar(bytes: [UInt8](repeating: 1, count: 31)) }
-        #expect(throws: ScalarError.zero) { try Scalar(nonzeroBytes: [UInt8](repeating: 0, count: 32)) }
+        #expect(try Scalar(rawRepresentation: nMinusOne) == Scalar(-1))
+        #expect(throws: ScalarError.wrongLength(expected: 32, actual: 31)) { try Scalar(rawRepresentation: [UInt8](repeating: 1, count: 31)) }
+        #expect(throws: ScalarError.zero) { try Scalar(nonzeroRawRepresentation: [UInt8](repeating: 0, count: 32)) }
         // The reducing constructor maps n to 0 and 2^256 − 1 to 2^256 − 1 − n.
         #expect(Scalar(reducing: n) == .zero)
         #expect(Scalar(reducing: [UInt8](repeating: 0xFF, count: 32)).bigInt

@@ -8,11 +8,11 @@ func loadVectors<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
     try TestVectors.decode(type, from: TestVectors.local("secp256k1/" + name))
 }
 
-func scalar(_ hex: String) throws -> Scalar { try Scalar(bytes: hexBytes(hex)) }
+func scalar(_ hex: String) throws -> Scalar { try Scalar(rawRepresentation: hexBytes(hex)) }
 
-func point(_ hex: String) throws -> Point { try Point(bytesAllowingIdentity: hexBytes(hex)) }
+func point(_ hex: String) throws -> Point { try Point(sec1RepresentationAllowingIdentity: hexBytes(hex)) }
 
-func prehash(_ hex: String) throws -> Prehash { try Prehash(bytes: hexBytes(hex)) }
+func prehash(_ hex: String) throws -> Prehash { try Prehash(rawRepresentation: hexBytes(hex)) }
 
 /// A random BigInt in [0, n) from a seeded generator, biased towards edge values now and then.
 func randomResidue(using rng: inout ChaChaRandom) -> BigInt {

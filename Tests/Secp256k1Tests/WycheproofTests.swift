@@ -36,7 +36,7 @@ enum WycheproofSignatureEncoding { case der, p1363 }
         var ran = 0, accepted = 0, rejected = 0
         for group in vectors.testGroups {
             #expect(group.sha == "SHA-256")
-            let publicKey = try Point(bytes: hexBytes(group.publicKey.uncompressed))
+            let publicKey = try Point(sec1Representation: hexBytes(group.publicKey.uncompressed))
             for test in group.tests {
                 let digest = try MessageHashing.sha256.prehash(of: hexBytes(test.msg))
                 let signature: ECDSASignature?
@@ -96,12 +96,12 @@ enum WycheproofSignatureEncoding { case der, p1363 }
                     rejectedSPKI += 1
                 }
                 if let pointBytes {
-                    if let peer = try? Point(bytes: pointBytes) {
+                    if let peer = try? Point(sec1Representation: pointBytes) {
                         // Private keys are big-endian with an optional sign pad.
                         var secret = hexBytes(test.private)
                         while secret.count > 32 && secret.first == 0 { secret.removeFirst() }
                         secret = [UInt8](repeating: 0, count: max(0, 32 - secret.count)) + secret
-                        if let k = try? Scalar(nonzeroBytes: secret) {
+                        if let k = try? Scalar(nonzeroRawRepresentation: secret) {
                             sharedX = (k * peer).xCoordinateBytes
                         } else {
                             rejectedScalar += 1

@@ -61,7 +61,7 @@ import TestSupport
         #expect(throws: StoreError.credentialKindMismatch(storeUses: .masterKey)) {
             try ShareStore.open(backend: fixture.reopenBackend(), password: "anything")
         }
-        #expect(throws: StoreError.invalidMasterKeyLength(31)) { try MasterKey(bytes: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: StoreError.invalidMasterKeyLength(31)) { try MasterKey(rawRepresentation: [UInt8](repeating: 0, count: 31)) }
     }
 
     @Test(arguments: BackendKind.allCases)
@@ -328,7 +328,7 @@ import TestSupport
 
 @Test func secretsAreNotPrinted() throws {
     var rng = SplitMix64(seed: 5)
-    let master = try MasterKey(bytes: [UInt8](repeating: 0x5A, count: 32))
+    let master = try MasterKey(rawRepresentation: [UInt8](repeating: 0x5A, count: 32))
     #expect(String(describing: master) == "MasterKey")
     #expect(String(reflecting: master) == "MasterKey")
     let record = StoredRecord(version: 1, payload: [0xDE, 0xAD, 0xBE, 0xEF])

@@ -121,7 +121,7 @@ import TestSupport
         let unbound = EnvelopePlaintext(signing: [9], with: sender, recipient: nil)
         var members = [
             #""message":"\#(Base64Field.encode(unbound.message))""#,
-            #""sender":"\#(Base64Field.encode(unbound.sender.bytes))""#,
+            #""sender":"\#(Base64Field.encode(unbound.sender.rawRepresentation))""#,
             #""signature":"\#(Base64Field.encode(unbound.signature))""#,
         ]
         if let recipientMember { members.append(#""recipient":\#(recipientMember)"#) }

@@ -112,11 +112,11 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
             altered.signature[index] ^= 0x01
             #expect(try sealAndOpen(altered) == .failure(.badSignature))
         }
-        for index in plaintext.sender.bytes.indices {
-            var bytes = plaintext.sender.bytes
+        for index in plaintext.sender.rawRepresentation.indices {
+            var bytes = plaintext.sender.rawRepresentation
             bytes[index] ^= 0x01
             var altered = plaintext
-            altered.sender = try PartyID(bytes: bytes)
+            altered.sender = try PartyID(rawRepresentation: bytes)
             #expect(try sealAndOpen(altered) == .failure(.badSignature))
         }
         for index in 0..<32 {
@@ -188,7 +188,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
             switch (testCase.expect, result) {
             case ("ok", .success(let opened)):
                 #expect(opened.message == hexBytes(testCase.message ?? "x"), "\(testCase.name)")
-                #expect(opened.sender.bytes == hexBytes(vectors.sender_identity), "\(testCase.name)")
+                #expect(opened.sender.rawRepresentation == hexBytes(vectors.sender_identity), "\(testCase.name)")
                 #expect(opened.isRecipientBound == testCase.recipient_bound, "\(testCase.name)")
             case ("badSignature", .failure(.badSignature)), ("wrongRecipient", .failure(.wrongRecipient)),
                  ("decryptionFailed", .failure(.decryptionFailed)), ("unsupportedVersion", .failure(.unsupportedVersion(2))),
@@ -210,7 +210,7 @@ private func expectError(_ expected: EnvelopeError, _ body: () throws(EnvelopeEr
             let output = try python.open(envelope.encoded, key: Array(recipient.rawRepresentation))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
             #expect(object["message"] as? String == Data(message).base64EncodedString())
-            #expect(object["sender"] as? String == hexString(sender.partyID.bytes))
+            #expect(object["sender"] as? String == hexString(sender.partyID.rawRepresentation))
             #expect(object["recipient_bound"] as? Bool == bind)
         }
         // And python refuses what it should: the same envelope under another key.

@@ -126,7 +126,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         #expect(try recombinedSecret([shares[0], shares[2]]) == secret)
         // Each phase ran under its own session id.
         let sessions = Set(runner.sentMessages.map(\.sessionID))
-        #expect(sessions == [plan.keyGenerationID.bytes, plan.reshareID.bytes, plan.auxiliaryInfoID.bytes])
+        #expect(sessions == [plan.keyGenerationID.rawRepresentation, plan.reshareID.rawRepresentation, plan.auxiliaryInfoID.rawRepresentation])
         #expect(runner.sentMessages.contains { $0.protocolTag == KeyInit.protocolTag && !plan.founders.contains($0.sender) } == false)
     }
 
@@ -154,7 +154,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         // A third party decodes the report and re-checks the evidence from public data.
         let report = try FlowFault(encoded: fault.encoded)
         #expect(report.culprit == culprit.partyID && report.phase == .reshare)
-        #expect(report.publicData == (try KeyResharing.publicData(sessionID: plan.reshareID.bytes,
+        #expect(report.publicData == (try KeyResharing.publicData(sessionID: plan.reshareID.rawRepresentation,
                                                                   configuration: runner.flows[victim]!.resharingConfiguration!)))
         let configuration = try #require(runner.flows[victim]!.resharingConfiguration)
         try report.fault.evidence.verify(publicData: report.publicData,
@@ -186,7 +186,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         guard case .fault(let fault) = errors.values.first! else { Issue.record("not a fault"); return }
         #expect(fault.phase == .keyInit && fault.culprit == culprit.partyID)
         let report = try FlowFault(encoded: fault.encoded)
-        #expect(report.publicData == (try KeyInit.publicData(sessionID: plan.keyGenerationID.bytes, committee: plan.founders)))
+        #expect(report.publicData == (try KeyInit.publicData(sessionID: plan.keyGenerationID.rawRepresentation, committee: plan.founders)))
         try report.fault.evidence.verify(publicData: report.publicData,
                                          rechecker: KeyInit.evidenceRechecker(parameters: .testing))
     }
@@ -204,7 +204,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         #expect(flow.phase == .oldKeyHandover)
         let huge = [UInt8](repeating: 7, count: 1 << 20)
         for sender in servers where sender.partyID != servers[index].partyID {
-            let message = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: RegistrationFlow.handoverProtocolTag,
+            let message = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag,
                                         round: 1, kind: .broadcast, recipient: nil, payload: huge, signer: sender)
             do {
                 _ = try flow.receive(message, from: sender.partyID)
@@ -214,7 +214,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
             }
         }
         let founder = try #require(servers.first { $0.partyID == plan.founders[0] })
-        let wrongRound = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: RegistrationFlow.handoverProtocolTag,
+        let wrongRound = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag,
                                        round: 2, kind: .broadcast, recipient: nil, payload: [1, 2, 3], signer: founder)
         #expect(throws: FlowError.self) { _ = try flow.receive(wrongRound, from: founder.partyID) }
         #expect(verifier.count == 0)

@@ -2,7 +2,7 @@ import CGGMP
 import Testing
 @testable import TSS
 
-func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: label, count: 32)) }
+func party(_ label: UInt8) -> PartyID { try! PartyID(rawRepresentation: [UInt8](repeating: label, count: 32)) }
 
 @Suite struct SessionIDDerivation {
     let parties = [party(3), party(1), party(2)]
@@ -17,7 +17,7 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
     @Test func deterministicAndIndependentOfParticipantOrder() throws {
         #expect(try id() == id())
         #expect(try id(parties: [party(1), party(2), party(3)]) == id())
-        #expect(try id().bytes.count == 32)
+        #expect(try id().rawRepresentation.count == 32)
     }
 
     @Test func everyInputChangesTheID() throws {
@@ -44,7 +44,7 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
         #expect(throws: SessionIDError.noParticipants) { try id(parties: []) }
         #expect(throws: SessionIDError.duplicateParticipant(party(1))) { try id(parties: [party(1), party(2), party(1)]) }
         #expect(throws: SessionIDError.wrongMessageHashLength(31)) { try id(.signing(messageHash: [UInt8](repeating: 0, count: 31), derivationPath: "m", attempt: 0)) }
-        #expect(throws: SessionIDError.wrongLength(5)) { try SessionID(bytes: [1, 2, 3, 4, 5]) }
+        #expect(throws: SessionIDError.wrongLength(5)) { try SessionID(rawRepresentation: [1, 2, 3, 4, 5]) }
     }
 }
 
@@ -83,8 +83,8 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(bytes: [UInt8](repeating: l
         for i in 0..<20 {
             var h = hash
             h[5] = UInt8(i)
-            let chosen = try SigningCommittee.select(fromGroups: [group, group.map { party($0.bytes[0] + 100) }], messageHash: h)
-            if chosen[0].bytes[0] + 100 != chosen[1].bytes[0] { differ = true }
+            let chosen = try SigningCommittee.select(fromGroups: [group, group.map { party($0.rawRepresentation[0] + 100) }], messageHash: h)
+            if chosen[0].rawRepresentation[0] + 100 != chosen[1].rawRepresentation[0] { differ = true }
         }
         #expect(differ)
     }

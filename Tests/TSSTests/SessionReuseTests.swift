@@ -9,7 +9,7 @@ import TSSStore
 @testable import TSS
 
 private func prehash(_ text: String) throws -> Prehash {
-    try Prehash(bytes: Array(Crypto.SHA256.hash(data: Data(text.utf8))))
+    try Prehash(rawRepresentation: Array(Crypto.SHA256.hash(data: Data(text.utf8))))
 }
 
 /// A `SessionIDRegistry` over TSSStore's persistent tombstones (the adapter a server writes where
@@ -20,7 +20,7 @@ struct StoreSessionIDRegistry: SessionIDRegistry {
     func claim(_ id: SessionID) throws(FlowError) {
         var random = SystemRandomNumberGenerator()
         do {
-            try store.markSessionIDUsed(id.bytes, using: &random)
+            try store.markSessionIDUsed(id.rawRepresentation, using: &random)
         } catch .sessionIDAlreadyUsed {
             throw .sessionIDReused(id)
         } catch {
@@ -67,18 +67,18 @@ struct StoreJournalStore: SessionJournalStore {
                        signingID(path: "m/1", attempt: 0), signingID(path: "m/0", attempt: 1)]
         #expect(Set(ids).count == ids.count)
         // Through the request as the flow builds it.
-        let a = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(bytes: hash), derivationPath: "m/0",
+        let a = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(rawRepresentation: hash), derivationPath: "m/0",
                                    signers: parties)
-        let b = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(bytes: hash), derivationPath: "m/1",
+        let b = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(rawRepresentation: hash), derivationPath: "m/1",
                                    signers: parties)
-        let retry = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(bytes: hash), derivationPath: "m/0",
+        let retry = try SigningRequest(user: user, blockNumber: 7, prehash: Prehash(rawRepresentation: hash), derivationPath: "m/0",
                                        signers: parties, attempt: 1)
         #expect(Set([a.sessionID, b.sessionID, retry.sessionID]).count == 3)
     }
 
     @Test func testPresigningSessionIDBindsKeyEpochAndPoolIndex() throws {
-        let epoch = try KeyEpoch(bytes: [UInt8](repeating: 1, count: 32))
-        let otherEpoch = try KeyEpoch(bytes: [UInt8](repeating: 2, count: 32))
+        let epoch = try KeyEpoch(rawRepresentation: [UInt8](repeating: 1, count: 32))
+        let otherEpoch = try KeyEpoch(rawRepresentation: [UInt8](repeating: 2, count: 32))
         func id(_ key: Point, _ epoch: KeyEpoch, _ index: UInt64) throws -> SessionID {
             try SessionID(kind: .presigning(publicKey: key, epoch: epoch, poolIndex: index), participants: parties,
                           user: user, blockNumber: 7)
@@ -132,7 +132,7 @@ struct StoreJournalStore: SessionJournalStore {
         }
         _ = try signingFlow(StoreSessionIDRegistry(store: store))
         let reopened = try ShareStore.open(backend: backend, masterKey: masterKey)
-        #expect(try reopened.isSessionIDUsed(request.sessionID.bytes))
+        #expect(try reopened.isSessionIDUsed(request.sessionID.rawRepresentation))
         do {
             _ = try signingFlow(StoreSessionIDRegistry(store: reopened))
             Issue.record("a signing session id ran twice")
@@ -141,9 +141,9 @@ struct StoreJournalStore: SessionJournalStore {
             #expect(reused == request.sessionID)
         }
         // Tombstones cannot be deleted.
-        #expect(throws: StoreError.self) { try reopened.delete(try RecordKey.usedSessionID(request.sessionID.bytes)) }
+        #expect(throws: StoreError.self) { try reopened.delete(try RecordKey.usedSessionID(request.sessionID.rawRepresentation)) }
         #expect(throws: StoreError.self) { try reopened.deleteAll(keyID: RecordKey.usedSessionIDsKeyID) }
-        #expect(try reopened.isSessionIDUsed(request.sessionID.bytes))
+        #expect(try reopened.isSessionIDUsed(request.sessionID.rawRepresentation))
     }
 
     /// Journals kept in TSSStore are restored by taking them: the second take finds nothing.

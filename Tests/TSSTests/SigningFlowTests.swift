@@ -9,7 +9,7 @@ import TSSStore
 @testable import TSS
 
 private func prehash(_ text: String) throws -> Prehash {
-    try Prehash(bytes: Array(Crypto.SHA256.hash(data: Data(text.utf8))))
+    try Prehash(rawRepresentation: Array(Crypto.SHA256.hash(data: Data(text.utf8))))
 }
 
 /// Runs the signing flow among `signers` and checks the result independently: libsecp256k1
@@ -73,7 +73,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         // The dealer design gives key shares only; aux info comes from an AuxGen run among the servers.
         let plan = try RegistrationPlan(committee: committee, threshold: 2, user: flowUser, blockNumber: 60)
         let sessions = try servers.enumerated().map { index, server in
-            try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.bytes, committee: committee, signer: server,
+            try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.rawRepresentation, committee: committee, signer: server,
                                    parameters: .testing, primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits))
         }
         var auxRunner = SimulationRunner(sessions: sessions, generators: flowGenerators(servers, seed: 32))

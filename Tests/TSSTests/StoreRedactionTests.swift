@@ -26,7 +26,7 @@ import TSSStore
     }
 
     @Test func testMasterKeyAndX25519KeyDoNotPrintTheirBytes() throws {
-        expectNoLeak(renderings(try MasterKey(bytes: secret)))
+        expectNoLeak(renderings(try MasterKey(rawRepresentation: secret)))
         expectNoLeak(renderings(try X25519PrivateKey(rawRepresentation: secret)))
     }
 }

@@ -26,7 +26,7 @@ enum AuxChecks {
             throw RoundViolation(rule: "ring-pedersen-invalid", detail: "\(error)")
         }
         do {
-            try broadcast.ringPedersenProof.verify(rp, context: ProofContext(sessionID: sid, proverID: sender.bytes),
+            try broadcast.ringPedersenProof.verify(rp, context: ProofContext(sessionID: sid, proverID: sender.rawRepresentation),
                                                    parameters: parameters)
         } catch {
             throw RoundViolation(rule: "invalid-prm-proof", detail: "\(error)")
@@ -61,7 +61,7 @@ enum AuxChecks {
     }
 
     static func proofContext(sid: [UInt8], rho: [UInt8], prover: PartyID) -> ProofContext {
-        ProofContext(sessionID: sid + rho, proverID: prover.bytes)
+        ProofContext(sessionID: sid + rho, proverID: prover.rawRepresentation)
     }
 
     /// ρ = ⊕_j ρ_j.

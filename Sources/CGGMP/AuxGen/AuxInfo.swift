@@ -95,7 +95,7 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("parameters", bytes: Array(parameterSetName.utf8))
-        writer.write("owner", bytes: owner.bytes)
+        writer.write("owner", bytes: owner.rawRepresentation)
         writer.write("paillier-p", paillierSecretKey.p)
         writer.write("paillier-q", paillierSecretKey.q)
         writer.write("ring-pedersen-p", ringPedersenPrimes.p)
@@ -105,7 +105,7 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
         writer.appendCount(publicInfo.count)
         for party in parties {
             let info = publicInfo[party]!
-            writer.write("party", bytes: party.bytes)
+            writer.write("party", bytes: party.rawRepresentation)
             writer.write("N", info.paillierKey.modulus)
             writer.write("N-hat", info.ringPedersen.modulus)
             writer.write("s", info.ringPedersen.s)

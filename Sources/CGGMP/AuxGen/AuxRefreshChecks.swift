@@ -40,8 +40,8 @@ enum AuxRefreshChecks {
         var hasher = DomainSeparatedHash(domain: DomainSeparation.keyRefreshPad)
         hasher.appendField(sid)
         hasher.appendField(rho)
-        hasher.appendField(sender.bytes)
-        hasher.appendField(recipient.bytes)
+        hasher.appendField(sender.rawRepresentation)
+        hasher.appendField(recipient.rawRepresentation)
         hasher.appendField(sharedPoint.fieldEncodingBytes)
         // 256 bits reduced mod q: bias about 2^-128, as for any hash-to-scalar by reduction.
         return Scalar(reducing: hasher.sha256())
@@ -60,7 +60,7 @@ enum AuxRefreshChecks {
         var hasher = DomainSeparatedHash(domain: confirmationDomain)
         hasher.appendField(sid)
         for party in committee {
-            hasher.appendField(party.bytes)
+            hasher.appendField(party.rawRepresentation)
             hasher.appendField(round2[party] ?? [])
             hasher.appendField(round3[party] ?? [])
         }

@@ -112,7 +112,7 @@ enum AuxRefreshConfirmation: Sendable, Hashable, WireCodable {
             writer.write("digest", bytes: digest)
         case .complaint(let accused, let secret, let message):
             writer.write("complaint", true)
-            writer.write("accused", bytes: accused.bytes)
+            writer.write("accused", bytes: accused.rawRepresentation)
             writer.write("y", secret)
             writer.write("message", bytes: message.encoded)
         }
@@ -200,7 +200,7 @@ struct ModulusProofDigest: Sendable, Hashable, WireCodable {
     init(sid: [UInt8], prover: PartyID, proof: [UInt8]) {
         var hasher = DomainSeparatedHash(domain: Self.domain)
         hasher.appendField(sid)
-        hasher.appendField(prover.bytes)
+        hasher.appendField(prover.rawRepresentation)
         hasher.appendField(proof)
         digest = hasher.sha256()
     }

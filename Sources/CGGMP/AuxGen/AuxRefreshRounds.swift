@@ -9,7 +9,7 @@ extension AuxChecks {
     static func commitment(domain: String, sid: [UInt8], party: PartyID, parts: [[UInt8]]) -> [UInt8] {
         var hasher = DomainSeparatedHash(domain: domain)
         hasher.appendField(sid)
-        hasher.appendField(party.bytes)
+        hasher.appendField(party.rawRepresentation)
         for part in parts { hasher.appendField(part) }
         return hasher.sha256()
     }
@@ -97,7 +97,7 @@ struct AuxRefreshRound1<Output: AuxRefreshResult>: TypedRound {
         }
         let elGamal = (0..<n).map { _ in Scalar.random(using: &generator) }
         let seeds = (0..<n).map { _ in randomBytes(32, using: &generator) }
-        let aux = AuxChecks.makeReveal(keys: context.keys, context: ProofContext(sessionID: context.sid, proverID: context.me.bytes),
+        let aux = AuxChecks.makeReveal(keys: context.keys, context: ProofContext(sessionID: context.sid, proverID: context.me.rawRepresentation),
                                        parameters: context.parameters, using: &generator)
         let echo = AuxRefreshEcho(aux: aux.echo, elGamalKeys: elGamal.map { .generatorMultiple($0) },
                                   shareChanges: changes.map { .generatorMultiple($0) })

@@ -7,13 +7,13 @@ extension ByteWriter {
     /// A point. Perturbed: plus the generator.
     mutating func write(_ name: String, _ point: Point) {
         let point = beginField(name) ? point + .generator : point
-        appendLengthPrefixed(point.compressedBytes)
+        appendLengthPrefixed(point.compressedRepresentation)
     }
 
     /// A scalar. Perturbed: plus one.
     mutating func write(_ name: String, _ scalar: Scalar) {
         let scalar = beginField(name) ? scalar + .one : scalar
-        append(fixed: scalar.bytes)
+        append(fixed: scalar.rawRepresentation)
     }
 }
 
@@ -26,7 +26,7 @@ extension ByteReader {
             throw DecodingError(field: name, reason: .nonCanonical("point is not 33-byte compressed SEC1"))
         }
         do {
-            return try Point(bytesAllowingIdentity: bytes)
+            return try Point(sec1RepresentationAllowingIdentity: bytes)
         } catch {
             throw DecodingError(field: name, reason: .invalidValue("\(error)"))
         }
@@ -36,7 +36,7 @@ extension ByteReader {
     mutating func readScalar(_ name: String) throws(DecodingError) -> Scalar {
         let bytes = try readFixed(name, count: 32)
         do {
-            return try Scalar(bytes: bytes)
+            return try Scalar(rawRepresentation: bytes)
         } catch {
             throw DecodingError(field: name, reason: .invalidValue("scalar not below the group order"))
         }
@@ -47,6 +47,6 @@ extension Transcript {
     /// Absorbs a point: its compressed encoding; the identity's single byte 00 cannot collide with
     /// any 33-byte encoding.
     mutating func append(_ label: String, _ point: Point) {
-        append(pointLabel: label, point.compressedBytes)
+        append(pointLabel: label, point.compressedRepresentation)
     }
 }

@@ -50,12 +50,12 @@ extension ByteReader {
         try T(from: &self)
     }
 
-    /// Reads a ``PartyID`` written as `write(name, bytes: party.bytes)` (length-prefixed).
+    /// Reads a ``PartyID`` written as `write(name, bytes: party.rawRepresentation)` (length-prefixed).
     /// - Throws: `DecodingError` for field `name`: `.truncated` when the input ends early,
     ///   `.invalidValue` unless the id has ``PartyID/byteCount`` bytes.
     public mutating func readPartyID(_ name: String) throws(DecodingError) -> PartyID {
         let bytes = try readLengthPrefixed(name)
-        return try PartyID(field: name, bytes: bytes)
+        return try PartyID(field: name, rawRepresentation: bytes)
     }
 
     /// Reads a UTF-8 string written as `write(name, bytes: Array(string.utf8))` (length-prefixed).
@@ -71,10 +71,10 @@ extension ByteReader {
 
 extension PartyID {
     /// A party id decoded as field `field` of some encoding.
-    /// - Throws: `.invalidValue` unless `bytes` has 32 bytes.
-    init(field: String, bytes: [UInt8]) throws(DecodingError) {
-        do { try self.init(bytes: bytes) } catch {
-            throw DecodingError(field: field, reason: .invalidValue("a party id has \(PartyID.byteCount) bytes, got \(bytes.count)"))
+    /// - Throws: `.invalidValue` unless `rawRepresentation` has 32 bytes.
+    init(field: String, rawRepresentation: [UInt8]) throws(DecodingError) {
+        do { try self.init(rawRepresentation: rawRepresentation) } catch {
+            throw DecodingError(field: field, reason: .invalidValue("a party id has \(PartyID.byteCount) bytes, got \(rawRepresentation.count)"))
         }
     }
 }

@@ -112,7 +112,7 @@ enum KeyInitChecks {
     }
 
     static func proofContext(sid: [UInt8], rho: [UInt8], prover: PartyID) -> ProofContext {
-        ProofContext(sessionID: sid + rho, proverID: prover.bytes)
+        ProofContext(sessionID: sid + rho, proverID: prover.rawRepresentation)
     }
 
     /// ρ = ⊕_j ρ_j.

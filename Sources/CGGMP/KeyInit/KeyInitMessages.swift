@@ -43,7 +43,7 @@ struct KeyInitDecommitment: Sendable, Hashable, WireCodable {
     func hash(sid: [UInt8], party: PartyID) -> [UInt8] {
         var hasher = DomainSeparatedHash(domain: DomainSeparation.keyInitCommitment)
         hasher.appendField(sid)
-        hasher.appendField(party.bytes)
+        hasher.appendField(party.rawRepresentation)
         hasher.appendField(fieldEncoding)
         return hasher.sha256()
     }

@@ -145,13 +145,13 @@ public struct KeyResharingConfiguration: Sendable, Hashable, CustomStringConvert
         hasher.append(UInt64(oldKey.threshold))
         hasher.append(UInt64(oldKey.publicShares.count))
         for holder in oldKey.holders {
-            hasher.appendField(holder.bytes)
-            hasher.appendField(oldKey.publicShares[holder]!.compressedBytes)
+            hasher.appendField(holder.rawRepresentation)
+            hasher.appendField(oldKey.publicShares[holder]!.compressedRepresentation)
         }
         hasher.append(UInt64(dealers.count))
-        for dealer in dealers { hasher.appendField(dealer.bytes) }
+        for dealer in dealers { hasher.appendField(dealer.rawRepresentation) }
         hasher.append(UInt64(newHolders.count))
-        for holder in newHolders { hasher.appendField(holder.bytes) }
+        for holder in newHolders { hasher.appendField(holder.rawRepresentation) }
         hasher.append(UInt64(newThreshold))
         return hasher.sha256()
     }

@@ -157,10 +157,10 @@ enum KeyResharingChecks {
         var hasher = DomainSeparatedHash(domain: DomainSeparation.keyResharingOutput)
         hasher.appendField(configuration.digest)
         for holder in configuration.newHolders {
-            hasher.appendField(holder.bytes)
-            hasher.appendField((shares[holder] ?? .identity).compressedBytes)
+            hasher.appendField(holder.rawRepresentation)
+            hasher.appendField((shares[holder] ?? .identity).compressedRepresentation)
         }
-        hasher.appendField(Point.sum(commitments.map(\.publicKey)).compressedBytes)
+        hasher.appendField(Point.sum(commitments.map(\.publicKey)).compressedRepresentation)
         return hasher.sha256()
     }
 

@@ -92,18 +92,18 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             Self.write(inputs, to: &writer)
         case .signing(let commitments, let prehash):
             writer.appendCount(5)
-            writer.write("nonce", bytes: commitments.nonce.compressedBytes)
+            writer.write("nonce", bytes: commitments.nonce.compressedRepresentation)
             writer.appendCount(commitments.nonceShares.count)
             for party in commitments.nonceShares.keys.sorted() {
-                writer.write("party", bytes: party.bytes)
-                writer.write("delta", bytes: commitments.nonceShares[party]!.compressedBytes)
-                writer.write("s", bytes: (commitments.keyNonceShares[party] ?? .identity).compressedBytes)
+                writer.write("party", bytes: party.rawRepresentation)
+                writer.write("delta", bytes: commitments.nonceShares[party]!.compressedRepresentation)
+                writer.write("s", bytes: (commitments.keyNonceShares[party] ?? .identity).compressedRepresentation)
             }
-            writer.write("prehash", bytes: prehash.bytes)
+            writer.write("prehash", bytes: prehash.rawRepresentation)
         case .interactiveSigning(let inputs, let prehash):
             writer.appendCount(6)
             Self.write(inputs, to: &writer)
-            writer.write("prehash", bytes: prehash.bytes)
+            writer.write("prehash", bytes: prehash.rawRepresentation)
         }
         return writer.bytes
     }
@@ -175,14 +175,14 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
     /// A point as its length-prefixed SEC1 bytes (compressed or the identity byte).
     private static func readPoint(_ reader: inout ByteReader, _ name: String) throws(DecodingError) -> Point {
         let bytes = try reader.readLengthPrefixed(name)
-        do { return try Point(bytesAllowingIdentity: bytes) } catch {
+        do { return try Point(sec1RepresentationAllowingIdentity: bytes) } catch {
             throw DecodingError(field: name, reason: .invalidValue("\(error)"))
         }
     }
 
     private static func readPrehash(_ reader: inout ByteReader) throws(DecodingError) -> Prehash {
         let bytes = try reader.readLengthPrefixed("prehash")
-        do { return try Prehash(bytes: bytes) } catch {
+        do { return try Prehash(rawRepresentation: bytes) } catch {
             throw DecodingError(field: "prehash", reason: .invalidValue("\(error)"))
         }
     }
@@ -191,8 +191,8 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
         let parties = inputs.publicShares.keys.sorted()
         writer.appendCount(parties.count)
         for party in parties {
-            writer.write("party", bytes: party.bytes)
-            writer.write("share", bytes: inputs.publicShares[party]!.compressedBytes)
+            writer.write("party", bytes: party.rawRepresentation)
+            writer.write("share", bytes: inputs.publicShares[party]!.compressedRepresentation)
             writer.write("paillier", bytes: inputs.publicAux[party]?.paillierKey.encoded ?? [])
             writer.write("ring-pedersen", bytes: inputs.publicAux[party]?.ringPedersen.encoded ?? [])
         }

@@ -39,7 +39,7 @@ public struct Ed25519Signer: IdentitySigner, CustomStringConvertible, CustomDebu
         _ = crypto_sign_seed_keypair(&publicKey, storage.pointer, seed)
         secretKey = storage
         do {
-            partyID = try PartyID(bytes: publicKey)
+            partyID = try PartyID(rawRepresentation: publicKey)
         } catch {
             preconditionFailure("crypto_sign_seed_keypair returned a 32-byte public key")
         }
@@ -75,7 +75,7 @@ public struct Ed25519Verifier: IdentitySignatureVerifier {
     /// signature that is not 64 bytes long, never a trap.
     public func isValidSignature(_ signature: [UInt8], of message: [UInt8], by signer: PartyID) -> Bool {
         guard signature.count == Int(crypto_sign_BYTES) else { return false }
-        return crypto_sign_verify_detached(signature, message, UInt64(message.count), signer.bytes) == 0
+        return crypto_sign_verify_detached(signature, message, UInt64(message.count), signer.rawRepresentation) == 0
     }
 }
 

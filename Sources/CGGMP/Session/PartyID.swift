@@ -7,27 +7,27 @@ import Bytes
 /// assignment step.
 public struct PartyID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The Ed25519 verifying key.
-    public let bytes: [UInt8]
+    public let rawRepresentation: [UInt8]
 
-    /// The length of an identity key, and so of `bytes`.
+    /// The length of an identity key, and so of `rawRepresentation`.
     public static let byteCount = 32
 
-    /// - Throws: `.wrongPartyIDLength` unless `bytes` has 32 bytes.
-    public init(bytes: [UInt8]) throws(MessageDecodingError) {
-        guard bytes.count == Self.byteCount else {
-            throw .wrongPartyIDLength(bytes.count)
+    /// - Throws: `.wrongPartyIDLength` unless `rawRepresentation` has 32 bytes.
+    public init(rawRepresentation: [UInt8]) throws(MessageDecodingError) {
+        guard rawRepresentation.count == Self.byteCount else {
+            throw .wrongPartyIDLength(rawRepresentation.count)
         }
-        self.bytes = bytes
+        self.rawRepresentation = rawRepresentation
     }
 
     /// Orders parties by their key bytes (lexicographically): the committee order everywhere.
     public static func < (lhs: PartyID, rhs: PartyID) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        lhs.rawRepresentation.lexicographicallyPrecedes(rhs.rawRepresentation)
     }
 
     /// The first four bytes in hex: enough to tell parties apart in logs.
     public var description: String {
-        "Party(" + bytes.prefix(4).map { byte in
+        "Party(" + rawRepresentation.prefix(4).map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex
         }.joined() + "…)"

@@ -13,7 +13,7 @@ extension ProtocolFault: VersionedEncoding {
 
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
-        writer.write("culprit", bytes: culprit.bytes)
+        writer.write("culprit", bytes: culprit.rawRepresentation)
         writer.appendCount(round)
         FaultReasonCoding.write(reason, to: &writer)
         writer.appendCount(evidence.messages.count)
@@ -135,7 +135,7 @@ public enum ReportEncoding {
     /// sorted lists, since `readSortedParties(_:)` refuses any other order. Never fails.
     static func writeParties(_ parties: [PartyID], to writer: inout ByteWriter) {
         writer.appendCount(parties.count)
-        for party in parties { writer.write("party", bytes: party.bytes) }
+        for party in parties { writer.write("party", bytes: party.rawRepresentation) }
     }
 
     /// A party list in strictly increasing order (the order every list here is written in).

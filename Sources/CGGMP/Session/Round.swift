@@ -193,7 +193,7 @@ public struct SessionPublicData: Sendable, Hashable {
         var hasher = DomainSeparatedHash(domain: DomainSeparation.protocolSessionID)
         hasher.appendField(sessionID)
         hasher.appendField(Array(protocolTag.utf8))
-        for party in committee { hasher.appendField(party.bytes) }
+        for party in committee { hasher.appendField(party.rawRepresentation) }
         return hasher.sha256()
     }
 }

@@ -204,7 +204,7 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
     static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
         var hash = DomainSeparatedHash(domain: DomainSeparation.journalMadeMessages)
         for item in messages {
-            hash.appendField(item.recipient?.bytes ?? [])
+            hash.appendField(item.recipient?.rawRepresentation ?? [])
             hash.appendField(item.message.encoded)
         }
         return hash.sha256()

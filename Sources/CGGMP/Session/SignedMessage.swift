@@ -114,10 +114,10 @@ public struct SignedMessage: Sendable, Hashable, VersionedEncoding {
         Self.appendField(Array(protocolTag.utf8), to: &writer)
         writer.appendUInt16(UInt16(round))
         writer.append(kind.rawValue)
-        writer.append(fixed: sender.bytes)
+        writer.append(fixed: sender.rawRepresentation)
         if let recipient {
             writer.append(1)
-            writer.append(fixed: recipient.bytes)
+            writer.append(fixed: recipient.rawRepresentation)
         } else {
             writer.append(0)
         }
@@ -152,10 +152,10 @@ public struct SignedMessage: Sendable, Hashable, VersionedEncoding {
         guard let kind = MessageKind(rawValue: kindByte) else {
             throw DecodingError(field: "kind", reason: .invalidValue("unknown message kind \(kindByte)"))
         }
-        let sender = try PartyID(field: "sender", bytes: try reader.readFixed("sender", count: PartyID.byteCount))
+        let sender = try PartyID(field: "sender", rawRepresentation: try reader.readFixed("sender", count: PartyID.byteCount))
         let recipient: PartyID?
         if try reader.readBool("recipient flag") {
-            recipient = try PartyID(field: "recipient", bytes: try reader.readFixed("recipient", count: PartyID.byteCount))
+            recipient = try PartyID(field: "recipient", rawRepresentation: try reader.readFixed("recipient", count: PartyID.byteCount))
         } else {
             recipient = nil
         }
@@ -197,7 +197,7 @@ extension SignedMessage: CustomStringConvertible {
 public enum MessageDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a message encoding (or an echo payload); the error names the field.
     case malformed(DecodingError)
-    /// `PartyID(bytes:)` was given other than 32 bytes.
+    /// `PartyID(rawRepresentation:)` was given other than 32 bytes.
     case wrongPartyIDLength(Int)
 
     /// The decoding error, prefixed with what was being decoded.

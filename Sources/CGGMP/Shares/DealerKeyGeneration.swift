@@ -62,7 +62,7 @@ public struct DealtShare: Sendable, WireCodable, CustomStringConvertible {
 
     /// Writes the holder and the secret share (secret: send it over a confidential channel). Never fails.
     public func encode(to writer: inout ByteWriter) {
-        writer.write("holder", bytes: holder.bytes)
+        writer.write("holder", bytes: holder.rawRepresentation)
         writer.write("share", secretShare)
     }
 

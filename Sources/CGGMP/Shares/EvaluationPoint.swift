@@ -11,7 +11,7 @@ extension PartyID {
     /// when committees change (resharing) and no index assignment needs agreeing on.
     public var evaluationPoint: Scalar {
         var hash = DomainSeparatedHash(domain: DomainSeparation.evaluationPoint)
-        hash.appendField(bytes)
+        hash.appendField(rawRepresentation)
         return Scalar(reducing: hash.sha512())
     }
 }

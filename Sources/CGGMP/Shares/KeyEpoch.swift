@@ -20,30 +20,30 @@ public struct KeyEpoch: Sendable, Hashable, CustomStringConvertible {
     /// The length of an epoch's digest.
     public static let byteCount = 32
     /// The 32-byte digest of the threshold and the public shares.
-    public let bytes: [UInt8]
+    public let rawRepresentation: [UInt8]
 
     /// The epoch of the sharing with these public shares.
     public init(threshold: Int, publicShares: [PartyID: Point]) {
         var hasher = DomainSeparatedHash(domain: DomainSeparation.keyEpoch)
         hasher.append(UInt64(threshold))
         for holder in publicShares.keys.sorted() {
-            hasher.appendField(holder.bytes)
-            hasher.appendField(publicShares[holder]!.compressedBytes)
+            hasher.appendField(holder.rawRepresentation)
+            hasher.appendField(publicShares[holder]!.compressedRepresentation)
         }
-        bytes = hasher.sha256()
+        rawRepresentation = hasher.sha256()
     }
 
     /// An epoch read back from storage.
-    /// - Throws: `.malformedEncoding` unless `bytes` has 32 bytes.
-    public init(bytes: [UInt8]) throws(KeyShareError) {
-        guard bytes.count == Self.byteCount else {
-            throw .malformedEncoding(DecodingError(field: "key epoch", reason: .invalidValue("\(bytes.count) bytes, expected \(Self.byteCount)")))
+    /// - Throws: `.malformedEncoding` unless `rawRepresentation` has 32 bytes.
+    public init(rawRepresentation: [UInt8]) throws(KeyShareError) {
+        guard rawRepresentation.count == Self.byteCount else {
+            throw .malformedEncoding(DecodingError(field: "key epoch", reason: .invalidValue("\(rawRepresentation.count) bytes, expected \(Self.byteCount)")))
         }
-        self.bytes = bytes
+        self.rawRepresentation = rawRepresentation
     }
 
     /// Public: the first four bytes in hex.
     public var description: String {
-        "KeyEpoch(" + bytes.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…)"
+        "KeyEpoch(" + rawRepresentation.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…)"
     }
 }

@@ -20,7 +20,7 @@ extension ThresholdPublicKey: VersionedEncoding {
         writer.appendCount(threshold)
         writer.appendCount(publicShares.count)
         for holder in holders {
-            writer.write("holder", bytes: holder.bytes)
+            writer.write("holder", bytes: holder.rawRepresentation)
             writer.write("X", publicShares[holder]!)
         }
     }
@@ -64,7 +64,7 @@ extension ThresholdKeyShare: VersionedEncoding {
     /// `ThresholdPublicKey.encoded`. Holds the secret share: store it encrypted (TSSStore).
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
-        writer.write("owner", bytes: owner.bytes)
+        writer.write("owner", bytes: owner.rawRepresentation)
         writer.write("share", secretShare)
         publicPart.writeFields(to: &writer)
         return writer.bytes

@@ -24,11 +24,11 @@ extension Presignature: VersionedEncoding {
             let material = material
             var writer = ByteWriter(header: Self.encodingHeader)
             writer.write("parameters", bytes: Array(material.parameterSetName.utf8))
-            writer.write("owner", bytes: material.owner.bytes)
+            writer.write("owner", bytes: material.owner.rawRepresentation)
             writer.appendCount(material.signers.count)
-            for signer in material.signers { writer.write("signer", bytes: signer.bytes) }
+            for signer in material.signers { writer.write("signer", bytes: signer.rawRepresentation) }
             writer.write("public-key", material.publicKey)
-            writer.write("epoch", bytes: material.epoch.bytes)
+            writer.write("epoch", bytes: material.epoch.rawRepresentation)
             writer.write("k-tilde", material.kTilde)
             writer.write("chi-tilde", material.chiTilde)
             writer.write("nonce", material.commitments.nonce)
@@ -69,7 +69,7 @@ extension Presignature: VersionedEncoding {
         guard epochBytes.count == KeyEpoch.byteCount else {
             throw DecodingError(field: "epoch", reason: .invalidValue("\(epochBytes.count) bytes, expected \(KeyEpoch.byteCount)"))
         }
-        let epoch = try! KeyEpoch(bytes: epochBytes)
+        let epoch = try! KeyEpoch(rawRepresentation: epochBytes)
         let kTilde = try reader.readScalar("k-tilde")
         let chiTilde = try reader.readScalar("chi-tilde")
         let nonce = try reader.readPoint("nonce")

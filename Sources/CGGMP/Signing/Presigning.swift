@@ -76,8 +76,8 @@ public struct PresigningPublicInputs: Sendable, Hashable {
         hasher.appendField(publicData.boundSessionID)
         hasher.appendField(Array(parameters.name.utf8))
         for party in publicData.committee {
-            hasher.appendField(party.bytes)
-            hasher.appendField(publicShares[party]?.compressedBytes ?? [])
+            hasher.appendField(party.rawRepresentation)
+            hasher.appendField(publicShares[party]?.compressedRepresentation ?? [])
             if let aux = publicAux[party] {
                 hasher.appendField(aux.paillierKey.modulus.magnitudeBytes())
                 hasher.appendField(aux.ringPedersen.modulus.magnitudeBytes())

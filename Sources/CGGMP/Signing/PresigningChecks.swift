@@ -71,7 +71,7 @@ enum PresignChecks {
     }
 
     static func context(epid: [UInt8], prover: PartyID) -> ProofContext {
-        ProofContext(sessionID: epid, proverID: prover.bytes)
+        ProofContext(sessionID: epid, proverID: prover.rawRepresentation)
     }
 
     /// `party`'s round-1 values as the checked sender attested them (its own when `party` is it).

@@ -49,7 +49,7 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 32 bytes of the id, as sent in messages.
-    public let bytes: [UInt8]
+    public let rawRepresentation: [UInt8]
 
     /// Derives the id of a session.
     ///
@@ -69,7 +69,7 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
         var input = DomainSeparatedHash(domain: Self.context)
         input.appendField(Array(kind.label.utf8))
         input.append(UInt64(sorted.count))
-        for party in sorted { input.appendField(party.bytes) }
+        for party in sorted { input.appendField(party.rawRepresentation) }
         input.appendField(user)
         input.append(blockNumber)
         switch kind {
@@ -81,23 +81,23 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
             input.appendField(Array(derivationPath.utf8))
             input.append(attempt)
         case .presigning(let publicKey, let epoch, let poolIndex):
-            input.appendField(publicKey.compressedBytes)
-            input.appendField(epoch.bytes)
+            input.appendField(publicKey.compressedRepresentation)
+            input.appendField(epoch.rawRepresentation)
             input.append(poolIndex)
         }
-        bytes = input.sha256()
+        rawRepresentation = input.sha256()
     }
 
     /// An id received from elsewhere (e.g. a subscribe message).
-    /// - Throws: ``SessionIDError/wrongLength(_:)`` unless `bytes` has 32 bytes.
-    public init(bytes: [UInt8]) throws(SessionIDError) {
-        guard bytes.count == Self.byteCount else { throw .wrongLength(bytes.count) }
-        self.bytes = bytes
+    /// - Throws: ``SessionIDError/wrongLength(_:)`` unless `rawRepresentation` has 32 bytes.
+    public init(rawRepresentation: [UInt8]) throws(SessionIDError) {
+        guard rawRepresentation.count == Self.byteCount else { throw .wrongLength(rawRepresentation.count) }
+        self.rawRepresentation = rawRepresentation
     }
 
     /// Public (ids are not secret): the first four bytes in hex.
     public var description: String {
-        "Session(" + bytes.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…)"
+        "Session(" + rawRepresentation.prefix(4).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "…)"
     }
 }
 

@@ -84,7 +84,7 @@ struct EnvelopePlaintext: Sendable, Equatable {
     }
 
     var encoded: [UInt8] {
-        let form = JSONForm(message: Base64Field.encode(message), sender: Base64Field.encode(sender.bytes),
+        let form = JSONForm(message: Base64Field.encode(message), sender: Base64Field.encode(sender.rawRepresentation),
                             signature: Base64Field.encode(signature), recipient: recipient.map(Base64Field.encode))
         return Array(JSONObjectText.encode(form))
     }
@@ -98,7 +98,7 @@ struct EnvelopePlaintext: Sendable, Equatable {
         }
         guard let message = Base64Field.decode(form.message) else { throw .malformedPlaintext("message is not canonical base64") }
         guard let senderBytes = Base64Field.decode(form.sender, expectedCount: PartyID.byteCount),
-              let sender = try? PartyID(bytes: senderBytes)
+              let sender = try? PartyID(rawRepresentation: senderBytes)
         else { throw .malformedPlaintext("sender is not 32 bytes of canonical base64") }
         guard let signature = Base64Field.decode(form.signature, expectedCount: 64) else {
             throw .malformedPlaintext("signature is not 64 bytes of canonical base64")

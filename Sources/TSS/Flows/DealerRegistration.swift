@@ -136,7 +136,7 @@ struct DealerRegistrationPayload: Sendable, CustomStringConvertible, VersionedEn
         writer.write("user", bytes: user)
         writer.appendCount(threshold)
         writer.appendCount(committee.count)
-        for party in committee { writer.write("holder", bytes: party.bytes) }
+        for party in committee { writer.write("holder", bytes: party.rawRepresentation) }
         writer.write(commitment)
         writer.write(share)
         return writer.bytes

@@ -39,7 +39,7 @@ public struct RegistrationPlan: Sendable, Hashable {
         }
         do {
             let seed = try SessionID(kind: .keyGeneration, participants: committee, user: user, blockNumber: blockNumber)
-            founders = try SigningCommittee.selectAny(threshold, of: committee, seed: seed.bytes)
+            founders = try SigningCommittee.selectAny(threshold, of: committee, seed: seed.rawRepresentation)
             keyGenerationID = try SessionID(kind: .keyGeneration, participants: founders, user: user, blockNumber: blockNumber)
             reshareID = try SessionID(kind: .reshare, participants: committee, user: user, blockNumber: blockNumber)
             auxiliaryInfoID = try SessionID(kind: .auxiliaryInfo, participants: committee, user: user, blockNumber: blockNumber)
@@ -151,7 +151,7 @@ public struct RegistrationFlow: Flow {
         self.primes = primes
         if plan.founders.contains(me) {
             do {
-                let session = try KeyInit.makeSession(sessionID: plan.keyGenerationID.bytes, committee: plan.founders,
+                let session = try KeyInit.makeSession(sessionID: plan.keyGenerationID.rawRepresentation, committee: plan.founders,
                                                       signer: signer, verifier: verifier, parameters: parameters)
                 step = .keyInit(PhaseSession(phase: .keyInit, session: session))
             } catch {
@@ -210,7 +210,7 @@ public struct RegistrationFlow: Flow {
             step = .keyInit(phase)
             return out
         case .handoverToSend(let share):
-            let message = SignedMessage(sessionID: plan.reshareID.bytes, protocolTag: Self.handoverProtocolTag, round: 1,
+            let message = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: Self.handoverProtocolTag, round: 1,
                                         kind: .broadcast, recipient: nil, payload: share.publicPart.encoded, signer: signer)
             let recipients = plan.committee.filter { !plan.founders.contains($0) }
             try startResharing(oldKey: share.publicPart, oldShare: share)
@@ -290,7 +290,7 @@ public struct RegistrationFlow: Flow {
             guard let result = try phase.finalize(using: &generator) else { step = .reshare(phase); return }
             guard let share = result else { throw .noShareFromResharing }
             do {
-                let session = try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.bytes, committee: plan.committee,
+                let session = try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.rawRepresentation, committee: plan.committee,
                                                      signer: signer, verifier: verifier, parameters: parameters, primes: primes)
                 step = .auxGen(PhaseSession(phase: .auxGen, session: session), share)
             } catch {
@@ -311,10 +311,10 @@ public struct RegistrationFlow: Flow {
 
     private func phase(of message: SignedMessage) -> FlowPhase? {
         switch (message.sessionID, message.protocolTag) {
-        case (plan.keyGenerationID.bytes, KeyInit.protocolTag): .keyInit
-        case (plan.reshareID.bytes, Self.handoverProtocolTag): .oldKeyHandover
-        case (plan.reshareID.bytes, KeyResharing.protocolTag): .reshare
-        case (plan.auxiliaryInfoID.bytes, AuxGen.protocolTag): .auxGen
+        case (plan.keyGenerationID.rawRepresentation, KeyInit.protocolTag): .keyInit
+        case (plan.reshareID.rawRepresentation, Self.handoverProtocolTag): .oldKeyHandover
+        case (plan.reshareID.rawRepresentation, KeyResharing.protocolTag): .reshare
+        case (plan.auxiliaryInfoID.rawRepresentation, AuxGen.protocolTag): .auxGen
         default: nil
         }
     }
@@ -322,7 +322,7 @@ public struct RegistrationFlow: Flow {
     private mutating func startResharing(oldKey: ThresholdPublicKey, oldShare: ThresholdKeyShare?) throws(FlowError) {
         let configuration = try plan.resharingConfiguration(oldKey: oldKey)
         do {
-            let session = try KeyResharing.makeSession(sessionID: plan.reshareID.bytes, configuration: configuration,
+            let session = try KeyResharing.makeSession(sessionID: plan.reshareID.rawRepresentation, configuration: configuration,
                                                        oldShare: oldShare, signer: signer, verifier: verifier)
             step = .reshare(PhaseSession(phase: .reshare, session: session))
         } catch {

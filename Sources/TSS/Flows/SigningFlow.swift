@@ -37,7 +37,7 @@ public struct SigningRequest: Sendable, Hashable {
         self.signers = signers.sorted()
         self.attempt = attempt
         do {
-            sessionID = try SessionID(kind: .signing(messageHash: prehash.bytes, derivationPath: derivationPath,
+            sessionID = try SessionID(kind: .signing(messageHash: prehash.rawRepresentation, derivationPath: derivationPath,
                                                      attempt: attempt),
                                       participants: signers, user: user, blockNumber: blockNumber)
         } catch {
@@ -64,7 +64,7 @@ public struct SigningOutput: Sendable, Hashable {
     /// session id, signature) — length-prefixed fields (docs/flows.md).
     public static func attestedBytes(sessionID: SessionID, signature: [UInt8]) -> [UInt8] {
         var input = DomainSeparatedHash(domain: attestationContext)
-        input.appendField(sessionID.bytes)
+        input.appendField(sessionID.rawRepresentation)
         input.appendField(signature)
         return input.input.bytes
     }
@@ -114,7 +114,7 @@ public struct SigningFlow: Flow {
     /// more than the key share. Never fails.
     public static func chainCode(for publicKey: Point) -> [UInt8] {
         var input = DomainSeparatedHash(domain: DomainSeparation.bip32ChainCode)
-        input.appendField(publicKey.compressedBytes)
+        input.appendField(publicKey.compressedRepresentation)
         return input.sha256()
     }
 
@@ -170,7 +170,7 @@ public struct SigningFlow: Flow {
             step = try Self.signStep(request: request, presignature: taken, keyShare: keyShare, signer: signer, verifier: verifier)
         } else {
             do {
-                let session = try Presigning.makeSession(sessionID: request.sessionID.bytes, keyShare: keyShare,
+                let session = try Presigning.makeSession(sessionID: request.sessionID.rawRepresentation, keyShare: keyShare,
                                                          auxInfo: self.auxInfo, signer: signer, verifier: verifier,
                                                          parameters: parameters)
                 step = .presign(PhaseSession(phase: .presign, session: session))
@@ -184,7 +184,7 @@ public struct SigningFlow: Flow {
                                  signer: some IdentitySigner, verifier: some IdentitySignatureVerifier) throws(FlowError) -> Step {
         let commitments = presignature.commitments
         do {
-            let session = try Signing.makeSession(sessionID: request.sessionID.bytes, presignature: presignature,
+            let session = try Signing.makeSession(sessionID: request.sessionID.rawRepresentation, presignature: presignature,
                                                   keyShare: keyShare, prehash: request.prehash, signer: signer,
                                                   verifier: verifier)
             return .sign(PhaseSession(phase: .sign, session: session), commitments)
@@ -247,7 +247,7 @@ public struct SigningFlow: Flow {
             return try phase.makeMessages(using: &generator)
         case .attest(let signature, let received, false):
             let attestation = signer.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: signature))
-            let message = SignedMessage(sessionID: request.sessionID.bytes, protocolTag: Self.attestationProtocolTag, round: 1,
+            let message = SignedMessage(sessionID: request.sessionID.rawRepresentation, protocolTag: Self.attestationProtocolTag, round: 1,
                                         kind: .broadcast, recipient: nil, payload: attestation, signer: signer)
             step = .attest(signature: signature, received: received, sent: true)
             return [FlowMessage(recipients: request.signers.filter { $0 != me }, message: message)]
@@ -262,7 +262,7 @@ public struct SigningFlow: Flow {
     ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` when a signer's does not cover
     ///   this session's signature or differs from its earlier one.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
-        guard message.sessionID == request.sessionID.bytes, let target = Self.phase(ofTag: message.protocolTag) else {
+        guard message.sessionID == request.sessionID.rawRepresentation, let target = Self.phase(ofTag: message.protocolTag) else {
             throw .unexpectedMessage("\(message) belongs to none of this signing's sessions")
         }
         let current = phase.flatMap { Self.order.firstIndex(of: $0) } ?? Self.order.count

@@ -15,7 +15,7 @@ struct SubscribeMessage: Sendable, Equatable, VersionedEncoding {
     var identity: PartyID
     var signature: [UInt8]
 
-    static func signedBytes(_ sessionID: SessionID) -> [UInt8] { signatureContext + sessionID.bytes }
+    static func signedBytes(_ sessionID: SessionID) -> [UInt8] { signatureContext + sessionID.rawRepresentation }
 
     init(sessionID: SessionID, identity: PartyID, signature: [UInt8]) {
         self.sessionID = sessionID
@@ -33,8 +33,8 @@ struct SubscribeMessage: Sendable, Equatable, VersionedEncoding {
 
     var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
-        writer.append(fixed: sessionID.bytes)
-        writer.append(fixed: identity.bytes)
+        writer.append(fixed: sessionID.rawRepresentation)
+        writer.append(fixed: identity.rawRepresentation)
         writer.append(fixed: signature)
         return writer.bytes
     }
@@ -50,7 +50,7 @@ struct SubscribeMessage: Sendable, Equatable, VersionedEncoding {
             let signature = try reader.readFixed("\(name)/signature", count: 64)
             try reader.finish(name)
             do {
-                self.init(sessionID: try SessionID(bytes: sessionID), identity: try PartyID(bytes: identity), signature: signature)
+                self.init(sessionID: try SessionID(rawRepresentation: sessionID), identity: try PartyID(rawRepresentation: identity), signature: signature)
             } catch {
                 preconditionFailure("lengths were checked above")
             }

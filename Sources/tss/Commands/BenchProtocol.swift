@@ -197,7 +197,7 @@ struct ProtocolBenchCase: Sendable {
     /// Presigning and the signing round in one session, among the first t holders.
     static let interactiveSigning = ProtocolBenchCase(name: "InteractiveSigning (t parties)", runsAmongThreshold: true) { inputs, seed in
         let (signers, shares, aux) = try inputs.signingInputs()
-        let prehash = try Prehash(bytes: [UInt8](repeating: 0x5a, count: 32))
+        let prehash = try Prehash(rawRepresentation: [UInt8](repeating: 0x5a, count: 32))
         return try inputs.simulate(signers.map {
             try InteractiveSigning.makeSession(sessionID: inputs.sessionID, keyShare: shares[$0.partyID]!,
                                                auxInfo: aux[$0.partyID]!, prehash: prehash, signer: $0,

@@ -24,7 +24,7 @@ struct BenchSecp256k1: ParsableCommand {
         let tweak = Scalar.random(using: &rng)
         let publicKey = Point.generatorMultiple(secretKey)
         let other = Point.generatorMultiple(Scalar.random(using: &rng))
-        let prehash = try Prehash(bytes: randomBytes(32, using: &rng))
+        let prehash = try Prehash(rawRepresentation: randomBytes(32, using: &rng))
         let signature = try ECDSA.sign(prehash, secretKey: secretKey)
         let recoverable = try ECDSA.signRecoverable(prehash, secretKey: secretKey)
 
@@ -33,9 +33,9 @@ struct BenchSecp256k1: ParsableCommand {
         defer { secp256k1_context_destroy(context) }
         var seed = randomBytes(32, using: &rng)
         precondition(secp256k1_context_randomize(context, &seed) == 1)
-        let keyBytes = secretKey.bytes, tweakBytes = tweak.bytes, digest = prehash.bytes
+        let keyBytes = secretKey.rawRepresentation, tweakBytes = tweak.rawRepresentation, digest = prehash.rawRepresentation
         var cPublicKey = secp256k1_pubkey(), cOther = secp256k1_pubkey()
-        let publicBytes = publicKey.compressedBytes, otherBytes = other.compressedBytes
+        let publicBytes = publicKey.compressedRepresentation, otherBytes = other.compressedRepresentation
         precondition(secp256k1_ec_pubkey_parse(context, &cPublicKey, publicBytes, 33) == 1)
         precondition(secp256k1_ec_pubkey_parse(context, &cOther, otherBytes, 33) == 1)
         var cSignature = secp256k1_ecdsa_signature()

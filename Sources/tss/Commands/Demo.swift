@@ -206,7 +206,7 @@ struct Demo: AsyncParsableCommand {
 
             // Signing.
             let digest = SHA256.hash(Array(message.utf8))
-            let prehash = try Prehash(bytes: digest)
+            let prehash = try Prehash(rawRepresentation: digest)
             report.messageHash = digest
             let commitments = slots.values.first!.commitments
             let signatures: [PartyID: RecoverableSignature] = try phase("sign", "sign") {
@@ -246,10 +246,10 @@ struct Demo: AsyncParsableCommand {
             correct = cheater != nil && fault.fault.culprit == cheater?.party && verdict == .proven && honestNotConvicted
                 && fault.accusers.allSatisfy { fault.all[$0]?.culprit == cheater?.party }
             faultObject = [
-                "culprit": hex(fault.fault.culprit.bytes), "reason": "\(fault.fault.reason)", "round": fault.fault.round,
+                "culprit": hex(fault.fault.culprit.rawRepresentation), "reason": "\(fault.fault.reason)", "round": fault.fault.round,
                 "report": Data(fault.fault.encoded).base64EncodedString(),
                 "publicData": Data(fault.context.encoded).base64EncodedString(),
-                "verdict": verdict.name, "accusers": fault.accusers.map { hex($0.bytes) },
+                "verdict": verdict.name, "accusers": fault.accusers.map { hex($0.rawRepresentation) },
             ] as [String: Any]
             progress("fault: \(fault.fault) — verdict \(verdict); honest parties not convicted by the same evidence: "
                      + "\(honestNotConvicted)")
@@ -259,24 +259,24 @@ struct Demo: AsyncParsableCommand {
         }
         if json {
             var object: [String: Any] = [
-                "parties": report.parties.map { hex($0.bytes) }, "verified": report.verified, "timings": report.timings,
+                "parties": report.parties.map { hex($0.rawRepresentation) }, "verified": report.verified, "timings": report.timings,
                 "fault": faultObject,
-                "publicKey": report.publicKey.map { hex($0.compressedBytes) } ?? NSNull(),
+                "publicKey": report.publicKey.map { hex($0.compressedRepresentation) } ?? NSNull(),
                 "messageHash": report.messageHash.map(hex) ?? NSNull(),
                 "signature": report.signature.map(hex) ?? NSNull(),
             ]
             if let cheater {
                 object["misbehave"] = cheater.action.rawValue
-                object["culprit"] = hex(cheater.party.bytes)
+                object["culprit"] = hex(cheater.party.rawRepresentation)
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("parties:     \(parties), signers: \(threshold), parameters: \(report.parameters.name)")
-            if let publicKey = report.publicKey { print("public key:  \(hex(publicKey.compressedBytes))") }
+            if let publicKey = report.publicKey { print("public key:  \(hex(publicKey.compressedRepresentation))") }
             if let fault = report.fault {
                 print("fault:       \(fault.fault)")
-                print("culprit:     \(hex(fault.fault.culprit.bytes))")
+                print("culprit:     \(hex(fault.fault.culprit.rawRepresentation))")
                 print("report:      \(Data(fault.fault.encoded).base64EncodedString())")
                 print("public data: \(Data(fault.context.encoded).base64EncodedString())")
             } else {

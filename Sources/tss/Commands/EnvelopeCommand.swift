@@ -20,7 +20,7 @@ func identitySigner(fromHex text: String) throws -> Ed25519Signer {
         throw ValidationError("--identity-key: expected 32 (seed) or 64 (seed ‖ public key) bytes, got \(bytes.count)")
     }
     let signer = try Ed25519Signer(seed: Array(bytes.prefix(32)))
-    if bytes.count == 64 && Array(bytes.suffix(32)) != signer.partyID.bytes {
+    if bytes.count == 64 && Array(bytes.suffix(32)) != signer.partyID.rawRepresentation {
         throw ValidationError("--identity-key: the public half does not belong to the seed")
     }
     return signer

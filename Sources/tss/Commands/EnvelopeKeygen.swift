@@ -17,6 +17,6 @@ struct EnvelopeKeygen: ParsableCommand {
         printLine("{\"x25519_secret\":\"\(hex(x25519.rawRepresentation))\","
             + "\"x25519_public\":\"\(hex(x25519.publicKey.rawRepresentation))\","
             + "\"ed25519_secret\":\"\(hex(seed))\","
-            + "\"ed25519_public\":\"\(hex(identity.partyID.bytes))\"}")
+            + "\"ed25519_public\":\"\(hex(identity.partyID.rawRepresentation))\"}")
     }
 }

@@ -30,7 +30,7 @@ struct EnvelopeOpen: ParsableCommand {
         while let last = input.last, last == 0x0a || last == 0x0d { input.removeLast() }
         do {
             let opened = try TSS.Envelope(encoded: input).open(with: secret)
-            printLine("{\"message\":\"\(Data(opened.message).base64EncodedString())\",\"sender\":\"\(hex(opened.sender.bytes))\"}")
+            printLine("{\"message\":\"\(Data(opened.message).base64EncodedString())\",\"sender\":\"\(hex(opened.sender.rawRepresentation))\"}")
         } catch {
             printError("envelope rejected: \(error)")
             throw ExitCode(1)

@@ -37,7 +37,7 @@ struct FaultVerify: AsyncParsableCommand {
         }
         var accused = fault
         if let culprit {
-            guard let bytes = Self.bytes(hex: culprit), let party = try? PartyID(bytes: bytes) else {
+            guard let bytes = Self.bytes(hex: culprit), let party = try? PartyID(rawRepresentation: bytes) else {
                 throw ValidationError("--culprit must be a 64-digit hex identity key")
             }
             accused = fault.accusing(party)
@@ -45,13 +45,13 @@ struct FaultVerify: AsyncParsableCommand {
         let verdict = context.verdict(of: accused)
         let reason = "\(accused.reason)"
         if json {
-            let object: [String: Any] = ["verdict": verdict.name, "culprit": Self.hex(accused.culprit.bytes),
+            let object: [String: Any] = ["verdict": verdict.name, "culprit": Self.hex(accused.culprit.rawRepresentation),
                                          "reason": reason, "detail": "\(verdict)"]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("verdict: \(verdict)")
-            print("culprit: \(Self.hex(accused.culprit.bytes))")
+            print("culprit: \(Self.hex(accused.culprit.rawRepresentation))")
             print("reason:  \(reason)")
         }
     }

@@ -121,19 +121,19 @@ import Testing
         try #require(!cases.isEmpty)
         var generator = ChaChaRandom(testSeed: 5)
         for vector in cases {
-            let parent = try Scalar(bytes: hexBytes(vector.parentSecretKey))
+            let parent = try Scalar(rawRepresentation: hexBytes(vector.parentSecretKey))
             let index = vector.path[0]
             let data = hexBytes(vector.parentPublicKey) + [UInt8(index >> 24), UInt8(index >> 16 & 0xFF),
                                                            UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
-            let tweak = try Scalar(bytes: HMAC<SHA512>.authenticationCode(key: hexBytes(vector.parentChainCode), message: data).prefix(32))
-            let childPublic = try Point(bytes: hexBytes(vector.childPublicKey))
+            let tweak = try Scalar(rawRepresentation: HMAC<SHA512>.authenticationCode(key: hexBytes(vector.parentChainCode), message: data).prefix(32))
+            let childPublic = try Point(sec1Representation: hexBytes(vector.childPublicKey))
 
             let dealt = try DealerKeyGeneration.deal(secretKey: parent, threshold: 2, holders: holders, using: &generator)
             let tweaked = try receivedShares(dealt).mapValues { try $0.tweaked(by: tweak) }
             let signers = [holders[3], holders[1]]
             let additive = try signers.map { try tweaked[$0]!.additiveShare(signers: signers) }
             let sum = additive.reduce(Scalar.zero) { $0 + $1.secretShare }
-            #expect(hexString(sum.bytes) == vector.childSecretKey)
+            #expect(hexString(sum.rawRepresentation) == vector.childSecretKey)
             for share in tweaked.values {
                 #expect(share.publicKey == childPublic)
                 #expect(Point.generatorMultiple(share.secretShare) == share.publicShares[share.owner])

@@ -27,7 +27,7 @@ import Testing
             #expect(Point.generatorMultiple(share.secretShare) == reference.publicShares[owner])
             #expect(Point.sum(share.publicShares.values) == share.publicKey)
         }
-        #expect(!"\(reference)".contains(hexString(reference.secretShare.bytes)))
+        #expect(!"\(reference)".contains(hexString(reference.secretShare.rawRepresentation)))
     }
 
     @Test func seededRunsAreReproducible() throws {

@@ -94,7 +94,7 @@ enum KeyAdversaryNetworks {
             guard !corrupt.contains(message.sender) else { return [(message, 0)] }
             var hasher = DomainSeparatedHash(domain: "test/delay")
             hasher.appendField(message.encoded)
-            hasher.appendField(recipient.bytes)
+            hasher.appendField(recipient.rawRepresentation)
             hasher.append(seed)
             return [(message, Int(hasher.sha256()[0]) % (maximum + 1))]
         }

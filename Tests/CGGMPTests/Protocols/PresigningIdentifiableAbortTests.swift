@@ -284,7 +284,7 @@ extension DecProofBoundTests {
         let count = SchemeParameters.maximumCommitteeSize + 1
         var parties = [signer.partyID]
         for index in 1..<count {
-            parties.append(try PartyID(bytes: [UInt8(index >> 8), UInt8(index & 0xff)] + [UInt8](repeating: 7, count: 30)))
+            parties.append(try PartyID(rawRepresentation: [UInt8(index >> 8), UInt8(index & 0xff)] + [UInt8](repeating: 7, count: 30)))
         }
         var publicShares: [PartyID: Point] = [:]
         for (index, party) in parties.enumerated() { publicShares[party] = .generatorMultiple(Scalar(UInt64(index + 1))) }

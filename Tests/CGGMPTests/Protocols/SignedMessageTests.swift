@@ -44,7 +44,7 @@ import Testing
         var badKind = bytes
         badKind[1 + 4 + 3 + 4 + 4 + 2] = 9
         #expect(throws: MessageDecodingError.malformed(DecodingError(field: "kind", reason: .invalidValue("unknown message kind 9")))) { try SignedMessage(encoded: badKind) }
-        #expect(throws: MessageDecodingError.wrongPartyIDLength(31)) { try PartyID(bytes: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: MessageDecodingError.wrongPartyIDLength(31)) { try PartyID(rawRepresentation: [UInt8](repeating: 0, count: 31)) }
     }
 
     @Test func signerDescriptionHidesTheSecret() {

@@ -77,5 +77,5 @@ func simulation<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64, p
 }
 
 func testPrehash(_ text: String) -> Prehash {
-    try! Prehash(bytes: SHA256.hash(Array(text.utf8)))
+    try! Prehash(rawRepresentation: SHA256.hash(Array(text.utf8)))
 }

@@ -308,7 +308,7 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         let secrets = [presignature.material.kTilde, presignature.material.chiTilde, shares[party]!.secretShare]
         let printed = ["\(a[party]!)", presignature.description, "\(aux[party]!)"]
         for secret in secrets {
-            for text in printed { #expect(!text.contains(hexString(secret.bytes))) }
+            for text in printed { #expect(!text.contains(hexString(secret.rawRepresentation))) }
         }
     }
 }

@@ -86,8 +86,8 @@ struct RegressionTranscript: Codable, Equatable {
         }
         var rounds: [Round] = []
         for message in sorted {
-            let record = Message(sender: hexString(message.sender.bytes), kind: message.kind.description,
-                                 recipient: message.recipient.map { hexString($0.bytes) },
+            let record = Message(sender: hexString(message.sender.rawRepresentation), kind: message.kind.description,
+                                 recipient: message.recipient.map { hexString($0.rawRepresentation) },
                                  sha256: hexString(SHA256.hash(message.encoded)), bytes: message.encoded.count)
             if rounds.last?.round == message.round {
                 rounds[rounds.count - 1].messages.append(record)

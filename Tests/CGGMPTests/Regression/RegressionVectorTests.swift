@@ -27,7 +27,7 @@ import Testing
         zip(signers, seeds).map { signer, seed in
             let index = identities.firstIndex { $0.partyID == signer.partyID }!
             return RegressionTranscript.Party(identitySeed: hexString(identitySeeds[index]),
-                                              partyID: hexString(signer.partyID.bytes), rngSeed: seed)
+                                              partyID: hexString(signer.partyID.rawRepresentation), rngSeed: seed)
         }
     }
 
@@ -46,7 +46,7 @@ import Testing
     enum RegressionError: Error { case didNotFinish(String), viewsDisagree(String) }
 
     static func hexMap(_ values: [PartyID: Point]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: values.map { (hexString($0.key.bytes), hexString($0.value.compressedBytes)) })
+        Dictionary(uniqueKeysWithValues: values.map { (hexString($0.key.rawRepresentation), hexString($0.value.compressedRepresentation)) })
     }
 
     // MARK: Scenarios
@@ -68,7 +68,7 @@ import Testing
             scenario: "KeyInit, n = 3", protocolTag: KeyInit.protocolTag, parameterSet: SchemeParameters.testing.name,
             sessionID: hexString(sessionID), parties: parties(signers, seeds: seeds), inputs: [:],
             rounds: RegressionTranscript.rounds(runner.sentMessages),
-            outputs: .init(publicKey: hexString(reference.publicKey.compressedBytes),
+            outputs: .init(publicKey: hexString(reference.publicKey.compressedRepresentation),
                            publicShares: hexMap(reference.publicShares)))
     }
 
@@ -94,9 +94,9 @@ import Testing
             rounds: RegressionTranscript.rounds(runner.sentMessages),
             outputs: .init(
                 paillierModuli: Dictionary(uniqueKeysWithValues: reference.map {
-                    (hexString($0.key.bytes), $0.value.paillierKey.modulus.hexString) }),
+                    (hexString($0.key.rawRepresentation), $0.value.paillierKey.modulus.hexString) }),
                 ringPedersenModuli: Dictionary(uniqueKeysWithValues: reference.map {
-                    (hexString($0.key.bytes), $0.value.ringPedersen.modulus.hexString) })))
+                    (hexString($0.key.rawRepresentation), $0.value.ringPedersen.modulus.hexString) })))
         return (transcript, infos)
     }
 
@@ -127,13 +127,13 @@ import Testing
             scenario: "KeyResharing, dealt 2-of-3 → 2-of-3, same holders, the first two (sorted) dealing",
             protocolTag: KeyResharing.protocolTag, parameterSet: "none (KeyResharing takes no Paillier parameters)",
             sessionID: hexString(sessionID), parties: parties(signers, seeds: seeds),
-            inputs: ["testSecretKey": hexString(resharedSecret.bytes),
+            inputs: ["testSecretKey": hexString(resharedSecret.rawRepresentation),
                      "dealerRngSeed": String(dealSeed),
                      "oldPublicShares": hexMap(old[holders[0]]!.publicShares).sorted { $0.key < $1.key }
                         .map { "\($0.key):\($0.value)" }.joined(separator: ","),
-                     "dealers": dealers.map { hexString($0.bytes) }.joined(separator: ",")],
+                     "dealers": dealers.map { hexString($0.rawRepresentation) }.joined(separator: ",")],
             rounds: RegressionTranscript.rounds(runner.sentMessages),
-            outputs: .init(publicKey: hexString(reference.publicKey.compressedBytes), threshold: reference.threshold,
+            outputs: .init(publicKey: hexString(reference.publicKey.compressedRepresentation), threshold: reference.threshold,
                            publicShares: hexMap(reference.publicShares)))
         return (transcript, new)
     }
@@ -149,7 +149,7 @@ import Testing
         let chosen = signers.map(\.partyID)
         let seeds = seeds(0x4001 + 0x100 * UInt64(signers.count), signers.count)
         let sessionID = Array("regression InteractiveSigning \(signers.count) of 3".utf8)
-        let prehash = try Prehash(bytes: SHA256.hash(Array(signedText.utf8)))
+        let prehash = try Prehash(rawRepresentation: SHA256.hash(Array(signedText.utf8)))
         let sessions = try signers.map {
             try InteractiveSigning.makeSession(
                 sessionID: sessionID, keyShare: try shares[$0.partyID]!.additiveShare(signers: chosen),
@@ -168,8 +168,8 @@ import Testing
             protocolTag: InteractiveSigning.protocolTag, parameterSet: SchemeParameters.testing.name,
             sessionID: hexString(sessionID), parties: parties(signers, seeds: seeds), inputs: [:],
             rounds: RegressionTranscript.rounds(runner.sentMessages),
-            outputs: .init(publicKey: hexString(publicKey.compressedBytes), signers: chosen.map { hexString($0.bytes) },
-                           message: signedText, prehash: hexString(prehash.bytes),
+            outputs: .init(publicKey: hexString(publicKey.compressedRepresentation), signers: chosen.map { hexString($0.rawRepresentation) },
+                           message: signedText, prehash: hexString(prehash.rawRepresentation),
                            signature: hexString(signature.rawRepresentation)))
     }
 
@@ -204,7 +204,7 @@ import Testing
             let signing = try Self.interactiveSigning(positions: positions, shares: shares, aux: aux)
             // The signature is also checked here, so a regenerated file never holds a bad one.
             let signature = try RecoverableSignature(rawRepresentation: hexBytes(signing.outputs.signature!))
-            let prehash = try Prehash(bytes: hexBytes(signing.outputs.prehash!))
+            let prehash = try Prehash(rawRepresentation: hexBytes(signing.outputs.prehash!))
             #expect(signature.signature.isValid(for: prehash, publicKey: Point.generatorMultiple(Self.resharedSecret)))
             try Self.record(signing, file: file)
         }
