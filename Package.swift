@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "Bytes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),
         // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).

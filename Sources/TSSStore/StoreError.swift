@@ -44,6 +44,10 @@ public enum StoreError: Error, Equatable, Sendable {
     /// This session id was recorded as used before (`markSessionIDUsed`); a party never runs one twice.
     case sessionIDAlreadyUsed(RecordKey)
 
+    /// A record read as `type` was stored under another encoding version than the one this
+    /// library writes for that type (``StoredRecord/payload(as:)``).
+    case encodingVersionMismatch(type: String, stored: UInt32, expected: UInt8)
+
     /// Any other database failure (SQLite result code and message; no SQL arguments).
     case backend(code: Int32, message: String)
 }

@@ -44,10 +44,10 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
             // Stored encrypted and read back.
             let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: MasterKey.random(using: &generator),
                                               using: &generator)
-            try store.saveKeyShare(share.encoded, version: UInt32(ThresholdKeyShare.encodingVersion), keyID: "user-1",
-                                   using: &generator)
+            try store.saveKeyShare(share, keyID: "user-1", using: &generator)
             let record = try #require(try store.keyShare(keyID: "user-1"))
-            let restored = try ThresholdKeyShare(encoded: record.payload)
+            #expect(record.version == UInt32(ThresholdKeyShare.encodingVersion))
+            let restored = try ThresholdKeyShare(encoded: record.payload(as: ThresholdKeyShare.self))
             #expect(restored.owner == share.owner && restored.publicShares == share.publicShares)
             #expect(restored.secretShare == share.secretShare)
             shares.append(restored)

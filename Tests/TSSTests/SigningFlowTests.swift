@@ -143,11 +143,10 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
             let store = try ShareStore.create(backend: InMemoryRecordBackend(), masterKey: MasterKey.random(using: &storeRandom),
                                               using: &storeRandom)
             guard let fresh = freshSlots[server.partyID]!.take() else { Issue.record("slot already taken"); return }
-            let encoded = fresh.encoded
-            try store.addPresignature(encoded, version: 1, keyID: "user-key", presignatureID: "p1", using: &storeRandom)
+            try store.addPresignature(fresh, keyID: "user-key", presignatureID: "p1", using: &storeRandom)
             let taken = try #require(try store.takePresignature(keyID: "user-key"))
             #expect(try store.takePresignature(keyID: "user-key") == nil)
-            slots[server.partyID] = PresignatureSlot(try Presignature(encoded: taken.record.payload, parameters: .testing))
+            slots[server.partyID] = PresignatureSlot(try Presignature(encoded: taken.record.payload(as: Presignature.self), parameters: .testing))
         }
         let flows = try signing.map { server in
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare, auxInfo: outputs[server.partyID]!.auxInfo,
