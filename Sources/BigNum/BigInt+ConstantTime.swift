@@ -169,3 +169,21 @@ extension BigInt {
         return .fromLimbs(result.base, count: n)
     }
 }
+
+extension BigInt {
+    /// Big-endian bytes of |self| over its whole limb count (8 bytes a limb, leading zero bytes
+    /// kept; empty for zero), copied limb by limb: the width and the work depend only on the size,
+    /// unlike ``magnitudeBytes()``, which counts the value's significant bits. For constant-time
+    /// consumers such as `Scalar(reducing:)`. Never fails.
+    public func magnitudeLimbBytes() -> [UInt8] {
+        let n = limbCount
+        guard n > 0 else { return [] }
+        let limbs = __gmpz_limbs_read(mpz)!
+        var out = [UInt8](repeating: 0, count: 8 * n)
+        for i in 0..<n {
+            let limb = UInt64(limbs[n - 1 - i])
+            for j in 0..<8 { out[8 * i + j] = UInt8(truncatingIfNeeded: limb >> (56 - 8 * j)) }
+        }
+        return out
+    }
+}

@@ -124,7 +124,7 @@ public struct Scalar: Sendable {
     /// only the value's size (its byte length, public for a `BigInt`) affects the time. (It used
     /// GMP's `mpz_mod` before; MtA shares α, β reach this initialiser.)
     public init(reducing value: BigInt) {
-        let magnitude = Scalar(reducing: value.magnitudeBytes())
+        let magnitude = Scalar(reducing: value.magnitudeLimbBytes())
         // The sign bit of GMP's size field, without a branch on it.
         let negative = value.withMPZ { UInt64(bitPattern: Int64($0.pointee._mp_size)) >> 63 }
         let negated = -magnitude
