@@ -40,8 +40,8 @@ bench: build
 # --negative-control` adds a secret routed to powerVariableTime and must fail.
 ct: deps
 	@command -v valgrind >/dev/null 2>&1 || { echo "ct: needs valgrind (apt-get install valgrind)"; exit 1; }
-	$(SWIFT) build -c release --target Paillier
-	$(SWIFT) build -c release --target Secp256k1
+	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Paillier
+	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Secp256k1
 	sh scripts/ct-valgrind/run.sh
 
 # Sanitizers: the test suite built and run under AddressSanitizer (with LeakSanitizer), then

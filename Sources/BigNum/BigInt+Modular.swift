@@ -19,9 +19,9 @@ extension BigInt {
     ///   ``BigNumError/notInvertible`` when gcd(self, modulus) ≠ 1.
     public func inverseVariableTime(modulo modulus: BigInt) throws(BigNumError) -> BigInt {
         guard modulus.signum > 0 else { throw .nonPositiveModulus }
-        let result = BigInt()
-        guard __gmpz_invert(result.mpz, mpz, modulus.mpz) != 0 else { throw .notInvertible }
-        return result
+        return try BigInt(building: { result throws(BigNumError) in
+            guard __gmpz_invert(result, mpz, modulus.mpz) != 0 else { throw .notInvertible }
+        })
     }
 
     /// self^exponent mod m in **variable time** (`mpz_powm`, sliding window): the time and memory

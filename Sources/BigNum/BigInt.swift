@@ -41,6 +41,7 @@ public struct BigInt: Sendable {
     internal init(building body: (UnsafeMutablePointer<__mpz_struct>) throws(BigNumError) -> Void) throws(BigNumError) {
         storage = Storage()
         try body(storage.mpz)
+        storage.declassifySize()
     }
 
     /// A fresh value built by `body` (non-throwing form).
@@ -48,12 +49,14 @@ public struct BigInt: Sendable {
     internal init(unchecked body: (UnsafeMutablePointer<__mpz_struct>) -> Void) {
         storage = Storage()
         body(storage.mpz)
+        storage.declassifySize()
     }
 
     /// Mutable access to the limbs, copying first if the storage is shared.
     @inlinable
     internal mutating func withMutableMPZ<R>(_ body: (UnsafeMutablePointer<__mpz_struct>) -> R) -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+        defer { storage.declassifySize() }
         return body(storage.mpz)
     }
 
@@ -160,6 +163,12 @@ final class Storage: @unchecked Sendable {
         GMPMemory.install()
         mpz = .allocate(capacity: 1)
         __gmpz_init_set(mpz, other.mpz)
+    }
+
+    /// Tells valgrind memcheck that the header (size and sign: public) is defined; a no-op unless
+    /// built for `make ct` (CGMP's shim.h).
+    @usableFromInline func declassifySize() {
+        bignum_declassify(mpz, MemoryLayout<__mpz_struct>.size)
     }
 
     deinit {

@@ -52,12 +52,14 @@ _ = c * Point.generatorMultiple(Scalar(7))
 
 // MARK: BigInt secrets
 
-/// A fresh copy of `value` whose limbs are undefined but for the top byte (the size stays public).
-func secret(_ value: BigInt) -> BigInt {
+/// A fresh copy of `value` whose limbs are undefined but for the top byte (the size stays public)
+/// and, for an odd modulus (`publicParity`), the bottom byte (that a modulus is odd is public).
+func secret(_ value: BigInt, publicParity: Bool = false) -> BigInt {
     let copy = BigInt(magnitudeBytes: value.magnitudeBytes())
     copy.withMPZ { mpz in
         let n = Int(abs(mpz.pointee._mp_size))
-        if n > 0 { ct_secret(mpz.pointee._mp_d, 8 * n - 1) }
+        let skip = publicParity ? 1 : 0
+        if n > 0 { ct_secret(UnsafeMutableRawPointer(mpz.pointee._mp_d) + skip, 8 * n - 1 - skip) }
     }
     return value.isNegative ? -copy : copy
 }
@@ -85,7 +87,7 @@ var q = p
 while q == p { q = PrimeGenerator.blumPrime(bits: 256, using: &rng) }
 let n = p * q, nSquared = n * n
 let publicBase = try! BigInt.random(below: n, using: &rng)
-let sp = secret(p), sq = secret(q)
+let sp = secret(p, publicParity: true), sq = secret(q, publicParity: true)
 let e = secret(BigInt.random(bits: 600, using: &rng) + BigInt.powerOfTwo(600))
 let x = secret(BigInt.random(bits: 1000, using: &rng) + BigInt.powerOfTwo(1000))
 let r = secret(try! BigInt.random(below: n, using: &rng) + BigInt.powerOfTwo(500))
@@ -101,11 +103,11 @@ phase("BigInt.power: secret exponent, public base and modulus")
 consume(try! publicBase.power(e, modulo: nSquared))
 phase("BigInt.power: secret base, public exponent")
 consume(try! r.power(n, modulo: nSquared))
-phase("BigInt.power: negative exponent (constant-time inverse), secret base")
+phase("BigInt.power: negative exponent (constant-time inverse), secret base; the branch on whether an inverse exists", reports: "1")
 consume(try! r.power(-e, modulo: n))
 phase("BigInt.power: secret modulus p², secret exponent p − 1")
 consume(try! publicBase.power(sp - .one, modulo: sp * sp))
-phase("BigInt.inverse(modulo:): secret value, secret modulus")
+phase("BigInt.inverse(modulo:): secret value, secret modulus; the branch on whether an inverse exists", reports: "1")
 consume(try! r.inverse(modulo: sp))
 phase("Scalar(reducing: BigInt): secret value of either sign")
 consume(Scalar(reducing: x))
@@ -115,16 +117,23 @@ consume((a * b).bigInt)
 
 // MARK: Paillier
 
+if CommandLine.arguments.contains("--attribute-gcd") {
+    phase("ATTRIBUTION: gcdVariableTime on a secret", reports: "any")
+    consume(r.gcdVariableTime(n))
+}
 let publicKey = try! PaillierPublicKey(modulus: n, expectedBits: n.bitLength)
 let m = secret(BigInt.random(bits: 400, using: &rng) + BigInt.powerOfTwo(400))
-phase("Paillier encryption: secret m, r (the unit check on the public ciphertext is suppressed)")
+phase("Paillier encryption: secret m, r (the unit check on the returned, public ciphertext is suppressed)")
 let ciphertext = try! publicKey.encrypt(m, randomness: r)
 phase("set-up: Paillier key from secret p, q (variable time by design: BPSW, gcd, inverses)", reports: "any")
 let secretKey = try! PaillierSecretKey(p: sp, q: sq)
 let publicCiphertext = PaillierCiphertext(value: published(ciphertext.value))
+// N and N² are public; the key computed them from the secret p, q.
+_ = published(secretKey.publicKey.modulus)
+_ = published(secretKey.publicKey.modulusSquared)
 phase("Paillier encryption by the owner (CRT): secret key, m, r")
 consume(try! secretKey.encrypt(m, randomness: r).value)
-phase("Paillier decryption: secret key")
+phase("Paillier decryption: secret key; the exactness outcome of L(u) = (u − 1)/p and /q, always exact", reports: "2")
 consume(try! secretKey.decrypt(publicCiphertext).magnitude)
 phase("Paillier randomness recovery: secret key")
 consume(try! secretKey.recoverRandomness(of: publicCiphertext))
@@ -138,7 +147,7 @@ phase("prover: commitments c^α (Πaff-g, Πdec, Πmul), s^α·t^μ (ring-Peders
 consume(try! publicCiphertext.value.power(alpha, modulo: nSquared))
 consume(try! publicCiphertext.value.power(-alpha, modulo: nSquared))
 consume(try! publicKey.encrypt(alpha, randomness: rho).value)
-phase("prover: randomizer responses r·ρ^e mod N (Πenc-elg, Πaff-g, Πdec), e public and signed")
+phase("prover: randomizer responses r·ρ^e mod N (Πenc-elg, Πaff-g, Πdec), e public and signed; the branch on whether ρ is a unit", reports: "1")
 consume(try! (rho * (try! rho.power(challenge, modulo: n))).modulo(n))
 consume(try! (rho * (try! rho.power(-challenge, modulo: n))).modulo(n))
 phase("prover: Πmod fourth and N-th roots mod secret p, q")

@@ -3,11 +3,12 @@
 # (`make ct` does both). Each phase of main.swift announces how many memcheck reports it expects
 # ("[reports: N]"); the run fails unless every phase shows exactly that many. Suppressions, each
 # with its reason: scripts/ct-valgrind/public-sizes.supp.
-# Usage (from the repository root, after `swift build -c release --target Paillier --target Secp256k1`):
+# Usage (from the repository root, after `make ct`'s two builds into .build-ct with
+# -Xcc -DBIGNUM_CT_VALGRIND, which makes BigNum declare each BigInt's size and sign defined):
 #   sh scripts/ct-valgrind/run.sh                     # must pass
 #   sh scripts/ct-valgrind/run.sh --negative-control  # adds a secret routed to powerVariableTime: must fail
 set -eu
-B=.build/release
+B=${CT_BUILD:-.build-ct/release}
 OUT=${CT_OUT:-$(mktemp -d)}
 cc -O2 -c scripts/ct-valgrind/client.c -o "$OUT/client.o"
 swiftc -O -module-name CTHarness -I "$B/Modules" \
@@ -17,7 +18,7 @@ swiftc -O -module-name CTHarness -I "$B/Modules" \
   scripts/ct-valgrind/main.swift "$OUT/client.o" "$B"/Secp256k1.build/*.o "$B"/BigNum.build/*.o \
   "$B"/Hashing.build/*.o "$B"/Paillier.build/*.o "$B"/Bytes.build/*.o \
   -lsecp256k1 -lgmp -lsodium -o "$OUT/ct-harness"
-valgrind --tool=memcheck --error-limit=no --track-origins=yes ${CT_VALGRIND_ARGS:-} \
+valgrind --tool=memcheck --error-limit=no --track-origins=yes --num-callers=50 ${CT_VALGRIND_ARGS:-} \
   --suppressions=scripts/ct-valgrind/public-sizes.supp "$OUT/ct-harness" "$@" > "$OUT/log" 2>&1 || true
 grep -E "${CT_GREP:-^=== |Conditional jump|Use of uninitialised value|ERROR SUMMARY}" "$OUT/log"
 awk '
