@@ -4,8 +4,9 @@ import CGMP
 // malformed value is an error, never a trap.
 //
 // Naming: constant time unless the name says variable time. `power(_:modulo:)`, `modulo(_:)`,
-// `centred(modulo:)` and `inverse(modulo:)` are constant time (BigInt+ConstantTime.swift); every operation whose running time depends on the bits of its
-// operands by algorithm (sliding-window `mpz_powm`, `mpz_mod`'s quotient corrections, the Euclid-style loops of `mpz_invert`,
+// `centred(modulo:)` and `inverse(modulo:)` are constant time (BigInt+ConstantTime.swift); every
+// operation whose running time depends on the bits of its operands by algorithm (sliding-window
+// `mpz_powm`, `mpz_mod`'s quotient corrections, the Euclid-style loops of `mpz_invert`,
 // `mpz_gcd`, `mpz_lcm`, `mpz_jacobi`) carries `VariableTime` in its name, so a secret never reaches
 // one by its short name. Use those only on public values, or where the leak is reviewed and
 // documented at the call site.

@@ -11,11 +11,13 @@ import CGMP
 /// (``power(_:modulo:)``, ``inverseVariableTime(modulo:)``, ``jacobiVariableTime(_:)``) throws a
 /// ``BigNumError`` instead.
 ///
-/// Timing: constant time unless the name says variable time. ``power(_:modulo:)`` is
-/// `mpz_powm_sec`; ``powerVariableTime(_:modulo:)``, ``inverseVariableTime(modulo:)``,
+/// Timing: constant time unless the name says variable time. ``power(_:modulo:)``,
+/// ``modulo(_:)``, ``centred(modulo:)``, ``inverse(modulo:)`` and ``dividedExactly(by:)`` are
+/// GMP's `mpn_sec_*` on fixed limb counts; ``powerVariableTime(_:modulo:)``,
+/// ``moduloVariableTime(_:)``, ``inverseVariableTime(modulo:)``,
 /// ``gcdVariableTime(_:)``, ``lcmVariableTime(_:)``, ``jacobiVariableTime(_:)`` and
 /// ``isProbablePrimeVariableTime(rounds:using:)`` depend on their operands' bits. The remaining
-/// GMP arithmetic (`+ − ×`, division, ``modulo(_:)``, comparison) depends on the operands' sizes
+/// GMP arithmetic (`+ − ×`, truncating division, comparison) depends on the operands' sizes
 /// (limb counts), which are treated as public, and may exit early on comparison.
 public struct BigInt: Sendable {
     @usableFromInline
