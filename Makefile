@@ -5,7 +5,7 @@ SWIFT      ?= swift
 APT_PKGS   := libgmp-dev libsecp256k1-dev libsodium-dev libsqlite3-dev pkg-config
 DEMO_ARGS  ?= --parties 3 --threshold 2 --params production112
 
-.PHONY: deps build test demo bench vectors clean docs docs-coverage sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
+.PHONY: deps build test demo bench ct vectors clean docs docs-coverage sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
 
 deps:
 	@missing=""; \
@@ -32,6 +32,17 @@ demo: build
 
 bench: build
 	.build/release/tss bench modexp
+
+# Constant-time check (docs/security.md): the harness scripts/ct-valgrind/main.swift, built against
+# the release objects, runs Paillier encryption, decryption, randomness recovery, the provers'
+# arithmetic and the scalar conversions on secrets marked undefined, under valgrind memcheck. It
+# fails when a phase shows a report it does not expect. `sh scripts/ct-valgrind/run.sh
+# --negative-control` adds a secret routed to powerVariableTime and must fail.
+ct: deps
+	@command -v valgrind >/dev/null 2>&1 || { echo "ct: needs valgrind (apt-get install valgrind)"; exit 1; }
+	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Paillier
+	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Secp256k1
+	sh scripts/ct-valgrind/run.sh
 
 # Sanitizers: the test suite built and run under AddressSanitizer (with LeakSanitizer), then
 # separately under ThreadSanitizer, each in its own scratch path (.build-asan, .build-tsan; the

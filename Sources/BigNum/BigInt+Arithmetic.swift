@@ -47,13 +47,28 @@ extension BigInt {
         return (q, r)
     }
 
-    /// `self / divisor` when the division is known to be exact (faster than general division).
+    /// `self / divisor` when the division is known to be exact, in **constant time**
+    /// (`mpn_sec_div_qr`): the time depends only on the operands' limb counts, so both may be
+    /// secret (Paillier decryption's L(u) = (u − 1)/p). Whether the division was exact is the
+    /// outcome, and so is revealed.
     /// - Throws: ``BigNumError/divisionByZero``, or ``BigNumError/notDivisible`` when `divisor`
     ///   does not divide `self`.
     public func dividedExactly(by divisor: BigInt) throws(BigNumError) -> BigInt {
         guard !divisor.isZero else { throw .divisionByZero }
-        guard __gmpz_divisible_p(mpz, divisor.mpz) != 0 else { throw .notDivisible }
-        return BigInt(unchecked: { __gmpz_divexact($0, mpz, divisor.mpz) })
+        let nn = limbCount, dn = divisor.limbCount
+        guard nn >= dn else {
+            guard isZero else { throw .notDivisible }
+            return .zero
+        }
+        let remainder = LimbBuffer(count: nn), quotient = LimbBuffer(count: nn - dn + 1)
+        copyMagnitude(into: remainder.base, count: nn)
+        let scratch = LimbBuffer(count: Int(__gmpn_sec_div_qr_itch(nn, dn)))
+        quotient.base[nn - dn] = __gmpn_sec_div_qr(quotient.base, remainder.base, nn,
+                                                   __gmpz_limbs_read(divisor.mpz)!, dn, scratch.base)
+        var nonZero: mp_limb_t = 0
+        for i in 0..<dn { nonZero |= remainder.base[i] }
+        guard nonZero == 0 else { throw .notDivisible }
+        return .fromLimbs(quotient.base, count: nn - dn + 1, negative: isNegative != divisor.isNegative)
     }
 
     /// Adds `rhs` to `lhs`. Never fails.

@@ -12,6 +12,7 @@ extension BigInt {
         array.withUnsafeBytes { raw in
             __gmpz_import(storage.mpz, raw.count, 1, 1, 1, 0, raw.baseAddress)
         }
+        storage.declassifySize()
     }
 
     /// Minimal big-endian bytes of |self| (empty for zero). The sign is not encoded; never fails.

@@ -11,11 +11,13 @@ import CGMP
 /// (``power(_:modulo:)``, ``inverseVariableTime(modulo:)``, ``jacobiVariableTime(_:)``) throws a
 /// ``BigNumError`` instead.
 ///
-/// Timing: constant time unless the name says variable time. ``power(_:modulo:)`` is
-/// `mpz_powm_sec`; ``powerVariableTime(_:modulo:)``, ``inverseVariableTime(modulo:)``,
+/// Timing: constant time unless the name says variable time. ``power(_:modulo:)``,
+/// ``modulo(_:)``, ``centred(modulo:)``, ``inverse(modulo:)`` and ``dividedExactly(by:)`` are
+/// GMP's `mpn_sec_*` on fixed limb counts; ``powerVariableTime(_:modulo:)``,
+/// ``moduloVariableTime(_:)``, ``inverseVariableTime(modulo:)``,
 /// ``gcdVariableTime(_:)``, ``lcmVariableTime(_:)``, ``jacobiVariableTime(_:)`` and
 /// ``isProbablePrimeVariableTime(rounds:using:)`` depend on their operands' bits. The remaining
-/// GMP arithmetic (`+ − ×`, division, ``modulo(_:)``, comparison) depends on the operands' sizes
+/// GMP arithmetic (`+ − ×`, truncating division, comparison) depends on the operands' sizes
 /// (limb counts), which are treated as public, and may exit early on comparison.
 public struct BigInt: Sendable {
     @usableFromInline
@@ -41,6 +43,7 @@ public struct BigInt: Sendable {
     internal init(building body: (UnsafeMutablePointer<__mpz_struct>) throws(BigNumError) -> Void) throws(BigNumError) {
         storage = Storage()
         try body(storage.mpz)
+        storage.declassifySize()
     }
 
     /// A fresh value built by `body` (non-throwing form).
@@ -48,12 +51,14 @@ public struct BigInt: Sendable {
     internal init(unchecked body: (UnsafeMutablePointer<__mpz_struct>) -> Void) {
         storage = Storage()
         body(storage.mpz)
+        storage.declassifySize()
     }
 
     /// Mutable access to the limbs, copying first if the storage is shared.
     @inlinable
     internal mutating func withMutableMPZ<R>(_ body: (UnsafeMutablePointer<__mpz_struct>) -> R) -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+        defer { storage.declassifySize() }
         return body(storage.mpz)
     }
 
@@ -160,6 +165,12 @@ final class Storage: @unchecked Sendable {
         GMPMemory.install()
         mpz = .allocate(capacity: 1)
         __gmpz_init_set(mpz, other.mpz)
+    }
+
+    /// Tells valgrind memcheck that the header (size and sign: public) is defined; a no-op unless
+    /// built for `make ct` (CGMP's shim.h).
+    @usableFromInline func declassifySize() {
+        bignum_declassify(mpz, MemoryLayout<__mpz_struct>.size)
     }
 
     deinit {

@@ -122,12 +122,12 @@ public struct Scalar: Sendable {
 
     /// `value` reduced mod n (negative values included: −1 gives n − 1). Never fails.
     ///
-    /// The magnitude's bytes are reduced with this type's constant-time arithmetic
-    /// (``init(reducing:)-(Collection<UInt8>)`` ) and the sign is applied with a masked select, so
-    /// only the value's size (its byte length, public for a `BigInt`) affects the time. (It used
-    /// GMP's `mpz_mod` before; MtA shares α, β reach this initialiser.)
+    /// The magnitude's limbs (`BigInt.magnitudeLimbBytes()`, no significant-bit count) are
+    /// reduced with this type's constant-time arithmetic (``init(reducing:)-(Collection<UInt8>)``)
+    /// and the sign is applied with a masked select, so only the value's size (its limb count,
+    /// public for a `BigInt`) affects the time. MtA shares α, β reach this initialiser.
     public init(reducing value: BigInt) {
-        let magnitude = Scalar(reducing: value.magnitudeBytes())
+        let magnitude = Scalar(reducing: value.magnitudeLimbBytes())
         // The sign bit of GMP's size field, without a branch on it.
         let negative = value.withMPZ { UInt64(bitPattern: Int64($0.pointee._mp_size)) >> 63 }
         let negated = -magnitude

@@ -1,15 +1,26 @@
-// Constant-time check for Scalar arithmetic under valgrind memcheck (see docs/secp256k1.md).
+// Constant-time check under valgrind memcheck (`make ct`; see docs/security.md, docs/secp256k1.md).
 //
-// Memcheck treats bytes of a fresh, never-written malloc block as undefined, so scalars built
+// Scalars: memcheck treats bytes of a fresh, never-written malloc block as undefined, so scalars built
 // from them are "secret": any branch or memory address that depends on them is reported as
 // "Conditional jump or move depends on uninitialised value(s)" / "Use of uninitialised value".
-// Each phase is delimited on stderr so reports can be attributed.
+// BigInts: `ct_secret` (client.c, VALGRIND_MAKE_MEM_UNDEFINED) marks a value's limbs undefined,
+// all but the top byte of the top limb: sizes (limb counts, bit lengths) are public by BigNum's
+// convention, so the byte that decides them stays defined.
+//
+// Each phase is delimited on stderr ("=== name [reports: N]") so reports can be attributed; run.sh
+// fails unless each phase shows exactly N reports ("any" for variable-time set-up).
 #if canImport(Glibc)
 import Glibc
 #endif
 import Secp256k1
+import BigNum
+import CGMP
+import Paillier
 
-func phase(_ name: String) { fputs("=== \(name)\n", stderr) }
+@_silgen_name("ct_secret") func ct_secret(_ p: UnsafeMutableRawPointer, _ n: Int)
+@_silgen_name("ct_public") func ct_public(_ p: UnsafeMutableRawPointer, _ n: Int)
+
+func phase(_ name: String, reports: String = "0") { fputs("=== \(name) [reports: \(reports)]\n", stderr) }
 
 let block = malloc(64 * 4)!.assumingMemoryBound(to: UInt8.self)  // deliberately uninitialised
 func secret(_ index: Int) -> Scalar { Scalar(reducing: UnsafeBufferPointer(start: block + 64 * index, count: 64)) }
@@ -32,10 +43,122 @@ consume(a * a * c)
 phase("equality (result not branched on)")
 var equal = a == b
 _ = write(sink, &equal, 1)
-phase("invert (expected: one report, the documented isZero guard)")
+phase("invert (the documented isZero guard)", reports: "1")
 consume(try! a.inverted())
-phase("generator multiple (expected: the isZero guard; libsecp256k1 itself is CT)")
+phase("generator multiple (the isZero guard; libsecp256k1 itself is CT)", reports: "1")
 _ = Point.generatorMultiple(b)
-phase("point multiple (public point; expected: the isZero guard)")
+phase("point multiple (public point; the isZero guard)", reports: "1")
 _ = c * Point.generatorMultiple(Scalar(7))
+
+// MARK: BigInt secrets
+
+/// A fresh copy of `value` whose limbs are undefined but for the top byte (the size stays public)
+/// and, for an odd modulus (`publicParity`), the bottom byte (that a modulus is odd is public).
+func secret(_ value: BigInt, publicParity: Bool = false) -> BigInt {
+    let copy = BigInt(magnitudeBytes: value.magnitudeBytes())
+    copy.withMPZ { mpz in
+        let n = Int(abs(mpz.pointee._mp_size))
+        let skip = publicParity ? 1 : 0
+        if n > 0 { ct_secret(UnsafeMutableRawPointer(mpz.pointee._mp_d) + skip, 8 * n - 1 - skip) }
+    }
+    return value.isNegative ? -copy : copy
+}
+
+/// Declares a result public (it is sent, or compared by the caller) so that later phases do not
+/// report on it.
+func published(_ value: BigInt) -> BigInt {
+    value.withMPZ { mpz in
+        let n = Int(abs(mpz.pointee._mp_size))
+        if n > 0 { ct_public(mpz.pointee._mp_d, 8 * n) }
+    }
+    return value
+}
+
+func consume(_ x: BigInt) {
+    x.withMPZ { mpz in
+        let n = Int(abs(mpz.pointee._mp_size))
+        if n > 0 { _ = write(sink, mpz.pointee._mp_d, 8 * n) }
+    }
+}
+
+var rng = ChaChaRandom(testSeed: 7)
+let p = PrimeGenerator.blumPrime(bits: 256, using: &rng)
+var q = p
+while q == p { q = PrimeGenerator.blumPrime(bits: 256, using: &rng) }
+let n = p * q, nSquared = n * n
+let publicBase = try! BigInt.random(below: n, using: &rng)
+let sp = secret(p, publicParity: true), sq = secret(q, publicParity: true)
+let e = secret(BigInt.random(bits: 600, using: &rng) + BigInt.powerOfTwo(600))
+let x = secret(BigInt.random(bits: 1000, using: &rng) + BigInt.powerOfTwo(1000))
+let r = secret(try! BigInt.random(below: n, using: &rng) + BigInt.powerOfTwo(500))
+
+phase("BigInt.modulo: secret value, public modulus")
+consume(try! x.modulo(n))
+phase("BigInt.modulo: secret value, secret modulus p")
+consume(try! x.modulo(sp))
+consume(try! (-x).modulo(sp))
+phase("BigInt.centred(modulo:): secret value")
+consume(try! x.centred(modulo: n).magnitude)
+phase("BigInt.power: secret exponent, public base and modulus")
+consume(try! publicBase.power(e, modulo: nSquared))
+phase("BigInt.power: secret base, public exponent")
+consume(try! r.power(n, modulo: nSquared))
+phase("BigInt.power: negative exponent (constant-time inverse), secret base; the branch on whether an inverse exists", reports: "1")
+consume(try! r.power(-e, modulo: n))
+phase("BigInt.power: secret modulus p², secret exponent p − 1")
+consume(try! publicBase.power(sp - .one, modulo: sp * sp))
+phase("BigInt.inverse(modulo:): secret value, secret modulus; the branch on whether an inverse exists", reports: "1")
+consume(try! r.inverse(modulo: sp))
+phase("Scalar(reducing: BigInt): secret value of either sign")
+consume(Scalar(reducing: x))
+consume(Scalar(reducing: -x))
+phase("Scalar.bigInt: secret scalar")
+consume((a * b).bigInt)
+
+// MARK: Paillier
+
+if CommandLine.arguments.contains("--attribute-gcd") {
+    phase("ATTRIBUTION: gcdVariableTime on a secret", reports: "any")
+    consume(r.gcdVariableTime(n))
+}
+let publicKey = try! PaillierPublicKey(modulus: n, expectedBits: n.bitLength)
+let m = secret(BigInt.random(bits: 400, using: &rng) + BigInt.powerOfTwo(400))
+phase("Paillier encryption: secret m, r (the unit check on the returned, public ciphertext is suppressed)")
+let ciphertext = try! publicKey.encrypt(m, randomness: r)
+phase("set-up: Paillier key from secret p, q (variable time by design: BPSW, gcd, inverses)", reports: "any")
+let secretKey = try! PaillierSecretKey(p: sp, q: sq)
+let publicCiphertext = PaillierCiphertext(value: published(ciphertext.value))
+// N and N² are public; the key computed them from the secret p, q.
+_ = published(secretKey.publicKey.modulus)
+_ = published(secretKey.publicKey.modulusSquared)
+phase("Paillier encryption by the owner (CRT): secret key, m, r")
+consume(try! secretKey.encrypt(m, randomness: r).value)
+phase("Paillier decryption: secret key; the exactness outcome of L(u) = (u − 1)/p and /q, always exact", reports: "2")
+consume(try! secretKey.decrypt(publicCiphertext).magnitude)
+phase("Paillier randomness recovery: secret key")
+consume(try! secretKey.recoverRandomness(of: publicCiphertext))
+
+// MARK: Prover arithmetic (what the provers compute from masks and witnesses)
+
+let alpha = secret(BigInt.random(bits: 700, using: &rng) + BigInt.powerOfTwo(700))
+let rho = secret(try! BigInt.random(below: n, using: &rng) + BigInt.powerOfTwo(500))
+let challenge = BigInt.random(bits: 255, using: &rng) - BigInt.powerOfTwo(254)
+phase("prover: commitments c^α (Πaff-g, Πdec, Πmul), s^α·t^μ (ring-Pedersen), enc(β; r)")
+consume(try! publicCiphertext.value.power(alpha, modulo: nSquared))
+consume(try! publicCiphertext.value.power(-alpha, modulo: nSquared))
+consume(try! publicKey.encrypt(alpha, randomness: rho).value)
+phase("prover: randomizer responses r·ρ^e mod N (Πenc-elg, Πaff-g, Πdec), e public and signed; the branch on whether ρ is a unit", reports: "1")
+consume(try! (rho * (try! rho.power(challenge, modulo: n))).modulo(n))
+consume(try! (rho * (try! rho.power(-challenge, modulo: n))).modulo(n))
+phase("prover: Πmod fourth and N-th roots mod secret p, q")
+let fourthRoot = try! (((sp + .one) >> 2) * ((sp + .one) >> 2)).modulo(sp - .one)
+consume(try! publicBase.modulo(sp).power(fourthRoot, modulo: sp))
+consume(try! publicBase.modulo(sp).power(secretKey.nthRootExponentP, modulo: sp))
+phase("prover: Schnorr response α + e·x over the scalars")
+consume(a + Scalar(reducing: challenge) * b)
+
+if CommandLine.arguments.contains("--negative-control") {
+    phase("NEGATIVE CONTROL: a secret exponent routed to powerVariableTime (must fail)")
+    consume(try! publicBase.powerVariableTime(e, modulo: nSquared))
+}
 phase("done")
