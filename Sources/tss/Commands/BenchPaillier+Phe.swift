@@ -28,7 +28,7 @@ enum PheComparison {
         times.sort()
         mid = len(times) // 2
         median = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
-        print(median, "gmpy2" if util.HAVE_GMPY2 else "python-int")
+        print(median, "gmpy2" if util.HAVE_GMP else "python-int")
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
