@@ -24,10 +24,11 @@ public struct PaillierSecretKey: Sendable {
     let hp: BigInt
     /// h_q = L_q(g^(q−1) mod q²)⁻¹ mod q.
     let hq: BigInt
-    /// N mod p(p − 1) = N mod φ(p²): the exponent of r^N mod p².
-    let maskExponentP: BigInt
-    /// N mod q(q − 1) = N mod φ(q²): the exponent of r^N mod q².
-    let maskExponentQ: BigInt
+    /// q mod (p − 1): r^N mod p² is ((r mod p)^(q mod (p − 1)) mod p)^p (see
+    /// `nthPowerModPrimeSquared`); secret.
+    let qModPMinusOne: BigInt
+    /// p mod (q − 1), the same for q².
+    let pModQMinusOne: BigInt
     /// N⁻¹ mod (p − 1): the exponent that undoes r ↦ r^N modulo p; secret.
     public let nthRootExponentP: BigInt
     /// N⁻¹ mod (q − 1): the exponent that undoes r ↦ r^N modulo q; secret.
@@ -69,8 +70,8 @@ public struct PaillierSecretKey: Sendable {
         // g = N + 1, so g^(p−1) mod p² = 1 + (p − 1)·N and L_p of it is (p − 1)·q mod p.
         self.hp = try! (pMinusOne * q).inverseVariableTime(modulo: p)
         self.hq = try! (qMinusOne * p).inverseVariableTime(modulo: q)
-        self.maskExponentP = try! n.modulo(p * pMinusOne)
-        self.maskExponentQ = try! n.modulo(q * qMinusOne)
+        self.qModPMinusOne = try! q.modulo(pMinusOne)
+        self.pModQMinusOne = try! p.modulo(qMinusOne)
         self.nthRootExponentP = try! n.inverseVariableTime(modulo: pMinusOne)
         self.nthRootExponentQ = try! n.inverseVariableTime(modulo: qMinusOne)
     }
@@ -97,26 +98,26 @@ public struct PaillierSecretKey: Sendable {
 
     // MARK: Encryption by the owner (CRT)
 
-    /// enc(m; r) computed as r^N mod p² and mod q² with exponents reduced mod φ(p²), φ(q²), then
-    /// recombined — about half the work of `PaillierPublicKey.encrypt`, same ciphertext.
+    /// enc(m; r) computed as r^N mod p² and mod q² (each from r mod p: ((r mod p)^(q mod (p − 1))
+    /// mod p)^p, see `nthPowerModPrimeSquared`), then recombined — about a third of the work of
+    /// `PaillierPublicKey.encrypt`, same ciphertext.
     ///
-    /// Constant time in m and r; the unit check runs on the returned ciphertext, as in
-    /// `PaillierPublicKey.encrypt(_:randomness:)`.
+    /// Constant time in m and r. The unit check looks at the two mask residues (r is a unit mod N
+    /// exactly when neither is zero), which says no more than the check on the returned ciphertext
+    /// in `PaillierPublicKey.encrypt(_:randomness:)` and costs no gcd.
     /// - Parameters:
     ///   - plaintext: m, any signed integer.
     ///   - randomness: r; secret.
     /// - Throws: ``PaillierError/randomnessNotUnit`` when r mod N is zero or shares a factor with N.
     public func encrypt(_ plaintext: BigInt, randomness: BigInt) throws(PaillierError) -> PaillierCiphertext {
-        let c = encryptUnchecked(plaintext, randomness: randomness)
-        guard publicKey.isUnit(c) else { throw .randomnessNotUnit }
+        guard let c = encryptIfUnit(plaintext, randomness: randomness) else { throw .randomnessNotUnit }
         return PaillierCiphertext(value: c)
     }
 
-    /// The CRT encryption without the unit check.
-    private func encryptUnchecked(_ plaintext: BigInt, randomness: BigInt) -> BigInt {
-        let r = try! randomness.modulo(modulus)
-        let maskP = try! r.power(maskExponentP, modulo: squaresBasis.first)
-        let maskQ = try! r.power(maskExponentQ, modulo: squaresBasis.second)
+    /// The CRT encryption, or nil when r is not a unit modulo N.
+    private func encryptIfUnit(_ plaintext: BigInt, randomness: BigInt) -> BigInt? {
+        let (maskP, maskQ) = maskResidues(randomness)
+        guard !maskP.isZero, !maskQ.isZero else { return nil }
         let mask = squaresBasis.combine(maskP, maskQ)
         return try! (publicKey.generatorPower(plaintext) * mask).modulo(publicKey.modulusSquared)
     }
@@ -128,8 +129,7 @@ public struct PaillierSecretKey: Sendable {
     public func encrypt(_ plaintext: BigInt, using generator: inout some RandomNumberGenerator) -> (ciphertext: PaillierCiphertext, randomness: BigInt) {
         while true {
             let r = try! BigInt.random(below: modulus, using: &generator)
-            let c = encryptUnchecked(plaintext, randomness: r)
-            if publicKey.isUnit(c) { return (PaillierCiphertext(value: c), r) }
+            if let c = encryptIfUnit(plaintext, randomness: r) { return (PaillierCiphertext(value: c), r) }
         }
     }
 

@@ -74,6 +74,10 @@ public struct RingPedersenSecret: Sendable {
     public let lambda: BigInt
     /// φ(N̂) = (p − 1)(q − 1).
     public let totient: BigInt
+    /// The safe primes p̂, q̂ of N̂ and the constant that recombines residues mod p̂ and q̂: the
+    /// owner's CRT path (Πprm's prover, the verifier of proofs made for these parameters). Secret;
+    /// package-internal.
+    package let primesBasis: CRTBasis
 
     /// N̂ = pq for two distinct safe primes; t = r² mod N̂ for a uniform r ∈ Z*_N̂, λ uniform in
     /// [0, φ(N̂)), s = t^λ.
@@ -114,6 +118,7 @@ public struct RingPedersenSecret: Sendable {
         self.parameters = RingPedersenParameters(validatedModulus: modulus, s: s, t: t)
         self.lambda = lambda
         self.totient = totient
+        self.primesBasis = try! CRTBasis(p, q)
     }
 }
 

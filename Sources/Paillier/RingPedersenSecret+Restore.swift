@@ -30,12 +30,14 @@ extension RingPedersenSecret {
         }
         let s = try! t.power(lambda, modulo: modulus)
         guard s != .one else { throw .ringPedersenParameterInvalid(name: "lambda") }
-        self.init(parameters: RingPedersenParameters(validatedModulus: modulus, s: s, t: t), lambda: lambda, totient: totient)
+        self.init(parameters: RingPedersenParameters(validatedModulus: modulus, s: s, t: t), lambda: lambda, totient: totient,
+                  primesBasis: try! CRTBasis(p, q))
     }
 
-    private init(parameters: RingPedersenParameters, lambda: BigInt, totient: BigInt) {
+    private init(parameters: RingPedersenParameters, lambda: BigInt, totient: BigInt, primesBasis: CRTBasis) {
         self.parameters = parameters
         self.lambda = lambda
         self.totient = totient
+        self.primesBasis = primesBasis
     }
 }

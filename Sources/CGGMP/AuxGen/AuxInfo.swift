@@ -38,8 +38,8 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
     public let ringPedersenSecret: RingPedersenSecret
     /// Every party's public data, the owner's included.
     public let publicInfo: [PartyID: PublicAuxInfo]
-    /// The safe primes of N̂_owner: `RingPedersenSecret` keeps only φ(N̂), and storage needs them
-    /// to rebuild it.
+    /// The safe primes of N̂_owner, as stored (`RingPedersenSecret` keeps them too, but only
+    /// package-internally, for its CRT path).
     let ringPedersenPrimes: (p: BigInt, q: BigInt)
 
     /// - Throws: when the owner's public entry is missing or does not match its secrets, or fewer

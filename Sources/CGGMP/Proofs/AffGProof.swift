@@ -70,9 +70,16 @@ import Secp256k1
         let rho: BigInt
         /// ρ_y ∈ Z*_{N1}
         let rhoY: BigInt
+        /// The prover's Paillier secret key (of N1), for the CRT path; nil: full width.
+        let ownerKey: PaillierSecretKey?
         /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, rhoY: BigInt) {
-            self.x = x; self.y = y; self.rho = rho; self.rhoY = rhoY
+            self.x = x; self.y = y; self.rho = rho; self.rhoY = rhoY; self.ownerKey = nil
+        }
+        /// The same, with the secret key of N1 so that `prove` computes B_y and w_y mod the primes
+        /// (identical proof, less work).
+        public init(x: BigInt, y: BigInt, rho: BigInt, rhoY: BigInt, ownerKey: PaillierSecretKey) {
+            self.x = x; self.y = y; self.rho = rho; self.rhoY = rhoY; self.ownerKey = ownerKey
         }
         public var description: String { "AffGProof.Witness" }
         public var debugDescription: String { description }
@@ -107,16 +114,18 @@ import Secp256k1
 
     static let transcriptTag = ProofTag.affG
 
+    /// With the witness' owner key, the encryption under N1 and w_y run mod the primes unless
+    /// `path` is `.reference`; the proof is the same.
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) throws(ProofError) -> AffGProof {
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πaff-g: x must lie in ±2^ℓ")
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g: y must lie in ±2^ℓ′")
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
-        let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
+        let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
         let pedersen = PedersenGroup(setup)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
         // C is the verifier's ciphertext: a peer value, checked before it meets a secret exponent.
@@ -165,9 +174,25 @@ import Secp256k1
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+    }
+
+    /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
+    /// `ownSetup` holds: s^z1·t^z3 and s^z2·t^z4 are computed mod p̂ and q̂ unless `path` is
+    /// `.reference`. Same verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    public func verify(
+        _ statement: Statement, ownSetup: RingPedersenSecret,
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+    }
+
+    private func verify(
+        _ statement: Statement, pedersen: PedersenGroup,
+        context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
-        let pedersen = PedersenGroup(setup)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
 
         try statement.requireModuli(parameters)

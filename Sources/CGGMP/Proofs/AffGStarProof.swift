@@ -24,9 +24,16 @@ import Secp256k1
         let rho: BigInt
         /// μ ∈ Z*_{N1}
         let mu: BigInt
+        /// The prover's Paillier secret key (of N1), for the CRT path; nil: full width.
+        let ownerKey: PaillierSecretKey?
         /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
         public init(x: BigInt, y: BigInt, rho: BigInt, mu: BigInt) {
-            self.x = x; self.y = y; self.rho = rho; self.mu = mu
+            self.x = x; self.y = y; self.rho = rho; self.mu = mu; self.ownerKey = nil
+        }
+        /// The same, with the secret key of N1 so that `prove` computes every B_j and λ_j mod the
+        /// primes (identical proof, less work).
+        public init(x: BigInt, y: BigInt, rho: BigInt, mu: BigInt, ownerKey: PaillierSecretKey) {
+            self.x = x; self.y = y; self.rho = rho; self.mu = mu; self.ownerKey = ownerKey
         }
         public var description: String { "AffGStarProof.Witness" }
         public var debugDescription: String { description }
@@ -62,16 +69,18 @@ import Secp256k1
 
     static let transcriptTag = ProofTag.affGStar
 
+    /// With the witness' owner key, the encryptions under N1 and λ_j run mod the primes unless
+    /// `path` is `.reference`; the proof is the same.
     /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
     public static func prove(
         _ statement: Statement, witness: Witness,
         context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) throws(ProofError) -> AffGStarProof {
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πaff-g*: x must lie in ±2^ℓ")
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g*: y must lie in ±2^ℓ′")
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
-        let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
+        let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
         try n0.requireCiphertext(statement.c.value, field: "C")
         let count = Challenge.binaryRepetitions(parameters)
 

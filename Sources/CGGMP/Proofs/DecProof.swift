@@ -77,8 +77,15 @@ import Secp256k1
         let y: BigInt
         /// ρ ∈ Z*_{N0}
         let rho: BigInt
+        /// The prover's Paillier secret key (of N0), for the CRT path; nil: full width.
+        let ownerKey: PaillierSecretKey?
         /// The witness from its parts; `prove` checks the ranges of x and y (preconditions).
-        public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho }
+        public init(x: BigInt, y: BigInt, rho: BigInt) { self.x = x; self.y = y; self.rho = rho; self.ownerKey = nil }
+        /// The same, with the secret key of N0 so that `prove` computes every A_j and ν_j mod the
+        /// primes (identical proof, less work).
+        public init(x: BigInt, y: BigInt, rho: BigInt, ownerKey: PaillierSecretKey) {
+            self.x = x; self.y = y; self.rho = rho; self.ownerKey = ownerKey
+        }
         public var description: String { "DecProof.Witness" }
         public var debugDescription: String { description }
     }
@@ -123,11 +130,13 @@ import Secp256k1
         parameters.decResponseBits(partyCount: partyCount)
     }
 
+    /// With the witness' owner key, K^{−α}, the encryptions and ν_j run mod the primes unless `path`
+    /// is `.reference`; the proof is the same.
     /// - Throws: `ProofError` when K is not a unit mod N0² or the party count is outside `partyCountRange`.
     public static func prove(
         _ statement: Statement, witness: Witness,
         context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) throws(ProofError) -> DecProof {
         guard Self.partyCountRange.contains(statement.partyCount),
               parameters.decBoundHolds(partyCount: statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
@@ -135,7 +144,7 @@ import Secp256k1
         let wBits = responseBits(partyCount: statement.partyCount, parameters: parameters)
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πdec: x must lie in ±2^ℓ")
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: yBits), "Πdec: y out of range")
-        let n0 = PaillierGroup(modulus: statement.key.modulus)
+        let n0 = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
         try n0.requireCiphertext(statement.k.value, field: "K")
         let count = Challenge.binaryRepetitions(parameters)
 

@@ -52,9 +52,16 @@ import Secp256k1
         let randomizer: BigInt
         /// b ∈ Z_q, the discrete log of B.
         let b: Scalar
+        /// The prover's Paillier secret key (of N0), for the CRT path; nil: full width.
+        let ownerKey: PaillierSecretKey?
         /// The witness from its parts; `prove` checks the range of the plaintext (a precondition).
         public init(plaintext: BigInt, randomizer: BigInt, b: Scalar) {
-            self.plaintext = plaintext; self.randomizer = randomizer; self.b = b
+            self.plaintext = plaintext; self.randomizer = randomizer; self.b = b; self.ownerKey = nil
+        }
+        /// The same, with the secret key of N0 so that `prove` computes enc0(α; r) and z2 mod the
+        /// primes (identical proof, less work).
+        public init(plaintext: BigInt, randomizer: BigInt, b: Scalar, ownerKey: PaillierSecretKey) {
+            self.plaintext = plaintext; self.randomizer = randomizer; self.b = b; self.ownerKey = ownerKey
         }
         public var description: String { "EncElgProof.Witness" }
         public var debugDescription: String { description }
@@ -84,16 +91,17 @@ import Secp256k1
     static let transcriptTag = ProofTag.encElg
 
     /// Proves that C encrypts the x with X = (a·b + x)·G for A = a·G, B = b·G, with x ∈ ±2^ℓ,
-    /// against the verifier's ring-Pedersen `setup`.
+    /// against the verifier's ring-Pedersen `setup`. With the witness' owner key, the encryption
+    /// under N0 runs mod the primes unless `path` is `.reference`; the proof is the same.
     /// - Precondition: the witness matches the statement and x lies in ±2^ℓ (our own values).
     public static func prove(
         _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) -> EncElgProof {
         precondition(ProofArithmetic.isInSignedRange(witness.plaintext, bits: parameters.ell),
                      "Πenc-elg: x must lie in ±2^ℓ")
-        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
         let pedersen = PedersenGroup(setup)
 
         let alpha = BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator)
@@ -132,8 +140,24 @@ import Secp256k1
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+    }
+
+    /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
+    /// `ownSetup` holds: s^z1·t^z3 is computed mod p̂ and q̂ unless `path` is `.reference`. Same
+    /// verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    public func verify(
+        _ statement: Statement, ownSetup: RingPedersenSecret,
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+    }
+
+    private func verify(
+        _ statement: Statement, pedersen: PedersenGroup,
+        context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
-        let pedersen = PedersenGroup(setup)
 
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
         try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)

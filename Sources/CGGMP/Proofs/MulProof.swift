@@ -52,8 +52,15 @@ import Secp256k1
         let rho: BigInt
         /// ρ_x ∈ Z*_N (randomizer of X)
         let rhoX: BigInt
+        /// The prover's Paillier secret key (of N), for the CRT path; nil: full width.
+        let ownerKey: PaillierSecretKey?
         /// The witness from its parts; `prove` checks the range of x (a precondition).
-        public init(x: BigInt, rho: BigInt, rhoX: BigInt) { self.x = x; self.rho = rho; self.rhoX = rhoX }
+        public init(x: BigInt, rho: BigInt, rhoX: BigInt) { self.x = x; self.rho = rho; self.rhoX = rhoX; self.ownerKey = nil }
+        /// The same, with the secret key of N so that `prove` computes A, B, u and v mod the primes
+        /// (identical proof, less work).
+        public init(x: BigInt, rho: BigInt, rhoX: BigInt, ownerKey: PaillierSecretKey) {
+            self.x = x; self.rho = rho; self.rhoX = rhoX; self.ownerKey = ownerKey
+        }
         public var description: String { "MulProof.Witness" }
         public var debugDescription: String { description }
     }
@@ -71,14 +78,16 @@ import Secp256k1
 
     static let transcriptTag = ProofTag.mul
 
+    /// With the witness' owner key, every computation under N runs mod the primes unless `path` is
+    /// `.reference`; the proof is the same.
     /// - Throws: `ProofError` when Y is not a unit mod N².
     public static func prove(
         _ statement: Statement, witness: Witness,
         context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) throws(ProofError) -> MulProof {
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πmul: x must lie in ±2^ℓ")
-        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
         try paillier.requireCiphertext(statement.y.value, field: "Y")
 
         let alpha = paillier.randomRandomizer(using: &generator)   // α ∈ Z*_N

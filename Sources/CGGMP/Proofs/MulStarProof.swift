@@ -113,8 +113,24 @@ import Secp256k1
         _ statement: Statement, setup: RingPedersenParameters,
         context: ProofContext, parameters: SchemeParameters
     ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+    }
+
+    /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
+    /// `ownSetup` holds: s^z1·t^z2 is computed mod p̂ and q̂ unless `path` is `.reference`. Same
+    /// verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    public func verify(
+        _ statement: Statement, ownSetup: RingPedersenSecret,
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+    }
+
+    private func verify(
+        _ statement: Statement, pedersen: PedersenGroup,
+        context: ProofContext, parameters: SchemeParameters
+    ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
-        let pedersen = PedersenGroup(setup)
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
         try ProofArithmetic.requireModulusBits(pedersen.modulus, parameters: parameters)
         try paillier.requireCiphertext(statement.c.value, field: "C")

@@ -51,15 +51,19 @@ import Paillier
         self.responses = responses
     }
 
-    /// Proves that `secret`'s parameters have s = t^λ.
+    /// Proves that `secret`'s parameters have s = t^λ. The commitments t^a_i are computed mod p̂
+    /// and q̂ with a_i reduced mod p̂ − 1, q̂ − 1 (constant time) unless `path` is `.reference`
+    /// (full width mod N̂); the proof is the same.
     public static func prove(
         secret: RingPedersenSecret, context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) -> RingPedersenProof {
         let statement = Statement(secret.parameters)
         let n = statement.modulus, totient = secret.totient
         let masks = (0..<parameters.prmRepetitions).map { _ in try! BigInt.random(below: totient, using: &generator) }
-        let commitments = masks.map { try! statement.t.power($0, modulo: n) }
+        let commitments = masks.map { mask in
+            path == .fast ? secret.powerCRT(statement.t, mask) : try! statement.t.power(mask, modulo: n)
+        }
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
         appendCommitments(commitments, to: &transcript)

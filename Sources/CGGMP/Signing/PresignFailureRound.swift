@@ -40,14 +40,14 @@ struct PresignFailureRound<Output: Sendable>: TypedRound {
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let multiplier = kind == .delta ? secrets.gamma : context.keyShare.secretShare
         let secretKey = context.aux.paillierSecret
-        let own = PaillierGroup(modulus: secretKey.modulus)
+        let own = PaillierGroup(modulus: secretKey.modulus, owner: secretKey, path: .fast)
         // K^x · D: the ciphertext of y under our key; we open it with our secret key.
         let full = PaillierCiphertext(value: own.add(own.scaleSecret(round1.entry(for: context.me).k.value, by: multiplier.bigInt),
                                                      statements.dec.d.value))
         do {
             let plaintext = try secretKey.decrypt(full)
             let randomizer = try secretKey.recoverRandomness(of: full)
-            let dec = try DecProof.prove(statements.dec, witness: .init(x: multiplier.bigInt, y: plaintext, rho: randomizer),
+            let dec = try DecProof.prove(statements.dec, witness: .init(x: multiplier.bigInt, y: plaintext, rho: randomizer, ownerKey: secretKey),
                                          context: proofContext, parameters: context.parameters, using: &generator)
             var affine: [AffGStarProof] = []
             for (party, statement) in zip(view.others(of: context.me), statements.affine) {
@@ -55,7 +55,7 @@ struct PresignFailureRound<Output: Sendable>: TypedRound {
                 affine.append(try AffGStarProof.prove(
                     statement, witness: .init(x: multiplier.bigInt, y: kind == .delta ? secret.beta : secret.betaHat,
                                               rho: kind == .delta ? secret.s : secret.sHat,
-                                              mu: kind == .delta ? secret.r : secret.rHat),
+                                              mu: kind == .delta ? secret.r : secret.rHat, ownerKey: secretKey),
                     context: proofContext, parameters: context.parameters, using: &generator))
             }
             return TypedPayloads(echoBroadcast: PresignFailureMessage(dec: dec, affine: affine).encoded)

@@ -100,7 +100,10 @@ struct PresignContext: Sendable {
     let aux: SigningAuxInfo
 
     var committee: [PartyID] { publicData.committee }
-    var checkData: PresignCheckData { PresignCheckData(inputs: inputs, parameters: parameters, publicData: publicData) }
+    var checkData: PresignCheckData {
+        PresignCheckData(inputs: inputs, parameters: parameters, publicData: publicData,
+                         ownSetup: aux.ringPedersenSecret.map { (me, $0) })
+    }
     var others: [PartyID] { committee.filter { $0 != me } }
 
     func key(_ party: PartyID) -> PaillierPublicKey { inputs.publicAux[party]!.paillierKey }

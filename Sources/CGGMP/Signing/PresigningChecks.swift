@@ -32,10 +32,16 @@ struct PresignCheckData: Sendable {
     let parameters: SchemeParameters
     let committee: [PartyID]
     let epid: [UInt8]
+    /// The checking party and its ring-Pedersen trapdoor, when it is a live signer that knows it:
+    /// proofs made for that party's parameters are then verified mod p̂, q̂ (same verdicts). Nil for
+    /// a third party re-checking evidence.
+    let ownSetup: (party: PartyID, secret: RingPedersenSecret)?
 
-    init(inputs: PresigningPublicInputs, parameters: SchemeParameters, publicData: SessionPublicData) {
+    init(inputs: PresigningPublicInputs, parameters: SchemeParameters, publicData: SessionPublicData,
+         ownSetup: (party: PartyID, secret: RingPedersenSecret)? = nil) {
         self.inputs = inputs
         self.parameters = parameters
+        self.ownSetup = ownSetup
         committee = publicData.committee
         epid = inputs.epid(publicData: publicData, parameters: parameters)
     }
@@ -43,6 +49,12 @@ struct PresignCheckData: Sendable {
     func aux(_ party: PartyID) throws(RoundViolation) -> PublicAuxInfo {
         guard let aux = inputs.publicAux[party] else { throw .incompleteView("public aux info of \(party)") }
         return aux
+    }
+
+    /// The trapdoor of `party`'s ring-Pedersen parameters, when the checking party is `party`.
+    func ownSecret(for party: PartyID) -> RingPedersenSecret? {
+        guard let ownSetup, ownSetup.party == party else { return nil }
+        return ownSetup.secret
     }
 
     func publicShare(_ party: PartyID) throws(RoundViolation) -> Point {
@@ -109,13 +121,19 @@ enum PresignChecks {
         guard let recipient = incoming.recipient else { throw .incompleteView("the direct part's recipient") }
         let senderAux = try data.aux(sender), recipientAux = try data.aux(recipient)
         let context = context(epid: data.epid, prover: sender)
+        let own = data.ownSecret(for: recipient)
+        func verify(_ proof: EncElgProof, _ statement: EncElgProof.Statement) throws(ProofError) {
+            if let own {
+                try proof.verify(statement, ownSetup: own, context: context, parameters: data.parameters)
+            } else {
+                try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
+            }
+        }
         do {
-            try proofs.psi0.verify(message.kStatement(key: senderAux.paillierKey), setup: recipientAux.ringPedersen,
-                                   context: context, parameters: data.parameters)
+            try verify(proofs.psi0, message.kStatement(key: senderAux.paillierKey))
         } catch { throw RoundViolation(rule: "invalid-enc-elg-K", detail: "\(error)") }
         do {
-            try proofs.psi1.verify(message.gStatement(key: senderAux.paillierKey), setup: recipientAux.ringPedersen,
-                                   context: context, parameters: data.parameters)
+            try verify(proofs.psi1, message.gStatement(key: senderAux.paillierKey))
         } catch { throw RoundViolation(rule: "invalid-enc-elg-G", detail: "\(error)") }
         return message
     }
@@ -145,7 +163,11 @@ enum PresignChecks {
                 let statement = AffGProof.Statement(verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey,
                                                     c: recipientK, d: d, y: y, x: x)
                 do {
-                    try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
+                    if let own = data.ownSecret(for: recipient) {
+                        try proof.verify(statement, ownSetup: own, context: context, parameters: data.parameters)
+                    } else {
+                        try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
+                    }
                 } catch {
                     throw RoundViolation(rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient): \(error)")
                 }

@@ -42,7 +42,8 @@ struct PresignRound1<Output: Sendable>: TypedRound {
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .direct] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignSecrets> {
-        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus)
+        // Our own key: K and G are encrypted mod p², q² (CRT), the same ciphertexts.
+        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus, owner: context.aux.paillierSecret, path: .fast)
         let k = Scalar.random(using: &generator), gamma = Scalar.random(using: &generator)
         let rho = own.randomRandomizer(using: &generator), nu = own.randomRandomizer(using: &generator)
         // The El-Gamal secret y_i is needed by no one (only its public key Y_i is used).
@@ -59,10 +60,10 @@ struct PresignRound1<Output: Sendable>: TypedRound {
         for party in context.others {
             let setup = context.inputs.publicAux[party]!.ringPedersen
             let psi0 = EncElgProof.prove(
-                message.kStatement(key: ownKey), witness: .init(plaintext: k.bigInt, randomizer: rho, b: a),
+                message.kStatement(key: ownKey), witness: .init(plaintext: k.bigInt, randomizer: rho, b: a, ownerKey: context.aux.paillierSecret),
                 setup: setup, context: proofContext, parameters: context.parameters, using: &generator)
             let psi1 = EncElgProof.prove(
-                message.gStatement(key: ownKey), witness: .init(plaintext: gamma.bigInt, randomizer: nu, b: b),
+                message.gStatement(key: ownKey), witness: .init(plaintext: gamma.bigInt, randomizer: nu, b: b, ownerKey: context.aux.paillierSecret),
                 setup: setup, context: proofContext, parameters: context.parameters, using: &generator)
             direct[party] = PresignRound1Direct(psi0: psi0, psi1: psi1).encoded
         }
@@ -111,7 +112,7 @@ struct PresignRound2<Output: Sendable>: TypedRound {
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignRound2Artifact> {
         let parameters = context.parameters
         let ownKey = context.aux.paillierSecret.publicKey
-        let own = PaillierGroup(modulus: ownKey.modulus)
+        let own = PaillierGroup(modulus: ownKey.modulus, owner: context.aux.paillierSecret, path: .fast)
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let gammaPoint = Point.generatorMultiple(secrets.gamma)
         let x = context.keyShare.secretShare
@@ -142,12 +143,14 @@ struct PresignRound2<Output: Sendable>: TypedRound {
                 psi.append(try AffGProof.prove(
                     AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: partyD,
                                         y: partyF, x: gammaPoint),
-                    witness: .init(x: secrets.gamma.bigInt, y: secret.beta, rho: secret.s, rhoY: secret.r),
+                    witness: .init(x: secrets.gamma.bigInt, y: secret.beta, rho: secret.s, rhoY: secret.r,
+                                   ownerKey: context.aux.paillierSecret),
                     setup: setup, context: proofContext, parameters: parameters, using: &generator))
                 psiHat.append(try AffGProof.prove(
                     AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: partyDHat,
                                         y: partyFHat, x: context.keyShare.publicShares[context.me]!),
-                    witness: .init(x: x.bigInt, y: secret.betaHat, rho: secret.sHat, rhoY: secret.rHat),
+                    witness: .init(x: x.bigInt, y: secret.betaHat, rho: secret.sHat, rhoY: secret.rHat,
+                                   ownerKey: context.aux.paillierSecret),
                     setup: setup, context: proofContext, parameters: parameters, using: &generator))
             } catch {
                 preconditionFailure("K_j passed Πenc-elg's unit check in round 1: \(error)")

@@ -15,6 +15,9 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
     public let paillierSecret: PaillierSecretKey
     /// Every signer's public aux data, the owner's included.
     public let publicAux: [PartyID: PublicAuxInfo]
+    /// The owner's ring-Pedersen trapdoor when known (from AuxGen's `AuxInfo`): the proofs made
+    /// for the owner's parameters are then checked mod p̂ and q̂ (issue #13). Secret.
+    private(set) var ringPedersenSecret: RingPedersenSecret?
 
     /// - Throws: when the owner's entry is missing or does not hold the owner's Paillier key.
     public init(owner: PartyID, paillierSecret: PaillierSecretKey,
@@ -24,6 +27,14 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
         self.owner = owner
         self.paillierSecret = paillierSecret
         self.publicAux = publicAux
+        self.ringPedersenSecret = nil
+    }
+
+    private init(owner: PartyID, paillierSecret: PaillierSecretKey, publicAux: [PartyID: PublicAuxInfo],
+                 ringPedersenSecret: RingPedersenSecret) throws(SigningSetupError) {
+        try self.init(owner: owner, paillierSecret: paillierSecret, publicAux: publicAux)
+        // The trapdoor is used only for the owner's own published parameters.
+        if publicAux[owner]?.ringPedersen == ringPedersenSecret.parameters { self.ringPedersenSecret = ringPedersenSecret }
     }
 
     /// AuxGen's (or KeyRefresh's) output restricted to one signing session's signers.
@@ -33,7 +44,8 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
             guard let info = auxInfo.publicInfo[party] else { throw .missingAuxInfo(party) }
             publicAux[party] = info
         }
-        try self.init(owner: auxInfo.owner, paillierSecret: auxInfo.paillierSecretKey, publicAux: publicAux)
+        try self.init(owner: auxInfo.owner, paillierSecret: auxInfo.paillierSecretKey, publicAux: publicAux,
+                      ringPedersenSecret: auxInfo.ringPedersenSecret)
     }
 
     /// Owner and party count: no secret.

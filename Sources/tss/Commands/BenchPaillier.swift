@@ -65,6 +65,10 @@ struct BenchPaillier: ParsableCommand {
             return { _ = try pk.multiply(c, by: k) }
         }
         let ratio = decrypt / decryptNaive
+        // Issue #13: owner-side vs public-key encryption, and CRT decryption vs python-paillier.
+        let ownerRatio = encryptOwner / encryptPublic
+        let phe = PheComparison.decryptMillis(p: key.p, q: key.q, iterations: iterations)
+        let pheRatio = phe.map { decrypt / $0.ms }
 
         if json {
             let f = { (v: Double) in PaillierBenchTiming.json(v, digits: 4) }
@@ -72,7 +76,10 @@ struct BenchPaillier: ParsableCommand {
             {"modulus_bits":\(bits),"iterations":\(iterations),"scalar_bits":\(scalarBits),\
             "encrypt_public_ms":\(f(encryptPublic)),"encrypt_owner_crt_ms":\(f(encryptOwner)),\
             "decrypt_crt_ms":\(f(decrypt)),"decrypt_naive_ms":\(f(decryptNaive)),"add_ms":\(f(add)),\
-            "scalar_multiply_ms":\(f(multiply)),"decrypt_ratio":\(PaillierBenchTiming.json(ratio, digits: 3))}
+            "scalar_multiply_ms":\(f(multiply)),"decrypt_ratio":\(PaillierBenchTiming.json(ratio, digits: 3)),\
+            "encrypt_owner_ratio":\(PaillierBenchTiming.json(ownerRatio, digits: 3)),\
+            "phe_decrypt_ms":\(PaillierBenchTiming.json(phe?.ms, digits: 4)),"phe_backend":\(phe.map { "\"\($0.backend)\"" } ?? "null"),\
+            "decrypt_vs_phe":\(PaillierBenchTiming.json(pheRatio, digits: 3))}
             """)
         } else {
             print("Paillier, N = \(bits) bits, median of \(iterations) samples")
@@ -82,6 +89,13 @@ struct BenchPaillier: ParsableCommand {
                 print("  " + name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: " %9.3f ms", value))
             }
             print(String(format: "  decrypt ratio (CRT / naive)          %9.3f", ratio))
+            print(String(format: "  encrypt ratio (owner / public)       %9.3f", ownerRatio))
+            if let phe, let pheRatio {
+                print(String(format: "  phe raw_decrypt (\(phe.backend), VT CRT) %9.3f ms", phe.ms))
+                print(String(format: "  decrypt ratio (ours CT / phe VT)     %9.3f", pheRatio))
+            } else {
+                print("  phe: python3 with the phe package not found (pip install phe gmpy2)")
+            }
         }
     }
 }

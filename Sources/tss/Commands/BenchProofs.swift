@@ -37,6 +37,11 @@ struct BenchProofs: ParsableCommand {
             let verifyMicros = BenchClock.medianMicros(samples: samples, iterations: 1) { try! verify(encoded) }
             results.append(["proof": benchCase.name, "parameters": set.name, "prove_ms": proveMicros / 1000,
                             "verify_ms": verifyMicros / 1000, "bytes": encoded.count])
+            if let reference = benchCase.reference {
+                let fields = try ProofBenchCase.referenceFields(benchCase.name, fast: (prove, verify),
+                                                                reference: reference(inputs), samples: samples)
+                results[results.count - 1].merge(fields) { _, new in new }
+            }
         }
         if json {
             print(BenchOutput.json(["benchmarks": results]))
@@ -80,7 +85,10 @@ struct ProofBenchInputs: Sendable {
 /// proof) and a verifier (of encoded proofs, so decoding is timed too).
 struct ProofBenchCase: Sendable {
     let name: String
-    let setup: @Sendable (ProofBenchInputs) -> (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)
+    let setup: @Sendable (ProofBenchInputs) -> BenchClosures
+    /// The same proof on the full-width oracle path (`ArithmeticPath.reference`, issue #13), for
+    /// proofs whose fast path uses a factorisation; nil for the others.
+    var reference: (@Sendable (ProofBenchInputs) -> BenchClosures)? = nil
 
     /// Every benchmarked proof; add a line per proof.
     static let all: [ProofBenchCase] = [.modulus, .ringPedersen, .noSmallFactor, .schnorr, .elog] + paillierCurveCases
@@ -96,12 +104,16 @@ struct ProofBenchCase: Sendable {
         })
     }
 
-    static let ringPedersen = ProofBenchCase(name: "Πprm") { inputs in
+    static let ringPedersen = ProofBenchCase(name: "Πprm", setup: { ringPedersenClosures($0, .fast) },
+                                             reference: { ringPedersenClosures($0, .reference) })
+
+    /// The prover owns N̂ (commitments by CRT on `.fast`).
+    private static func ringPedersenClosures(_ inputs: ProofBenchInputs, _ path: ArithmeticPath) -> BenchClosures {
         let statement = RingPedersenProof.Statement(inputs.ringPedersen.parameters)
         return ({
             var rng = ChaChaRandom(testSeed: 2)
             return RingPedersenProof.prove(secret: inputs.ringPedersen, context: inputs.context,
-                                           parameters: inputs.parameters, using: &rng).encoded
+                                           parameters: inputs.parameters, using: &rng, path: path).encoded
         }, { bytes in
             try RingPedersenProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
         })

@@ -12,6 +12,8 @@ struct PaillierProofFixture: Sendable {
     let verifierKey: PaillierSecretKey
     let proverKey: PaillierSecretKey
     let setup: RingPedersenParameters
+    /// The verifier's ring-Pedersen trapdoor (of `setup`), for the CRT verifier path.
+    let setupSecret: RingPedersenSecret
     let otherSetup: RingPedersenParameters
     let context: ProofContext
 
@@ -40,7 +42,8 @@ struct PaillierProofFixture: Sendable {
         verifierKey = try! PaillierSecretKey(p: blum[0], q: blum[1])
         proverKey = try! PaillierSecretKey(p: blum[2], q: blum[3])
         var rng = ChaChaRandom(testSeed: 0x5e7)
-        setup = try! RingPedersenSecret(p: safe[0], q: safe[1], using: &rng).parameters
+        setupSecret = try! RingPedersenSecret(p: safe[0], q: safe[1], using: &rng)
+        setup = setupSecret.parameters
         otherSetup = try! RingPedersenSecret(p: safe[2], q: safe[3], using: &rng).parameters
         context = ProofContext(sessionID: Array("session-1".utf8), proverID: Array("party-2".utf8))
     }

@@ -7,11 +7,23 @@ struct PedersenGroup: Sendable {
     let modulus: BigInt
     let s: BigInt
     let t: BigInt
+    /// The verifier's own trapdoor, when the parameters are its own and it takes the CRT path:
+    /// `commitPublic` then works mod p̂ and q̂.
+    let owner: RingPedersenSecret?
 
     init(_ parameters: RingPedersenParameters) {
         modulus = parameters.modulus
         s = parameters.s
         t = parameters.t
+        owner = nil
+    }
+
+    /// The verifier's own parameters: CRT on the fast path, full width on the reference path.
+    init(own secret: RingPedersenSecret, path: ArithmeticPath) {
+        modulus = secret.parameters.modulus
+        s = secret.parameters.s
+        t = secret.parameters.t
+        owner = path == .fast ? secret : nil
     }
 
     /// s^a · t^b mod N̂ for secret a, b of either sign (constant-time exponentiation).
@@ -22,9 +34,12 @@ struct PedersenGroup: Sendable {
             modulo: modulus)
     }
 
-    /// s^a · t^b mod N̂ for public (response) exponents.
+    /// s^a · t^b mod N̂ for public (response) exponents. The owner of the parameters computes it
+    /// mod p̂ and q̂ with exponents reduced mod p̂ − 1, q̂ − 1 (constant time: p̂, q̂ are secret);
+    /// same value, and s, t are units, so neither path can fail.
     func commitPublic(_ a: BigInt, _ b: BigInt) throws(ProofError) -> BigInt {
-        ProofArithmetic.multiply(
+        if let owner { return owner.commitCRT(a, b) }
+        return ProofArithmetic.multiply(
             try ProofArithmetic.publicPower(s, a, modulo: modulus, field: "s"),
             try ProofArithmetic.publicPower(t, b, modulo: modulus, field: "t"),
             modulo: modulus)
