@@ -27,6 +27,7 @@ struct BenchProofs: ParsableCommand {
         let set = parameters.selected.parameters
         let inputs = try ProofBenchInputs(parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
+        let modexpBefore = ModexpReference.sampleMicros()
         for benchCase in ProofBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
             let (prove, verify) = benchCase.setup(inputs)
             var encoded: [UInt8] = []
@@ -38,9 +39,12 @@ struct BenchProofs: ParsableCommand {
             results.append(["proof": benchCase.name, "parameters": set.name, "prove_ms": proveMicros / 1000,
                             "verify_ms": verifyMicros / 1000, "bytes": encoded.count])
         }
+        let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros())
+        results = results.map { $0.merging(["modexp_ms": modexp.milliseconds]) { old, _ in old } }
         if json {
-            print(BenchOutput.json(["benchmarks": results]))
+            print(BenchOutput.json((["benchmarks": results] as [String: Any]).merging(modexp.jsonFields) { old, _ in old }))
         } else {
+            print(modexp.tableLine)
             print(BenchOutput.table(
                 ["proof (\(set.name))", "prove ms", "verify ms", "bytes"],
                 results.map { r in [r["proof"] as! String, BenchOutput.fixed(r["prove_ms"] as! Double, 1),
