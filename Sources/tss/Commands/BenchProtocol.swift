@@ -37,17 +37,20 @@ struct BenchProtocol: ParsableCommand {
         let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
         let modexpBefore = ModexpReference.sampleMicros()
+        var entryReference = EntryModexp()
         for benchCase in ProtocolBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
             var traffic = ProtocolTraffic(messages: 0, bytes: 0)
             var seconds: [Double] = []
             var timed: [Double] = []
             var extra: [String: [Double]] = [:]
-            for sample in 0..<samples {
-                let start = BenchClock.now()
-                traffic = try benchCase.run(inputs, UInt64(sample))
-                seconds.append(Double(BenchClock.now() - start) / 1e9)
-                if let perParty = traffic.secondsPerParty { timed.append(perParty) }
-                for (key, value) in traffic.extra { extra[key, default: []].append(value) }
+            let (_, entryModexp) = try entryReference.around {
+                for sample in 0..<samples {
+                    let start = BenchClock.now()
+                    traffic = try benchCase.run(inputs, UInt64(sample))
+                    seconds.append(Double(BenchClock.now() - start) / 1e9)
+                    if let perParty = traffic.secondsPerParty { timed.append(perParty) }
+                    for (key, value) in traffic.extra { extra[key, default: []].append(value) }
+                }
             }
             var entry: [String: Any] = [
                 "protocol": benchCase.name, "parties": parties, "threshold": threshold,
@@ -56,9 +59,11 @@ struct BenchProtocol: ParsableCommand {
                     : BenchClock.median(timed),
                 "messages": traffic.messages, "bytes": traffic.bytes]
             for (key, values) in extra { entry[key] = BenchClock.median(values) }
+            entry["modexp_ms"] = entryModexp
+            entry["modexp_equivalents"] = (entry["seconds_per_party"] as! Double) * 1000 / entryModexp
             results.append(entry)
         }
-        let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros())
+        let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros(), between: entryReference.all)
         results = results.map {
             $0.merging(["modexp_ms": modexp.milliseconds,
                         "modexp_equivalents": modexp.equivalents(seconds: $0["seconds_per_party"] as! Double)]) { old, _ in old }

@@ -6,9 +6,10 @@ import CGMP
 /// in the same process run as the benchmark it scales, so "seconds ÷ modexp seconds" (modexp
 /// equivalents) compares across machines and loads.
 ///
-/// `tss bench proofs` and `tss bench protocol` measure it once before and once after their own
-/// work (the machine's load may drift over a long run) and report the median of all samples as
-/// `modexp_ms`, with both halves beside it.
+/// `tss bench proofs` and `tss bench protocol` measure it before and after their whole run (top-level
+/// `modexp_ms`: the median of every sample taken, with `modexp_ms_start` / `modexp_ms_end`) and, on a
+/// shared machine whose load drifts within a run, also right before and after each entry (the
+/// entry's own `modexp_ms`, which its `modexp_equivalents` divide by).
 struct ModexpReference {
     /// Median of every sample, in milliseconds per `mpz_powm`.
     let milliseconds: Double
@@ -19,9 +20,12 @@ struct ModexpReference {
     /// Samples per measurement; each sample is a loop of calls lasting about 20 ms.
     static let samples = 11
 
-    /// From `sampleMicros()` taken before and after the benchmark.
-    init(before: [Double], after: [Double]) {
-        milliseconds = BenchClock.median(before + after) / 1000
+    /// Samples per entry (before and after it, each).
+    static let entrySamples = 5
+
+    /// From `sampleMicros()` taken before and after the benchmark (and `between` it).
+    init(before: [Double], after: [Double], between: [Double] = []) {
+        milliseconds = BenchClock.median(before + between + after) / 1000
         startMilliseconds = BenchClock.median(before) / 1000
         endMilliseconds = BenchClock.median(after) / 1000
     }
@@ -36,7 +40,7 @@ struct ModexpReference {
     func equivalents(seconds: Double) -> Double { seconds * 1000 / milliseconds }
 
     /// `samples` per-call times in microseconds of `mpz_powm` 2048/2048.
-    static func sampleMicros() -> [Double] {
+    static func sampleMicros(count: Int = samples) -> [Double] {
         var rng = ChaChaRandom(testSeed: 0x6d6f6465787031)
         let modulus = try! BigInt.random(exactBits: 2048, using: &rng).settingBit(0)
         let base = try! BigInt.random(below: modulus, using: &rng)
@@ -49,7 +53,7 @@ struct ModexpReference {
                 modulus.withMPZ { m in
                     let call = { __gmpz_powm(result, b, e, m) }
                     let iterations = BenchClock.iterations(forTarget: 0.02, call)
-                    return (0..<samples).map { _ in BenchClock.medianMicros(samples: 1, iterations: iterations, call) }
+                    return (0..<count).map { _ in BenchClock.medianMicros(samples: 1, iterations: iterations, call) }
                 }
             }
         }
@@ -61,5 +65,33 @@ extension ModexpReference {
     var tableLine: String {
         "GMP powm 2048/2048 (same run): \(BenchOutput.fixed(milliseconds, 3)) ms "
             + "(start \(BenchOutput.fixed(startMilliseconds, 3)), end \(BenchOutput.fixed(endMilliseconds, 3)))"
+    }
+}
+
+/// The reference measured around one benchmark entry.
+struct EntryModexp {
+    private(set) var all: [Double] = []
+
+    /// Runs `body` between two short reference measurements; returns its result and the entry's
+    /// reference in milliseconds.
+    mutating func around<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let before = ModexpReference.sampleMicros(count: ModexpReference.entrySamples)
+        let result = try body()
+        let after = ModexpReference.sampleMicros(count: ModexpReference.entrySamples)
+        all += before + after
+        return (result, BenchClock.median(before + after) / 1000)
+    }
+
+    private var pending: [Double] = []
+
+    /// The first half of `around`, for an entry timed in several statements: call `end()` after it.
+    mutating func begin() { pending = ModexpReference.sampleMicros(count: ModexpReference.entrySamples) }
+
+    /// The entry's reference in milliseconds (samples from `begin()` and from now).
+    mutating func end() -> Double {
+        let samples = pending + ModexpReference.sampleMicros(count: ModexpReference.entrySamples)
+        all += samples
+        pending = []
+        return BenchClock.median(samples) / 1000
     }
 }
