@@ -43,14 +43,22 @@ struct BenchProtocol: ParsableCommand {
             var seconds: [Double] = []
             var timed: [Double] = []
             var extra: [String: [Double]] = [:]
-            let (_, entryModexp) = try entryReference.around {
-                for sample in 0..<samples {
+            // Each sample between two short reference measurements; its ratio to their median.
+            var references: [Double] = []
+            var equivalents: [Double] = []
+            for sample in 0..<samples {
+                let (elapsed, reference) = try entryReference.around {
                     let start = BenchClock.now()
                     traffic = try benchCase.run(inputs, UInt64(sample))
-                    seconds.append(Double(BenchClock.now() - start) / 1e9)
-                    if let perParty = traffic.secondsPerParty { timed.append(perParty) }
-                    for (key, value) in traffic.extra { extra[key, default: []].append(value) }
+                    return Double(BenchClock.now() - start) / 1e9
                 }
+                seconds.append(elapsed)
+                if let perParty = traffic.secondsPerParty { timed.append(perParty) }
+                for (key, value) in traffic.extra { extra[key, default: []].append(value) }
+                let perParty = traffic.secondsPerParty
+                    ?? elapsed / Double(benchCase.runsAmongThreshold ? threshold : parties)
+                references.append(reference)
+                equivalents.append(perParty * 1000 / reference)
             }
             var entry: [String: Any] = [
                 "protocol": benchCase.name, "parties": parties, "threshold": threshold,
@@ -59,8 +67,8 @@ struct BenchProtocol: ParsableCommand {
                     : BenchClock.median(timed),
                 "messages": traffic.messages, "bytes": traffic.bytes]
             for (key, values) in extra { entry[key] = BenchClock.median(values) }
-            entry["modexp_ms"] = entryModexp
-            entry["modexp_equivalents"] = (entry["seconds_per_party"] as! Double) * 1000 / entryModexp
+            entry["modexp_ms"] = BenchClock.median(references)
+            entry["modexp_equivalents"] = BenchClock.median(equivalents)
             results.append(entry)
         }
         let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros(), between: entryReference.all)

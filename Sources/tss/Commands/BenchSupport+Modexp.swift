@@ -8,8 +8,10 @@ import CGMP
 ///
 /// `tss bench proofs` and `tss bench protocol` measure it before and after their whole run (top-level
 /// `modexp_ms`: the median of every sample taken, with `modexp_ms_start` / `modexp_ms_end`) and, on a
-/// shared machine whose load drifts within a run, also right before and after each entry (the
-/// entry's own `modexp_ms`, which its `modexp_equivalents` divide by).
+/// shared machine whose load drifts within a run, also right before and after each entry (`tss bench proofs`: the
+/// entry's own `modexp_ms`) or each sample of an entry (`tss bench protocol`: `modexp_equivalents`
+/// is the median over samples of the sample's seconds per party ÷ the reference around it, and the
+/// entry's `modexp_ms` the median of those references).
 struct ModexpReference {
     /// Median of every sample, in milliseconds per `mpz_powm`.
     let milliseconds: Double
