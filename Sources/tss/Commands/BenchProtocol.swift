@@ -72,10 +72,6 @@ struct BenchProtocol: ParsableCommand {
             results.append(entry)
         }
         let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros(), between: entryReference.all)
-        results = results.map {
-            $0.merging(["modexp_ms": modexp.milliseconds,
-                        "modexp_equivalents": modexp.equivalents(seconds: $0["seconds_per_party"] as! Double)]) { old, _ in old }
-        }
         if json {
             print(BenchOutput.json((["benchmarks": results] as [String: Any]).merging(modexp.jsonFields) { old, _ in old }))
         } else {

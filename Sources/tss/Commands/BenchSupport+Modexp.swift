@@ -38,9 +38,6 @@ struct ModexpReference {
          "modexp": "mpz_powm, 2048-bit base / 2048-bit exponent / odd 2048-bit modulus"]
     }
 
-    /// `seconds` in units of one reference exponentiation.
-    func equivalents(seconds: Double) -> Double { seconds * 1000 / milliseconds }
-
     /// `samples` per-call times in microseconds of `mpz_powm` 2048/2048.
     static func sampleMicros(count: Int = samples) -> [Double] {
         var rng = ChaChaRandom(testSeed: 0x6d6f6465787031)
