@@ -27,9 +27,12 @@ struct BenchProofs: ParsableCommand {
         let set = parameters.selected.parameters
         let inputs = try ProofBenchInputs(parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
+        let modexpBefore = ModexpReference.sampleMicros()
+        var entryReference = EntryModexp()
         for benchCase in ProofBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
             let (prove, verify) = benchCase.setup(inputs)
             var encoded: [UInt8] = []
+            entryReference.begin()
             let proveMicros = BenchClock.medianMicros(samples: samples, iterations: 1) { encoded = prove() }
             guard (try? verify(encoded)) != nil else {
                 throw ValidationError("\(benchCase.name): a fresh proof did not verify")
@@ -37,15 +40,19 @@ struct BenchProofs: ParsableCommand {
             let verifyMicros = BenchClock.medianMicros(samples: samples, iterations: 1) { try! verify(encoded) }
             results.append(["proof": benchCase.name, "parameters": set.name, "prove_ms": proveMicros / 1000,
                             "verify_ms": verifyMicros / 1000, "bytes": encoded.count])
+            results[results.count - 1]["modexp_ms"] = entryReference.end()
             if let reference = benchCase.reference {
                 let fields = try ProofBenchCase.referenceFields(benchCase.name, fast: (prove, verify),
                                                                 reference: reference(inputs), samples: samples)
                 results[results.count - 1].merge(fields) { _, new in new }
             }
         }
+        let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros(), between: entryReference.all)
+        results = results.map { $0.merging(["modexp_ms": modexp.milliseconds]) { old, _ in old } }
         if json {
-            print(BenchOutput.json(["benchmarks": results]))
+            print(BenchOutput.json((["benchmarks": results] as [String: Any]).merging(modexp.jsonFields) { old, _ in old }))
         } else {
+            print(modexp.tableLine)
             print(BenchOutput.table(
                 ["proof (\(set.name))", "prove ms", "verify ms", "bytes"],
                 results.map { r in [r["proof"] as! String, BenchOutput.fixed(r["prove_ms"] as! Double, 1),

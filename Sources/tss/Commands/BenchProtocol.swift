@@ -36,25 +36,50 @@ struct BenchProtocol: ParsableCommand {
         let threshold = self.threshold ?? max(2, parties / 2 + 1)
         let inputs = try ProtocolBenchInputs(parties: parties, threshold: threshold, parameters: set, primesFolder: primes)
         var results: [[String: Any]] = []
+        let modexpBefore = ModexpReference.sampleMicros()
+        var entryReference = EntryModexp()
         for benchCase in ProtocolBenchCase.all where only.map({ benchCase.name.contains($0) }) ?? true {
             var traffic = ProtocolTraffic(messages: 0, bytes: 0)
             var seconds: [Double] = []
+            var timed: [Double] = []
+            var extra: [String: [Double]] = [:]
+            // Each sample between two short reference measurements; its ratio to their median.
+            var references: [Double] = []
+            var equivalents: [Double] = []
             for sample in 0..<samples {
-                let start = BenchClock.now()
-                traffic = try benchCase.run(inputs, UInt64(sample))
-                seconds.append(Double(BenchClock.now() - start) / 1e9)
+                let (elapsed, reference) = try entryReference.around {
+                    let start = BenchClock.now()
+                    traffic = try benchCase.run(inputs, UInt64(sample))
+                    return Double(BenchClock.now() - start) / 1e9
+                }
+                seconds.append(elapsed)
+                if let perParty = traffic.secondsPerParty { timed.append(perParty) }
+                for (key, value) in traffic.extra { extra[key, default: []].append(value) }
+                let perParty = traffic.secondsPerParty
+                    ?? elapsed / Double(benchCase.runsAmongThreshold ? threshold : parties)
+                references.append(reference)
+                equivalents.append(perParty * 1000 / reference)
             }
-            results.append(["protocol": benchCase.name, "parties": parties, "threshold": threshold,
-                            "parameters": set.name, "seconds_per_party": BenchClock.median(seconds)
-                                / Double(benchCase.runsAmongThreshold ? threshold : parties),
-                            "messages": traffic.messages, "bytes": traffic.bytes])
+            var entry: [String: Any] = [
+                "protocol": benchCase.name, "parties": parties, "threshold": threshold,
+                "parameters": set.name, "seconds_per_party": timed.isEmpty
+                    ? BenchClock.median(seconds) / Double(benchCase.runsAmongThreshold ? threshold : parties)
+                    : BenchClock.median(timed),
+                "messages": traffic.messages, "bytes": traffic.bytes]
+            for (key, values) in extra { entry[key] = BenchClock.median(values) }
+            entry["modexp_ms"] = BenchClock.median(references)
+            entry["modexp_equivalents"] = BenchClock.median(equivalents)
+            results.append(entry)
         }
+        let modexp = ModexpReference(before: modexpBefore, after: ModexpReference.sampleMicros(), between: entryReference.all)
         if json {
-            print(BenchOutput.json(["benchmarks": results]))
+            print(BenchOutput.json((["benchmarks": results] as [String: Any]).merging(modexp.jsonFields) { old, _ in old }))
         } else {
+            print(modexp.tableLine)
             print(BenchOutput.table(
-                ["protocol (\(set.name), n=\(parties), t=\(threshold))", "s/party", "messages", "bytes"],
+                ["protocol (\(set.name), n=\(parties), t=\(threshold))", "s/party", "modexp-eq", "messages", "bytes"],
                 results.map { r in [r["protocol"] as! String, BenchOutput.fixed(r["seconds_per_party"] as! Double, 4),
+                                    BenchOutput.fixed(r["modexp_equivalents"] as! Double, 1),
                                     String(r["messages"] as! Int), String(r["bytes"] as! Int)] }))
         }
     }
@@ -64,6 +89,11 @@ struct BenchProtocol: ParsableCommand {
 struct ProtocolTraffic: Sendable {
     let messages: Int
     let bytes: Int
+    /// Set by a case that times only part of the run itself (the failure rounds): its seconds per
+    /// party, reported instead of the run's wall-clock time ÷ parties.
+    var secondsPerParty: Double? = nil
+    /// Further figures of the run, reported (median over samples) under these JSON keys.
+    var extra: [String: Double] = [:]
 }
 
 /// What the protocol benchmarks share: identities, the threshold, the parameters and a dealt
@@ -140,7 +170,8 @@ struct ProtocolBenchCase: Sendable {
     var runsAmongThreshold = false
     let run: @Sendable (ProtocolBenchInputs, UInt64) throws -> ProtocolTraffic
 
-    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh, presign, interactiveSigning]
+    static let all: [ProtocolBenchCase] = [keyInit, keyResharing, auxGen, keyRefresh, presign, interactiveSigning,
+                                           presignFailureDelta, presignFailureChi]
 
     /// KeyInit among all n parties.
     static let keyInit = ProtocolBenchCase(name: "KeyInit") { inputs, seed in
