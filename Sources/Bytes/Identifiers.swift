@@ -84,8 +84,9 @@ public enum ProtocolTag {
     public static let sign = "CGGMP24/Sign/v1"
     /// Presigning and signing in one run.
     public static let interactiveSign = "CGGMP24/InteractiveSign/v2"
-    /// The registration flow's old-key handover between founders.
-    public static let registrationOldKeyHandover = "swift-tss/Registration/old-key/v1"
+    /// Signed agreement: senders echo-broadcast a value every committee member must hold alike
+    /// (the registration's old-key handover is one; the session id separates uses).
+    public static let signedAgreement = "swift-tss/CGGMP/SignedAgreement/v1"
     /// The network's server-to-server Noise protocol.
     public static let peerChannelNoise = "Noise_XK_25519_ChaChaPoly_BLAKE2s"
     /// The peer channel's Noise prologue (fixed by the network).

@@ -191,8 +191,8 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
                                          rechecker: KeyInit.evidenceRechecker(parameters: .testing))
     }
 
-    /// The handover is checked cheapest first: a huge handover, from a non-founder or from a founder,
-    /// is refused before its signature is checked (hashing it) or it is decoded.
+    /// The handover is checked cheapest first: a huge handover message, from a non-founder or from a
+    /// founder, is refused before its signature is checked (hashing it) or it is decoded.
     @Test func aHugeHandoverIsRefusedBeforeItsSignatureIsChecked() throws {
         let servers = flowServers()
         let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 44)
@@ -204,20 +204,111 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         #expect(flow.phase == .oldKeyHandover)
         let huge = [UInt8](repeating: 7, count: 1 << 20)
         for sender in servers where sender.partyID != servers[index].partyID {
-            let message = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag,
-                                        round: 1, kind: .broadcast, recipient: nil, payload: huge, signer: sender)
-            do {
-                _ = try flow.receive(message, from: sender.partyID)
-                Issue.record("a 1 MiB handover was accepted")
-            } catch {
-                #expect(error.culprit == nil, "\(error)")
+            for kind in [MessageKind.echoBroadcast, .echo, .broadcast] {
+                let message = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag,
+                                            round: 1, kind: kind, recipient: nil, payload: huge, signer: sender)
+                do {
+                    _ = try flow.receive(message, from: sender.partyID)
+                    Issue.record("a 1 MiB handover \(kind) was accepted")
+                } catch {
+                    #expect(error.culprit == nil, "\(error)")
+                }
             }
         }
         let founder = try #require(servers.first { $0.partyID == plan.founders[0] })
         let wrongRound = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag,
-                                       round: 2, kind: .broadcast, recipient: nil, payload: [1, 2, 3], signer: founder)
+                                       round: 2, kind: .echoBroadcast, recipient: nil, payload: [1, 2, 3], signer: founder)
         #expect(throws: FlowError.self) { _ = try flow.receive(wrongRound, from: founder.partyID) }
         #expect(verifier.count == 0)
+    }
+
+    /// A valid t-of-t key of the plan's founders other than the real one.
+    func forgedOldKey(_ plan: RegistrationPlan) throws -> [UInt8] {
+        let shares = Dictionary(uniqueKeysWithValues: plan.founders.enumerated().map {
+            ($1, Point.generatorMultiple(Scalar(UInt64($0 + 7))))
+        })
+        return try ThresholdPublicKey(threshold: plan.founders.count, publicShares: shares).encoded
+    }
+
+    /// (Issue #14) A founder that shows one server a different old key in the handover is named by
+    /// every honest server with proven evidence; no server reshares.
+    @Test func aFounderEquivocatingInTheHandoverIsNamedWithProvenEvidence() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 45)
+        let culprit = servers.first { $0.partyID == plan.founders[1] }!
+        let victim = try #require(plan.committee.first { !plan.founders.contains($0) })
+        let forged = SignedAgreementPayload.encode(try forgedOldKey(plan))
+        var runner = try registrationRunner(servers, blockNumber: 45, seed: 5) { message, recipient in
+            guard message.protocolTag == RegistrationFlow.handoverProtocolTag, message.kind == .echoBroadcast,
+                  message.sender == culprit.partyID, recipient == victim else { return message }
+            return message.replacingPayload(forged, signer: culprit)
+        }
+        guard case .failed(let errors) = runner.run() else { Issue.record("the equivocation went unnoticed"); return }
+        #expect(!runner.sentMessages.contains { $0.protocolTag == KeyResharing.protocolTag })
+        let honest = plan.committee.filter { $0 != culprit.partyID }
+        #expect(Set(honest).isSubset(of: Set(errors.keys)))
+        #expect(errors.values.allSatisfy { $0.culprit == culprit.partyID })
+        let context = FaultCheckContext(
+            publicData: try SignedAgreement.publicData(sessionID: plan.reshareID.rawRepresentation,
+                                                       configuration: plan.handoverConfiguration),
+            parameters: .testing, inputs: .signedAgreement(plan.handoverConfiguration))
+        for party in honest {
+            guard case .fault(let fault) = errors[party]! else { Issue.record("not a fault: \(errors[party]!)"); continue }
+            #expect(fault.phase == .oldKeyHandover && fault.fault.reason == .equivocation)
+            // A third party decodes the report and the check context.
+            let report = try FlowFault(encoded: fault.encoded)
+            let decoded = try FaultCheckContext(encoded: context.encoded)
+            #expect(report.publicData == decoded.publicData)
+            #expect(decoded.verdict(of: report.fault) == .proven)
+            for innocent in honest {
+                #expect(decoded.verdict(of: report.fault.accusing(innocent)) != .proven)
+            }
+        }
+    }
+
+    /// A founder that consistently signs another (valid) key: the other servers cannot tell which
+    /// founder lies (a typed disagreement naming no one); the honest founder knows the real key.
+    @Test func aConsistentlyWrongFounderGivesADisagreement() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 46)
+        let culprit = servers.first { $0.partyID == plan.founders[0] }!
+        let honestFounder = plan.founders[1]
+        let bystander = try #require(plan.committee.first { !plan.founders.contains($0) })
+        let forged = SignedAgreementPayload.encode(try forgedOldKey(plan))
+        // The culprit signs the forged key to everyone, in its echo-broadcast and in its echo; its
+        // own (honest-code) session is shown the echoes it would see had it signed that key (test
+        // scaffolding: the other servers' echoes re-signed with their keys).
+        let original = LockedValue<SignedMessage?>(nil)
+        let tag = RegistrationFlow.handoverProtocolTag
+        var runner = try registrationRunner(servers, blockNumber: 46, seed: 6) { message, recipient in
+            guard message.protocolTag == tag else { return message }
+            switch message.kind {
+            case .echoBroadcast where message.sender == culprit.partyID:
+                original.value = message
+                return message.replacingPayload(forged, signer: culprit)
+            case .echo where message.sender == culprit.partyID:
+                let entries = try! EchoRound.entries(of: message).map {
+                    $0.sender == culprit.partyID ? $0.replacingPayload(forged, signer: culprit) : $0
+                }
+                return message.replacingPayload(EchoRound.payload(entries), signer: culprit)
+            case .echo where recipient == culprit.partyID:
+                let echoer = servers.first { $0.partyID == message.sender }!
+                let entries = try! EchoRound.entries(of: message).map { $0.sender == culprit.partyID ? original.value! : $0 }
+                return message.replacingPayload(EchoRound.payload(entries), signer: echoer)
+            default:
+                return message
+            }
+        }
+        guard case .failed(let errors) = runner.run() else { Issue.record("the wrong key went unnoticed"); return }
+        for party in [bystander, honestFounder] {
+            guard case .disagreement(let phase, let disagreement) = errors[party] else {
+                Issue.record("\(party): \(String(describing: errors[party]))"); continue
+            }
+            #expect(phase == .oldKeyHandover && errors[party]!.culprit == nil)
+            #expect(disagreement.groups.count == 2)
+            #expect(disagreement.contradictingReference == (party == honestFounder ? [culprit.partyID] : nil))
+        }
+        #expect(!runner.sentMessages.contains { $0.protocolTag == KeyResharing.protocolTag })
     }
 
     @Test func faultReportsRejectGarbage() {
@@ -240,6 +331,17 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         // A flipped bit in the secret share no longer matches the owner's public share.
         bytes[7 + 4 + 32 + 31] ^= 1
         #expect(throws: KeyShareError.self) { try ThresholdKeyShare(encoded: bytes) }
+    }
+}
+
+/// A value shared between `@Sendable` tamper closures.
+final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
 

@@ -30,6 +30,8 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
         /// Interactive signing (presigning and signing in one run), with the presigning inputs and the
         /// message hash.
         case interactiveSigning(PresigningPublicInputs, prehash: Prehash)
+        /// Signed agreement, with its senders, receivers and validity check.
+        case signedAgreement(SignedAgreementConfiguration)
     }
 
     /// The session the fault report is about.
@@ -58,6 +60,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
         case .signing(let commitments, let prehash): Signing.evidenceRechecker(commitments: commitments, prehash: prehash)
         case .interactiveSigning(let inputs, let prehash):
             InteractiveSigning.evidenceRechecker(inputs: inputs, prehash: prehash, parameters: parameters)
+        case .signedAgreement(let configuration): SignedAgreement.evidenceRechecker(configuration: configuration)
         }
     }
 
@@ -104,6 +107,19 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             writer.appendCount(6)
             Self.write(inputs, to: &writer)
             writer.write("prehash", bytes: prehash.rawRepresentation)
+        case .signedAgreement(let configuration):
+            writer.appendCount(7)
+            ReportEncoding.writeParties(configuration.senders, to: &writer)
+            ReportEncoding.writeParties(configuration.receivers, to: &writer)
+            switch configuration.validity {
+            case .bytes(let maximumSize):
+                writer.appendCount(0)
+                writer.appendCount(max(0, maximumSize))
+            case .thresholdPublicKey(let holders, let threshold):
+                writer.appendCount(1)
+                ReportEncoding.writeParties(holders.sorted(), to: &writer)
+                writer.appendCount(threshold)
+            }
         }
         return writer.bytes
     }
@@ -162,6 +178,24 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             case 6:
                 let presigning = try Self.readInputs(&reader, parameters: parameters)
                 inputs = .interactiveSigning(presigning, prehash: try Self.readPrehash(&reader))
+            case 7:
+                let senders = try ReportEncoding.readSortedParties(&reader)
+                let receivers = try ReportEncoding.readSortedParties(&reader)
+                let validity: SignedAgreementValidity
+                switch try reader.readInteger("validity") {
+                case 0: validity = .bytes(maximumSize: try reader.readInteger("maximum size"))
+                case 1:
+                    let holders = try ReportEncoding.readSortedParties(&reader)
+                    validity = .thresholdPublicKey(holders: holders, threshold: try reader.readInteger("threshold"))
+                case let other:
+                    throw DecodingError(field: "validity", reason: .invalidValue("unknown validity tag \(other)"))
+                }
+                do {
+                    inputs = .signedAgreement(try SignedAgreementConfiguration(senders: senders, receivers: receivers,
+                                                                               validity: validity))
+                } catch {
+                    throw DecodingError(field: "parties", reason: .invalidValue("\(error)"))
+                }
             case let other:
                 throw DecodingError(field: "inputs", reason: .invalidValue("unknown input tag \(other)"))
             }

@@ -27,7 +27,7 @@ public protocol Flow: Sendable {
     /// - Returns: whether the message was accepted, kept for later, or dropped as a duplicate.
     /// - Throws: ``FlowError/unexpectedMessage(_:)`` for a message of none of the flow's sessions
     ///   (no one is blamed), ``FlowError/fault(_:)`` or ``FlowError/badFlowMessage(culprit:phase:reason:message:)``
-    ///   naming the sender of a bad one, ``FlowError/disagreement(phase:messages:)``.
+    ///   naming the sender of a bad one, ``FlowError/disagreement(phase:_:)``.
     mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt
     /// Completes the current step and starts the next phase (or finishes); call when
     /// ``isReadyToAdvance``.
@@ -66,7 +66,8 @@ public enum FlowReceipt: Sendable, Equatable {
 public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
     /// Registration: KeyInit among the founders (a t-of-t key).
     case keyInit = "key-init"
-    /// Registration: the founders send the t-of-t public key, signed, to every server.
+    /// Registration: the founders echo-broadcast the t-of-t public key to every server (a
+    /// `SignedAgreement` session).
     case oldKeyHandover = "old-key-handover"
     /// Registration: KeyResharing from the founders to the whole committee.
     case reshare
@@ -154,9 +155,11 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     /// A party signed a bad message outside the CGGMP sessions (a handover or identity signature);
     /// the signed message is the evidence.
     case badFlowMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
-    /// Parties that must agree signed different values; one of them is lying, but the messages
-    /// alone do not say which. Both signed messages are included.
-    case disagreement(phase: FlowPhase, messages: [SignedMessage])
+    /// Parties that must agree consistently signed different values (no equivocation, which
+    /// would be a ``fault(_:)``): one of them is lying, but the messages alone do not say which.
+    /// Carries every sender's value and signed message (and, for a party that knows the true
+    /// value, which senders contradict it: its own knowledge, not evidence).
+    case disagreement(phase: FlowPhase, SignedAgreementDisagreement)
     /// A message that belongs to none of the flow's sessions (not attributable: dropped).
     case unexpectedMessage(String)
     /// A registration's threshold outside 2…n for a committee of `committeeSize` servers.
@@ -196,7 +199,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .fault(let fault): "fault: \(fault)"
         case .badFlowMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
-        case .disagreement(let phase, let messages): "\(phase): \(Set(messages.map(\.sender)).count) parties signed different values"
+        case .disagreement(let phase, let disagreement): "\(phase): \(disagreement)"
         case .unexpectedMessage(let what): "unexpected message: \(what)"
         case .invalidThreshold(let threshold, let size): "threshold \(threshold) of \(size) servers: need 2 ≤ t ≤ n"
         case .notAMember(let party): "\(party) is not a member of this flow's committee"
@@ -231,6 +234,8 @@ public enum FlowSetupError: Error, Equatable, Sendable, CustomStringConvertible 
     case keyResharing(KeyResharingSetupError)
     /// AuxGen's session.
     case auxGen(AuxGenSetupError)
+    /// A signed agreement's configuration or session (the old-key handover).
+    case signedAgreement(SignedAgreementSetupError)
 
     /// A one-line explanation.
     public var description: String {
@@ -243,6 +248,7 @@ public enum FlowSetupError: Error, Equatable, Sendable, CustomStringConvertible 
         case .keyInit(let error): "KeyInit: \(error)"
         case .keyResharing(let error): "KeyResharing: \(error)"
         case .auxGen(let error): "AuxGen: \(error)"
+        case .signedAgreement(let error): "signed agreement: \(error)"
         }
     }
 }

@@ -56,6 +56,15 @@ public struct RegistrationPlan: Sendable, Hashable {
         self.blockNumber = blockNumber
     }
 
+    /// The old-key handover as a signed agreement: the founders send, the whole committee receives,
+    /// and a valid value is the encoding of a t-of-t `ThresholdPublicKey` of exactly the founders.
+    /// (Also what a third party needs to recheck a handover fault: `FaultCheckContext.Inputs.signedAgreement`.)
+    public var handoverConfiguration: SignedAgreementConfiguration {
+        // Founders are a subset of the committee, without duplicates (the plan made them so).
+        try! SignedAgreementConfiguration(senders: founders, receivers: committee,
+                                          validity: .thresholdPublicKey(holders: founders, threshold: founders.count))
+    }
+
     /// The KeyResharing configuration once the founders' t-of-t key is known.
     /// - Throws: ``FlowError/setupFailed(phase:_:)`` with ``FlowSetupError/keyResharing(_:)`` when
     ///   `oldKey` does not fit the founders.
@@ -89,15 +98,17 @@ public struct RegistrationOutput: Sendable, CustomStringConvertible {
 /// Distributed registration (the second registration design) for one server, as one pure state
 /// machine:
 /// 1. KeyInit among the founders (a t-of-t additive key);
-/// 2. old-key handover: each founder signs the t-of-t public key (`ThresholdPublicKey`) and sends
-///    it to the other servers, which need it to check the resharing; they accept it only when every
-///    founder signed the same key (with one honest founder, that is the real key);
+/// 2. old-key handover, a `SignedAgreement` session among the committee: each founder
+///    echo-broadcasts the t-of-t public key (`ThresholdPublicKey`), which the other servers need to
+///    check the resharing; a founder that shows two servers different keys is named with proven
+///    evidence, and the flow goes on only when every founder signed the same key (with one honest
+///    founder, that is the real key);
 /// 3. KeyResharing from the founders to all n servers with threshold t;
 /// 4. AuxGen among all n.
 /// Each phase has its own `SessionID` (see `RegistrationPlan`). Output: `RegistrationOutput`.
 public struct RegistrationFlow: Flow {
-    /// The protocol tag of the old-key handover messages.
-    public static let handoverProtocolTag = ProtocolTag.registrationOldKeyHandover
+    /// The protocol tag of the old-key handover messages (a `SignedAgreement` session).
+    public static let handoverProtocolTag = SignedAgreement.protocolTag
 
     /// The plan every server derived.
     public let plan: RegistrationPlan
@@ -115,10 +126,8 @@ public struct RegistrationFlow: Flow {
 
     private enum Step: Sendable {
         case keyInit(PhaseSession<AdditiveKeyShare>)
-        /// A founder with its t-of-t share, about to sign the handover.
-        case handoverToSend(ThresholdKeyShare)
-        /// A non-founder collecting the founders' signed keys.
-        case handoverToCollect([PartyID: SignedMessage])
+        /// The old-key handover; a founder keeps its t-of-t share for the resharing.
+        case handover(PhaseSession<SignedAgreementOutcome>, ThresholdKeyShare?)
         case reshare(PhaseSession<ThresholdKeyShare?>)
         case auxGen(PhaseSession<AuxInfo>, ThresholdKeyShare)
         case finished(RegistrationOutput)
@@ -158,7 +167,7 @@ public struct RegistrationFlow: Flow {
                 throw .setupFailed(phase: .keyInit, .keyInit(error))
             }
         } else {
-            step = .handoverToCollect([:])
+            step = .handover(try Self.handoverSession(plan: plan, share: nil, signer: signer, verifier: verifier), nil)
         }
     }
 
@@ -166,7 +175,7 @@ public struct RegistrationFlow: Flow {
     public var phase: FlowPhase? {
         switch step {
         case .keyInit: .keyInit
-        case .handoverToSend, .handoverToCollect: .oldKeyHandover
+        case .handover: .oldKeyHandover
         case .reshare: .reshare
         case .auxGen: .auxGen
         case .finished: nil
@@ -183,10 +192,10 @@ public struct RegistrationFlow: Flow {
     public var hasMessagesToSend: Bool {
         switch step {
         case .keyInit(let phase): phase.session.hasMessagesToSend
-        case .handoverToSend: true
+        case .handover(let phase, _): phase.session.hasMessagesToSend
         case .reshare(let phase): phase.session.hasMessagesToSend
         case .auxGen(let phase, _): phase.session.hasMessagesToSend
-        case .handoverToCollect, .finished: false
+        case .finished: false
         }
     }
 
@@ -194,10 +203,10 @@ public struct RegistrationFlow: Flow {
     public var isReadyToAdvance: Bool {
         switch step {
         case .keyInit(let phase): phase.session.isReadyToFinalize
-        case .handoverToCollect(let received): received.count == plan.founders.count
+        case .handover(let phase, _): phase.session.isReadyToFinalize
         case .reshare(let phase): phase.session.isReadyToFinalize
         case .auxGen(let phase, _): phase.session.isReadyToFinalize
-        case .handoverToSend, .finished: false
+        case .finished: false
         }
     }
 
@@ -209,12 +218,10 @@ public struct RegistrationFlow: Flow {
             let out = try phase.makeMessages(using: &generator)
             step = .keyInit(phase)
             return out
-        case .handoverToSend(let share):
-            let message = SignedMessage(sessionID: plan.reshareID.rawRepresentation, protocolTag: Self.handoverProtocolTag, round: 1,
-                                        kind: .broadcast, recipient: nil, payload: share.publicPart.encoded, signer: signer)
-            let recipients = plan.committee.filter { !plan.founders.contains($0) }
-            try startResharing(oldKey: share.publicPart, oldShare: share)
-            return recipients.isEmpty ? [] : [FlowMessage(recipients: recipients, message: message)]
+        case .handover(var phase, let share):
+            let out = try phase.makeMessages(using: &generator)
+            step = .handover(phase, share)
+            return out
         case .reshare(var phase):
             let out = try phase.makeMessages(using: &generator)
             step = .reshare(phase)
@@ -223,15 +230,16 @@ public struct RegistrationFlow: Flow {
             let out = try phase.makeMessages(using: &generator)
             step = .auxGen(phase, share)
             return out
-        case .handoverToCollect, .finished:
+        case .finished:
             throw .outOfOrder("nothing to send")
         }
     }
 
     /// Checks and records a message; messages of later phases are kept until then.
-    /// - Throws: as `Flow.receive(_:from:)`; in the handover,
-    ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` naming a founder that signed
-    ///   a bad key, ``FlowError/disagreement(phase:messages:)`` when founders signed different keys.
+    /// - Throws: as `Flow.receive(_:from:)`; in the handover, ``FlowError/fault(_:)`` naming a
+    ///   founder that signed an invalid key or showed two servers different keys (proven evidence),
+    ///   and ``FlowError/unexpectedMessage(_:)``, naming no one, for a message whose envelope
+    ///   cannot belong to the handover (checked before its signature).
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
         guard let target = phase(of: message) else {
             throw .unexpectedMessage("\(message) belongs to none of this registration's sessions")
@@ -239,6 +247,10 @@ public struct RegistrationFlow: Flow {
         let current = phase.flatMap { Self.order.firstIndex(of: $0) } ?? Self.order.count
         let index = Self.order.firstIndex(of: target)!
         if index < current { return .ignored }
+        if target == .oldKeyHandover,
+           let problem = SignedAgreement.envelopeProblem(message, configuration: plan.handoverConfiguration) {
+            throw .unexpectedMessage("handover: \(problem)")
+        }
         if index > current {
             later.append((message, deliverer))
             return .deferred
@@ -247,21 +259,15 @@ public struct RegistrationFlow: Flow {
         case .keyInit(var phase):
             defer { step = .keyInit(phase) }
             return try phase.receive(message, from: deliverer)
-        case .handoverToCollect(var received):
-            try checkHandover(message, from: deliverer, received: received)
-            if received[message.sender] == message { return .ignored }
-            received[message.sender] = message
-            step = .handoverToCollect(received)
-            return .accepted
+        case .handover(var phase, let share):
+            defer { step = .handover(phase, share) }
+            return try phase.receive(message, from: deliverer)
         case .reshare(var phase):
             defer { step = .reshare(phase) }
             return try phase.receive(message, from: deliverer)
         case .auxGen(var phase, let share):
             defer { step = .auxGen(phase, share) }
             return try phase.receive(message, from: deliverer)
-        case .handoverToSend:
-            // A founder ignores other founders' handovers: it has the key from KeyInit itself.
-            return .ignored
         case .finished:
             return .ignored
         }
@@ -274,18 +280,26 @@ public struct RegistrationFlow: Flow {
         switch step {
         case .keyInit(var phase):
             guard let additive = try phase.finalize(using: &generator) else { step = .keyInit(phase); return }
+            let share: ThresholdKeyShare
             do {
-                step = .handoverToSend(try ThresholdKeyShare(additive: additive))
+                share = try ThresholdKeyShare(additive: additive)
             } catch {
                 throw .setupFailed(phase: .keyInit, .keyShare(error))
             }
-        case .handoverToCollect(let received):
-            guard received.count == plan.founders.count else { throw .outOfOrder("handover incomplete") }
-            let messages = plan.founders.map { received[$0]! }
-            guard Set(messages.map(\.payload)).count == 1 else { throw .disagreement(phase: .oldKeyHandover, messages: messages) }
-            // Checked in `checkHandover`.
-            let oldKey = try! ThresholdPublicKey(encoded: messages[0].payload)
-            try startResharing(oldKey: oldKey, oldShare: nil)
+            step = .handover(try Self.handoverSession(plan: plan, share: share, signer: signer, verifier: verifier), share)
+            try deliverLater()
+        case .handover(var phase, let share):
+            guard let outcome = try phase.finalize(using: &generator) else { step = .handover(phase, share); return }
+            switch outcome {
+            case .agreed(let value):
+                // Every founder's value passed the validity check: a t-of-t key of the founders.
+                guard let oldKey = try? ThresholdPublicKey(encoded: value) else {
+                    preconditionFailure("the agreed handover value was checked to decode")
+                }
+                try startResharing(oldKey: oldKey, oldShare: share)
+            case .disagreed(let disagreement):
+                throw .disagreement(phase: .oldKeyHandover, disagreement)
+            }
         case .reshare(var phase):
             guard let result = try phase.finalize(using: &generator) else { step = .reshare(phase); return }
             guard let share = result else { throw .noShareFromResharing }
@@ -300,7 +314,7 @@ public struct RegistrationFlow: Flow {
         case .auxGen(var phase, let share):
             guard let aux = try phase.finalize(using: &generator) else { step = .auxGen(phase, share); return }
             step = .finished(RegistrationOutput(keyShare: share, auxInfo: aux))
-        case .handoverToSend, .finished:
+        case .finished:
             throw .outOfOrder("nothing to advance")
         }
     }
@@ -339,42 +353,17 @@ public struct RegistrationFlow: Flow {
         for item in pending { _ = try receive(item.message, from: item.deliverer) }
     }
 
-    /// The largest handover payload a plan with `founders` founders can need: the encoded t-of-t key
-    /// (magic, version, two counts, then a holder id and a compressed point per founder), with room.
-    static func maximumHandoverSize(founders: Int) -> Int { 64 + 96 * founders }
-
-    /// A founder's handover: signed by a founder that delivered it, a broadcast of round 1 whose
-    /// payload is a t-of-t key held by exactly the founders. The cheap checks come first — who
-    /// delivered it, whether it is a founder, the envelope, the size — so no party can make this one
-    /// hash or decode a large message; only a founder's handover of a plausible size is then
-    /// signature-checked and decoded.
-    private func checkHandover(_ message: SignedMessage, from deliverer: PartyID,
-                               received: [PartyID: SignedMessage]) throws(FlowError) {
-        guard message.sender == deliverer else {
-            throw .unexpectedMessage("a handover not sent by the party that delivered it")
-        }
-        guard plan.founders.contains(message.sender) else {
-            throw .unexpectedMessage("a handover from \(message.sender), which is not a founder")
-        }
-        guard message.round == 1, message.kind == .broadcast else {
-            throw .unexpectedMessage("a handover that is not a round-1 broadcast")
-        }
-        guard message.payload.count <= Self.maximumHandoverSize(founders: plan.founders.count) else {
-            throw .unexpectedMessage("a handover of \(message.payload.count) bytes")
-        }
-        guard message.hasValidSignature(verifier) else {
-            throw .unexpectedMessage("a handover not signed by the party that delivered it")
-        }
-        func bad(_ reason: String) -> FlowError {
-            .badFlowMessage(culprit: message.sender, phase: .oldKeyHandover, reason: reason, message: message)
-        }
-        if let earlier = received[message.sender], earlier != message {
-            throw .disagreement(phase: .oldKeyHandover, messages: [earlier, message])
-        }
-        let key: ThresholdPublicKey
-        do { key = try ThresholdPublicKey(encoded: message.payload) } catch { throw bad("\(error)") }
-        guard key.holders == plan.founders, key.threshold == plan.founders.count else {
-            throw bad("the key is not a \(plan.founders.count)-of-\(plan.founders.count) key of the founders")
+    /// The handover session: a founder sends its t-of-t key (its reference too), any other server
+    /// only receives.
+    private static func handoverSession(plan: RegistrationPlan, share: ThresholdKeyShare?, signer: any IdentitySigner,
+                                        verifier: any IdentitySignatureVerifier) throws(FlowError) -> PhaseSession<SignedAgreementOutcome> {
+        do {
+            let session = try SignedAgreement.makeSession(sessionID: plan.reshareID.rawRepresentation,
+                                                          configuration: plan.handoverConfiguration,
+                                                          value: share?.publicPart.encoded, signer: signer, verifier: verifier)
+            return PhaseSession(phase: .oldKeyHandover, session: session)
+        } catch {
+            throw .setupFailed(phase: .oldKeyHandover, .signedAgreement(error))
         }
     }
 }

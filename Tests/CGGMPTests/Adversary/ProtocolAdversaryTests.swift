@@ -50,6 +50,25 @@ struct ProtocolUnderTest<Output: Sendable>: Sendable {
             sameOutput: { $0.publicKey == $1.publicKey })
     }
 
+    /// Signers 0 and 1 send (the culprit, index 1, is a sender; index 2 only receives).
+    static func signedAgreement() throws -> ProtocolUnderTest<SignedAgreementOutcome> {
+        let signers = makeSigners(3)
+        let configuration = try SignedAgreementConfiguration(senders: [signers[0].partyID, signers[1].partyID],
+                                                             receivers: signers.map(\.partyID), validity: .bytes(maximumSize: 64))
+        return ProtocolUnderTest(
+            name: "SignedAgreement", signers: signers, sessionID: Array("adversary SignedAgreement".utf8),
+            publicData: { try SignedAgreement.publicData(sessionID: $0, configuration: configuration) },
+            rechecker: SignedAgreement.evidenceRechecker(configuration: configuration),
+            makeSessions: { id in
+                try signers.map {
+                    try SignedAgreement.makeSession(sessionID: id, configuration: configuration,
+                                                    value: configuration.senders.contains($0.partyID) ? Array("value".utf8) : nil,
+                                                    signer: $0)
+                }
+            },
+            sameOutput: { $0 == $1 })
+    }
+
     static func auxGen() -> ProtocolUnderTest<AuxInfo> {
         let signers = makeSigners(3)
         return ProtocolUnderTest(
@@ -201,6 +220,10 @@ struct ProtocolUnderTest<Output: Sendable>: Sendable {
     }
 
     @Test func keyInitHoldsAgainstEveryAction() throws { Self.expectNoProblems(try Self.exercise(Self.keyInit()), "KeyInit") }
+    @Test func signedAgreementHoldsAgainstEveryAction() throws {
+        Self.expectNoProblems(try Self.exercise(Self.signedAgreement()), "SignedAgreement (sender corrupt)")
+        Self.expectNoProblems(try Self.exercise(Self.signedAgreement(), culpritIndex: 2), "SignedAgreement (receiver corrupt)")
+    }
     @Test func auxGenHoldsAgainstEveryAction() throws { Self.expectNoProblems(try Self.exercise(Self.auxGen()), "AuxGen") }
     @Test func keyRefreshHoldsAgainstEveryAction() throws {
         Self.expectNoProblems(try Self.exercise(Self.keyRefresh()), "KeyRefresh")
