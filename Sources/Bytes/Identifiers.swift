@@ -51,6 +51,8 @@ public enum DomainSeparation {
     public static let signingIdentitySignature = "swift-tss/Signing/identity-signature/v1"
     /// The BIP32 chain code derived from the group key.
     public static let bip32ChainCode = "swift-tss/bip32-chain-code/v1"
+    /// The store key ID of a presignature pool (public key, key epoch, signer set).
+    public static let presignaturePool = "swift-tss/presignature-pool/v1"
     /// HPKE `info` of every envelope.
     public static let envelopeHPKEInfo = "swift-tss/envelope/v1"
     /// What an envelope's sender signs.

@@ -148,35 +148,16 @@ public struct SigningFlow: Flow {
         self.signer = signer
         self.verifier = verifier
         self.parameters = parameters
-        let tweak: Scalar
-        do {
-            let root = try ExtendedPublicKey(publicKey: thresholdShare.publicKey, chainCode: Self.chainCode(for: thresholdShare.publicKey))
-            tweak = try root.derive(path: request.derivationPath).tweak
-        } catch {
-            throw .setupFailed(phase: nil, .keyDerivation(error))
-        }
-        do {
-            keyShare = try thresholdShare.tweaked(by: tweak).additiveShare(signers: request.signers)
-        } catch {
-            throw .setupFailed(phase: nil, .keyShare(error))
-        }
-        do {
-            self.auxInfo = try SigningAuxInfo(auxInfo, signers: request.signers)
-        } catch {
-            throw .setupFailed(phase: nil, .signing(error))
-        }
+        let setUp = try SignerSetUp(thresholdShare: thresholdShare, derivationPath: request.derivationPath,
+                                    signers: request.signers, auxInfo: auxInfo)
+        keyShare = setUp.keyShare
+        self.auxInfo = setUp.auxInfo
         if let presignature {
             guard let taken = presignature.take() else { throw .presignatureAlreadyUsed }
             step = try Self.signStep(request: request, presignature: taken, keyShare: keyShare, signer: signer, verifier: verifier)
         } else {
-            do {
-                let session = try Presigning.makeSession(sessionID: request.sessionID.rawRepresentation, keyShare: keyShare,
-                                                         auxInfo: self.auxInfo, signer: signer, verifier: verifier,
-                                                         parameters: parameters)
-                step = .presign(PhaseSession(phase: .presign, session: session))
-            } catch {
-                throw .setupFailed(phase: .presign, .signing(error))
-            }
+            step = .presign(try setUp.presignPhase(sessionID: request.sessionID, signer: signer, verifier: verifier,
+                                                   parameters: parameters))
         }
     }
 
@@ -344,5 +325,54 @@ public struct SigningFlow: Flow {
         let pending = later
         later = []
         for item in pending { _ = try receive(item.message, from: item.deliverer) }
+    }
+}
+
+/// The set-up a signer set shares between ``SigningFlow`` and ``PresignFlow``: derive the child
+/// key (tweak = BIP32 CKDpub(public key, chain code, path).tweak), turn the tweaked threshold
+/// share into the additive share for the signers, restrict the aux info to them, and start
+/// presigning.
+struct SignerSetUp: Sendable {
+    /// The child key's additive share for the signers.
+    let keyShare: AdditiveKeyShare
+    /// The aux info restricted to the signers.
+    let auxInfo: SigningAuxInfo
+
+    /// - Throws: ``FlowError/setupFailed(phase:_:)`` with ``FlowSetupError/keyDerivation(_:)``,
+    ///   ``FlowSetupError/keyShare(_:)`` or ``FlowSetupError/signing(_:)``.
+    init(thresholdShare: ThresholdKeyShare, derivationPath: String, signers: [PartyID],
+         auxInfo: AuxInfo) throws(FlowError) {
+        let tweak: Scalar
+        do {
+            let root = try ExtendedPublicKey(publicKey: thresholdShare.publicKey,
+                                             chainCode: SigningFlow.chainCode(for: thresholdShare.publicKey))
+            tweak = try root.derive(path: derivationPath).tweak
+        } catch {
+            throw .setupFailed(phase: nil, .keyDerivation(error))
+        }
+        do {
+            keyShare = try thresholdShare.tweaked(by: tweak).additiveShare(signers: signers)
+        } catch {
+            throw .setupFailed(phase: nil, .keyShare(error))
+        }
+        do {
+            self.auxInfo = try SigningAuxInfo(auxInfo, signers: signers)
+        } catch {
+            throw .setupFailed(phase: nil, .signing(error))
+        }
+    }
+
+    /// The presigning phase under `sessionID`.
+    /// - Throws: ``FlowError/setupFailed(phase:_:)`` (phase `.presign`).
+    func presignPhase(sessionID: SessionID, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier,
+                      parameters: SchemeParameters) throws(FlowError) -> PhaseSession<PresignatureSlot> {
+        do {
+            let session = try Presigning.makeSession(sessionID: sessionID.rawRepresentation, keyShare: keyShare,
+                                                     auxInfo: auxInfo, signer: signer, verifier: verifier,
+                                                     parameters: parameters)
+            return PhaseSession(phase: .presign, session: session)
+        } catch {
+            throw .setupFailed(phase: .presign, .signing(error))
+        }
     }
 }
