@@ -32,7 +32,7 @@ public enum PresignaturePool {
 /// Presigning only, for one signer of a signer set: the same set-up as ``SigningFlow`` (the BIP32
 /// child key's additive share for the signers, their aux info), then CGGMP presigning under the
 /// session id kind presigning(child public key, key epoch, pool index), participants = signers.
-/// The output is the ``PresignatureSlot`` to move into the pool
+/// The output is the `PresignatureSlot` to move into the pool
 /// (``PresignaturePool/keyID(publicKey:epoch:signers:)``); a later ``SigningFlow`` for the same
 /// child key and signers takes it from there.
 public struct PresignFlow: Flow {
