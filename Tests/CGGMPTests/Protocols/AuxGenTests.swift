@@ -325,20 +325,14 @@ import CGGMPAdversary
             return
         }
         let honest = signers[0].partyID
-        let publicData = try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID))
-        let rechecker = AuxGen.evidenceRechecker(parameters: .testing)
-        for (echoRound, claimedRound) in [(1, 1), (2, 2), (2, 3), (2, 4), (1, 0)] {
-            let echo = try #require(runner.sentMessages.first { $0.sender == honest && $0.round == echoRound && $0.kind == .echo })
-            let evidence = Evidence(culprit: honest, round: claimedRound,
-                                    reason: .violation(RoundViolation(rule: "unexpected-message")), messages: [echo])
-            #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
-            var view = try evidenceView(honest, [echo], publicData)
-            do {
-                try rechecker.recheck(round: claimedRound, incoming: IncomingPayloads(sender: honest, parts: [.echo: echo]), view: &view)
-            } catch {
-                #expect(error.rule == RoundViolation.incompleteViewRule, "round \(claimedRound): \(error)")
-            }
+        let cases = try [(1, 1), (2, 2), (2, 3), (2, 4), (1, 0)].map { echoRound, claimedRound in
+            (message: try #require(runner.sentMessages.first { $0.sender == honest && $0.round == echoRound && $0.kind == .echo }),
+             round: claimedRound)
         }
+        try expectHonestMessagesNotProven(
+            honest, cases: cases, rules: ["unexpected-message"], supporting: [], viewMessages: cases.map(\.message),
+            publicData: try AuxGen.publicData(sessionID: auxGenSessionID, committee: signers.map(\.partyID)),
+            rechecker: AuxGen.evidenceRechecker(parameters: .testing))
     }
 
     /// Finding 2: a malicious accuser re-signs its own round-2 echo-broadcast with other ring-Pedersen

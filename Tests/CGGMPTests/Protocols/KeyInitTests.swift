@@ -208,29 +208,14 @@ import Testing
             Issue.record("KeyInit did not finish")
             return
         }
-        let publicData = try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID))
-        let rechecker = KeyInit.evidenceRechecker(parameters: .testing)
         let honest = signers[0].partyID
         let echoes = runner.sentMessages.filter { $0.sender == honest && $0.kind == .echo }
-        #expect(!echoes.isEmpty)
-        for echo in echoes {
-            for rule in ["unexpected-message", "malformed-commitment", "invalid-schnorr-proof"] {
-                let reason = FaultReason.violation(RoundViolation(rule: rule))
-                let evidence = Evidence(culprit: honest, round: echo.round, reason: reason,
-                                        messages: [echo] + runner.sentMessages.filter { $0 != echo })
-                #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
-            }
-            // Handed to the rechecker as the round's only part, the echo proves nothing either.
-            var view = try SignedView.fromEvidence(sender: honest, publicData: publicData, messages: runner.sentMessages,
-                                                   verifier: Ed25519Verifier()).get()
-            let incoming = IncomingPayloads(sender: honest, parts: [.echo: echo])
-            do {
-                try rechecker.recheck(round: echo.round, incoming: incoming, view: &view)
-                Issue.record("an echo passed as a round's message")
-            } catch {
-                #expect(error.rule == RoundViolation.incompleteViewRule, "\(error)")
-            }
-        }
+        try expectHonestMessagesNotProven(
+            honest, cases: echoes.map { (message: $0, round: $0.round) },
+            rules: ["unexpected-message", "malformed-commitment", "invalid-schnorr-proof"],
+            supporting: runner.sentMessages, viewMessages: runner.sentMessages,
+            publicData: try KeyInit.publicData(sessionID: keyInitSessionID, committee: signers.map(\.partyID)),
+            rechecker: KeyInit.evidenceRechecker(parameters: .testing))
     }
 
     /// Finding: the accuser picked the supporting messages. A malicious accuser re-signs its own

@@ -436,28 +436,14 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let (configuration, old) = try setUp()
         var runner = try resharingRunner(configuration: configuration, oldShares: old, signers: signers, seed: 38)
         _ = try #require(finishedShares(runner.run()))
-        let publicData = try KeyResharing.publicData(sessionID: resharingSessionID, configuration: configuration)
-        let rechecker = KeyResharing.evidenceRechecker(configuration: configuration)
         let honest = ids[0]
-        for message in runner.sentMessages where message.sender == honest {
-            for rule in ["unexpected-message", "share-mismatch", "configuration-mismatch", "false-complaint",
-                         "confirmation-mismatch", "malformed-confirmation"] {
-                let evidence = Evidence(culprit: honest, round: message.round, reason: .violation(RoundViolation(rule: rule)),
-                                        messages: [message] + runner.sentMessages.filter { $0 != message })
-                #expect(evidence.verdict(publicData: publicData, rechecker: rechecker) != .proven)
-            }
-            guard message.kind == .echo else { continue }
-            var view = try SignedView.fromEvidence(sender: honest, publicData: publicData,
-                                                   messages: runner.sentMessages.filter { $0.kind != .direct },
-                                                   verifier: Ed25519Verifier()).get()
-            do {
-                try rechecker.recheck(round: message.round, incoming: IncomingPayloads(sender: honest, parts: [.echo: message]),
-                                      view: &view)
-                Issue.record("an echo passed as a round's message")
-            } catch {
-                #expect(error.rule == RoundViolation.incompleteViewRule, "\(error)")
-            }
-        }
+        try expectHonestMessagesNotProven(
+            honest, cases: runner.sentMessages.filter { $0.sender == honest }.map { (message: $0, round: $0.round) },
+            rules: ["unexpected-message", "share-mismatch", "configuration-mismatch", "false-complaint",
+                    "confirmation-mismatch", "malformed-confirmation"],
+            supporting: runner.sentMessages, viewMessages: runner.sentMessages.filter { $0.kind != .direct },
+            publicData: try KeyResharing.publicData(sessionID: resharingSessionID, configuration: configuration),
+            rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
     }
 }
 
