@@ -43,6 +43,9 @@ ct: deps
 	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Paillier
 	$(SWIFT) build -c release --scratch-path .build-ct -Xcc -DBIGNUM_CT_VALGRIND --target Secp256k1
 	sh scripts/ct-valgrind/run.sh
+	@if sh scripts/ct-valgrind/run.sh --negative-control > .build-ct/negative-control.log 2>&1; then \
+	  echo "ct: the negative control (a secret routed to powerVariableTime) was NOT caught"; exit 1; \
+	else echo "ct: the negative control is caught (log: .build-ct/negative-control.log)"; fi
 
 # Sanitizers: the test suite built and run under AddressSanitizer (with LeakSanitizer), then
 # separately under ThreadSanitizer, each in its own scratch path (.build-asan, .build-tsan; the

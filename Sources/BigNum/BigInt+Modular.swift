@@ -96,9 +96,12 @@ public struct CRTBasis: Sendable {
     /// The x in [0, first·second) with x ≡ r1 (mod first) and x ≡ r2 (mod second) (Garner).
     /// Residues outside [0, modulus) (negative ones included) are reduced first; never fails.
     public func combine(_ r1: BigInt, _ r2: BigInt) -> BigInt {
-        // x = r1 + first · ((r2 - r1) · first⁻¹ mod second)
+        // x = r1 + first · ((r2 - r1) · first⁻¹ mod second), with r2 - r1 taken as
+        // (r2 mod second) + second - (r1 mod second), which is never negative: which residue is
+        // larger depends on the secrets (in decryption, m mod p against m mod q), and a sign
+        // would pick a branch.
         let a = try! r1.modulo(first)
-        let h = try! ((r2 - a) * firstInverse).modulo(second)
+        let h = try! ((try! r2.modulo(second) + second - (try! a.modulo(second))) * firstInverse).modulo(second)
         return a + first * h
     }
 }

@@ -20,6 +20,8 @@ swiftc -O -module-name CTHarness -I "$B/Modules" \
   -lsecp256k1 -lgmp -lsodium -o "$OUT/ct-harness"
 valgrind --tool=memcheck --error-limit=no --track-origins=yes --num-callers=50 ${CT_VALGRIND_ARGS:-} \
   --suppressions=scripts/ct-valgrind/public-sizes.supp "$OUT/ct-harness" "$@" > "$OUT/log" 2>&1 || true
+# A harness that trapped stops logging: without its last phase, nothing after it was checked.
+grep -q '^=== done' "$OUT/log" || { tail -20 "$OUT/log"; echo "FAIL: the harness did not reach its last phase"; exit 1; }
 grep -E "${CT_GREP:-^=== |Conditional jump|Use of uninitialised value|ERROR SUMMARY}" "$OUT/log"
 awk '
   /^=== / { if (name != "") check(); name = $0; count = 0;

@@ -109,17 +109,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             writer.write("prehash", bytes: prehash.rawRepresentation)
         case .signedAgreement(let configuration):
             writer.appendCount(7)
-            ReportEncoding.writeParties(configuration.senders, to: &writer)
-            ReportEncoding.writeParties(configuration.receivers, to: &writer)
-            switch configuration.validity {
-            case .bytes(let maximumSize):
-                writer.appendCount(0)
-                writer.appendCount(max(0, maximumSize))
-            case .thresholdPublicKey(let holders, let threshold):
-                writer.appendCount(1)
-                ReportEncoding.writeParties(holders.sorted(), to: &writer)
-                writer.appendCount(threshold)
-            }
+            configuration.write(to: &writer)
         }
         return writer.bytes
     }
@@ -161,7 +151,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
                 }
             case 4: inputs = .presigning(try Self.readInputs(&reader, parameters: parameters))
             case 5:
-                let nonce = try Self.readPoint(&reader, "nonce")
+                let nonce = try reader.readPoint("nonce")
                 let count = try reader.readCount("signers", minimumElementSize: 12)
                 var deltas: [PartyID: Point] = [:], keyShares: [PartyID: Point] = [:]
                 for _ in 0..<count {
@@ -169,8 +159,8 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
                     guard deltas.keys.allSatisfy({ $0 < party }) else {
                         throw DecodingError(field: "party", reason: .nonCanonical("signers not in strictly increasing order"))
                     }
-                    deltas[party] = try Self.readPoint(&reader, "delta")
-                    keyShares[party] = try Self.readPoint(&reader, "s")
+                    deltas[party] = try reader.readPoint("delta")
+                    keyShares[party] = try reader.readPoint("s")
                 }
                 let prehash = try Self.readPrehash(&reader)
                 inputs = .signing(commitments: PresignatureCommitments(nonce: nonce, nonceShares: deltas,
@@ -207,13 +197,6 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
     }
 
     /// A point as its length-prefixed SEC1 bytes (compressed or the identity byte).
-    private static func readPoint(_ reader: inout ByteReader, _ name: String) throws(DecodingError) -> Point {
-        let bytes = try reader.readLengthPrefixed(name)
-        do { return try Point(sec1RepresentationAllowingIdentity: bytes) } catch {
-            throw DecodingError(field: name, reason: .invalidValue("\(error)"))
-        }
-    }
-
     private static func readPrehash(_ reader: inout ByteReader) throws(DecodingError) -> Prehash {
         let bytes = try reader.readLengthPrefixed("prehash")
         do { return try Prehash(rawRepresentation: bytes) } catch {
@@ -241,7 +224,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             guard shares.keys.allSatisfy({ $0 < party }) else {
                 throw DecodingError(field: "party", reason: .nonCanonical("signers not in strictly increasing order"))
             }
-            shares[party] = try readPoint(&reader, "share")
+            shares[party] = try reader.readPoint("share")
             let paillierBytes = try reader.readLengthPrefixed("paillier")
             let paillier: PaillierPublicKey
             do { paillier = try PaillierPublicKey(encoded: paillierBytes, expectedBits: parameters.modulusBits) } catch {

@@ -89,8 +89,10 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
     /// Whether the protocol's output is one-time (see `oneTimeProtocolTags`).
     public var isOneTime: Bool { Self.oneTimeProtocolTags.contains(protocolTag) }
 
-    /// Records the end of the session and wipes the seed (zeroes this copy's bytes, then drops it;
-    /// copies the caller made earlier, e.g. `encoded` bytes, are the caller's to discard).
+    /// Records the end of the session and drops the seed. The zeroing below reaches only a buffer
+    /// this journal owns alone: a Swift array shares its buffer with earlier copies (the caller's
+    /// seed, a decoded journal, `encoded` bytes), and writing to a shared one copies it first, so
+    /// those copies are not wiped and stay the caller's to discard.
     mutating func markFinished() {
         guard !isFinished else { return }
         events.append(.finished)
@@ -162,11 +164,10 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
         let tag = try reader.readString("protocol tag")
         let sessionID = try reader.readLengthPrefixed("session id")
         let seed: [UInt8]? = try reader.readBool("seed flag") ? try reader.readFixed("seed", count: Self.seedLength) : nil
-        // Every event takes at least one byte, so a count the input cannot hold is refused before
-        // anything is reserved for it.
+        // Every event takes at least one byte, so a count the input cannot hold is refused; nothing
+        // is reserved ahead (an event is far larger in memory than its one-byte minimum).
         let count = try reader.readCount("events")
         var events: [Event] = []
-        events.reserveCapacity(count)
         for index in 0..<count {
             let tagField = "event \(index) tag"
             let tagByte = try reader.readByte(tagField)

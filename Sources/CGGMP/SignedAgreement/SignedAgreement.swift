@@ -111,6 +111,7 @@ public struct SignedAgreementConfiguration: Sendable, Hashable {
         guard !senders.isEmpty else { throw .noSenders }
         guard Set(senders).count == senders.count, Set(receivers).count == receivers.count else { throw .duplicateParty }
         if let outsider = senders.first(where: { !receivers.contains($0) }) { throw .senderNotAReceiver(outsider) }
+        if case .bytes(let maximumSize) = validity, maximumSize < 0 { throw .negativeMaximumSize(maximumSize) }
         self.senders = senders.sorted()
         self.receivers = receivers.sorted()
         self.validity = validity
@@ -118,6 +119,22 @@ public struct SignedAgreementConfiguration: Sendable, Hashable {
 
     /// The largest echo-broadcast payload a sender may sign (the length-prefixed value).
     var maximumPayloadSize: Int { 4 + validity.maximumValueSize }
+
+    /// The configuration's fields as `FaultCheckContext` carries them: senders, receivers, then
+    /// the validity case and its parameters.
+    func write(to writer: inout ByteWriter) {
+        ReportEncoding.writeParties(senders, to: &writer)
+        ReportEncoding.writeParties(receivers, to: &writer)
+        switch validity {
+        case .bytes(let maximumSize):
+            writer.appendCount(0)
+            writer.appendCount(maximumSize)
+        case .thresholdPublicKey(let holders, let threshold):
+            writer.appendCount(1)
+            ReportEncoding.writeParties(holders.sorted(), to: &writer)
+            writer.appendCount(threshold)
+        }
+    }
 }
 
 /// What a valid value is: a pure function of public data, named by a case so that a third party
@@ -131,7 +148,7 @@ public enum SignedAgreementValidity: Sendable, Hashable {
     /// The largest value the check can accept.
     public var maximumValueSize: Int {
         switch self {
-        case .bytes(let maximumSize): max(0, maximumSize)
+        case .bytes(let maximumSize): maximumSize
         // The encoded key: magic, version, two counts, then a holder id and a compressed point each, with room.
         case .thresholdPublicKey(let holders, _): 64 + 96 * holders.count
         }
@@ -168,6 +185,8 @@ public enum SignedAgreementSetupError: Error, Sendable, Equatable, CustomStringC
     case notASender
     /// This party's own value fails the validity check.
     case invalidOwnValue(String)
+    /// A `.bytes` validity with a negative maximum size.
+    case negativeMaximumSize(Int)
     /// The session could not be made (this party is not a receiver, say).
     case session(SessionSetupError)
 
@@ -180,6 +199,7 @@ public enum SignedAgreementSetupError: Error, Sendable, Equatable, CustomStringC
         case .valueRequired: "a sender needs a value"
         case .notASender: "only a sender has a value"
         case .invalidOwnValue(let problem): "own value invalid: \(problem)"
+        case .negativeMaximumSize(let size): "maximum value size \(size) is negative"
         case .session(let error): "session: \(error)"
         }
     }

@@ -167,6 +167,9 @@ import Testing
         #expect(throws: SignedAgreementSetupError.senderNotAReceiver(Self.ids[0])) {
             try SignedAgreementConfiguration(senders: [Self.ids[0]], receivers: Array(Self.ids.dropFirst()), validity: .bytes(maximumSize: 1))
         }
+        #expect(throws: SignedAgreementSetupError.negativeMaximumSize(-1)) {
+            try SignedAgreementConfiguration(senders: Self.senders, receivers: Self.ids, validity: .bytes(maximumSize: -1))
+        }
         #expect(throws: SignedAgreementSetupError.noSenders) {
             try SignedAgreementConfiguration(senders: [], receivers: Self.ids, validity: .bytes(maximumSize: 1))
         }
