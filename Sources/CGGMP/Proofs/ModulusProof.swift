@@ -77,7 +77,14 @@ import Paillier
         // w with Jacobi(w, N) = −1: then w is a non-residue modulo exactly one of p, q.
         var w: BigInt
         repeat { w = try! BigInt.randomUnit(modulo: n, using: &generator) } while (try! w.jacobiVariableTime(n)) != -1
-        let wSymbols = (p: try! w.jacobiVariableTime(p), q: try! w.jacobiVariableTime(q))
+        // Legendre symbols modulo the secret primes by Euler's criterion on the constant-time power
+        // (a Jacobi-symbol loop's running time depends on the modulus's bits); the symbol modulo q
+        // follows from the public Jacobi symbol modulo N. The symbols themselves are what (a, b)
+        // publish anyway.
+        let halfOrderP = (p - .one) >> 1
+        func legendreP(_ x: BigInt) -> Int { (try! x.modulo(p).power(halfOrderP, modulo: p)) == .one ? 1 : -1 }
+        let wP = legendreP(w)
+        let wSymbols = (p: wP, q: -wP)
 
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         let statement = Statement(modulus: n)
@@ -92,7 +99,7 @@ import Paillier
         let repetitions = challenges.map { y -> Repetition in
             // −1 is a non-residue modulo both primes; w modulo exactly one: some (a, b) makes
             // (−1)^a w^b y a residue modulo both.
-            let yp = try! y.jacobiVariableTime(p), yq = try! y.jacobiVariableTime(q)
+            let yp = legendreP(y), yq = (try! y.jacobiVariableTime(n)) * yp
             var a = false, b = false
             search: for candidateA in [false, true] {
                 for candidateB in [false, true] {
