@@ -104,52 +104,60 @@ public struct Session<Output: Sendable>: Sendable {
 
     /// Checks and records one message delivered by `deliverer` (the peer the authenticated channel
     /// names).
-    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) {
-        try accept(check(message, from: deliverer))
+    /// - Returns: `.accepted`, or why the message was set aside without blame (see
+    ///   ``MessageReceipt``).
+    @discardableResult
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageReceipt {
+        switch try check(message, from: deliverer) {
+        case .verified(let checked): return try accept(checked)
+        case .setAside(let receipt): return receipt
+        }
     }
 
     /// Checks one message without changing the session. Safe to call concurrently.
+    /// - Returns: `.verified` with what to pass to ``accept(_:)``, or `.setAside` with the verdict
+    ///   for a message that is no one's fault: `.deferred` for a later step (keep it and deliver it
+    ///   again later), `.duplicate` for a copy of an accepted message and `.ignored` for one that
+    ///   fills no slot of this session now (drop both: the network may duplicate, delay and
+    ///   misroute honest messages).
     /// - Throws: `.fault` naming the culprit (proven by its signatures, or transport-only when the
-    ///   delivered bytes themselves are bad), `.notYetExpected` for a message of a later step (keep
-    ///   it and deliver it again later), `.alreadyReceived` for a copy of an accepted message and
-    ///   `.ignored` for a message that fills no slot of this session now (drop both: the network
-    ///   may duplicate, delay and misroute honest messages, so neither is anyone's fault).
-    public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> CheckedMessage {
+    ///   delivered bytes themselves are bad).
+    public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageCheck {
         guard message.sender == deliverer else {
             throw fault(deliverer, .senderMismatch, [message])
         }
         guard message.hasValidSignature(verifier) else { throw fault(deliverer, .invalidSignature, [message]) }
         guard message.sessionID == publicData.sessionID, message.protocolTag == publicData.protocolTag else {
-            throw .ignored("the message belongs to another session")
+            return .setAside(.ignored("the message belongs to another session"))
         }
         let sender = message.sender
         guard sender != me, publicData.committee.contains(sender) else {
-            throw .ignored("the sender is not another committee member")
+            return .setAside(.ignored("the sender is not another committee member"))
         }
-        if message.kind == .direct, message.recipient != me { throw .ignored("a direct message for another party") }
+        if message.kind == .direct, message.recipient != me { return .setAside(.ignored("a direct message for another party")) }
         if phase == .finished || message.round < round.number {
             // A late copy is dropped; a different message for a filled slot is equivocation.
-            try checkNotDuplicate(message)
-            throw .ignored("round \(message.round) is over")
+            if try isCopyOfAccepted(message) { return .setAside(.duplicate) }
+            return .setAside(.ignored("round \(message.round) is over"))
         }
-        if message.round > round.number { throw .notYetExpected }
+        if message.round > round.number { return .setAside(.deferred) }
         if message.kind == .echo {
             guard round.messageKinds.contains(.echoBroadcast) else {
-                throw .ignored("round \(round.number) has no echo step")
+                return .setAside(.ignored("round \(round.number) has no echo step"))
             }
-            guard phase == .collectingEchoes || phase == .readyToFinalize else { throw .notYetExpected }
-            try checkNotDuplicate(message)
+            guard phase == .collectingEchoes || phase == .readyToFinalize else { return .setAside(.deferred) }
+            if try isCopyOfAccepted(message) { return .setAside(.duplicate) }
             try checkEcho(message)
-            return CheckedMessage(messages: [message], payload: nil)
+            return .verified(CheckedMessage(messages: [message], payload: nil))
         }
         guard round.messageKinds.contains(message.kind) else {
-            throw .ignored("round \(round.number) has no \(message.kind) messages")
+            return .setAside(.ignored("round \(round.number) has no \(message.kind) messages"))
         }
-        try checkNotDuplicate(message)
+        if try isCopyOfAccepted(message) { return .setAside(.duplicate) }
         var parts = partial[sender] ?? [:]
         parts[message.kind] = message
-        guard parts.count == round.messageKinds.count else { return CheckedMessage(messages: [message], payload: nil) }
-        return try verifyParts(parts, from: sender)
+        guard parts.count == round.messageKinds.count else { return .verified(CheckedMessage(messages: [message], payload: nil)) }
+        return .verified(try verifyParts(parts, from: sender))
     }
 
     /// Runs the round's check on a sender's complete set of parts, over the view of what the sender
@@ -198,13 +206,13 @@ public struct Session<Output: Sendable>: Sendable {
                           echoes: echoes, unattested: unattested)
     }
 
-    /// Refuses a second, different message for a slot already filled (equivocation); a copy of the
-    /// accepted one is `.alreadyReceived`.
-    private func checkNotDuplicate(_ message: SignedMessage) throws(SessionError) {
+    /// Whether `message` is a copy of the one already accepted for its slot; a second, different
+    /// message for a filled slot is equivocation.
+    private func isCopyOfAccepted(_ message: SignedMessage) throws(SessionError) -> Bool {
         let slot = MessageSlot(round: message.round, kind: message.kind, sender: message.sender)
         let earlier = accepted[slot] ?? partial[message.sender]?[message.kind]
-        guard let earlier, earlier.round == message.round else { return }
-        if earlier.payload == message.payload { throw .alreadyReceived }
+        guard let earlier, earlier.round == message.round else { return false }
+        if earlier.payload == message.payload { return true }
         throw fault(message.sender, .equivocation, [earlier, message])
     }
 
@@ -231,15 +239,17 @@ public struct Session<Output: Sendable>: Sendable {
     /// Records a message `check` accepted. When it completes a sender's parts that were checked
     /// one by one (for instance in parallel, each seeing the others missing), the round's check
     /// runs here on the complete set and may throw `.fault`.
-    public mutating func accept(_ checked: CheckedMessage) throws(SessionError) {
+    /// - Returns: `.accepted`, or `.duplicate` when an equal message was accepted since `check`.
+    @discardableResult
+    public mutating func accept(_ checked: CheckedMessage) throws(SessionError) -> MessageReceipt {
         guard let first = checked.messages.first, first.round == round.number, phase != .finished else {
             throw .outOfOrder("the message was checked in another round")
         }
         let sender = first.sender
         if first.kind == .echo {
             guard phase == .collectingEchoes || phase == .readyToFinalize else { throw .outOfOrder("no echo step now") }
-            try checkNotDuplicate(first)
-            guard echoed.insert(sender).inserted else { throw .alreadyReceived }
+            if try isCopyOfAccepted(first) { return .duplicate }
+            guard echoed.insert(sender).inserted else { return .duplicate }
             accepted[MessageSlot(round: first.round, kind: .echo, sender: sender)] = first
             // Well-formed: `check` ran `EchoRound.problem` on it.
             let entries = (try? EchoRound.entries(of: first)) ?? []
@@ -249,7 +259,7 @@ public struct Session<Output: Sendable>: Sendable {
             // Another message from the same sender may have been accepted since `check` ran.
             // (A part already held as partial, which `check` combined with the new one, is no duplicate.)
             for message in checked.messages where partial[sender]?[message.kind] != message {
-                try checkNotDuplicate(message)
+                if try isCopyOfAccepted(message) { return .duplicate }
             }
             var checked = checked
             if checked.payload == nil {
@@ -269,6 +279,7 @@ public struct Session<Output: Sendable>: Sendable {
             }
         }
         advanceIfComplete()
+        return .accepted
     }
 
     private mutating func advanceIfComplete() {
@@ -336,18 +347,42 @@ public enum SessionStatus<Output: Sendable>: Sendable {
     case finished(Output)
 }
 
+/// What a party machine (a session or a flow) did with a message that was no one's fault. A
+/// verdict, not an error: the network may duplicate, delay and misroute honest messages.
+public enum MessageReceipt: Sendable, Equatable, CustomStringConvertible {
+    /// Checked and recorded.
+    case accepted
+    /// For a later step: keep it and deliver it again once the machine gets there.
+    case deferred
+    /// A copy of a message already accepted: drop it.
+    case duplicate
+    /// Fills no slot now (another session, a round or phase that is over, a kind the round does
+    /// not use, another party's direct message): drop it.
+    case ignored(String)
+
+    /// The verdict in words.
+    public var description: String {
+        switch self {
+        case .accepted: "accepted"
+        case .deferred: "kept for a later step"
+        case .duplicate: "a copy of an accepted message"
+        case .ignored(let why): "ignored: \(why)"
+        }
+    }
+}
+
+/// What ``Session/check(_:from:)`` found for a message that is not a fault.
+public enum MessageCheck: Sendable {
+    /// Verified: pass it to ``Session/accept(_:)``.
+    case verified(CheckedMessage)
+    /// Not for checking now; the verdict says whether to keep it (`.deferred`) or drop it.
+    case setAside(MessageReceipt)
+}
+
 /// Why a session refused a call or a message.
 public enum SessionError: Error, Sendable, CustomStringConvertible {
     /// A party broke the protocol; the fault names it and carries the evidence.
     case fault(ProtocolFault)
-    /// The message belongs to a later step; deliver it again after the session gets there.
-    case notYetExpected
-    /// This exact message was already accepted.
-    case alreadyReceived
-    /// The message fills no slot of this session now (another session, a round that is over, a
-    /// kind the round does not use, another party's direct message): drop it. Not a fault, since
-    /// the network may replay, delay and misroute honest messages.
-    case ignored(String)
     /// The caller used the session out of order (a bug in the driving code).
     case outOfOrder(String)
     /// The protocol could not finish, with no one to blame (see `RoundTransition.aborted`).
@@ -357,9 +392,6 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fault(let fault): "\(fault)"
-        case .notYetExpected: "message for a later step"
-        case .alreadyReceived: "message already received"
-        case .ignored(let why): "message ignored: \(why)"
         case .outOfOrder(let what): "session used out of order: \(what)"
         case .aborted(let reason): "protocol aborted: \(reason)"
         }

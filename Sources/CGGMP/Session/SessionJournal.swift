@@ -326,14 +326,16 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
     }
 
     /// `Session.check`: pure, so nothing is recorded.
-    public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> CheckedMessage {
+    public func check(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageCheck {
         try session.check(message, from: deliverer)
     }
 
     /// `Session.receive`, recorded when the message is accepted.
-    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) {
-        try session.receive(message, from: deliverer)
-        journal.events.append(.accepted(message))
+    @discardableResult
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageReceipt {
+        let receipt = try session.receive(message, from: deliverer)
+        if receipt == .accepted { journal.events.append(.accepted(message)) }
+        return receipt
     }
 
     /// `Session.finalize` on the session's own generator, recorded. When it returns the output, the
@@ -420,9 +422,11 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
                     throw .diverged(event: index, "the replayed session made different messages")
                 }
             case .accepted(let message):
-                do { try restored.receive(message, from: message.sender) } catch {
+                let receipt: MessageReceipt
+                do { receipt = try restored.receive(message, from: message.sender) } catch {
                     throw .diverged(event: index, "an accepted message was refused: \(error)")
                 }
+                guard receipt == .accepted else { throw .diverged(event: index, "an accepted message was \(receipt)") }
             case .advanced(let round):
                 guard restored.roundNumber == round else {
                     throw .diverged(event: index, "round \(round) finalised, session is in round \(restored.roundNumber)")

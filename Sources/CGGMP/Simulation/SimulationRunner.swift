@@ -119,14 +119,14 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
                     let results = check(pass.map { inbox[$0] }, at: sessions[recipient]!)
                     for (index, result) in zip(pass, results) {
                         do {
-                            try sessions[recipient]!.accept(try result.get())
-                        } catch .notYetExpected {
-                            deferred[recipient, default: []].append(inbox[index])
+                            switch try result.get() {
+                            case .verified(let checked): try sessions[recipient]!.accept(checked)
+                            case .setAside(.deferred): deferred[recipient, default: []].append(inbox[index])
+                            case .setAside: continue
+                            }
                         } catch .fault(let fault) {
                             report.faults[recipient] = fault
                             break deliver
-                        } catch .alreadyReceived, .ignored {
-                            continue
                         } catch {
                             report.aborted[recipient] = "could not accept a message: \(error)"
                             break deliver
@@ -155,12 +155,12 @@ public struct SimulationRunner<Output: Sendable, Generator: RandomNumberGenerato
         return report
     }
 
-    private func check(_ inbox: [Delivery], at session: Session<Output>) -> [Result<CheckedMessage, SessionError>] {
-        @Sendable func checkOne(_ delivery: Delivery) -> Result<CheckedMessage, SessionError> {
+    private func check(_ inbox: [Delivery], at session: Session<Output>) -> [Result<MessageCheck, SessionError>] {
+        @Sendable func checkOne(_ delivery: Delivery) -> Result<MessageCheck, SessionError> {
             do { return .success(try session.check(delivery.message, from: delivery.deliverer)) } catch { return .failure(error) }
         }
         guard parallelVerification, inbox.count > 1 else { return inbox.map(checkOne) }
-        let results = ResultSlots<Result<CheckedMessage, SessionError>>(count: inbox.count)
+        let results = ResultSlots<Result<MessageCheck, SessionError>>(count: inbox.count)
         DispatchQueue.concurrentPerform(iterations: inbox.count) { index in
             results.set(index, checkOne(inbox[index]))
         }

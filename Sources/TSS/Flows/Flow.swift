@@ -17,6 +17,9 @@ public protocol Flow: Sendable {
     var isReadyToAdvance: Bool { get }
     /// The result, once the flow has finished.
     var output: Output? { get }
+    /// The route of every session the flow runs, declared when it starts: a message whose
+    /// ``MessageRoute`` is here is for this flow (a server routes by it).
+    var routes: Set<MessageRoute> { get }
     /// The messages of the current step, each with its recipients; call when
     /// ``hasMessagesToSend``.
     /// - Throws: ``FlowError/outOfOrder(_:)`` when there is nothing to send; a phase's session
@@ -24,11 +27,12 @@ public protocol Flow: Sendable {
     mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
     /// Checks and records a message delivered by `deliverer` (the peer the authenticated channel
     /// names). Messages of a later phase are kept and delivered when the flow gets there.
-    /// - Returns: whether the message was accepted, kept for later, or dropped as a duplicate.
+    /// - Returns: whether the message was accepted, kept for a later phase or round (`.deferred`),
+    ///   or dropped (`.duplicate`, `.ignored`, e.g. for a phase already finished).
     /// - Throws: ``FlowError/unexpectedMessage(_:)`` for a message of none of the flow's sessions
     ///   (no one is blamed), ``FlowError/fault(_:)`` or ``FlowError/badFlowMessage(culprit:phase:reason:message:)``
     ///   naming the sender of a bad one, ``FlowError/disagreement(phase:_:)``.
-    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt
+    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt
     /// Completes the current step and starts the next phase (or finishes); call when
     /// ``isReadyToAdvance``.
     /// - Throws: ``FlowError/outOfOrder(_:)`` when the step is not complete; the phase's
@@ -50,16 +54,6 @@ public struct FlowMessage: Sendable {
         self.recipients = recipients
         self.message = message
     }
-}
-
-/// What `receive` did with a message.
-public enum FlowReceipt: Sendable, Equatable {
-    /// Checked and recorded for the current step.
-    case accepted
-    /// For a later phase or step: kept, and delivered when the flow gets there.
-    case deferred
-    /// An exact duplicate, or a message of a phase already finished: dropped.
-    case ignored
 }
 
 /// The phases of the flows (docs/flows.md).
@@ -249,77 +243,6 @@ public enum FlowSetupError: Error, Equatable, Sendable, CustomStringConvertible 
         case .keyResharing(let error): "KeyResharing: \(error)"
         case .auxGen(let error): "AuxGen: \(error)"
         case .signedAgreement(let error): "signed agreement: \(error)"
-        }
-    }
-}
-
-/// Delivers messages to one phase's session, holding back those of later steps, and maps session
-/// errors to flow errors.
-struct PhaseSession<Output: Sendable>: Sendable {
-    let phase: FlowPhase
-    var session: Session<Output>
-    /// Messages the session said belong to a later round; retried after every step.
-    private var waiting: [(message: SignedMessage, deliverer: PartyID)] = []
-
-    init(phase: FlowPhase, session: Session<Output>) {
-        self.phase = phase
-        self.session = session
-    }
-
-    var publicData: SessionPublicData { session.publicData }
-
-    func owns(_ message: SignedMessage) -> Bool {
-        message.sessionID == session.publicData.sessionID && message.protocolTag == session.publicData.protocolTag
-    }
-
-    /// The session's other participants.
-    var others: [PartyID] { session.publicData.committee.filter { $0 != session.me } }
-
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
-        let outgoing: [OutgoingMessage]
-        do { outgoing = try session.makeMessages(using: &generator) } catch { throw map(error) }
-        let messages = outgoing.map { FlowMessage(recipients: $0.recipient.map { [$0] } ?? others, message: $0.message) }
-        try retryWaiting()
-        return messages
-    }
-
-    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
-        do {
-            try session.receive(message, from: deliverer)
-            return .accepted
-        } catch .notYetExpected {
-            waiting.append((message, deliverer))
-            return .deferred
-        } catch .alreadyReceived {
-            return .ignored
-        } catch .ignored {
-            return .ignored
-        } catch {
-            throw map(error)
-        }
-    }
-
-    /// Finalises the current round; the session's output when it finished.
-    mutating func finalize(using generator: inout some RandomNumberGenerator) throws(FlowError) -> Output? {
-        let status: SessionStatus<Output>
-        do { status = try session.finalize(using: &generator) } catch { throw map(error) }
-        if case .finished(let output) = status { return output }
-        try retryWaiting()
-        return nil
-    }
-
-    private mutating func retryWaiting() throws(FlowError) {
-        let pending = waiting
-        waiting = []
-        for item in pending { _ = try receive(item.message, from: item.deliverer) }
-    }
-
-    func map(_ error: SessionError) -> FlowError {
-        switch error {
-        case .fault(let fault): .fault(FlowFault(phase: phase, publicData: session.publicData, fault: fault))
-        case .aborted(let reason): .aborted(phase: phase, reason: reason)
-        case .outOfOrder(let what): .outOfOrder("\(phase): \(what)")
-        case .notYetExpected, .alreadyReceived, .ignored: .outOfOrder("\(phase): \(error)")
         }
     }
 }

@@ -46,12 +46,7 @@ public struct PresignFlow: Flow {
     public let keyShare: AdditiveKeyShare
     /// presigning(public key, epoch, pool index), participants = signers.
     public let sessionID: SessionID
-    private var step: Step
-
-    private enum Step: Sendable {
-        case presign(PhaseSession<PresignatureSlot>)
-        case finished(PresignatureSlot)
-    }
+    private var engine: PhaseEngine<Void, PresignatureSlot>
 
     /// Starts this signer's presigning.
     /// - Parameters:
@@ -90,7 +85,10 @@ public struct PresignFlow: Flow {
         self.signers = signers
         self.poolIndex = poolIndex
         self.keyShare = setUp.keyShare
-        step = .presign(try setUp.presignPhase(sessionID: sessionID, signer: signer, verifier: verifier, parameters: parameters))
+        let session = try setUp.presignSession(sessionID: sessionID, signer: signer, verifier: verifier, parameters: parameters)
+        engine = PhaseEngine(order: [.presign],
+                             routes: [MessageRoute(sessionID: sessionID.rawRepresentation, protocolTag: Presigning.protocolTag): .presign],
+                             context: (), first: SessionPhase(.presign, session) { slot, _ in .finished(slot) })
     }
 
     /// The store key ID of the pool this flow's presignature goes to.
@@ -98,54 +96,32 @@ public struct PresignFlow: Flow {
         PresignaturePool.keyID(publicKey: keyShare.publicKey, epoch: keyShare.epoch, signers: signers)
     }
 
-    /// `.presign`, or nil once finished.
-    public var phase: FlowPhase? {
-        if case .presign = step { return .presign }
-        return nil
-    }
-
-    /// The presignature, once finished: a slot to take it from once.
-    public var output: PresignatureSlot? {
-        if case .finished(let slot) = step { return slot }
-        return nil
-    }
-
+    /// `.presign` until finished, then nil.
+    public var phase: FlowPhase? { engine.phase }
+    /// The presignature, once presigning has finished; take it with `PresignatureSlot.take()`.
+    public var output: PresignatureSlot? { engine.output }
+    /// The presigning session's route.
+    public var routes: Set<MessageRoute> { Set(engine.routes.keys) }
     /// Whether ``makeMessages(using:)`` has something to send.
-    public var hasMessagesToSend: Bool {
-        if case .presign(let phase) = step { return phase.session.hasMessagesToSend }
-        return false
-    }
-
+    public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
-    public var isReadyToAdvance: Bool {
-        if case .presign(let phase) = step { return phase.session.isReadyToFinalize }
-        return false
-    }
+    public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
 
-    /// The current round's messages.
+    /// The presigning round's messages.
     /// - Throws: as `Flow.makeMessages(using:)`.
     public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
-        guard case .presign(var phase) = step else { throw .outOfOrder("nothing to send") }
-        defer { step = .presign(phase) }
-        return try phase.makeMessages(using: &generator)
+        try engine.makeMessages(using: &generator)
     }
 
     /// Checks and records a presigning message.
     /// - Throws: as `Flow.receive(_:from:)`.
-    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
-        guard message.sessionID == sessionID.rawRepresentation, message.protocolTag == Presigning.protocolTag else {
-            throw .unexpectedMessage("\(message) belongs to none of this presigning's sessions")
-        }
-        guard case .presign(var phase) = step else { return .ignored }
-        defer { step = .presign(phase) }
-        return try phase.receive(message, from: deliverer)
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
+        try engine.receive(message, from: deliverer)
     }
 
-    /// Finishes the current round; the last gives the presignature.
+    /// Finishes the current round.
     /// - Throws: as `Flow.advance(using:)`.
     public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
-        guard case .presign(var phase) = step else { throw .outOfOrder("nothing to advance") }
-        guard let slot = try phase.finalize(using: &generator) else { step = .presign(phase); return }
-        step = .finished(slot)
+        try engine.advance(using: &generator)
     }
 }

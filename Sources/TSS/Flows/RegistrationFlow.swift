@@ -109,28 +109,29 @@ public struct RegistrationOutput: Sendable, CustomStringConvertible {
 public struct RegistrationFlow: Flow {
     /// The protocol tag of the old-key handover messages (a `SignedAgreement` session).
     public static let handoverProtocolTag = SignedAgreement.protocolTag
+    /// The phases, in order.
+    public static let phases: [FlowPhase] = [.keyInit, .oldKeyHandover, .reshare, .auxGen]
 
     /// The plan every server derived.
     public let plan: RegistrationPlan
     /// This server's identity.
     public let me: PartyID
-    private let signer: any IdentitySigner
-    private let verifier: any IdentitySignatureVerifier
-    private let parameters: SchemeParameters
-    private let primes: AuxGenPrimes
-    private var step: Step
-    /// Messages of phases not reached yet.
-    private var later: [(message: SignedMessage, deliverer: PartyID)] = []
-    /// The KeyResharing configuration, once the founders' key is known (for rechecking evidence).
-    public private(set) var resharingConfiguration: KeyResharingConfiguration?
+    private var engine: PhaseEngine<Carried, RegistrationOutput>
 
-    private enum Step: Sendable {
-        case keyInit(PhaseSession<AdditiveKeyShare>)
-        /// The old-key handover; a founder keeps its t-of-t share for the resharing.
-        case handover(PhaseSession<SignedAgreementOutcome>, ThresholdKeyShare?)
-        case reshare(PhaseSession<ThresholdKeyShare?>)
-        case auxGen(PhaseSession<AuxInfo>, ThresholdKeyShare)
-        case finished(RegistrationOutput)
+    /// What the flow carries from one phase to the next.
+    private struct Carried: Sendable {
+        /// A founder's t-of-t share from KeyInit (for the resharing), then the t-of-n share.
+        var share: ThresholdKeyShare?
+        var resharingConfiguration: KeyResharingConfiguration?
+    }
+
+    /// The per-server inputs every phase's set-up reads.
+    private struct Inputs: Sendable {
+        let plan: RegistrationPlan
+        let signer: any IdentitySigner
+        let verifier: any IdentitySignatureVerifier
+        let parameters: SchemeParameters
+        let primes: AuxGenPrimes
     }
 
     /// Starts this server's side: a founder starts KeyInit, any other server waits for the handover.
@@ -154,85 +155,121 @@ public struct RegistrationFlow: Flow {
         try usedSessionIDs.claim(plan.auxiliaryInfoID)
         self.plan = plan
         self.me = signer.partyID
-        self.signer = signer
-        self.verifier = verifier
-        self.parameters = parameters
-        self.primes = primes
-        if plan.founders.contains(me) {
-            do {
-                let session = try KeyInit.makeSession(sessionID: plan.keyGenerationID.rawRepresentation, committee: plan.founders,
-                                                      signer: signer, verifier: verifier, parameters: parameters)
-                step = .keyInit(PhaseSession(phase: .keyInit, session: session))
-            } catch {
-                throw .setupFailed(phase: .keyInit, .keyInit(error))
+        let inputs = Inputs(plan: plan, signer: signer, verifier: verifier, parameters: parameters, primes: primes)
+        let first = plan.founders.contains(me) ? try Self.keyInit(inputs) : try Self.handover(inputs, share: nil)
+        let handover = plan.handoverConfiguration
+        engine = PhaseEngine(order: Self.phases, routes: plan.routes, context: Carried(), first: first) { message, phase in
+            guard phase == .oldKeyHandover,
+                  let problem = SignedAgreement.envelopeProblem(message, configuration: handover) else { return nil }
+            return .unexpectedMessage("handover: \(problem)")
+        }
+    }
+
+    // MARK: The phases and their transitions
+
+    /// 1. KeyInit among the founders; its additive share becomes the founder's t-of-t share.
+    private static func keyInit(_ inputs: Inputs) throws(FlowError) -> any RunningPhase<Carried, RegistrationOutput> {
+        let session: Session<AdditiveKeyShare>
+        do {
+            session = try KeyInit.makeSession(sessionID: inputs.plan.keyGenerationID.rawRepresentation,
+                                              committee: inputs.plan.founders, signer: inputs.signer,
+                                              verifier: inputs.verifier, parameters: inputs.parameters)
+        } catch {
+            throw .setupFailed(phase: .keyInit, .keyInit(error))
+        }
+        return SessionPhase(.keyInit, session) { additive, carried throws(FlowError) in
+            let share: ThresholdKeyShare
+            do throws(KeyShareError) { share = try ThresholdKeyShare(additive: additive) } catch {
+                throw .setupFailed(phase: .keyInit, .keyShare(error))
             }
-        } else {
-            step = .handover(try Self.handoverSession(plan: plan, share: nil, signer: signer, verifier: verifier), nil)
+            carried.share = share
+            return .next(try handover(inputs, share: share))
         }
     }
 
+    /// 2. The old-key handover: a founder sends its t-of-t public key, every server receives; the
+    /// agreed key configures the resharing.
+    private static func handover(_ inputs: Inputs,
+                                 share: ThresholdKeyShare?) throws(FlowError) -> any RunningPhase<Carried, RegistrationOutput> {
+        let session: Session<SignedAgreementOutcome>
+        do {
+            session = try SignedAgreement.makeSession(sessionID: inputs.plan.reshareID.rawRepresentation,
+                                                      configuration: inputs.plan.handoverConfiguration,
+                                                      value: share?.publicPart.encoded, signer: inputs.signer,
+                                                      verifier: inputs.verifier)
+        } catch {
+            throw .setupFailed(phase: .oldKeyHandover, .signedAgreement(error))
+        }
+        return SessionPhase(.oldKeyHandover, session) { outcome, carried throws(FlowError) in
+            switch outcome {
+            case .agreed(let value):
+                // Every founder's value passed the validity check: a t-of-t key of the founders.
+                guard let oldKey = try? ThresholdPublicKey(encoded: value) else {
+                    preconditionFailure("the agreed handover value was checked to decode")
+                }
+                let configuration = try inputs.plan.resharingConfiguration(oldKey: oldKey)
+                carried.resharingConfiguration = configuration
+                return .next(try reshare(inputs, configuration: configuration, oldShare: carried.share))
+            case .disagreed(let disagreement):
+                throw .disagreement(phase: .oldKeyHandover, disagreement)
+            }
+        }
+    }
+
+    /// 3. KeyResharing from the founders to the committee; every server gets its t-of-n share.
+    private static func reshare(_ inputs: Inputs, configuration: KeyResharingConfiguration,
+                                oldShare: ThresholdKeyShare?) throws(FlowError) -> any RunningPhase<Carried, RegistrationOutput> {
+        let session: Session<ThresholdKeyShare?>
+        do {
+            session = try KeyResharing.makeSession(sessionID: inputs.plan.reshareID.rawRepresentation,
+                                                   configuration: configuration, oldShare: oldShare,
+                                                   signer: inputs.signer, verifier: inputs.verifier)
+        } catch {
+            throw .setupFailed(phase: .reshare, .keyResharing(error))
+        }
+        return SessionPhase(.reshare, session) { result, carried throws(FlowError) in
+            guard let share = result else { throw .noShareFromResharing }
+            carried.share = share
+            return .next(try auxGen(inputs))
+        }
+    }
+
+    /// 4. AuxGen among the committee; with the t-of-n share, the output.
+    private static func auxGen(_ inputs: Inputs) throws(FlowError) -> any RunningPhase<Carried, RegistrationOutput> {
+        let session: Session<AuxInfo>
+        do {
+            session = try AuxGen.makeSession(sessionID: inputs.plan.auxiliaryInfoID.rawRepresentation,
+                                             committee: inputs.plan.committee, signer: inputs.signer,
+                                             verifier: inputs.verifier, parameters: inputs.parameters,
+                                             primes: inputs.primes)
+        } catch {
+            throw .setupFailed(phase: .auxGen, .auxGen(error))
+        }
+        return SessionPhase(.auxGen, session) { aux, carried throws(FlowError) in
+            guard let share = carried.share else { preconditionFailure("resharing set the share") }
+            return .finished(RegistrationOutput(keyShare: share, auxInfo: aux))
+        }
+    }
+
+    // MARK: Flow
+
+    /// The KeyResharing configuration, once the founders' key is known (for rechecking evidence).
+    public var resharingConfiguration: KeyResharingConfiguration? { engine.context.resharingConfiguration }
     /// The phase this server is in; nil once finished.
-    public var phase: FlowPhase? {
-        switch step {
-        case .keyInit: .keyInit
-        case .handover: .oldKeyHandover
-        case .reshare: .reshare
-        case .auxGen: .auxGen
-        case .finished: nil
-        }
-    }
-
+    public var phase: FlowPhase? { engine.phase }
     /// The key share and aux info, once AuxGen has finished.
-    public var output: RegistrationOutput? {
-        if case .finished(let output) = step { return output }
-        return nil
-    }
-
+    public var output: RegistrationOutput? { engine.output }
+    /// The plan's routes (``RegistrationPlan/routes``).
+    public var routes: Set<MessageRoute> { Set(engine.routes.keys) }
     /// Whether ``makeMessages(using:)`` has something to send.
-    public var hasMessagesToSend: Bool {
-        switch step {
-        case .keyInit(let phase): phase.session.hasMessagesToSend
-        case .handover(let phase, _): phase.session.hasMessagesToSend
-        case .reshare(let phase): phase.session.hasMessagesToSend
-        case .auxGen(let phase, _): phase.session.hasMessagesToSend
-        case .finished: false
-        }
-    }
-
+    public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
-    public var isReadyToAdvance: Bool {
-        switch step {
-        case .keyInit(let phase): phase.session.isReadyToFinalize
-        case .handover(let phase, _): phase.session.isReadyToFinalize
-        case .reshare(let phase): phase.session.isReadyToFinalize
-        case .auxGen(let phase, _): phase.session.isReadyToFinalize
-        case .finished: false
-        }
-    }
+    public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
 
     /// The current phase's messages (for a founder in the handover: its signed t-of-t key).
     /// - Throws: as `Flow.makeMessages(using:)`.
     public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
-        switch step {
-        case .keyInit(var phase):
-            let out = try phase.makeMessages(using: &generator)
-            step = .keyInit(phase)
-            return out
-        case .handover(var phase, let share):
-            let out = try phase.makeMessages(using: &generator)
-            step = .handover(phase, share)
-            return out
-        case .reshare(var phase):
-            let out = try phase.makeMessages(using: &generator)
-            step = .reshare(phase)
-            return out
-        case .auxGen(var phase, let share):
-            let out = try phase.makeMessages(using: &generator)
-            step = .auxGen(phase, share)
-            return out
-        case .finished:
-            throw .outOfOrder("nothing to send")
-        }
+        try engine.makeMessages(using: &generator)
     }
 
     /// Checks and records a message; messages of later phases are kept until then.
@@ -240,130 +277,26 @@ public struct RegistrationFlow: Flow {
     ///   founder that signed an invalid key or showed two servers different keys (proven evidence),
     ///   and ``FlowError/unexpectedMessage(_:)``, naming no one, for a message whose envelope
     ///   cannot belong to the handover (checked before its signature).
-    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
-        guard let target = phase(of: message) else {
-            throw .unexpectedMessage("\(message) belongs to none of this registration's sessions")
-        }
-        let current = phase.flatMap { Self.order.firstIndex(of: $0) } ?? Self.order.count
-        let index = Self.order.firstIndex(of: target)!
-        if index < current { return .ignored }
-        if target == .oldKeyHandover,
-           let problem = SignedAgreement.envelopeProblem(message, configuration: plan.handoverConfiguration) {
-            throw .unexpectedMessage("handover: \(problem)")
-        }
-        if index > current {
-            later.append((message, deliverer))
-            return .deferred
-        }
-        switch step {
-        case .keyInit(var phase):
-            defer { step = .keyInit(phase) }
-            return try phase.receive(message, from: deliverer)
-        case .handover(var phase, let share):
-            defer { step = .handover(phase, share) }
-            return try phase.receive(message, from: deliverer)
-        case .reshare(var phase):
-            defer { step = .reshare(phase) }
-            return try phase.receive(message, from: deliverer)
-        case .auxGen(var phase, let share):
-            defer { step = .auxGen(phase, share) }
-            return try phase.receive(message, from: deliverer)
-        case .finished:
-            return .ignored
-        }
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
+        try engine.receive(message, from: deliverer)
     }
 
     /// Finishes the current step and starts the next phase.
     /// - Throws: as `Flow.advance(using:)`; ``FlowError/noShareFromResharing`` when resharing
-    ///   gave this new holder no share.
+    ///   gave this new holder no share; ``FlowError/disagreement(phase:_:)`` when the founders
+    ///   consistently signed different keys.
     public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
-        switch step {
-        case .keyInit(var phase):
-            guard let additive = try phase.finalize(using: &generator) else { step = .keyInit(phase); return }
-            let share: ThresholdKeyShare
-            do {
-                share = try ThresholdKeyShare(additive: additive)
-            } catch {
-                throw .setupFailed(phase: .keyInit, .keyShare(error))
-            }
-            step = .handover(try Self.handoverSession(plan: plan, share: share, signer: signer, verifier: verifier), share)
-            try deliverLater()
-        case .handover(var phase, let share):
-            guard let outcome = try phase.finalize(using: &generator) else { step = .handover(phase, share); return }
-            switch outcome {
-            case .agreed(let value):
-                // Every founder's value passed the validity check: a t-of-t key of the founders.
-                guard let oldKey = try? ThresholdPublicKey(encoded: value) else {
-                    preconditionFailure("the agreed handover value was checked to decode")
-                }
-                try startResharing(oldKey: oldKey, oldShare: share)
-            case .disagreed(let disagreement):
-                throw .disagreement(phase: .oldKeyHandover, disagreement)
-            }
-        case .reshare(var phase):
-            guard let result = try phase.finalize(using: &generator) else { step = .reshare(phase); return }
-            guard let share = result else { throw .noShareFromResharing }
-            do {
-                let session = try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.rawRepresentation, committee: plan.committee,
-                                                     signer: signer, verifier: verifier, parameters: parameters, primes: primes)
-                step = .auxGen(PhaseSession(phase: .auxGen, session: session), share)
-            } catch {
-                throw .setupFailed(phase: .auxGen, .auxGen(error))
-            }
-            try deliverLater()
-        case .auxGen(var phase, let share):
-            guard let aux = try phase.finalize(using: &generator) else { step = .auxGen(phase, share); return }
-            step = .finished(RegistrationOutput(keyShare: share, auxInfo: aux))
-        case .finished:
-            throw .outOfOrder("nothing to advance")
-        }
+        try engine.advance(using: &generator)
     }
+}
 
-    // MARK: Phases
-
-    private static let order: [FlowPhase] = [.keyInit, .oldKeyHandover, .reshare, .auxGen]
-
-    private func phase(of message: SignedMessage) -> FlowPhase? {
-        switch (message.sessionID, message.protocolTag) {
-        case (plan.keyGenerationID.rawRepresentation, KeyInit.protocolTag): .keyInit
-        case (plan.reshareID.rawRepresentation, Self.handoverProtocolTag): .oldKeyHandover
-        case (plan.reshareID.rawRepresentation, KeyResharing.protocolTag): .reshare
-        case (plan.auxiliaryInfoID.rawRepresentation, AuxGen.protocolTag): .auxGen
-        default: nil
-        }
-    }
-
-    private mutating func startResharing(oldKey: ThresholdPublicKey, oldShare: ThresholdKeyShare?) throws(FlowError) {
-        let configuration = try plan.resharingConfiguration(oldKey: oldKey)
-        do {
-            let session = try KeyResharing.makeSession(sessionID: plan.reshareID.rawRepresentation, configuration: configuration,
-                                                       oldShare: oldShare, signer: signer, verifier: verifier)
-            step = .reshare(PhaseSession(phase: .reshare, session: session))
-        } catch {
-            throw .setupFailed(phase: .reshare, .keyResharing(error))
-        }
-        resharingConfiguration = configuration
-        try deliverLater()
-    }
-
-    /// Delivers the messages kept for later phases; those still ahead stay kept.
-    private mutating func deliverLater() throws(FlowError) {
-        let pending = later
-        later = []
-        for item in pending { _ = try receive(item.message, from: item.deliverer) }
-    }
-
-    /// The handover session: a founder sends its t-of-t key (its reference too), any other server
-    /// only receives.
-    private static func handoverSession(plan: RegistrationPlan, share: ThresholdKeyShare?, signer: any IdentitySigner,
-                                        verifier: any IdentitySignatureVerifier) throws(FlowError) -> PhaseSession<SignedAgreementOutcome> {
-        do {
-            let session = try SignedAgreement.makeSession(sessionID: plan.reshareID.rawRepresentation,
-                                                          configuration: plan.handoverConfiguration,
-                                                          value: share?.publicPart.encoded, signer: signer, verifier: verifier)
-            return PhaseSession(phase: .oldKeyHandover, session: session)
-        } catch {
-            throw .setupFailed(phase: .oldKeyHandover, .signedAgreement(error))
-        }
+extension RegistrationPlan {
+    /// Every phase's route: KeyInit under the key-generation id, the handover and KeyResharing
+    /// under the reshare id (told apart by protocol tag), AuxGen under the aux-info id.
+    public var routes: [MessageRoute: FlowPhase] {
+        [MessageRoute(sessionID: keyGenerationID.rawRepresentation, protocolTag: KeyInit.protocolTag): .keyInit,
+         MessageRoute(sessionID: reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag): .oldKeyHandover,
+         MessageRoute(sessionID: reshareID.rawRepresentation, protocolTag: KeyResharing.protocolTag): .reshare,
+         MessageRoute(sessionID: auxiliaryInfoID.rawRepresentation, protocolTag: AuxGen.protocolTag): .auxGen]
     }
 }

@@ -88,6 +88,8 @@ public struct SigningOutput: Sendable, Hashable {
 public struct SigningFlow: Flow {
     /// The protocol tag of the identity-signature messages.
     public static let attestationProtocolTag = DomainSeparation.signingIdentitySignature
+    /// The phases, in order (presigning is skipped when a stored presignature is given).
+    public static let phases: [FlowPhase] = [.presign, .sign, .identitySignatures]
 
     /// The request being signed.
     public let request: SigningRequest
@@ -95,18 +97,14 @@ public struct SigningFlow: Flow {
     public let me: PartyID
     /// The child key's shares for the request's signers.
     public let keyShare: AdditiveKeyShare
-    private let auxInfo: SigningAuxInfo
-    private let signer: any IdentitySigner
-    private let verifier: any IdentitySignatureVerifier
-    private let parameters: SchemeParameters
-    private var step: Step
-    private var later: [(message: SignedMessage, deliverer: PartyID)] = []
+    private var engine: PhaseEngine<PresignatureCommitments?, SigningOutput>
 
-    private enum Step: Sendable {
-        case presign(PhaseSession<PresignatureSlot>)
-        case sign(PhaseSession<RecoverableSignature>, PresignatureCommitments)
-        case attest(signature: [UInt8], received: [PartyID: [UInt8]], sent: Bool)
-        case finished(SigningOutput)
+    /// The per-signer inputs every phase's set-up reads.
+    private struct Inputs: Sendable {
+        let request: SigningRequest
+        let keyShare: AdditiveKeyShare
+        let signer: any IdentitySigner
+        let verifier: any IdentitySignatureVerifier
     }
 
     /// The chain code registered keys use: SHA-256 over ("swift-tss/bip32-chain-code/v1", the
@@ -145,96 +143,69 @@ public struct SigningFlow: Flow {
         try usedSessionIDs.claim(request.sessionID)
         self.request = request
         self.me = signer.partyID
-        self.signer = signer
-        self.verifier = verifier
-        self.parameters = parameters
         let setUp = try SignerSetUp(thresholdShare: thresholdShare, derivationPath: request.derivationPath,
                                     signers: request.signers, auxInfo: auxInfo)
         keyShare = setUp.keyShare
-        self.auxInfo = setUp.auxInfo
+        let inputs = Inputs(request: request, keyShare: setUp.keyShare, signer: signer, verifier: verifier)
+        let first: any RunningPhase<PresignatureCommitments?, SigningOutput>
+        var commitments: PresignatureCommitments?
         if let presignature {
             guard let taken = presignature.take() else { throw .presignatureAlreadyUsed }
-            step = try Self.signStep(request: request, presignature: taken, keyShare: keyShare, signer: signer, verifier: verifier)
+            commitments = taken.commitments
+            first = try Self.sign(inputs, presignature: taken)
         } else {
-            step = .presign(try setUp.presignPhase(sessionID: request.sessionID, signer: signer, verifier: verifier,
-                                                   parameters: parameters))
+            let session = try setUp.presignSession(sessionID: request.sessionID, signer: signer, verifier: verifier,
+                                                   parameters: parameters)
+            first = SessionPhase(.presign, session) { slot, commitments throws(FlowError) in
+                guard let taken = slot.take() else { throw .presignatureAlreadyUsed }
+                commitments = taken.commitments
+                return .next(try Self.sign(inputs, presignature: taken))
+            }
         }
+        let id = request.sessionID.rawRepresentation
+        engine = PhaseEngine(order: Self.phases,
+                             routes: [MessageRoute(sessionID: id, protocolTag: Presigning.protocolTag): .presign,
+                                      MessageRoute(sessionID: id, protocolTag: Signing.protocolTag): .sign,
+                                      MessageRoute(sessionID: id, protocolTag: Self.attestationProtocolTag): .identitySignatures],
+                             context: commitments, first: first)
     }
 
-    private static func signStep(request: SigningRequest, presignature: consuming Presignature, keyShare: AdditiveKeyShare,
-                                 signer: some IdentitySigner, verifier: some IdentitySignatureVerifier) throws(FlowError) -> Step {
-        let commitments = presignature.commitments
+    /// The signing round with `presignature`; its verified signature goes to the identity signatures.
+    private static func sign(_ inputs: Inputs, presignature: consuming Presignature)
+        throws(FlowError) -> any RunningPhase<PresignatureCommitments?, SigningOutput> {
+        let session: Session<RecoverableSignature>
         do {
-            let session = try Signing.makeSession(sessionID: request.sessionID.rawRepresentation, presignature: presignature,
-                                                  keyShare: keyShare, prehash: request.prehash, signer: signer,
-                                                  verifier: verifier)
-            return .sign(PhaseSession(phase: .sign, session: session), commitments)
+            session = try Signing.makeSession(sessionID: inputs.request.sessionID.rawRepresentation, presignature: presignature,
+                                              keyShare: inputs.keyShare, prehash: inputs.request.prehash,
+                                              signer: inputs.signer, verifier: inputs.verifier)
         } catch {
             throw .setupFailed(phase: .sign, .signing(error))
+        }
+        return SessionPhase(.sign, session) { signature, _ in
+            .next(IdentitySignaturePhase(inputs: inputs, signature: signature.rawRepresentation))
         }
     }
 
     /// The phase this signer is in; nil once finished.
-    public var phase: FlowPhase? {
-        switch step {
-        case .presign: .presign
-        case .sign: .sign
-        case .attest: .identitySignatures
-        case .finished: nil
-        }
-    }
-
+    public var phase: FlowPhase? { engine.phase }
     /// The signature and every signer's identity signature, once finished.
-    public var output: SigningOutput? {
-        if case .finished(let output) = step { return output }
-        return nil
-    }
-
+    public var output: SigningOutput? { engine.output }
+    /// The presigning, signing and identity-signature routes (one session id, three tags).
+    public var routes: Set<MessageRoute> { Set(engine.routes.keys) }
     /// Whether ``makeMessages(using:)`` has something to send.
-    public var hasMessagesToSend: Bool {
-        switch step {
-        case .presign(let phase): phase.session.hasMessagesToSend
-        case .sign(let phase, _): phase.session.hasMessagesToSend
-        case .attest(_, _, let sent): !sent
-        case .finished: false
-        }
-    }
-
+    public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
-    public var isReadyToAdvance: Bool {
-        switch step {
-        case .presign(let phase): phase.session.isReadyToFinalize
-        case .sign(let phase, _): phase.session.isReadyToFinalize
-        case .attest(_, let received, let sent): sent && received.count == request.signers.count - 1
-        case .finished: false
-        }
-    }
+    public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
 
     /// The presignature's public commitments once presigning is done (for rechecking signing evidence).
     public var presignatureCommitments: PresignatureCommitments? {
-        if case .sign(_, let commitments) = step { return commitments }
-        return nil
+        phase == .presign ? nil : engine.context
     }
 
     /// The current phase's messages (in the last phase: this signer's identity signature).
     /// - Throws: as `Flow.makeMessages(using:)`.
     public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
-        switch step {
-        case .presign(var phase):
-            defer { step = .presign(phase) }
-            return try phase.makeMessages(using: &generator)
-        case .sign(var phase, let commitments):
-            defer { step = .sign(phase, commitments) }
-            return try phase.makeMessages(using: &generator)
-        case .attest(let signature, let received, false):
-            let attestation = signer.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: signature))
-            let message = SignedMessage(sessionID: request.sessionID.rawRepresentation, protocolTag: Self.attestationProtocolTag, round: 1,
-                                        kind: .broadcast, recipient: nil, payload: attestation, signer: signer)
-            step = .attest(signature: signature, received: received, sent: true)
-            return [FlowMessage(recipients: request.signers.filter { $0 != me }, message: message)]
-        case .attest, .finished:
-            throw .outOfOrder("nothing to send")
-        }
+        try engine.makeMessages(using: &generator)
     }
 
     /// Checks and records a message; messages of later phases are kept until then.
@@ -242,89 +213,75 @@ public struct SigningFlow: Flow {
     ///   ``FlowError/unexpectedMessage(_:)`` when one is not signed by the party that delivered it,
     ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` when a signer's does not cover
     ///   this session's signature or differs from its earlier one.
-    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> FlowReceipt {
-        guard message.sessionID == request.sessionID.rawRepresentation, let target = Self.phase(ofTag: message.protocolTag) else {
-            throw .unexpectedMessage("\(message) belongs to none of this signing's sessions")
-        }
-        let current = phase.flatMap { Self.order.firstIndex(of: $0) } ?? Self.order.count
-        let index = Self.order.firstIndex(of: target)!
-        if index < current { return .ignored }
-        if index > current {
-            later.append((message, deliverer))
-            return .deferred
-        }
-        switch step {
-        case .presign(var phase):
-            defer { step = .presign(phase) }
-            return try phase.receive(message, from: deliverer)
-        case .sign(var phase, let commitments):
-            defer { step = .sign(phase, commitments) }
-            return try phase.receive(message, from: deliverer)
-        case .attest(let signature, var received, let sent):
-            guard message.sender == deliverer, message.hasValidSignature(verifier) else {
-                throw .unexpectedMessage("an identity signature not signed by the party that delivered it")
-            }
-            func bad(_ reason: String) -> FlowError {
-                .badFlowMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
-            }
-            guard message.sender != me, request.signers.contains(message.sender) else { throw bad("the sender is not another signer") }
-            guard message.round == 1, message.kind == .broadcast else { throw bad("not a round-1 broadcast") }
-            if let earlier = received[message.sender] {
-                if earlier == message.payload { return .ignored }
-                throw bad("a second, different identity signature")
-            }
-            guard verifier.isValidSignature(message.payload, of: SigningOutput.attestedBytes(sessionID: request.sessionID,
-                                                                                             signature: signature),
-                                            by: message.sender) else {
-                throw bad("the identity signature does not cover this session's signature")
-            }
-            received[message.sender] = message.payload
-            step = .attest(signature: signature, received: received, sent: sent)
-            return .accepted
-        case .finished:
-            return .ignored
-        }
+    public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
+        try engine.receive(message, from: deliverer)
     }
 
     /// Finishes the current step: presigning gives a presignature, signing a verified signature,
     /// the identity signatures the output.
     /// - Throws: as `Flow.advance(using:)`.
     public mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError) {
-        switch step {
-        case .presign(var phase):
-            guard let slot = try phase.finalize(using: &generator) else { step = .presign(phase); return }
-            guard let presignature = slot.take() else { throw .presignatureAlreadyUsed }
-            step = try Self.signStep(request: request, presignature: presignature, keyShare: keyShare, signer: signer,
-                                     verifier: verifier)
-            try deliverLater()
-        case .sign(var phase, let commitments):
-            guard let signature = try phase.finalize(using: &generator) else { step = .sign(phase, commitments); return }
-            step = .attest(signature: signature.rawRepresentation, received: [:], sent: false)
-            try deliverLater()
-        case .attest(let signature, var received, true) where received.count == request.signers.count - 1:
-            received[me] = signer.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: signature))
-            step = .finished(SigningOutput(sessionID: request.sessionID, signature: signature, publicKey: keyShare.publicKey,
-                                           identitySignatures: received))
-        case .attest, .finished:
-            throw .outOfOrder("nothing to advance")
-        }
+        try engine.advance(using: &generator)
     }
 
-    private static let order: [FlowPhase] = [.presign, .sign, .identitySignatures]
+    /// The last phase: each signer broadcasts its Ed25519 signature over (session id ‖ r‖s‖v) and
+    /// checks everyone else's against its own signature. Not a CGGMP session: a signer's
+    /// attestation is only worth anything over the signature *it* computed.
+    private struct IdentitySignaturePhase: RunningPhase {
+        let inputs: Inputs
+        let signature: [UInt8]
+        var received: [PartyID: [UInt8]] = [:]
+        var sent = false
 
-    private static func phase(ofTag tag: String) -> FlowPhase? {
-        switch tag {
-        case Presigning.protocolTag: .presign
-        case Signing.protocolTag: .sign
-        case attestationProtocolTag: .identitySignatures
-        default: nil
+        init(inputs: Inputs, signature: [UInt8]) {
+            self.inputs = inputs
+            self.signature = signature
         }
-    }
 
-    private mutating func deliverLater() throws(FlowError) {
-        let pending = later
-        later = []
-        for item in pending { _ = try receive(item.message, from: item.deliverer) }
+        var name: FlowPhase { .identitySignatures }
+        var hasMessagesToSend: Bool { !sent }
+        var isReadyToFinalize: Bool { sent && received.count == inputs.request.signers.count - 1 }
+        private var attested: [UInt8] { SigningOutput.attestedBytes(sessionID: inputs.request.sessionID, signature: signature) }
+
+        mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+            guard !sent else { throw .outOfOrder("nothing to send") }
+            let message = SignedMessage(sessionID: inputs.request.sessionID.rawRepresentation,
+                                        protocolTag: SigningFlow.attestationProtocolTag, round: 1, kind: .broadcast,
+                                        recipient: nil, payload: inputs.signer.sign(attested), signer: inputs.signer)
+            sent = true
+            let me = inputs.signer.partyID
+            return [FlowMessage(recipients: inputs.request.signers.filter { $0 != me }, message: message)]
+        }
+
+        mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
+            guard message.sender == deliverer, message.hasValidSignature(inputs.verifier) else {
+                throw .unexpectedMessage("an identity signature not signed by the party that delivered it")
+            }
+            func bad(_ reason: String) -> FlowError {
+                .badFlowMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
+            }
+            guard message.sender != inputs.signer.partyID, inputs.request.signers.contains(message.sender) else {
+                throw bad("the sender is not another signer")
+            }
+            guard message.round == 1, message.kind == .broadcast else { throw bad("not a round-1 broadcast") }
+            if let earlier = received[message.sender] {
+                if earlier == message.payload { return .duplicate }
+                throw bad("a second, different identity signature")
+            }
+            guard inputs.verifier.isValidSignature(message.payload, of: attested, by: message.sender) else {
+                throw bad("the identity signature does not cover this session's signature")
+            }
+            received[message.sender] = message.payload
+            return .accepted
+        }
+
+        mutating func finalize(context: inout PresignatureCommitments?, using generator: inout some RandomNumberGenerator)
+            throws(FlowError) -> PhaseTransition<PresignatureCommitments?, SigningOutput>? {
+            var signatures = received
+            signatures[inputs.signer.partyID] = inputs.signer.sign(attested)
+            return .finished(SigningOutput(sessionID: inputs.request.sessionID, signature: signature,
+                                           publicKey: inputs.keyShare.publicKey, identitySignatures: signatures))
+        }
     }
 }
 
@@ -362,15 +319,15 @@ struct SignerSetUp: Sendable {
         }
     }
 
-    /// The presigning phase under `sessionID`.
+    /// The presigning session under `sessionID`.
     /// - Throws: ``FlowError/setupFailed(phase:_:)`` (phase `.presign`).
-    func presignPhase(sessionID: SessionID, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier,
-                      parameters: SchemeParameters) throws(FlowError) -> PhaseSession<PresignatureSlot> {
+    func presignSession(sessionID: SessionID, signer: some IdentitySigner, verifier: some IdentitySignatureVerifier,
+                        parameters: SchemeParameters) throws(FlowError) -> Session<PresignatureSlot> {
         do {
             let session = try Presigning.makeSession(sessionID: sessionID.rawRepresentation, keyShare: keyShare,
                                                      auxInfo: auxInfo, signer: signer, verifier: verifier,
                                                      parameters: parameters)
-            return PhaseSession(phase: .presign, session: session)
+            return session
         } catch {
             throw .setupFailed(phase: .presign, .signing(error))
         }

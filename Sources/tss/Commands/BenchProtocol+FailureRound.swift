@@ -218,11 +218,11 @@ struct TimedSimulation<Output: Sendable> {
                 let passes = [inbox.indices.filter { lastIndex[inbox[$0].message.sender] != $0 },
                               inbox.indices.filter { lastIndex[inbox[$0].message.sender] == $0 }]
                 for pass in passes {
-                    var checked: [(Int, Result<CheckedMessage, SessionError>)] = []
+                    var checked: [(Int, Result<MessageCheck, SessionError>)] = []
                     for index in pass {
                         let message = inbox[index].message
                         let start = BenchClock.now()
-                        let result: Result<CheckedMessage, SessionError>
+                        let result: Result<MessageCheck, SessionError>
                         do { result = .success(try sessions[recipient]!.check(message, from: inbox[index].deliverer)) } catch {
                             result = .failure(error)
                         }
@@ -232,12 +232,13 @@ struct TimedSimulation<Output: Sendable> {
                     for (index, result) in checked where faults[recipient] == nil {
                         let start = BenchClock.now()
                         do {
-                            try sessions[recipient]!.accept(try result.get())
-                        } catch .notYetExpected {
-                            deferred[recipient, default: []].append(inbox[index])
+                            switch try result.get() {
+                            case .verified(let checked): try sessions[recipient]!.accept(checked)
+                            case .setAside(.deferred): deferred[recipient, default: []].append(inbox[index])
+                            case .setAside: break
+                            }
                         } catch .fault(let fault) {
                             faults[recipient] = fault
-                        } catch .alreadyReceived, .ignored {
                         } catch {
                             throw ValidationError("\(recipient) could not accept a message: \(error)")
                         }
