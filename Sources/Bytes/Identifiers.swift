@@ -39,6 +39,8 @@ public enum DomainSeparation {
     public static let journalMadeMessages = "swift-tss/CGGMP/journal/made-messages/v1"
 
     // TSS (layer 4)
+    /// The digest of the messages a flow journal's flow made.
+    public static let flowJournalMadeMessages = "swift-tss/flow-journal/made-messages/v1"
     /// The network's session ids.
     public static let sessionID = "swift-tss/session-id/v2"
     /// Committee selection within a group.
@@ -145,6 +147,8 @@ extension EncodingHeader {
     public static let sessionJournal = EncodingHeader(name: "session journal", magic: Array("TSSJNL".utf8), version: 2)
 
     // TSS (layer 4)
+    /// A flow journal (a registration, presigning or signing flow, for crash recovery).
+    public static let flowJournal = EncodingHeader(name: "flow journal", magic: Array("TSSFJN".utf8), version: 1)
     /// A dealer registration payload.
     public static let dealerRegistration = EncodingHeader(name: "dealer registration", magic: Array("TSSREG".utf8), version: 1)
     /// A flow fault report.

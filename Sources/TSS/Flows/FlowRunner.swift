@@ -13,6 +13,11 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
     private var generators: [PartyID: Generator]
     /// The tamper hook, or nil to deliver every message as sent.
     public var tamper: Tamper?
+    /// Sees a party's flow after every call that changed it and may return a replacement: a test
+    /// crashes a server there and puts in the flow restored from its journal.
+    public typealias Interrupt = @Sendable (_ party: PartyID, _ flow: F) -> F?
+    /// The interrupt hook, or nil.
+    public var interrupt: Interrupt?
     /// Every message sent, in order.
     public private(set) var sentMessages: [SignedMessage] = []
 
@@ -52,6 +57,7 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
                             inboxes[recipient, default: []].append(tamper?(item.message, recipient) ?? item.message)
                         }
                     }
+                    interrupted(party)
                 } catch {
                     errors[party] = error
                 }
@@ -60,7 +66,8 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
             for recipient in parties {
                 for message in inboxes[recipient] ?? [] {
                     do {
-                        _ = try flows[recipient]!.receive(message, from: message.sender)
+                        let receipt = try flows[recipient]!.receive(message, from: message.sender)
+                        if receipt == .accepted || receipt == .deferred { interrupted(recipient) }
                     } catch {
                         errors[recipient] = errors[recipient] ?? error
                     }
@@ -69,11 +76,20 @@ public struct FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable>: 
             if !errors.isEmpty { return .failed(errors) }
             for party in parties where flows[party]!.isReadyToAdvance {
                 progressed = true
-                do { try flows[party]!.advance(using: &generators[party]!) } catch { errors[party] = error }
+                do {
+                    try flows[party]!.advance(using: &generators[party]!)
+                    interrupted(party)
+                } catch {
+                    errors[party] = error
+                }
             }
             if !errors.isEmpty { return .failed(errors) }
             guard progressed else { return .stalled }
         }
         return .finished(flows.mapValues { $0.output! })
+    }
+
+    private mutating func interrupted(_ party: PartyID) {
+        if let interrupt, let replacement = interrupt(party, flows[party]!) { flows[party] = replacement }
     }
 }
