@@ -7,12 +7,10 @@ import Noise
 enum ParameterSet: String, ExpressibleByArgument, CaseIterable, Sendable {
     case testing, production112, production128
 
+    /// The library's set of this name (`SchemeParameters.named`).
     var parameters: SchemeParameters {
-        switch self {
-        case .testing: .testing
-        case .production112: .production112
-        case .production128: .production128
-        }
+        guard let parameters = SchemeParameters.named(rawValue) else { preconditionFailure("every case names a set") }
+        return parameters
     }
 }
 
