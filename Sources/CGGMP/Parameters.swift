@@ -61,15 +61,6 @@ public struct SchemeParameters: Sendable, Hashable, CustomStringConvertible {
 
     /// A set with ε = primeBits − 2ℓ and ℓ′ = primeBits + ℓ (the relations synedrion's
     /// production sets satisfy: they make 2^(2ℓ+ε) = √N exactly, which Πfac assumes).
-    /// Every named set, by the name a configuration file or command line uses: "production112",
-    /// "production128" and "testing" (the test set, whose transcript name is "testing-UNSAFE").
-    public static let byName: [String: SchemeParameters] = [
-        "production112": .production112, "production128": .production128, "testing": .testing,
-    ]
-
-    /// The set a configuration names (see ``byName``), or nil for an unknown name.
-    public static func named(_ name: String) -> SchemeParameters? { byName[name] }
-
     init(name: String, paillierPrimeBits: Int, ell: Int, securityBits: Int,
          modRepetitions: Int, prmRepetitions: Int, bitChallengeRepetitions: Int, statisticalSlack: Int) {
         self.init(name: name, paillierPrimeBits: paillierPrimeBits, ell: ell,

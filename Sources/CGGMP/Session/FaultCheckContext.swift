@@ -245,6 +245,9 @@ extension SchemeParameters {
     /// Every parameter set this library defines, by `name`.
     public static let all: [SchemeParameters] = [.production112, .production128, .testing]
 
-    /// The set called `name`, or nil.
-    public static func named(_ name: String) -> SchemeParameters? { all.first { $0.name == name } }
+    /// The set called `name` (its transcript name, such as "production112" or "testing-UNSAFE", or
+    /// "testing", the name configurations and the command line use for the test set), or nil.
+    public static func named(_ name: String) -> SchemeParameters? {
+        all.first { $0.name == name } ?? (name == "testing" ? .testing : nil)
+    }
 }
