@@ -9,6 +9,9 @@ import PackageDescription
 //   2  Paillier, Noise                    encryption, ring-Pedersen, secure channels
 //   3  CGGMP                              transcript, proofs, protocols (pure state machines)
 //   4  TSS, TSSStore                      the network's flows, envelopes, encrypted share store
+//                                          (side by side: neither imports the other)
+//   5  TSSNode                            the server's end: typed store adapter (later the
+//                                          threshold server)
 let package = Package(
     name: "swift-tss",
     platforms: [.macOS(.v14)],
@@ -22,6 +25,7 @@ let package = Package(
         .library(name: "CGGMP", targets: ["CGGMP"]),
         .library(name: "TSS", targets: ["TSS"]),
         .library(name: "TSSStore", targets: ["TSSStore"]),
+        .library(name: "TSSNode", targets: ["TSSNode"]),
         .executable(name: "tss", targets: ["tss"]),
     ],
     dependencies: [
@@ -61,6 +65,8 @@ let package = Package(
             "CSodium", "Bytes",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Layer 5
+        .target(name: "TSSNode", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes"]),
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
@@ -88,6 +94,9 @@ let package = Package(
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "Bytes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TSSNodeTests", dependencies: [
+            "TSSNode", "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
+        ]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),
         // The CLI's option parsing and validation (through TSSCommand.parseAsRoot; runs nothing).

@@ -12,6 +12,13 @@ public enum RecordKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// A tombstone for a session id this party ran (key ID `RecordKey.usedSessionIDsKeyID`, item
     /// ID the id in hex); insert-only, never deleted.
     case usedSessionID = 5
+    /// The public side of a registered key (a `ThresholdPublicKey`; no item ID). Public, but
+    /// sealed like every record.
+    case publicKey = 6
+    /// A server's Ed25519 identity seed (no item ID); secret.
+    case identitySeed = 7
+    /// A server's X25519 static key for Noise peer channels (no item ID); secret.
+    case channelKey = 8
 
     /// The case name.
     public var description: String {
@@ -21,6 +28,9 @@ public enum RecordKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .presignature: "presignature"
         case .journal: "journal"
         case .usedSessionID: "usedSessionID"
+        case .publicKey: "publicKey"
+        case .identitySeed: "identitySeed"
+        case .channelKey: "channelKey"
         }
     }
 }
@@ -29,7 +39,8 @@ public enum RecordKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 ///
 /// Key IDs and item IDs are stored in clear (they index the table); they must not be secret.
 /// Both are UTF-8, at most `maximumIDByteCount` bytes, without NUL; key IDs are non-empty;
-/// presignatures need a non-empty item ID and the other kinds have none.
+/// presignatures, journals and used session ids need a non-empty item ID and the other kinds have
+/// none.
 public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
     /// The longest key ID or item ID, in UTF-8 bytes.
     public static let maximumIDByteCount = 255
@@ -38,7 +49,7 @@ public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
     public let kind: RecordKind
     /// The key the record belongs to (for example a hex public key); stored in clear.
     public let keyID: String
-    /// Which presignature, journal or session id; empty for key shares and aux info. Stored in clear.
+    /// Which presignature, journal or session id; empty for the other kinds. Stored in clear.
     public let itemID: String
 
     /// A key, checked for its kind.
@@ -50,7 +61,7 @@ public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
         switch kind {
         case .presignature, .journal, .usedSessionID:
             try Self.validate(itemID, name: "\(kind) ID", allowEmpty: false)
-        case .keyShare, .auxInfo:
+        case .keyShare, .auxInfo, .publicKey, .identitySeed, .channelKey:
             guard itemID.isEmpty else {
                 throw .invalidRecordKey(reason: "\(kind) records have no item ID")
             }
@@ -70,6 +81,24 @@ public struct RecordKey: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
     public static func auxInfo(keyID: String) throws(StoreError) -> RecordKey {
         try RecordKey(kind: .auxInfo, keyID: keyID)
+    }
+
+    /// The key of `keyID`'s public key record (a registered key's `ThresholdPublicKey`).
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
+    public static func publicKey(keyID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .publicKey, keyID: keyID)
+    }
+
+    /// The key of `keyID`'s identity seed (a server's Ed25519 seed).
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
+    public static func identitySeed(keyID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .identitySeed, keyID: keyID)
+    }
+
+    /// The key of `keyID`'s channel key (a server's X25519 static key for Noise peer channels).
+    /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a bad key ID.
+    public static func channelKey(keyID: String) throws(StoreError) -> RecordKey {
+        try RecordKey(kind: .channelKey, keyID: keyID)
     }
 
     /// The key of one presignature of `keyID`.

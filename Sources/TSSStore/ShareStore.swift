@@ -109,7 +109,8 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     // MARK: Generic records
 
     /// Seals and stores `record` under `key`, replacing any earlier record there. Presignatures
-    /// are insert-only: use ``addPresignature(_:version:keyID:presignatureID:using:)``.
+    /// are insert-only: use ``addPresignature(_:version:keyID:presignatureID:using:)`` (or
+    /// ``add(_:at:using:)`` for any record that must not replace one).
     /// - Throws: ``StoreError/invalidRecordKey(reason:)`` for a presignature or used-session-id key,
     ///   or the backend's error.
     public func put(_ record: StoredRecord, at key: RecordKey, using rng: inout some RandomNumberGenerator) throws(StoreError) {
@@ -120,6 +121,20 @@ public struct ShareStore: Sendable, CustomStringConvertible {
             throw .invalidRecordKey(reason: "used session ids are insert-only; use markSessionIDUsed")
         }
         try backend.upsert(seal(record, at: key, using: &rng))
+    }
+
+    /// Seals and stores `record` under `key` only if nothing is there: insert-only, atomic against
+    /// concurrent writers (threads, connections, processes on the same file). For records that must
+    /// never be replaced by mistake, such as a server's identity seed.
+    /// - Throws: ``StoreError/recordExists(_:)`` when a record is there,
+    ///   ``StoreError/presignatureAlreadyUsed(_:)`` for a presignature key taken or deleted before,
+    ///   ``StoreError/invalidRecordKey(reason:)`` for a used-session-id key (use
+    ///   ``markSessionIDUsed(_:using:)``), or the backend's error.
+    public func add(_ record: StoredRecord, at key: RecordKey, using rng: inout some RandomNumberGenerator) throws(StoreError) {
+        guard key.kind != .usedSessionID else {
+            throw .invalidRecordKey(reason: "used session ids are recorded with markSessionIDUsed")
+        }
+        try backend.insert(seal(record, at: key, using: &rng))
     }
 
     /// The record under `key`, decrypted and authenticated, or nil when there is none.
@@ -205,10 +220,36 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     /// - Throws: ``StoreError/recordAuthenticationFailed(_:)``, ``StoreError/malformedRecord(_:reason:)``,
     ///   ``StoreError/invalidRecordKey(reason:)`` for a bad key ID, or the backend's error.
     public func takePresignature(keyID: String) throws(StoreError) -> TakenPresignature? {
+        try takePresignature(keyID: keyID, presignatureID: nil) { taken throws(StoreError) in taken }
+    }
+
+    /// Removes and returns the presignature `presignatureID` of `keyID`, or nil when it is not
+    /// there (never added, or already taken). Atomic like ``takePresignature(keyID:)``: of
+    /// concurrent takers at most one receives it, and the ID can never be added again.
+    /// - Throws: as ``takePresignature(keyID:)``, and ``StoreError/invalidRecordKey(reason:)`` for
+    ///   a bad presignature ID.
+    public func takePresignature(keyID: String, presignatureID: String) throws(StoreError) -> TakenPresignature? {
+        try takePresignature(keyID: keyID, presignatureID: presignatureID) { taken throws(StoreError) in taken }
+    }
+
+    /// Takes a presignature of `keyID` — the one named `presignatureID`, or the oldest when it is
+    /// nil — and passes it to `decode` inside the same atomic step: only if `decode` returns is the
+    /// presignature removed (and its ID remembered as used). A presignature that fails
+    /// authentication, or that `decode` refuses (an unknown version, another parameter set), stays
+    /// in place and the error is rethrown.
+    /// - Throws: ``StoreError/recordAuthenticationFailed(_:)``, ``StoreError/malformedRecord(_:reason:)``,
+    ///   ``StoreError/invalidRecordKey(reason:)`` for a bad key ID or presignature ID, `decode`'s
+    ///   error, or the backend's error.
+    public func takePresignature<T>(keyID: String, presignatureID: String? = nil,
+                                    decode: (TakenPresignature) throws(StoreError) -> T) throws(StoreError) -> T? {
         try RecordKey.validate(keyID, name: "key ID", allowEmpty: false)
-        return try backend.takeOldest(kind: .presignature, keyID: keyID) { sealed throws(StoreError) in
-            TakenPresignature(key: sealed.key, record: try open(sealed))
+        let open = { (sealed: SealedRecord) throws(StoreError) -> T in
+            try decode(TakenPresignature(key: sealed.key, record: try self.open(sealed)))
         }
+        if let presignatureID {
+            return try backend.take(.presignature(keyID: keyID, presignatureID: presignatureID), open: open)
+        }
+        return try backend.takeOldest(kind: .presignature, keyID: keyID, open: open)
     }
 
     /// How many presignatures of `keyID` are left.
@@ -232,7 +273,19 @@ public struct ShareStore: Sendable, CustomStringConvertible {
     /// - Throws: ``StoreError/recordAuthenticationFailed(_:)`` (the journal stays),
     ///   ``StoreError/invalidRecordKey(reason:)``, or the backend's error.
     public func takeJournal(keyID: String, journalID: String) throws(StoreError) -> StoredRecord? {
-        try backend.take(.journal(keyID: keyID, journalID: journalID)) { sealed throws(StoreError) in try open(sealed) }
+        try takeJournal(keyID: keyID, journalID: journalID) { record throws(StoreError) in record }
+    }
+
+    /// Takes a session journal as ``takeJournal(keyID:journalID:)`` does, passing it to `decode`
+    /// inside the same atomic step: only if `decode` returns is the journal removed. A journal that
+    /// fails authentication or that `decode` refuses (for instance another encoding version) stays.
+    /// - Throws: ``StoreError/recordAuthenticationFailed(_:)``, ``StoreError/invalidRecordKey(reason:)``,
+    ///   `decode`'s error, or the backend's error.
+    public func takeJournal<T>(keyID: String, journalID: String,
+                               decode: (StoredRecord) throws(StoreError) -> T) throws(StoreError) -> T? {
+        try backend.take(.journal(keyID: keyID, journalID: journalID)) { sealed throws(StoreError) in
+            try decode(try open(sealed))
+        }
     }
 
     /// Records that this party ran (or started) the session `sessionID`. Insert-only and never
