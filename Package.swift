@@ -94,6 +94,12 @@ let package = Package(
         // Runs the built `tss` binary (demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "Bytes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // A whole three-server registration, presigning, signing and restart written against the
+        // public API alone (no @testable): how a server drives the library.
+        .testTarget(name: "ServerExample", dependencies: [
+            "TSS", "TSSNode", "TSSStore", "CGGMP", "Secp256k1", "BigNum", "Bytes", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Examples/ServerExample"),
         .testTarget(name: "TSSNodeTests", dependencies: [
             "TSSNode", "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
         ]),

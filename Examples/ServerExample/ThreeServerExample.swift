@@ -5,7 +5,11 @@
 
 import BigNum
 import Bytes
+import CGGMP
+import Crypto
 import Foundation
+import Secp256k1
+import Synchronization
 import Testing
 import TestSupport
 import TSS
@@ -56,21 +60,27 @@ struct ExampleNetwork {
         }
     }
 
-    /// Delivers until nothing is in flight; `crash` may replace a server between deliveries.
-    mutating func deliverAll(crashAfter: Int? = nil, crashing: PartyID? = nil, restart: (ExampleServer) throws -> Void = { _ in }) throws {
+    /// Delivers until nothing is in flight. After `crashAfter` deliveries the `crashing` server
+    /// loses its memory: `restart` gives it a new driver with its flows restored from its store,
+    /// and returns the actions of restarting them.
+    mutating func deliverAll(crashAfter: Int? = nil, crashing: PartyID? = nil,
+                             restart: (ExampleServer) throws -> [PartyDriver.Action] = { _ in [] }) throws {
         var delivered = 0
         while !inFlight.isEmpty {
             let next = inFlight.removeFirst()
             let server = servers[next.recipient]!
             try perform(server.driver.receive(bytes: next.bytes, from: next.sender), by: server)
             delivered += 1
-            if delivered == crashAfter, let crashing { try restart(servers[crashing]!) }
+            if delivered == crashAfter, let crashing {
+                let server = servers[crashing]!
+                try perform(restart(server), by: server)
+            }
         }
     }
 }
 
 @Suite struct ThreeServerExample {
-    static let parameters = SchemeParameters.named("testing")!
+    static let parameters = SchemeParameters.named("testing")!  // parameter sets by name
 
     static func primes(_ index: Int) throws -> AuxGenPrimes {
         let blum = try CommittedPrimes.hex(kind: "blum", bits: parameters.paillierPrimeBits).map { try BigInt(hex: $0) }
@@ -81,7 +91,7 @@ struct ExampleNetwork {
 
     static func seed(_ label: String, _ server: ExampleServer) -> SecretBytes {
         // A real server draws 32 bytes from the system generator; fixed here for a reproducible run.
-        SecretBytes(Array(Hex.sha256Bytes("\(label)/\(server.index)")))
+        SecretBytes(Array(SHA256.hash(data: Data("\(label)/\(server.index)".utf8))))
     }
 
     @Test func registerPresignSignAndRestart() throws {
@@ -89,9 +99,10 @@ struct ExampleNetwork {
         var random = SystemRandomNumberGenerator()
         let servers = try identities.enumerated().map { index, identity in
             ExampleServer(index: index, identity: identity,
-                          store: try NodeStore(store: ShareStore.create(backend: InMemoryRecordBackend(),
+                          store: NodeStore(store: try ShareStore.create(backend: InMemoryRecordBackend(),
                                                                         masterKey: MasterKey.random(using: &random),
-                                                                        using: &random)))
+                                                                        using: &random),
+                                           parameters: Self.parameters, generator: SystemRandomNumberGenerator()))
         }
         var network = ExampleNetwork(servers: Dictionary(uniqueKeysWithValues: servers.map { ($0.party, $0) }))
         let user = Array("example-user".utf8)
@@ -116,7 +127,7 @@ struct ExampleNetwork {
             crashed.driver = PartyDriver(me: crashed.party)
             let journal = try #require(try crashed.store.takeFlowJournal(id: "registration"))
             let restored = try JournaledFlow<RegistrationFlow>.restore(journal, makeFlow: registration(crashed))
-            try network.perform(crashed.driver.start(restored), by: crashed)
+            return try crashed.driver.start(restored)
         }
         var publicKey: Point?
         for server in servers {
@@ -146,13 +157,14 @@ struct ExampleNetwork {
             try network.perform(server.driver.start(flow), by: server)
         }
         try network.deliverAll()
+        var pool = ""
         for server in signers {
             let slot = try #require(server.driver.output(of: "presign-0", as: PresignFlow.self))
-            try server.store.addPresignature(slot, signers: signerIDs, id: "0")
+            pool = try server.store.addPresignature(slot, id: "0")
         }
 
         // 4. Sign from the pool; server 1 crashes mid-signing and resumes from its taken journal.
-        let prehash = try Prehash(rawRepresentation: Array(Hex.sha256Bytes("send 1 token")))
+        let prehash = try Prehash(rawRepresentation: Array(SHA256.hash(data: Data("send 1 token".utf8))))
         let request = try SigningRequest(user: user, blockNumber: 3, prehash: prehash, derivationPath: "m", signers: signerIDs)
         func signing(_ server: ExampleServer) throws -> JournaledFlow<SigningFlow>.MakeFlow {
             let registered = try #require(try server.store.loadRegistration(publicKey: key))
@@ -168,9 +180,11 @@ struct ExampleNetwork {
             }
         }
         for server in signers {
-            let presignature = try #require(try server.store.takePresignature(publicKey: key, epoch: nil, signers: signerIDs,
-                                                                              id: "0", parameters: Self.parameters))
-            let flow = try JournaledFlow(id: "sign", seed: Self.seed("sign", server), entry: SecretBytes(presignature.encoded),
+            // Every signer takes the presignature the signers agreed on (here: id "0").
+            let pooled = try #require(try server.store.takePresignature(pool: pool, id: "0"))
+            guard let presignature = pooled.slot.take() else { throw FlowError.presignatureAlreadyUsed }
+            let entry = SecretBytes(presignature.encoded)
+            let flow = try JournaledFlow(id: "sign", seed: Self.seed("sign", server), entry: entry,
                                          usedSessionIDs: server.store, makeFlow: signing(server))
             try network.perform(server.driver.start(flow), by: server)
         }
@@ -178,7 +192,7 @@ struct ExampleNetwork {
             crashed.driver = PartyDriver(me: crashed.party)
             let restored = try JournaledFlow<SigningFlow>.restore(takingFrom: crashed.store, id: "sign",
                                                                   makeFlow: signing(crashed))
-            try network.perform(crashed.driver.start(restored), by: crashed)
+            return try crashed.driver.start(restored)
         }
         for server in signers {
             #expect(server.failures.isEmpty)
@@ -188,6 +202,6 @@ struct ExampleNetwork {
             #expect(try signature.recoverPublicKey(from: prehash) == key)
         }
         // The pool is empty: the presignature was taken once.
-        #expect(try servers[0].store.presignatureCount(publicKey: key, epoch: nil, signers: signerIDs) == 0)
+        #expect(try servers[0].store.presignatureCount(pool: pool) == 0)
     }
 }

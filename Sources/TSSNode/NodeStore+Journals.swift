@@ -1,5 +1,6 @@
 import Bytes
 import CGGMP
+import TSS
 import TSSStore
 
 extension NodeStore {
@@ -61,6 +62,37 @@ extension NodeStore: SessionJournalStore {
             try store.takeJournal(keyID: Self.journalKeyID,
                                   journalID: Self.journalID(protocolTag: protocolTag, sessionID: sessionID)) { stored throws(StoreError) in
                 try stored.payload(as: SessionJournal.self)
+            }
+        }
+    }
+}
+
+extension NodeStore: FlowJournalStore {
+    /// The store id of a flow journal: "flow:" and the journal's own id, apart from the CGGMP
+    /// session journals' "tag@hex" ids.
+    public static func flowJournalID(_ id: String) -> String { "flow:" + id }
+
+    /// Stores (replacing) `journal` under ``flowJournalID(_:)`` and `FlowJournal.encodingVersion`.
+    /// A server calls this for every `PartyDriver.Action.persist`.
+    /// - Throws: ``NodeStoreError/store(_:)``.
+    public func saveFlowJournal(_ journal: FlowJournal) throws(NodeStoreError) {
+        try saveJournal(journal, id: Self.flowJournalID(journal.id))
+    }
+
+    /// Removes and returns the flow journal `id`, or nil. Atomic; a record of another encoding
+    /// version or one that does not decode is refused and stays.
+    /// - Throws: ``NodeStoreError/store(_:)`` (`StoreError.malformedRecord` for bytes that are no
+    ///   flow journal, `.encodingVersionMismatch`).
+    public func takeFlowJournal(id: String) throws(NodeStoreError) -> FlowJournal? {
+        let key = try record { () throws(StoreError) in
+            try RecordKey.journal(keyID: Self.journalKeyID, journalID: Self.flowJournalID(id))
+        }
+        return try record { () throws(StoreError) in
+            try store.takeJournal(keyID: Self.journalKeyID, journalID: Self.flowJournalID(id)) { record throws(StoreError) in
+                let payload = try record.payload(as: FlowJournal.self)
+                do { return try FlowJournal(encoded: payload) } catch {
+                    throw .malformedRecord(key, reason: "\(error)")
+                }
             }
         }
     }
