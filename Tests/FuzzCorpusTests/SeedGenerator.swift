@@ -32,7 +32,7 @@ import TestSupport
         }
         var generators: [PartyID: ChaChaRandom] = [:]
         for (index, signer) in signers.enumerated() { generators[signer.partyID] = ChaChaRandom(testSeed: 1000 + UInt64(index)) }
-        var runner = SimulationRunner(sessions: sessions, generators: generators, parallelVerification: false)
+        var runner = SimulationRunner(machines: sessions, generators: generators, parallelVerification: false)
         _ = runner.run()
         var seenKinds: Set<String> = []
         for message in runner.sentMessages {

@@ -42,7 +42,7 @@ enum Fixture {
                                   primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits),
                                   usedSessionIDs: UsedSessionIDs())
         }
-        var runner = FlowRunner(flows: flows, generators: generators(nodeServers, seed: 91))
+        var runner = FlowRunner(machines: flows, generators: generators(nodeServers, seed: 91))
         guard case .finished(let outputs) = runner.run() else { preconditionFailure("registration failed") }
         return outputs
     }()
@@ -60,7 +60,7 @@ enum Fixture {
                             keyShare: registrations[server.partyID]!.keyShare, auxInfo: registrations[server.partyID]!.auxInfo,
                             usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
-        var runner = FlowRunner(flows: flows, generators: generators(signers, seed: seed))
+        var runner = FlowRunner(machines: flows, generators: generators(signers, seed: seed))
         guard case .finished(let slots) = runner.run() else { preconditionFailure("presigning failed") }
         return (slots, flows[0].poolKeyID, flows[0].sessionID)
     }

@@ -249,7 +249,7 @@ private func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: 
             flows.append(try SigningFlow(request: request, keyShare: registration.keyShare, auxInfo: registration.auxInfo,
                                          presignature: pooled.slot, usedSessionIDs: second, signer: signer, parameters: .testing))
         }
-        var runner = FlowRunner(flows: flows, generators: generators(signers, seed: 8))
+        var runner = FlowRunner(machines: flows, generators: generators(signers, seed: 8))
         guard case .finished(let results) = runner.run() else { Issue.record("signing failed"); return }
         let signature = try RecoverableSignature(rawRepresentation: results[signers[0].partyID]!.signature)
         #expect(signature.signature.isValid(for: request.prehash, publicKey: Fixture.publicKey))

@@ -53,7 +53,7 @@ import TestSupport
     @Test func registrationResumesAtEveryPhaseBoundaryAndMidRound() throws {
         let servers = flowServers()
         let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 90)
-        var reference = FlowRunner(flows: try Self.registrationFlows(servers, plan: plan),
+        var reference = FlowRunner(machines: try Self.registrationFlows(servers, plan: plan),
                                    generators: flowGenerators(servers, seed: 91))
         guard case .finished(let expected) = reference.run() else { Issue.record("reference registration failed"); return }
 
@@ -63,7 +63,7 @@ import TestSupport
         let index = servers.firstIndex { $0.partyID == crashing }!
         let makeFlow = Self.makeRegistration(servers[index], index: index, plan: plan)
         let restarts = Mutex(0)
-        var crashed = FlowRunner(flows: try Self.registrationFlows(servers, plan: plan), generators: flowGenerators(servers, seed: 91))
+        var crashed = FlowRunner(machines: try Self.registrationFlows(servers, plan: plan), generators: flowGenerators(servers, seed: 91))
         crashed.interrupt = { party, flow in
             guard party == crashing, !flow.journal.isFinished, Self.isCrashPoint(flow.journal) else { return nil }
             do {
@@ -85,7 +85,7 @@ import TestSupport
             #expect(outputs[server.partyID]!.auxInfo.encoded == expected[server.partyID]!.auxInfo.encoded)
         }
         // The finished journal has no seed and is never restored.
-        let finished = crashed.flows[crashing]!.journal
+        let finished = crashed.machines[crashing]!.journal
         #expect(finished.isFinished && finished.seed == nil)
         #expect(throws: FlowJournalError.self) { try JournaledRegistration.restore(finished, makeFlow: makeFlow) }
         #expect(throws: FlowJournalError.self) {
@@ -149,14 +149,14 @@ import TestSupport
                                      makeFlow: Self.makeSigning(server, request: request, output: outputs[server.partyID]!))
             }
         }
-        var reference = FlowRunner(flows: try flows(), generators: flowGenerators(signing, seed: 96))
+        var reference = FlowRunner(machines: try flows(), generators: flowGenerators(signing, seed: 96))
         guard case .finished(let expected) = reference.run() else { Issue.record("reference signing failed"); return }
 
         let store = InMemoryFlowJournalStore()
         let crashing = signing[1]
         let makeFlow = Self.makeSigning(crashing, request: request, output: outputs[crashing.partyID]!)
         let restarts = Mutex(0)
-        var crashed = FlowRunner(flows: try flows(), generators: flowGenerators(signing, seed: 96))
+        var crashed = FlowRunner(machines: try flows(), generators: flowGenerators(signing, seed: 96))
         crashed.interrupt = { party, flow in
             guard party == crashing.partyID, !flow.journal.isFinished else { return nil }
             // The server saves its journal after every call; it crashes at the crash points.
@@ -184,7 +184,7 @@ import TestSupport
         #expect(try RecoverableSignature(rawRepresentation: signature.signature).signature
             .isValid(for: request.prehash, publicKey: signature.publicKey))
         // The finished journal lost its seed; saved anyway, it is refused when taken.
-        let finished = crashed.flows[crashing.partyID]!.journal
+        let finished = crashed.machines[crashing.partyID]!.journal
         #expect(finished.isFinished && finished.seed == nil && finished.entry == nil)
         store.saveFlowJournal(finished)
         #expect(throws: FlowJournalError.self) { try JournaledSigning.restore(takingFrom: store, id: finished.id, makeFlow: makeFlow) }
@@ -201,7 +201,7 @@ import TestSupport
                             keyShare: outputs[server.partyID]!.keyShare, auxInfo: outputs[server.partyID]!.auxInfo,
                             usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
-        var presigning = FlowRunner(flows: presign, generators: flowGenerators(signing, seed: 98))
+        var presigning = FlowRunner(machines: presign, generators: flowGenerators(signing, seed: 98))
         guard case .finished(let slots) = presigning.run() else { Issue.record("presigning failed"); return }
 
         // Each signer moves its pooled presignature into its signing journal's entry.
@@ -218,7 +218,7 @@ import TestSupport
         // Mid-run, the journal restores (taken) with its presignature.
         let crashing = signing[0]
         let makeFlow = Self.makeSigning(crashing, request: request, output: outputs[crashing.partyID]!)
-        var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 99))
+        var runner = FlowRunner(machines: flows, generators: flowGenerators(signing, seed: 99))
         runner.interrupt = { party, flow in
             guard party == crashing.partyID, !flow.journal.isFinished, flow.journal.events.last == .advanced else { return nil }
             store.saveFlowJournal(flow.journal)
@@ -230,7 +230,7 @@ import TestSupport
 
         // Spent: the journal holds neither seed nor presignature, in memory or encoded, and no
         // restore path accepts it.
-        let finished = runner.flows[crashing.partyID]!.journal
+        let finished = runner.machines[crashing.partyID]!.journal
         #expect(finished.isFinished && finished.entry == nil && finished.seed == nil)
         let decoded = try FlowJournal(encoded: finished.encoded)
         #expect(decoded.entry == nil && decoded.seed == nil)

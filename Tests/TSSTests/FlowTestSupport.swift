@@ -39,7 +39,7 @@ func registrationRunner(_ servers: [Ed25519Signer], blockNumber: UInt64 = 42, se
                              primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits),
                              usedSessionIDs: UsedSessionIDs())
     }
-    return FlowRunner(flows: flows, generators: flowGenerators(servers, seed: seed), tamper: tamper)
+    return FlowRunner(machines: flows, generators: flowGenerators(servers, seed: seed), tamper: tamper)
 }
 
 /// The secret key behind `shares` (a t-subset of one key's threshold shares), by Lagrange

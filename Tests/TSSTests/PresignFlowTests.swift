@@ -40,7 +40,7 @@ import TSSStore
             sessionIDs.append(flows[0].sessionID)
             if let poolKeyID { #expect(flows[0].poolKeyID == poolKeyID) }
             poolKeyID = flows[0].poolKeyID
-            var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 62 + poolIndex))
+            var runner = FlowRunner(machines: flows, generators: flowGenerators(signing, seed: 62 + poolIndex))
             guard case .finished(let slots) = runner.run() else { Issue.record("presigning \(poolIndex) failed"); return }
             #expect(runner.sentMessages.allSatisfy { $0.protocolTag == Presigning.protocolTag })
             for server in signing {
@@ -81,7 +81,7 @@ import TSSStore
                             parameters: .testing)
         }
         #expect(flows.allSatisfy { $0.phase == .sign })
-        var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 65))
+        var runner = FlowRunner(machines: flows, generators: flowGenerators(signing, seed: 65))
         guard case .finished(let results) = runner.run() else { Issue.record("signing failed"); return }
         #expect(!runner.sentMessages.contains { $0.protocolTag == Presigning.protocolTag })
         let output = results[signers[0]]!

@@ -109,7 +109,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         let servers = flowServers()
         var runner = try registrationRunner(servers, seed: 1)
         guard case .finished(let outputs) = runner.run() else { Issue.record("registration did not finish"); return }
-        let plan = runner.flows.values.first!.plan
+        let plan = runner.machines.values.first!.plan
         #expect(plan.founders.count == 2)
         let shares = servers.map { outputs[$0.partyID]!.keyShare }
         let publicKey = shares[0].publicKey
@@ -147,7 +147,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         // The victim's complaint reaches everyone: every honest server names the founder, none finishes.
         #expect(Set(plan.committee).subtracting([culprit.partyID]).isSubset(of: Set(errors.keys)))
         #expect(errors.values.allSatisfy { $0.culprit == culprit.partyID })
-        #expect(runner.flows.values.allSatisfy { $0.output == nil })
+        #expect(runner.machines.values.allSatisfy { $0.output == nil })
         guard case .fault(let fault) = errors[victim]! else { Issue.record("not a fault: \(errors[victim]!)"); return }
         #expect(fault.phase == .reshare && fault.culprit == culprit.partyID)
 
@@ -155,8 +155,8 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         let report = try FlowFault(encoded: fault.encoded)
         #expect(report.culprit == culprit.partyID && report.phase == .reshare)
         #expect(report.publicData == (try KeyResharing.publicData(sessionID: plan.reshareID.rawRepresentation,
-                                                                  configuration: runner.flows[victim]!.resharingConfiguration!)))
-        let configuration = try #require(runner.flows[victim]!.resharingConfiguration)
+                                                                  configuration: runner.machines[victim]!.resharingConfiguration!)))
+        let configuration = try #require(runner.machines[victim]!.resharingConfiguration)
         try report.fault.evidence.verify(publicData: report.publicData,
                                          rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
         // The same evidence does not convince with the honest share.

@@ -24,7 +24,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         try SigningFlow(request: request, keyShare: registrations[server.partyID]!.keyShare,
                         auxInfo: registrations[server.partyID]!.auxInfo, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
     }
-    var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: seed))
+    var runner = FlowRunner(machines: flows, generators: flowGenerators(signing, seed: seed))
     guard case .finished(let outputs) = runner.run() else { Issue.record("signing did not finish"); return }
     let output = outputs[signers[0]]!
     #expect(Set(outputs.values) == [output])
@@ -53,7 +53,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         let signers = try SigningCommittee.selectAny(2, of: committee, seed: Array("request 1".utf8))
         try signAndVerify(servers: servers, registrations: outputs, signers: signers, path: "m/0/7",
                           message: "transfer 1 token", seed: 22)
-        let plan = registration.flows.values.first!.plan
+        let plan = registration.machines.values.first!.plan
         let newcomer = committee.first { !plan.founders.contains($0) }!
         try signAndVerify(servers: servers, registrations: outputs, signers: [plan.founders[0], newcomer], path: "m",
                           message: "second request", seed: 23)
@@ -76,7 +76,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
             try AuxGen.makeSession(sessionID: plan.auxiliaryInfoID.rawRepresentation, committee: committee, signer: server,
                                    parameters: .testing, primes: committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits))
         }
-        var auxRunner = SimulationRunner(sessions: sessions, generators: flowGenerators(servers, seed: 32))
+        var auxRunner = SimulationRunner(machines: sessions, generators: flowGenerators(servers, seed: 32))
         guard case .finished(let aux) = auxRunner.run() else { Issue.record("AuxGen failed"); return }
         var registrations: [PartyID: RegistrationOutput] = [:]
         for (index, server) in servers.enumerated() {
@@ -103,7 +103,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
             try SigningFlow(request: request, keyShare: outputs[server.partyID]!.keyShare,
                             auxInfo: outputs[server.partyID]!.auxInfo, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
-        var runner = FlowRunner(flows: flows, generators: flowGenerators(Array(servers.prefix(2)), seed: 24)) { message, _ in
+        var runner = FlowRunner(machines: flows, generators: flowGenerators(Array(servers.prefix(2)), seed: 24)) { message, _ in
             guard message.protocolTag == SigningFlow.attestationProtocolTag, message.sender == culprit.partyID else { return message }
             // A validly signed message whose identity signature covers another signature.
             let wrong = culprit.sign(SigningOutput.attestedBytes(sessionID: request.sessionID, signature: [UInt8](repeating: 1, count: 65)))
@@ -112,7 +112,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         guard case .failed(let errors) = runner.run() else { Issue.record("the forged attestation went unnoticed"); return }
         let error = try #require(errors[servers[0].partyID])
         #expect(error.culprit == culprit.partyID)
-        guard case .badFlowMessage(_, let phase, _, let message) = error else { Issue.record("\(error)"); return }
+        guard case .badOutgoingMessage(_, let phase, _, let message) = error else { Issue.record("\(error)"); return }
         #expect(phase == .identitySignatures && message.hasValidSignature(Ed25519Verifier()))
     }
 
@@ -134,7 +134,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
                                        auxInfo: try SigningAuxInfo(outputs[server.partyID]!.auxInfo, signers: signers),
                                        signer: server, parameters: .testing)
         }
-        var presigning = SimulationRunner(sessions: sessions, generators: flowGenerators(signing, seed: 41))
+        var presigning = SimulationRunner(machines: sessions, generators: flowGenerators(signing, seed: 41))
         guard case .finished(let freshSlots) = presigning.run() else { Issue.record("presigning failed"); return }
         // Each server stores its presignature encrypted at rest, then takes it back for this request.
         var storeRandom = ChaChaRandom(testSeed: 43)
@@ -153,7 +153,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
                             presignature: slots[server.partyID]!, usedSessionIDs: UsedSessionIDs(), signer: server, parameters: .testing)
         }
         #expect(flows.allSatisfy { $0.phase == .sign })
-        var runner = FlowRunner(flows: flows, generators: flowGenerators(signing, seed: 42))
+        var runner = FlowRunner(machines: flows, generators: flowGenerators(signing, seed: 42))
         guard case .finished(let results) = runner.run() else { Issue.record("signing failed"); return }
         #expect(!runner.sentMessages.contains { $0.protocolTag == Presigning.protocolTag })
         let output = results[signers[0]]!

@@ -23,6 +23,15 @@ public struct Session<Output: Sendable>: Sendable {
     private var echoed: Set<PartyID> = []
     /// The entries of each party's accepted echoes: echoer → round → original sender → message.
     private var attestedEntries: [PartyID: [Int: [PartyID: SignedMessage]]] = [:]
+    /// Signed messages of a later step, kept by `receive` and delivered again when the session
+    /// gets there (at most ``earlyMessagesPerSender`` from each sender).
+    private var early: [(message: SignedMessage, deliverer: PartyID)] = []
+    /// The protocol's output, once the last round was finalised.
+    public private(set) var output: Output?
+
+    /// How many messages of later steps `receive` keeps from one sender; more are ignored (a
+    /// protocol's sender has at most a few messages in flight: parts of the next round, an echo).
+    public static var earlyMessagesPerSender: Int { 8 }
 
     private enum Phase: Sendable { case sending, collecting, echoToSend, collectingEchoes, readyToFinalize, finished }
 
@@ -43,6 +52,8 @@ public struct Session<Output: Sendable>: Sendable {
     public var hasMessagesToSend: Bool { phase == .sending || phase == .echoToSend }
     /// Whether every expected message has arrived, so `finalize` may be called.
     public var isReadyToFinalize: Bool { phase == .readyToFinalize }
+    /// The same as ``isReadyToFinalize`` (the `PartyMachine` name).
+    public var isReadyToAdvance: Bool { isReadyToFinalize }
     /// Whether the last round was finalised into the protocol's output (or the session aborted).
     public var isFinished: Bool { phase == .finished }
 
@@ -73,12 +84,12 @@ public struct Session<Output: Sendable>: Sendable {
                 guard let payload else { preconditionFailure("round \(round.number) made no \(kind)") }
                 let message = sign(kind: kind, recipient: nil, payload: payload)
                 accepted[MessageSlot(round: round.number, kind: kind, sender: me)] = message
-                out.append(OutgoingMessage(recipient: nil, message: message))
+                out.append(OutgoingMessage(recipients: others, message: message))
             }
             if round.messageKinds.contains(.direct) {
                 for party in others {
                     guard let payload = payloads.direct[party] else { preconditionFailure("no direct message for \(party)") }
-                    out.append(OutgoingMessage(recipient: party, message: sign(kind: .direct, recipient: party, payload: payload)))
+                    out.append(OutgoingMessage(recipients: [party], message: sign(kind: .direct, recipient: party, payload: payload)))
                 }
             }
             phase = .collecting
@@ -89,7 +100,9 @@ public struct Session<Output: Sendable>: Sendable {
             let message = sign(kind: .echo, recipient: nil, payload: EchoRound.payload(echoes))
             phase = .collectingEchoes
             advanceIfComplete()
-            return [OutgoingMessage(recipient: nil, message: message)]
+            // Echoes that arrived before this party sent its own.
+            try redeliverEarly()
+            return [OutgoingMessage(recipients: others, message: message)]
         default:
             throw .outOfOrder("nothing to send in this phase")
         }
@@ -104,14 +117,30 @@ public struct Session<Output: Sendable>: Sendable {
 
     /// Checks and records one message delivered by `deliverer` (the peer the authenticated channel
     /// names).
-    /// - Returns: `.accepted`, or why the message was set aside without blame (see
-    ///   ``MessageReceipt``).
+    /// - Returns: `.accepted`; `.deferred` for a message of a later step, which the session keeps
+    ///   and delivers to itself when it gets there; or why the message was dropped without blame
+    ///   (see ``MessageReceipt``).
     @discardableResult
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageReceipt {
         switch try check(message, from: deliverer) {
         case .verified(let checked): return try accept(checked)
+        case .setAside(.deferred):
+            guard early.filter({ $0.message.sender == message.sender }).count < Self.earlyMessagesPerSender else {
+                return .ignored("too many messages of later steps from \(message.sender)")
+            }
+            if early.contains(where: { $0.message == message }) { return .duplicate }
+            early.append((message, deliverer))
+            return .deferred
         case .setAside(let receipt): return receipt
         }
+    }
+
+    /// Delivers the kept messages of later steps again; those still early are kept again.
+    private mutating func redeliverEarly() throws(SessionError) {
+        guard !early.isEmpty else { return }
+        let pending = early
+        early = []
+        for item in pending { try receive(item.message, from: item.deliverer) }
     }
 
     /// Checks one message without changing the session. Safe to call concurrently.
@@ -295,6 +324,12 @@ public struct Session<Output: Sendable>: Sendable {
 
     // MARK: Finalising
 
+    /// ``finalize(using:)`` without the status (the `PartyMachine` call); the output, once there
+    /// is one, is ``output``.
+    public mutating func advance(using generator: inout some RandomNumberGenerator) throws(SessionError) {
+        _ = try finalize(using: &generator)
+    }
+
     /// Ends the current round.
     public mutating func finalize(using generator: inout some RandomNumberGenerator) throws(SessionError) -> SessionStatus<Output> {
         guard phase == .readyToFinalize, let artifact else { throw .outOfOrder("the round is not complete") }
@@ -308,9 +343,12 @@ public struct Session<Output: Sendable>: Sendable {
             precondition(next.number > round.number, "rounds must advance")
             round = next
             phase = .sending
+            try redeliverEarly()
             return .inProgress
         case .finished(let output):
             phase = .finished
+            early = []
+            self.output = output
             return .finished(output)
         case .aborted(let reason):
             phase = .finished
@@ -319,16 +357,17 @@ public struct Session<Output: Sendable>: Sendable {
     }
 }
 
-/// A signed message and where it goes: one recipient, or (nil) every other committee member.
-public struct OutgoingMessage: Sendable {
-    /// The one recipient of a direct message; nil for a message every other committee member receives.
-    public let recipient: PartyID?
+/// A signed message and the parties it goes to: a direct message's one recipient, or every other
+/// participant of the session (or of a flow's current phase) for a broadcast.
+public struct OutgoingMessage: Sendable, Equatable {
+    /// The parties to deliver `message` to.
+    public let recipients: [PartyID]
     /// The signed message to deliver.
     public let message: SignedMessage
-    /// Pairs `message` with its destination. Never fails; the session, not this type, decides who
-    /// receives what.
-    public init(recipient: PartyID?, message: SignedMessage) {
-        self.recipient = recipient
+    /// Pairs `message` with its recipients. Never fails; the session or flow, not this type,
+    /// decides who receives what.
+    public init(recipients: [PartyID], message: SignedMessage) {
+        self.recipients = recipients
         self.message = message
     }
 }

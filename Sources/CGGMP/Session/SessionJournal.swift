@@ -205,7 +205,8 @@ public struct SessionJournal: Sendable, Equatable, VersionedEncoding, CustomStri
     static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
         var hash = DomainSeparatedHash(domain: DomainSeparation.journalMadeMessages)
         for item in messages {
-            hash.appendField(item.recipient?.rawRepresentation ?? [])
+            // The direct recipient, or nothing for a broadcast (as in version 2's first layout).
+            hash.appendField(item.message.kind == .direct ? item.message.recipient?.rawRepresentation ?? [] : [])
             hash.appendField(item.message.encoded)
         }
         return hash.sha256()
@@ -334,7 +335,9 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
     @discardableResult
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(SessionError) -> MessageReceipt {
         let receipt = try session.receive(message, from: deliverer)
-        if receipt == .accepted { journal.events.append(.accepted(message)) }
+        // A deferred message is kept by the session and delivered to itself later: the replay
+        // must keep it too.
+        if receipt == .accepted || receipt == .deferred { journal.events.append(.accepted(message)) }
         return receipt
     }
 
@@ -426,7 +429,9 @@ public struct JournaledSession<Output: Sendable>: Sendable, CustomStringConverti
                 do { receipt = try restored.receive(message, from: message.sender) } catch {
                     throw .diverged(event: index, "an accepted message was refused: \(error)")
                 }
-                guard receipt == .accepted else { throw .diverged(event: index, "an accepted message was \(receipt)") }
+                guard receipt == .accepted || receipt == .deferred else {
+                    throw .diverged(event: index, "a recorded message was \(receipt)")
+                }
             case .advanced(let round):
                 guard restored.roundNumber == round else {
                     throw .diverged(event: index, "round \(round) finalised, session is in round \(restored.roundNumber)")

@@ -6,55 +6,23 @@ import Secp256k1
 /// pure state machine. Like `Session`, a flow does no I/O and holds no clock or generator: the
 /// caller sends what `makeMessages` returns, delivers what arrives with `receive`, and calls
 /// `advance` when `isReadyToAdvance`.
-public protocol Flow: Sendable {
-    /// What the flow produces on this server once it has finished.
-    associatedtype Output: Sendable
-    /// This server's identity.
-    var me: PartyID { get }
-    /// Whether `makeMessages` has something to send.
-    var hasMessagesToSend: Bool { get }
-    /// Whether the current step is complete, so `advance` may be called.
-    var isReadyToAdvance: Bool { get }
-    /// The result, once the flow has finished.
-    var output: Output? { get }
+public protocol Flow: PartyMachine where Failure == FlowError {
     /// The route of every session the flow runs, declared when it starts: a message whose
     /// ``MessageRoute`` is here is for this flow (a server routes by it).
     var routes: Set<MessageRoute> { get }
-    /// The messages of the current step, each with its recipients; call when
-    /// ``hasMessagesToSend``.
-    /// - Throws: ``FlowError/outOfOrder(_:)`` when there is nothing to send; a phase's session
-    ///   errors as ``FlowError/fault(_:)`` or ``FlowError/aborted(phase:reason:)``.
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
-    /// Checks and records a message delivered by `deliverer` (the peer the authenticated channel
-    /// names). Messages of a later phase are kept and delivered when the flow gets there.
-    /// - Returns: whether the message was accepted, kept for a later phase or round (`.deferred`),
-    ///   or dropped (`.duplicate`, `.ignored`, e.g. for a phase already finished).
-    /// - Throws: ``FlowError/unexpectedMessage(_:)`` for a message of none of the flow's sessions
-    ///   (no one is blamed), ``FlowError/fault(_:)`` or ``FlowError/badFlowMessage(culprit:phase:reason:message:)``
-    ///   naming the sender of a bad one, ``FlowError/disagreement(phase:_:)``.
-    mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt
-    /// Completes the current step and starts the next phase (or finishes); call when
-    /// ``isReadyToAdvance``.
-    /// - Throws: ``FlowError/outOfOrder(_:)`` when the step is not complete; the phase's
-    ///   ``FlowError/fault(_:)``, ``FlowError/aborted(phase:reason:)`` or
-    ///   ``FlowError/setupFailed(phase:_:)`` for the next phase's session.
-    mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError)
 }
 
-/// A signed message and the parties it goes to (a phase's broadcast goes to that phase's other
-/// participants only, so the recipients are listed).
-public struct FlowMessage: Sendable {
-    /// The parties to send `message` to.
-    public let recipients: [PartyID]
-    /// The signed message.
-    public let message: SignedMessage
-
-    /// Pairs a message with its recipients.
-    public init(recipients: [PartyID], message: SignedMessage) {
-        self.recipients = recipients
-        self.message = message
+extension Flow {
+    /// The CGGMP fault of a ``FlowError/fault(_:)``; other flow errors carry none.
+    public static func protocolFault(in failure: FlowError) -> ProtocolFault? {
+        if case .fault(let fault) = failure { return fault.fault }
+        return nil
     }
 }
+
+/// `LocalRunner` over flows: runs every server's flow in one process (tests, the CLI), with the
+/// tamper and interrupt hooks.
+public typealias FlowRunner<F: Flow, Generator: RandomNumberGenerator & Sendable> = LocalRunner<F, Generator>
 
 /// The phases of the flows (docs/flows.md).
 public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
@@ -148,7 +116,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     case fault(FlowFault)
     /// A party signed a bad message outside the CGGMP sessions (a handover or identity signature);
     /// the signed message is the evidence.
-    case badFlowMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
+    case badOutgoingMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
     /// Parties that must agree consistently signed different values (no equivocation, which
     /// would be a ``fault(_:)``): one of them is lying, but the messages alone do not say which.
     /// Carries every sender's value and signed message (and, for a party that knows the true
@@ -183,7 +151,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     public var culprit: PartyID? {
         switch self {
         case .fault(let fault): fault.culprit
-        case .badFlowMessage(let culprit, _, _, _): culprit
+        case .badOutgoingMessage(let culprit, _, _, _): culprit
         default: nil
         }
     }
@@ -192,7 +160,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fault(let fault): "fault: \(fault)"
-        case .badFlowMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
+        case .badOutgoingMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
         case .disagreement(let phase, let disagreement): "\(phase): \(disagreement)"
         case .unexpectedMessage(let what): "unexpected message: \(what)"
         case .invalidThreshold(let threshold, let size): "threshold \(threshold) of \(size) servers: need 2 ≤ t ≤ n"

@@ -81,7 +81,7 @@ public struct FlowJournal: Sendable, Equatable, VersionedEncoding, CustomStringC
     }
 
     /// The digest a `madeMessages` event records: recipients and encoded messages, in order.
-    static func digest(of messages: [FlowMessage]) -> [UInt8] {
+    static func digest(of messages: [OutgoingMessage]) -> [UInt8] {
         var hash = DomainSeparatedHash(domain: DomainSeparation.flowJournalMadeMessages)
         for item in messages {
             hash.append(UInt64(item.recipients.count))

@@ -60,11 +60,13 @@ public struct JournaledFlow<Wrapped: Flow>: Flow, CustomStringConvertible, Custo
     public var hasMessagesToSend: Bool { flow.hasMessagesToSend }
     /// Whether the wrapped flow may advance.
     public var isReadyToAdvance: Bool { flow.isReadyToAdvance }
+    /// Whom the wrapped flow waits for.
+    public var waitingFor: [PartyID] { flow.waitingFor }
 
     /// The wrapped flow's messages, made with the journal's generator (`generator` is not used);
     /// recorded.
     /// - Throws: as `Flow.makeMessages(using:)`; ``FlowError/outOfOrder(_:)`` once finished.
-    public mutating func makeMessages(using _: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+    public mutating func makeMessages(using _: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
         guard generator != nil else { throw .outOfOrder("the journaled flow finished") }
         let messages = try flow.makeMessages(using: &generator!)
         journal.events.append(.madeMessages(digest: FlowJournal.digest(of: messages)))

@@ -15,7 +15,7 @@ public struct PartyDriver: Sendable {
         /// Persist this journal (replacing the flow's earlier one) before sending anything after it.
         case persist(FlowJournal)
         /// Send `message` to its recipients over the peer channels.
-        case send(FlowMessage)
+        case send(OutgoingMessage)
         /// The flow `id` finished; its output is ``PartyDriver/output(of:as:)``.
         case finished(id: String)
         /// The flow `id` stopped: `error` names the culprit where there is one (``FlowError/culprit``).
@@ -171,7 +171,7 @@ private protocol DrivenFlow: Sendable {
     var hasMessagesToSend: Bool { get }
     var isReadyToAdvance: Bool { get }
     var anyOutput: (any Sendable)? { get }
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage]
     mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt
     mutating func advance(using generator: inout some RandomNumberGenerator) throws(FlowError)
 }

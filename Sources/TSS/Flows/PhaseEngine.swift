@@ -35,7 +35,9 @@ protocol RunningPhase<Context, FlowOutput>: Sendable {
     var name: FlowPhase { get }
     var hasMessagesToSend: Bool { get }
     var isReadyToFinalize: Bool { get }
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage]
+    /// Who the current step still waits for.
+    var waitingFor: [PartyID] { get }
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage]
     /// `.deferred` for a message of a later round of this phase.
     mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt
     /// nil while the phase has more rounds.
@@ -65,12 +67,10 @@ struct SessionPhase<Result: Sendable, Context: Sendable, FlowOutput: Sendable>: 
 
     var hasMessagesToSend: Bool { session.hasMessagesToSend }
     var isReadyToFinalize: Bool { session.isReadyToFinalize }
+    var waitingFor: [PartyID] { session.waitingFor }
 
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
-        let outgoing: [OutgoingMessage]
-        do { outgoing = try session.makeMessages(using: &generator) } catch { throw map(error) }
-        let others = session.publicData.committee.filter { $0 != session.me }
-        return outgoing.map { FlowMessage(recipients: $0.recipient.map { [$0] } ?? others, message: $0.message) }
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
+        do { return try session.makeMessages(using: &generator) } catch { throw map(error) }
     }
 
     mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
@@ -147,7 +147,12 @@ struct PhaseEngine<Context: Sendable, Output: Sendable>: Sendable {
         return false
     }
 
-    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+    var waitingFor: [PartyID] {
+        if case .running(let running) = state { return running.waitingFor }
+        return []
+    }
+
+    mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
         guard case .running(var running) = state else { throw .outOfOrder("nothing to send") }
         let messages = try running.makeMessages(using: &generator)
         state = .running(running)

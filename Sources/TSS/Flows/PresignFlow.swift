@@ -106,10 +106,12 @@ public struct PresignFlow: Flow {
     public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
     public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
+    /// The parties the current phase's step still waits for.
+    public var waitingFor: [PartyID] { engine.waitingFor }
 
     /// The presigning round's messages.
     /// - Throws: as `Flow.makeMessages(using:)`.
-    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
         try engine.makeMessages(using: &generator)
     }
 

@@ -265,10 +265,12 @@ public struct RegistrationFlow: Flow {
     public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
     public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
+    /// The parties the current phase's step still waits for.
+    public var waitingFor: [PartyID] { engine.waitingFor }
 
     /// The current phase's messages (for a founder in the handover: its signed t-of-t key).
     /// - Throws: as `Flow.makeMessages(using:)`.
-    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
         try engine.makeMessages(using: &generator)
     }
 

@@ -196,6 +196,8 @@ public struct SigningFlow: Flow {
     public var hasMessagesToSend: Bool { engine.hasMessagesToSend }
     /// Whether ``advance(using:)`` may be called.
     public var isReadyToAdvance: Bool { engine.isReadyToAdvance }
+    /// The parties the current phase's step still waits for.
+    public var waitingFor: [PartyID] { engine.waitingFor }
 
     /// The presignature's public commitments once presigning is done (for rechecking signing evidence).
     public var presignatureCommitments: PresignatureCommitments? {
@@ -204,14 +206,14 @@ public struct SigningFlow: Flow {
 
     /// The current phase's messages (in the last phase: this signer's identity signature).
     /// - Throws: as `Flow.makeMessages(using:)`.
-    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+    public mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
         try engine.makeMessages(using: &generator)
     }
 
     /// Checks and records a message; messages of later phases are kept until then.
     /// - Throws: as `Flow.receive(_:from:)`; for identity signatures,
     ///   ``FlowError/unexpectedMessage(_:)`` when one is not signed by the party that delivered it,
-    ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` when a signer's does not cover
+    ///   ``FlowError/badOutgoingMessage(culprit:phase:reason:message:)`` when a signer's does not cover
     ///   this session's signature or differs from its earlier one.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
         try engine.receive(message, from: deliverer)
@@ -241,16 +243,19 @@ public struct SigningFlow: Flow {
         var name: FlowPhase { .identitySignatures }
         var hasMessagesToSend: Bool { !sent }
         var isReadyToFinalize: Bool { sent && received.count == inputs.request.signers.count - 1 }
+        var waitingFor: [PartyID] {
+            sent ? inputs.request.signers.filter { $0 != inputs.signer.partyID && received[$0] == nil } : []
+        }
         private var attested: [UInt8] { SigningOutput.attestedBytes(sessionID: inputs.request.sessionID, signature: signature) }
 
-        mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [FlowMessage] {
+        mutating func makeMessages(using generator: inout some RandomNumberGenerator) throws(FlowError) -> [OutgoingMessage] {
             guard !sent else { throw .outOfOrder("nothing to send") }
             let message = SignedMessage(sessionID: inputs.request.sessionID.rawRepresentation,
                                         protocolTag: SigningFlow.attestationProtocolTag, round: 1, kind: .broadcast,
                                         recipient: nil, payload: inputs.signer.sign(attested), signer: inputs.signer)
             sent = true
             let me = inputs.signer.partyID
-            return [FlowMessage(recipients: inputs.request.signers.filter { $0 != me }, message: message)]
+            return [OutgoingMessage(recipients: inputs.request.signers.filter { $0 != me }, message: message)]
         }
 
         mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
@@ -258,7 +263,7 @@ public struct SigningFlow: Flow {
                 throw .unexpectedMessage("an identity signature not signed by the party that delivered it")
             }
             func bad(_ reason: String) -> FlowError {
-                .badFlowMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
+                .badOutgoingMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
             }
             guard message.sender != inputs.signer.partyID, inputs.request.signers.contains(message.sender) else {
                 throw bad("the sender is not another signer")

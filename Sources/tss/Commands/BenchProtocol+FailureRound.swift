@@ -199,7 +199,7 @@ struct TimedSimulation<Output: Sendable> {
                 for item in items {
                     sent.append(item.message)
                     sentRounds.insert(item.message.round)
-                    for recipient in item.recipient.map({ [$0] }) ?? parties.filter({ $0 != party }) {
+                    for recipient in item.recipients {
                         let message = tamper(item.message, recipient)
                         deliveries.append(Delivery(message: message, recipient: recipient, deliverer: message.sender))
                     }

@@ -155,7 +155,7 @@ struct ProtocolBenchInputs: Sendable {
         for (index, session) in sessions.enumerated() {
             generators[session.me] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index))
         }
-        var runner = SimulationRunner(sessions: sessions, generators: generators)
+        var runner = SimulationRunner(machines: sessions, generators: generators)
         guard case .finished = runner.run() else { throw ValidationError("the simulated run did not finish") }
         return ProtocolTraffic(messages: runner.sentMessages.count,
                                bytes: runner.sentMessages.reduce(0) { $0 + $1.encoded.count })

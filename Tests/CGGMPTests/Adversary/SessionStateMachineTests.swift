@@ -73,7 +73,7 @@ import Testing
         }
         #expect(disturbed.sentMessages == clean.sentMessages, "\(protocolUnderTest.name): the injected messages changed what was sent")
         // After the end: every message of the run, to every finished session, is dropped or a copy.
-        for session in disturbed.sessions.values {
+        for session in disturbed.machines.values {
             for message in disturbed.sentMessages where message.sender != session.me {
                 do {
                     switch try session.check(message, from: message.sender) {

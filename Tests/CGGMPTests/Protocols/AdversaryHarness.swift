@@ -25,7 +25,7 @@ struct AdversaryRun<Output: Sendable> {
 /// what the network does to their messages.
 func runAdversarially<Output: Sendable>(_ sessions: [Session<Output>], generators: [PartyID: ChaChaRandom],
                                         route: ScriptedNetwork.Route? = nil) -> AdversaryRun<Output> {
-    var runner = SimulationRunner(sessions: sessions, generators: generators)
+    var runner = SimulationRunner(machines: sessions, generators: generators)
     var network = ScriptedNetwork(route ?? { message, _ in [(message, 0)] })
     let report = runner.runToEnd(adversary: &network)
     return AdversaryRun(report: report, sent: runner.sentMessages)

@@ -37,7 +37,7 @@ func auxGenSessions(signers: [Ed25519Signer], parameters: SchemeParameters = .te
 func auxGenRunner(signers: [Ed25519Signer], seed: UInt64, parameters: SchemeParameters = .testing,
                   primeIndices: [Int]? = nil, tamper: SimulationRunner<AuxInfo, ChaChaRandom>.Tamper? = nil)
     -> SimulationRunner<AuxInfo, ChaChaRandom> {
-    SimulationRunner(sessions: auxGenSessions(signers: signers, parameters: parameters, primeIndices: primeIndices),
+    SimulationRunner(machines: auxGenSessions(signers: signers, parameters: parameters, primeIndices: primeIndices),
                      generators: seededGenerators(signers, seed: seed), tamper: tamper)
 }
 

@@ -156,7 +156,7 @@ import CGGMPAdversary
     func expectCulpritNamed(_ outcome: SimulationRunner<AuxInfo, ChaChaRandom>.Outcome, rule: String? = nil,
                             reason: ((FaultReason) -> Bool)? = nil, culprit: Ed25519Signer? = nil) throws {
         let culprit = culprit ?? self.culprit
-        guard case .faulted(let faults) = outcome else {
+        guard let faults = (outcome).faults else {
             Issue.record("expected a fault, got \(outcome)")
             return
         }
@@ -240,7 +240,7 @@ import CGGMPAdversary
         var runner = auxGenRunner(signers: signers, seed: 50, primeIndices: [0, 0, 2])
         let outcome = runner.run()
         try expectCulpritNamed(outcome, rule: "repeated-paillier-modulus", culprit: later)
-        guard case .faulted(let faults) = outcome else { return }
+        guard let faults = (outcome).faults else { return }
         // The honest party names it; the earlier of the two does not name itself or anyone honest.
         #expect(faults[signers[2].partyID]?.culprit == later.partyID)
     }
@@ -279,7 +279,7 @@ import CGGMPAdversary
                                          z1: proof.z1 + .one, z2: proof.z2, w1: proof.w1, w2: proof.w2, v: proof.v)
             return message.replacingPayload(bad.serializedAsAuxGenDirect, signer: culprit)
         }
-        guard case .faulted(let faults) = runner.run() else {
+        guard let faults = (runner.run()).faults else {
             Issue.record("expected a fault")
             return
         }

@@ -16,7 +16,7 @@ import Testing
             return message.replacingPayload(SchnorrProof(commitment: proof.commitment, response: proof.response + .one)
                 .encoded, signer: culprit)
         }
-        guard case .faulted(let faults) = runner.run(), let fault = faults.values.first else {
+        guard let faults = runner.run().faults, let fault = faults.values.first else {
             Issue.record("expected a fault")
             return
         }

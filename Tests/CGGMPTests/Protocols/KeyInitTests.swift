@@ -73,7 +73,7 @@ import Testing
 
     func expectCulpritNamed(_ outcome: SimulationRunner<AdditiveKeyShare, ChaChaRandom>.Outcome,
                             reason: (FaultReason) -> Bool, attributable: Bool = true) throws {
-        guard case .faulted(let faults) = outcome else {
+        guard let faults = (outcome).faults else {
             Issue.record("expected a fault, got \(outcome)")
             return
         }

@@ -19,7 +19,7 @@ func keyRefreshSessions(signers: [Ed25519Signer], shares: [PartyID: AdditiveKeyS
 func keyRefreshRunner(signers: [Ed25519Signer], shares: [PartyID: AdditiveKeyShare], seed: UInt64,
                       tamper: SimulationRunner<KeyRefreshOutput, ChaChaRandom>.Tamper? = nil)
     -> SimulationRunner<KeyRefreshOutput, ChaChaRandom> {
-    SimulationRunner(sessions: keyRefreshSessions(signers: signers, shares: shares),
+    SimulationRunner(machines: keyRefreshSessions(signers: signers, shares: shares),
                      generators: seededGenerators(signers, seed: seed), tamper: tamper)
 }
 
@@ -103,7 +103,7 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
         let before = try keyInitShares(signers, seed: 7)
         var runner = keyRefreshRunner(signers: signers, shares: before, seed: 8,
                                       tamper: badRefreshShare(culprit: culprit, victim: victim))
-        guard case .faulted(let faults) = runner.run() else {
+        guard let faults = (runner.run()).faults else {
             Issue.record("expected a fault")
             return
         }
@@ -158,7 +158,7 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
             let complaint = AuxRefreshConfirmation.complaint(accused: dealer, secret: Scalar(reducing: [7]), message: carried)
             return message.replacingPayload(complaint.encoded, signer: liar)
         }
-        guard case .faulted(let faults) = runner.run() else {
+        guard let faults = (runner.run()).faults else {
             Issue.record("expected a fault")
             return
         }
@@ -240,7 +240,7 @@ func forgedComplaintEvidence(sent: [SignedMessage], honest: PartyID, accuser: Ed
             return message.replacingPayload(AuxRefreshProofs(proofs: list, modulusProofDigest: proofs.modulusProofDigest).encoded,
                                             signer: culprit)
         }
-        guard case .faulted(let faults) = runner.run() else {
+        guard let faults = (runner.run()).faults else {
             Issue.record("expected a fault")
             return
         }

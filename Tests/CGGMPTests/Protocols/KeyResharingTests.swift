@@ -26,7 +26,7 @@ func resharingRunner(configuration: KeyResharingConfiguration, oldShares: [Party
     for (index, signer) in participants.enumerated() {
         generators[signer.partyID] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index))
     }
-    return SimulationRunner(sessions: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
+    return SimulationRunner(machines: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
 }
 
 /// A dealt t-of-n key with a known secret, as threshold shares.
@@ -268,7 +268,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
 
     func expectCulpritNamed(_ outcome: ResharingRunner.Outcome, configuration: KeyResharingConfiguration,
                             accusers: Set<PartyID>, rule: String, culprit: PartyID? = nil) throws {
-        guard case .faulted(let faults) = outcome else {
+        guard let faults = (outcome).faults else {
             Issue.record("expected a fault, got \(outcome)")
             return
         }
@@ -307,7 +307,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let outcome = runner.run()
         try expectCulpritNamed(outcome, configuration: configuration, accusers: [victim], rule: "share-mismatch")
         // The evidence holds the signed commitment and the signed (revealed) share.
-        if case .faulted(let faults) = outcome, let fault = faults[victim] {
+        if let faults = outcome.faults, let fault = faults[victim] {
             #expect(Set(fault.evidence.messages.map(\.kind)) == [.echoBroadcast, .direct])
             #expect(fault.evidence.messages.allSatisfy { $0.sender == culprit.partyID })
         }
@@ -400,8 +400,8 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let outcome = runner.run()
         let honest = Set(configuration.committee).subtracting([culprit.partyID])
         try expectCulpritNamed(outcome, configuration: configuration, accusers: honest, rule: "share-mismatch")
-        for party in honest { #expect(runner.sessions[party]?.isFinished == false, "\(party) finished") }
-        if case .faulted(let faults) = outcome {
+        for party in honest { #expect(runner.machines[party]?.isFinished == false, "\(party) finished") }
+        if let faults = outcome.faults {
             for fault in faults.values {
                 #expect(fault.evidence.messages.allSatisfy { $0.sender == culprit.partyID })
             }
@@ -427,7 +427,7 @@ func finishedShares(_ outcome: ResharingRunner.Outcome) -> [PartyID: ThresholdKe
         let honest = Set(configuration.committee).subtracting([complainer.partyID])
         try expectCulpritNamed(outcome, configuration: configuration, accusers: honest, rule: "false-complaint",
                                culprit: complainer.partyID)
-        for party in honest { #expect(runner.sessions[party]?.isFinished == false, "\(party) finished") }
+        for party in honest { #expect(runner.machines[party]?.isFinished == false, "\(party) finished") }
     }
 
     /// Finding (audit of the default branch): no message of an honest party — its echoes included —

@@ -249,13 +249,13 @@ struct PresignRunProperties {
                        sourceLocation: SourceLocation = #_sourceLocation) -> [PartyID: ProtocolFault] {
         let culprit = harness.culprit.partyID
         let honest = harness.honest
-        let finished = honest.filter { runner.sessions[$0]!.isFinished }
+        let finished = honest.filter { runner.machines[$0]!.isFinished }
         switch outcome {
         case .finished:
             #expect(expectFault != true, "expected a fault, the run finished", sourceLocation: sourceLocation)
             return [:]
-        case .aborted(let why):
-            Issue.record("aborted: \(why)", sourceLocation: sourceLocation)
+        case .failed(let failures) where outcome.faults == nil:
+            Issue.record("aborted: \(failures)", sourceLocation: sourceLocation)
             return [:]
         case .stalled(let waiting):
             #expect(expectFault != true, "expected a fault, the run stalled: \(waiting)", sourceLocation: sourceLocation)
@@ -269,7 +269,8 @@ struct PresignRunProperties {
             #expect(honest.contains { waiting[$0] == [culprit] }, "no honest party waits for the culprit alone",
                     sourceLocation: sourceLocation)
             return [:]
-        case .faulted(let all):
+        case .failed:
+            let all = outcome.faults ?? [:]
             // The corrupt party's own session may complain too (it sees its lies); that is no
             // honest party's verdict.
             let faults = all.filter { $0.key != culprit }

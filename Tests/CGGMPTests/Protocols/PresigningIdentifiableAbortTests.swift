@@ -219,7 +219,7 @@ import Testing
             Issue.record("expected a stall in round 5, got \(outcome)")
             return
         }
-        #expect(h.honest.allSatisfy { silent.sessions[$0]!.roundNumber == 5 })
+        #expect(h.honest.allSatisfy { silent.machines[$0]!.roundNumber == 5 })
     }
 
     // MARK: Finding 5 — S equivocated
@@ -236,7 +236,7 @@ import Testing
         let faults = properties.check(runner.run(), runner, expectFault: true)
         #expect(Set(faults.keys) == Set(h.honest))
         for fault in faults.values { #expect(fault.reason == .equivocation && fault.round == 3, "\(fault)") }
-        #expect(h.honest.allSatisfy { !runner.sessions[$0]!.isFinished })
+        #expect(h.honest.allSatisfy { !runner.machines[$0]!.isFinished })
     }
 }
 

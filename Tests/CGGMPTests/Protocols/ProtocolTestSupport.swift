@@ -22,5 +22,5 @@ func keyInitRunner(signers: [Ed25519Signer], seed: UInt64, parallel: Bool = fals
     for (index, signer) in signers.enumerated() {
         generators[signer.partyID] = ChaChaRandom(testSeed: seed &* 1000 &+ UInt64(index))
     }
-    return SimulationRunner(sessions: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
+    return SimulationRunner(machines: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
 }

@@ -38,8 +38,7 @@ import Testing
             var inbox: [[SignedMessage]] = Array(repeating: [], count: signers.count)
             func post(_ outgoing: [OutgoingMessage], from sender: Int) {
                 for item in outgoing {
-                    for recipient in signers.indices where recipient != sender
-                        && (item.recipient == nil || item.recipient == signers[recipient].partyID) {
+                    for recipient in signers.indices where item.recipients.contains(signers[recipient].partyID) {
                         inbox[recipient].append(item.message)
                     }
                 }

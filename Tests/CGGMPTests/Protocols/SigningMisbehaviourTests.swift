@@ -42,7 +42,7 @@ import Testing
 
     func expectCulpritNamed(_ outcome: SimulationRunner<RecoverableSignature, ChaChaRandom>.Outcome, setup: Setup,
                             rule: String) throws {
-        guard case .faulted(let faults) = outcome else {
+        guard let faults = (outcome).faults else {
             Issue.record("expected a fault, got \(outcome)")
             return
         }
@@ -152,7 +152,7 @@ import Testing
         var runner = try runner(setup, seed: 9, tamper: PresignAdversary.wrongDelta(culprit: culprit, everyone: signers))
         let outcome = runner.run()
         try expectCulpritNamed(outcome, setup: setup, rule: "invalid-dec")
-        if case .faulted(let faults) = outcome { #expect(faults.values.allSatisfy { $0.round == 5 }) }
+        if let faults = outcome.faults { #expect(faults.values.allSatisfy { $0.round == 5 }) }
     }
 
     /// A wrong S_j makes Σ S_j ≠ δ·X; the failure round (6) names the sender by its Πdec.
@@ -161,7 +161,7 @@ import Testing
         var runner = try runner(setup, seed: 10, tamper: PresignAdversary.wrongS(culprit: culprit, everyone: signers))
         let outcome = runner.run()
         try expectCulpritNamed(outcome, setup: setup, rule: "invalid-dec")
-        if case .faulted(let faults) = outcome { #expect(faults.values.allSatisfy { $0.round == 6 }) }
+        if let faults = outcome.faults { #expect(faults.values.allSatisfy { $0.round == 6 }) }
     }
 
     @Test func replayedMessageFromAnotherSessionIsRejected() throws {

@@ -73,7 +73,7 @@ func simulation<Output: Sendable>(_ sessions: [Session<Output>], seed: UInt64, p
     for (index, session) in sessions.sorted(by: { $0.me < $1.me }).enumerated() {
         generators[session.me] = ChaChaRandom(testSeed: seed &* 7919 &+ UInt64(index))
     }
-    return SimulationRunner(sessions: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
+    return SimulationRunner(machines: sessions, generators: generators, parallelVerification: parallel, tamper: tamper)
 }
 
 func testPrehash(_ text: String) -> Prehash {

@@ -210,7 +210,7 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
             let sigma = try! SignatureShareMessage(encoded: message.payload).sigma
             return message.replacingPayload(SignatureShareMessage(sigma: sigma + .one).encoded, signer: culprit)
         }
-        guard case .faulted(let faults) = signing.run(), let fault = faults[all[1].partyID] else {
+        guard let faults = signing.run().faults, let fault = faults[all[1].partyID] else {
             Issue.record("the bad share was not detected")
             return
         }

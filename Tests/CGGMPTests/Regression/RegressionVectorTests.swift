@@ -35,7 +35,7 @@ import Testing
         -> SimulationRunner<Output, ChaChaRandom> {
         var generators: [PartyID: ChaChaRandom] = [:]
         for (signer, seed) in zip(signers, seeds) { generators[signer.partyID] = ChaChaRandom(testSeed: seed) }
-        return SimulationRunner(sessions: sessions, generators: generators)
+        return SimulationRunner(machines: sessions, generators: generators)
     }
 
     static func finished<Output>(_ outcome: SimulationRunner<Output, ChaChaRandom>.Outcome) throws -> [PartyID: Output] {
