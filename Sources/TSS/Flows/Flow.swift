@@ -318,6 +318,7 @@ struct PhaseSession<Output: Sendable>: Sendable {
         switch error {
         case .fault(let fault): .fault(FlowFault(phase: phase, publicData: session.publicData, fault: fault))
         case .aborted(let reason): .aborted(phase: phase, reason: reason)
+        case .differentPresignatures: .aborted(phase: phase, reason: "\(error)")
         case .outOfOrder(let what): .outOfOrder("\(phase): \(what)")
         case .notYetExpected, .alreadyReceived, .ignored: .outOfOrder("\(phase): \(error)")
         }

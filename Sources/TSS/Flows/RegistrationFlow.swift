@@ -326,7 +326,8 @@ public struct RegistrationFlow: Flow {
     private func phase(of message: SignedMessage) -> FlowPhase? {
         switch (message.sessionID, message.protocolTag) {
         case (plan.keyGenerationID.rawRepresentation, KeyInit.protocolTag): .keyInit
-        case (plan.reshareID.rawRepresentation, Self.handoverProtocolTag): .oldKeyHandover
+        case (SignedAgreement.derivedSessionID(sessionID: plan.reshareID.rawRepresentation,
+                                               configuration: plan.handoverConfiguration), Self.handoverProtocolTag): .oldKeyHandover
         case (plan.reshareID.rawRepresentation, KeyResharing.protocolTag): .reshare
         case (plan.auxiliaryInfoID.rawRepresentation, AuxGen.protocolTag): .auxGen
         default: nil
