@@ -33,6 +33,12 @@ public enum DomainSeparation {
     public static let evaluationPoint = "swift-tss/CGGMP/evaluation-point/v1"
     /// Presigning's epoch-bound presignature id.
     public static let presignatureID = "swift-tss/CGGMP/presign/epid/v1"
+    /// A finished presignature's public identifier: the presigning session and every commitment a
+    /// signature share is checked against (`PresignatureCommitments.id`), named in each σ message.
+    public static let presignatureCommitments = "swift-tss/CGGMP/presignature-commitments/v1"
+    /// A signed agreement's session id: the caller's id bound to the configuration's encoding, so
+    /// every message signs the configuration.
+    public static let signedAgreementSessionID = "swift-tss/CGGMP/SignedAgreement/session-id/v1"
     /// A key share's epoch (threshold, holders, public shares).
     public static let keyEpoch = "swift-tss/key-epoch/v1"
     /// The digest of the messages a session journal made.
@@ -84,13 +90,14 @@ public enum ProtocolTag {
     public static let keyRefresh = "CGGMP24/KeyRefresh/v1"
     /// Presigning (three rounds): a presignature for one later signature.
     public static let presign = "CGGMP24/Presign/v2"
-    /// Non-interactive signing from a presignature.
-    public static let sign = "CGGMP24/Sign/v1"
+    /// Non-interactive signing from a presignature (v2: each σ message names its presignature).
+    public static let sign = "CGGMP24/Sign/v2"
     /// Presigning and signing in one run.
     public static let interactiveSign = "CGGMP24/InteractiveSign/v2"
     /// Signed agreement: senders echo-broadcast a value every committee member must hold alike
-    /// (the registration's old-key handover is one; the session id separates uses).
-    public static let signedAgreement = "swift-tss/CGGMP/SignedAgreement/v1"
+    /// (the registration's old-key handover is one; the session id separates uses). v2: messages
+    /// are signed under a session id derived from the caller's and the configuration.
+    public static let signedAgreement = "swift-tss/CGGMP/SignedAgreement/v2"
     /// The network's server-to-server Noise protocol.
     public static let peerChannelNoise = "Noise_XK_25519_ChaChaPoly_BLAKE2s"
     /// The peer channel's Noise prologue (fixed by the network).
@@ -138,11 +145,11 @@ extension EncodingHeader {
     /// A threshold key share.
     public static let keyShare = EncodingHeader(name: "key share", magic: Array("TSSKEY".utf8), version: 1)
     /// A presignature.
-    public static let presignature = EncodingHeader(name: "presignature", magic: Array("TSSPRE".utf8), version: 2)
+    public static let presignature = EncodingHeader(name: "presignature", magic: Array("TSSPRE".utf8), version: 3)
     /// A protocol fault report.
     public static let protocolFault = EncodingHeader(name: "protocol fault", magic: Array("TSSFLT".utf8), version: 2)
     /// The public data a third party needs to recheck a fault.
-    public static let faultCheckContext = EncodingHeader(name: "fault check context", magic: Array("TSSFCX".utf8), version: 1)
+    public static let faultCheckContext = EncodingHeader(name: "fault check context", magic: Array("TSSFCX".utf8), version: 2)
     /// A session journal.
     public static let sessionJournal = EncodingHeader(name: "session journal", magic: Array("TSSJNL".utf8), version: 2)
 

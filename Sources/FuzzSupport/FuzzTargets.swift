@@ -149,6 +149,7 @@ extension FuzzTarget {
         AuxRefreshEcho.self, AuxRefreshBroadcast.self, AuxRefreshProofs.self, AuxRefreshDirect.self,
         PresignRound1Echo.self, PresignRound1Direct.self, PresignRound2Echo.self, PresignRound2Broadcast.self,
         PresignRound3Echo.self, PresignRound3Broadcast.self, SignatureShareMessage.self, PresignFailureMessage.self,
+        PresignedSignatureShareMessage.self,
     ]
 
     static func selected(_ bytes: [UInt8], from types: [any WireCodable.Type]) -> Bool {

@@ -52,7 +52,7 @@ import Testing
         let ownerDelta = kTilde * nonce, ownerS = chiTilde * nonce
         let otherS = Point.generatorMultiple(.random(using: &rng))
         let commitments = PresignatureCommitments(
-            nonce: nonce, nonceShares: [owner: ownerDelta, other: .generator + -ownerDelta],
+            presigningSessionID: [UInt8](repeating: 0x5e, count: 32), nonce: nonce, nonceShares: [owner: ownerDelta, other: .generator + -ownerDelta],
             keyNonceShares: [owner: ownerS, other: otherS])
         return PresignatureMaterial(owner: owner, signers: signers, parameterSetName: SchemeParameters.testing.name,
                                     publicKey: ownerS + otherS, epoch: try! KeyEpoch(rawRepresentation: [UInt8](repeating: 7, count: 32)),

@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 @testable import CGGMP
 
-/// Fuzz seeds that need this target's fixtures (docs/fuzzing.md): a seeded AuxGen and presigning
-/// run at `.testing` parameters, written to `$TSS_WRITE_FUZZ_SEEDS` only when it is set. Writes
+/// Fuzz seeds that need this target's fixtures (docs/fuzzing.md): a seeded AuxGen, presigning and
+/// standalone signing run at `.testing` parameters, written to `$TSS_WRITE_FUZZ_SEEDS` only when it is set. Writes
 /// every sent payload to `_payloads/` (FuzzCorpusTests' SeedGenerator sorts them into the round
 /// payload and proof targets), AuxInfo encodings to `auxInfo/` and presignatures to `presignature/`.
 @Suite struct FuzzSeedExport {
@@ -47,5 +47,17 @@ import TestSupport
             if let presignature = slot.take() { try write("presignature", "seed-0", presignature.encoded) }
         }
         for (index, message) in runner.sentMessages.enumerated() { try write("_payloads", "presign-\(index)", message.payload) }
+
+        // Standalone signing with the stored presignature and the other signer's.
+        let stored = try Data(contentsOf: root.appendingPathComponent("presignature/seed-0"))
+        let signing = try presigners.map { signer throws -> Session<RecoverableSignature> in
+            let presignature = signer.partyID == presigners[0].partyID
+                ? try Presignature(encoded: Array(stored), parameters: .testing) : slots[signer.partyID]!.take()!
+            return try Signing.makeSession(sessionID: Array("fuzz seed sign".utf8), presignature: presignature,
+                                           keyShare: shares[signer.partyID]!, prehash: testPrehash("fuzz seed"), signer: signer)
+        }
+        var signRunner = simulation(signing, seed: 4)
+        guard case .finished = signRunner.run() else { Issue.record("signing did not finish"); return }
+        for (index, message) in signRunner.sentMessages.enumerated() { try write("_payloads", "sign-\(index)", message.payload) }
     }
 }

@@ -56,6 +56,19 @@ import TestSupport
         add(.flowFault, FlowFault(phase: .keyInit, publicData: publicData, fault: fault).encoded)
         add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded)
         add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded)
+        // Signing (presigning session id and commitments) and signed agreement (session id and configuration).
+        let commitments = PresignatureCommitments(
+            presigningSessionID: [UInt8](repeating: 4, count: 32), nonce: .generatorMultiple(Scalar(3)),
+            nonceShares: [committee[0]: .generator, committee[1]: .generatorMultiple(Scalar(2))],
+            keyNonceShares: [committee[0]: .generatorMultiple(Scalar(5)), committee[1]: .generatorMultiple(Scalar(7))])
+        add(.faultCheckContext, FaultCheckContext(
+            publicData: try Signing.publicData(sessionID: sessionID, committee: Array(committee.prefix(2))), parameters: .testing,
+            inputs: .signing(commitments: commitments, prehash: try Prehash(rawRepresentation: [UInt8](repeating: 6, count: 32)))).encoded)
+        let agreement = try SignedAgreementConfiguration(senders: Array(committee.prefix(2)), receivers: committee,
+                                                         validity: .thresholdPublicKey(holders: Array(committee.prefix(2)), threshold: 2))
+        add(.faultCheckContext, FaultCheckContext(
+            publicData: try SignedAgreement.publicData(sessionID: sessionID, configuration: agreement), parameters: .testing,
+            inputs: .signedAgreement(agreement, sessionID: sessionID)).encoded)
 
         var journal = SessionJournal(protocolTag: messages[0].protocolTag, sessionID: sessionID, seed: [UInt8](repeating: 9, count: 32))
         journal.events = [.madeMessages(round: 1, digest: [UInt8](repeating: 1, count: 32)), .accepted(messages[0]), .advanced(round: 1)]

@@ -124,9 +124,13 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         #expect(Point.generatorMultiple(secret) == publicKey)
         #expect(try recombinedSecret([shares[1], shares[2]]) == secret)
         #expect(try recombinedSecret([shares[0], shares[2]]) == secret)
-        // Each phase ran under its own session id.
+        // Each phase ran under its own session id (the handover under the one derived from `reshare`
+        // and its configuration).
         let sessions = Set(runner.sentMessages.map(\.sessionID))
-        #expect(sessions == [plan.keyGenerationID.rawRepresentation, plan.reshareID.rawRepresentation, plan.auxiliaryInfoID.rawRepresentation])
+        let handover = SignedAgreement.derivedSessionID(sessionID: plan.reshareID.rawRepresentation,
+                                                        configuration: plan.handoverConfiguration)
+        #expect(sessions == [plan.keyGenerationID.rawRepresentation, handover, plan.reshareID.rawRepresentation,
+                             plan.auxiliaryInfoID.rawRepresentation])
         #expect(runner.sentMessages.contains { $0.protocolTag == KeyInit.protocolTag && !plan.founders.contains($0.sender) } == false)
     }
 
@@ -251,7 +255,7 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         let context = FaultCheckContext(
             publicData: try SignedAgreement.publicData(sessionID: plan.reshareID.rawRepresentation,
                                                        configuration: plan.handoverConfiguration),
-            parameters: .testing, inputs: .signedAgreement(plan.handoverConfiguration))
+            parameters: .testing, inputs: .signedAgreement(plan.handoverConfiguration, sessionID: plan.reshareID.rawRepresentation))
         for party in honest {
             guard case .fault(let fault) = errors[party]! else { Issue.record("not a fault: \(errors[party]!)"); continue }
             #expect(fault.phase == .oldKeyHandover && fault.fault.reason == .equivocation)

@@ -10,8 +10,10 @@ import Secp256k1
 /// something all participants agreed on before the session (committee, keys, aux info) or derive
 /// from the public key and message.
 ///
-/// Layout: "TSSFCX", version 1, then wire fields: session id, protocol tag, committee, parameter
-/// set name, an input tag and the protocol's inputs.
+/// Layout: "TSSFCX", version 2, then wire fields: session id, protocol tag, committee, parameter
+/// set name, an input tag and the protocol's inputs. Version 2 added the presigning session id to
+/// the signing inputs (tag 5) and the caller's session id to the signed-agreement inputs (tag 7);
+/// version 1 is refused.
 public struct FaultCheckContext: Sendable, VersionedEncoding {
     /// The public inputs of each protocol's checks.
     public enum Inputs: Sendable {
@@ -25,13 +27,18 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
         case keyResharing(KeyResharingConfiguration)
         /// Presigning, with the signers' public shares and aux info.
         case presigning(PresigningPublicInputs)
-        /// Signing, with the presignature's public commitments and the message hash signed.
+        /// Signing, with the presignature's public commitments and the message hash signed. A σ
+        /// message naming another presignature than `commitments.id` is not judged.
         case signing(commitments: PresignatureCommitments, prehash: Prehash)
         /// Interactive signing (presigning and signing in one run), with the presigning inputs and the
         /// message hash.
         case interactiveSigning(PresigningPublicInputs, prehash: Prehash)
-        /// Signed agreement, with its senders, receivers and validity check.
-        case signedAgreement(SignedAgreementConfiguration)
+        /// Signed agreement, with its senders, receivers and validity check, and the caller's
+        /// session id (`SignedAgreement.makeSession`'s `sessionID`). The context's public data must
+        /// be `SignedAgreement.publicData(sessionID:configuration:)` of exactly these: the messages
+        /// are signed under the session id derived from both, so a context whose configuration
+        /// differs from the one the parties signed proves nothing.
+        case signedAgreement(SignedAgreementConfiguration, sessionID: [UInt8])
     }
 
     /// The session the fault report is about.
@@ -60,19 +67,28 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
         case .signing(let commitments, let prehash): Signing.evidenceRechecker(commitments: commitments, prehash: prehash)
         case .interactiveSigning(let inputs, let prehash):
             InteractiveSigning.evidenceRechecker(inputs: inputs, prehash: prehash, parameters: parameters)
-        case .signedAgreement(let configuration): SignedAgreement.evidenceRechecker(configuration: configuration)
+        case .signedAgreement(let configuration, let sessionID):
+            SignedAgreement.evidenceRechecker(sessionID: sessionID, configuration: configuration)
         }
     }
 
     /// The verdict of `fault`'s evidence in this context. The fault's protocol tag must be this
-    /// context's; evidence for another session is not proven.
+    /// context's; evidence for another session is not proven. For a signed agreement, the public
+    /// data must be the one derived from the inputs' session id and configuration (else not proven:
+    /// the parties did not sign that configuration).
     public func verdict(of fault: ProtocolFault, verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> EvidenceVerdict {
-        fault.evidence.verdict(publicData: publicData, verifier: verifier, rechecker: rechecker())
+        if case .signedAgreement(let configuration, let sessionID) = inputs {
+            guard let bound = try? SignedAgreement.publicData(sessionID: sessionID, configuration: configuration),
+                  bound == publicData else {
+                return .notProven("the session id is not derived from this configuration: its messages did not sign it")
+            }
+        }
+        return fault.evidence.verdict(publicData: publicData, verifier: verifier, rechecker: rechecker())
     }
 
     // MARK: Encoding
 
-    /// "TSSFCX", version 1.
+    /// "TSSFCX", version 2.
     public static var encodingHeader: EncodingHeader { .faultCheckContext }
 
     /// The layout above. Never fails.
@@ -95,6 +111,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             Self.write(inputs, to: &writer)
         case .signing(let commitments, let prehash):
             writer.appendCount(5)
+            writer.write("presigning session", bytes: commitments.presigningSessionID)
             writer.write("nonce", bytes: commitments.nonce.compressedRepresentation)
             writer.appendCount(commitments.nonceShares.count)
             for party in commitments.nonceShares.keys.sorted() {
@@ -107,8 +124,9 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
             writer.appendCount(6)
             Self.write(inputs, to: &writer)
             writer.write("prehash", bytes: prehash.rawRepresentation)
-        case .signedAgreement(let configuration):
+        case .signedAgreement(let configuration, let sessionID):
             writer.appendCount(7)
+            writer.write("agreement session", bytes: sessionID)
             configuration.write(to: &writer)
         }
         return writer.bytes
@@ -151,6 +169,7 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
                 }
             case 4: inputs = .presigning(try Self.readInputs(&reader, parameters: parameters))
             case 5:
+                let presigningSessionID = try reader.readLengthPrefixed("presigning session")
                 let nonce = try reader.readPoint("nonce")
                 let count = try reader.readCount("signers", minimumElementSize: 12)
                 var deltas: [PartyID: Point] = [:], keyShares: [PartyID: Point] = [:]
@@ -163,12 +182,14 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
                     keyShares[party] = try reader.readPoint("s")
                 }
                 let prehash = try Self.readPrehash(&reader)
-                inputs = .signing(commitments: PresignatureCommitments(nonce: nonce, nonceShares: deltas,
-                                                                       keyNonceShares: keyShares), prehash: prehash)
+                inputs = .signing(commitments: PresignatureCommitments(presigningSessionID: presigningSessionID, nonce: nonce,
+                                                                       nonceShares: deltas, keyNonceShares: keyShares),
+                                  prehash: prehash)
             case 6:
                 let presigning = try Self.readInputs(&reader, parameters: parameters)
                 inputs = .interactiveSigning(presigning, prehash: try Self.readPrehash(&reader))
             case 7:
+                let agreementSessionID = try reader.readLengthPrefixed("agreement session")
                 let senders = try ReportEncoding.readSortedParties(&reader)
                 let receivers = try ReportEncoding.readSortedParties(&reader)
                 let validity: SignedAgreementValidity
@@ -182,7 +203,8 @@ public struct FaultCheckContext: Sendable, VersionedEncoding {
                 }
                 do {
                     inputs = .signedAgreement(try SignedAgreementConfiguration(senders: senders, receivers: receivers,
-                                                                               validity: validity))
+                                                                               validity: validity),
+                                              sessionID: agreementSessionID)
                 } catch {
                     throw DecodingError(field: "parties", reason: .invalidValue("\(error)"))
                 }

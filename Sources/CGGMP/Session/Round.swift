@@ -39,6 +39,9 @@ enum RoundTransition<Output: Sendable>: Sendable {
     /// The round cannot produce a result although every message passed its checks (an event of
     /// negligible probability, such as a key summing to the identity); no one is blamed.
     case aborted(String)
+    /// Standalone signing: other signers' σ messages name another presignature than this party's;
+    /// no one is blamed (`SessionError.differentPresignatures`).
+    case differentPresignatures(PresignatureMismatch)
 }
 
 /// A round's outgoing payloads before the session signs them.

@@ -353,6 +353,9 @@ public struct Session<Output: Sendable>: Sendable {
         case .aborted(let reason):
             phase = .finished
             throw .aborted(reason)
+        case .differentPresignatures(let mismatch):
+            phase = .finished
+            throw .differentPresignatures(mismatch)
         }
     }
 }
@@ -426,6 +429,11 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     case outOfOrder(String)
     /// The protocol could not finish, with no one to blame (see `RoundTransition.aborted`).
     case aborted(String)
+    /// Standalone signing could not finish because signers signed with different presignatures:
+    /// each σ message names its presignature (``PresignatureID``), and a σ made with another one
+    /// than this party's is not judged. No one is blamed (an honest signer may have been handed
+    /// another presignature); agree on the presignature id and sign again with fresh ones.
+    case differentPresignatures(PresignatureMismatch)
 
     /// A one-line account of the error (a fault's culprit, round and reason).
     public var description: String {
@@ -433,6 +441,7 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
         case .fault(let fault): "\(fault)"
         case .outOfOrder(let what): "session used out of order: \(what)"
         case .aborted(let reason): "protocol aborted: \(reason)"
+        case .differentPresignatures(let mismatch): "signers used different presignatures: \(mismatch)"
         }
     }
 }

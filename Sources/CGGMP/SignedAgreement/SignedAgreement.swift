@@ -1,9 +1,14 @@
 import Bytes
+import Hashing
 
 /// Signed agreement: a set of *senders* each echo-broadcasts a value (an opaque byte string) that
 /// every *receiver* (the session's committee, senders included) must end up holding alike — for
 /// instance the registration's old-key handover, where the founders hand the t-of-t public key
 /// from KeyInit to the whole committee.
+///
+/// Every message is signed under a session id derived from the caller's and the configuration
+/// (``derivedSessionID(sessionID:configuration:)``), so the parties' signatures cover the
+/// configuration a third party re-checks evidence with.
 ///
 /// One round, followed by the echo step:
 /// 1. every sender echo-broadcasts its value; every other receiver echo-broadcasts an empty
@@ -61,15 +66,36 @@ public enum SignedAgreement {
     }
 
     /// Re-runs the round's check for third-party verification of `Evidence` (equivocation needs no
-    /// rechecker; an invalid value does).
-    public static func evidenceRechecker(configuration: SignedAgreementConfiguration) -> some EvidenceRechecker {
-        SignedAgreementRechecker(configuration: configuration)
+    /// rechecker; an invalid value does), for a session under the caller's `sessionID` and
+    /// `configuration`. Evidence whose public data is not ``publicData(sessionID:configuration:)``
+    /// of these two is not judged (`incomplete-view`: not proven): the messages signed another
+    /// configuration, so a third party's own (say, stricter) configuration convicts no one.
+    public static func evidenceRechecker(sessionID: [UInt8], configuration: SignedAgreementConfiguration) -> some EvidenceRechecker {
+        SignedAgreementRechecker(derivedSessionID: derivedSessionID(sessionID: sessionID, configuration: configuration),
+                                 configuration: configuration)
     }
 
-    /// The public data of a signed-agreement session: the committee is the receivers.
+    /// The public data of a signed-agreement session (for `Evidence.verify`): the committee is the
+    /// receivers, and the session id is ``derivedSessionID(sessionID:configuration:)`` — the one
+    /// every message is signed under.
+    /// - Throws: ``SessionSetupError`` for fewer than two receivers.
     public static func publicData(sessionID: [UInt8], configuration: SignedAgreementConfiguration)
         throws(SessionSetupError) -> SessionPublicData {
-        try SessionPublicData(sessionID: sessionID, protocolTag: protocolTag, committee: configuration.receivers)
+        try SessionPublicData(sessionID: derivedSessionID(sessionID: sessionID, configuration: configuration),
+                              protocolTag: protocolTag, committee: configuration.receivers)
+    }
+
+    /// The session id every message of a session under the caller's `sessionID` and
+    /// `configuration` carries and is signed under: SHA-256 (`DomainSeparatedHash` under
+    /// `DomainSeparation.signedAgreementSessionID`) of `sessionID` and the configuration's canonical
+    /// encoding, both length-prefixed fields. So every party's signature covers the configuration:
+    /// evidence re-checked under another configuration is of another session and proves nothing.
+    /// A caller routing messages by session id compares it with this value. Never fails.
+    public static func derivedSessionID(sessionID: [UInt8], configuration: SignedAgreementConfiguration) -> [UInt8] {
+        var hasher = DomainSeparatedHash(domain: DomainSeparation.signedAgreementSessionID)
+        hasher.appendField(sessionID)
+        hasher.appendField(configuration.encoding)
+        return hasher.sha256()
     }
 
     /// A cheap look at a message's envelope before its signature is checked (so no party can make a
@@ -119,6 +145,14 @@ public struct SignedAgreementConfiguration: Sendable, Hashable {
 
     /// The largest echo-broadcast payload a sender may sign (the length-prefixed value).
     var maximumPayloadSize: Int { 4 + validity.maximumValueSize }
+
+    /// The canonical encoding (the fields of ``write(to:)``, no header) that the derived session id
+    /// hashes.
+    var encoding: [UInt8] {
+        var writer = ByteWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
 
     /// The configuration's fields as `FaultCheckContext` carries them: senders, receivers, then
     /// the validity case and its parameters.

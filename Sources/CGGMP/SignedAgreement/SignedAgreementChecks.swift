@@ -34,11 +34,18 @@ enum SignedAgreementChecks {
 }
 
 /// The signed agreement's check re-run by a third party: the function the live round calls. A
-/// round or set of parts the protocol does not have proves nothing (`incomplete-view`).
+/// round or set of parts the protocol does not have proves nothing (`incomplete-view`), nor does
+/// evidence of a session whose id is not derived from this configuration (the live session's id
+/// always is: `SignedAgreement.publicData(sessionID:configuration:)`).
 struct SignedAgreementRechecker: EvidenceRechecker {
+    /// `SignedAgreement.derivedSessionID` of the caller's session id and `configuration`.
+    let derivedSessionID: [UInt8]
     let configuration: SignedAgreementConfiguration
 
     func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
+        guard view.publicData.sessionID == derivedSessionID else {
+            throw .incompleteView("evidence of a session whose id does not bind this configuration")
+        }
         guard round == 1 else { throw .incompleteView("SignedAgreement has no round \(round)") }
         try incoming.require([.echoBroadcast], protocolName: "SignedAgreement", round: round)
         _ = try SignedAgreementChecks.round1(incoming, configuration: configuration)

@@ -6,10 +6,11 @@ import Secp256k1
 // key share). Encoding consumes the presignature: the bytes become the only copy, and whoever
 // stores them must delete them when they are loaded, or a nonce is used twice.
 //
-// Layout: "TSSPRE" ‖ version(2) ‖ then, in `ByteWriter` form, the parameter-set name, the owner,
+// Layout: "TSSPRE" ‖ version(3) ‖ then, in `ByteWriter` form, the parameter-set name, the owner,
 // the signers (count, then ids in increasing order), the public key X, the key epoch (32 bytes),
-// k̃, χ̃, Γ, and for every signer in order Δ̃_j and S̃_j. Version 1 (no epoch) is refused: such a
-// presignature cannot be tied to a key epoch.
+// the presigning session's bound id (32 bytes, length-prefixed), k̃, χ̃, Γ, and for every signer in order Δ̃_j
+// and S̃_j. Version 1 (no epoch) and version 2 (no presigning session id, so no
+// `PresignatureID`) are refused.
 //
 // Decoding re-checks every relation a finished presigning guarantees, so a corrupted or tampered
 // record is refused rather than producing a bad signature share:
@@ -29,6 +30,7 @@ extension Presignature: VersionedEncoding {
             for signer in material.signers { writer.write("signer", bytes: signer.rawRepresentation) }
             writer.write("public-key", material.publicKey)
             writer.write("epoch", bytes: material.epoch.rawRepresentation)
+            writer.write("presigning-session", bytes: material.commitments.presigningSessionID)
             writer.write("k-tilde", material.kTilde)
             writer.write("chi-tilde", material.chiTilde)
             writer.write("nonce", material.commitments.nonce)
@@ -70,6 +72,11 @@ extension Presignature: VersionedEncoding {
             throw DecodingError(field: "epoch", reason: .invalidValue("\(epochBytes.count) bytes, expected \(KeyEpoch.byteCount)"))
         }
         let epoch = try! KeyEpoch(rawRepresentation: epochBytes)
+        let presigningSessionID = try reader.readLengthPrefixed("presigning-session")
+        guard presigningSessionID.count == 32 else {
+            throw DecodingError(field: "presigning-session",
+                                reason: .invalidValue("\(presigningSessionID.count) bytes, expected 32"))
+        }
         let kTilde = try reader.readScalar("k-tilde")
         let chiTilde = try reader.readScalar("chi-tilde")
         let nonce = try reader.readPoint("nonce")
@@ -82,7 +89,8 @@ extension Presignature: VersionedEncoding {
         return PresignatureMaterial(
             owner: owner, signers: signers, parameterSetName: name, publicKey: publicKey, epoch: epoch, kTilde: kTilde,
             chiTilde: chiTilde,
-            commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares, keyNonceShares: keyNonceShares))
+            commitments: PresignatureCommitments(presigningSessionID: presigningSessionID, nonce: nonce,
+                                                 nonceShares: nonceShares, keyNonceShares: keyNonceShares))
     }
 
     /// The relations every presignature from a finished presigning satisfies.

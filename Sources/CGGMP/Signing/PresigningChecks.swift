@@ -202,26 +202,39 @@ enum PresignChecks {
         return first
     }
 
-    /// The normalised commitments from every signer's round-3 values (nil when δ = 0).
-    static func commitments(gamma: Point, round3: [PartyID: PresignRound3Public]) -> (delta: Scalar, PresignatureCommitments)? {
+    /// The normalised commitments from every signer's round-3 values (nil when δ = 0), for the
+    /// presigning session whose bound id is `sessionID`.
+    static func commitments(sessionID: [UInt8], gamma: Point,
+                            round3: [PartyID: PresignRound3Public]) -> (delta: Scalar, PresignatureCommitments)? {
         let delta = round3.values.reduce(Scalar.zero) { $0 + $1.delta }
         guard let inverse = try? delta.inverted() else { return nil }
-        return (delta, PresignatureCommitments(nonce: gamma, nonceShares: round3.mapValues { inverse * $0.bigDelta },
+        return (delta, PresignatureCommitments(presigningSessionID: sessionID, nonce: gamma,
+                                               nonceShares: round3.mapValues { inverse * $0.bigDelta },
                                                keyNonceShares: round3.mapValues { inverse * $0.s }))
     }
 
     /// Signing: σ_j·Γ = m·Δ̃_j + r·S̃_j.
-    static func signatureShare(_ payload: [UInt8], sender: PartyID, commitments: PresignatureCommitments,
+    static func signatureShare(_ sigma: Scalar, sender: PartyID, commitments: PresignatureCommitments,
                                prehash: Prehash) throws(RoundViolation) -> Scalar {
-        let message: SignatureShareMessage = try decode(payload, "signature-share")
         guard let nonceShare = commitments.nonceShares[sender],
               let keyNonceShare = commitments.keyNonceShares[sender] else {
             throw .incompleteView("the presignature commitments of \(sender)")
         }
-        guard message.sigma * commitments.nonce == prehash.scalar * nonceShare + commitments.r * keyNonceShare else {
+        guard sigma * commitments.nonce == prehash.scalar * nonceShare + commitments.r * keyNonceShare else {
             throw RoundViolation(rule: "invalid-signature-share", detail: "σ_j·Γ ≠ m·Δ̃_j + r·S̃_j")
         }
-        return message.sigma
+        return sigma
+    }
+
+    /// Standalone signing: the sender's message names the presignature its σ was made with. When
+    /// that is the presignature of `commitments` (same ``PresignatureID``), σ is checked against
+    /// them (`invalid-signature-share`); when it is another, σ is not judged at all — the sender
+    /// signed which one it used, so a σ that "fails" against other commitments proves nothing.
+    static func presignedSignatureShare(_ payload: [UInt8], sender: PartyID, commitments: PresignatureCommitments,
+                                        prehash: Prehash) throws(RoundViolation) -> SignatureShareCheck {
+        let message: PresignedSignatureShareMessage = try decode(payload, "signature-share")
+        guard message.presignature == commitments.id else { return .otherPresignature(message.presignature) }
+        return .share(try signatureShare(message.sigma, sender: sender, commitments: commitments, prehash: prehash))
     }
 
     /// Interactive signing's round 4: the sender's σ against the presignature commitments rebuilt
@@ -233,12 +246,21 @@ enum PresignChecks {
         for party in committee {
             round3[party] = try earlier(view.attestedPayload(round: 3, from: party), "round-3 echo-broadcast")
         }
-        guard let (_, commitments) = commitments(gamma: gamma, round3: round3) else {
+        guard let (_, commitments) = commitments(sessionID: view.publicData.boundSessionID, gamma: gamma,
+                                                 round3: round3) else {
             throw .incompleteView("round-3 values with δ ≠ 0")
         }
-        return try signatureShare(incoming.payload(.broadcast), sender: incoming.sender, commitments: commitments,
-                                  prehash: prehash)
+        let message: SignatureShareMessage = try decode(incoming.payload(.broadcast), "signature-share")
+        return try signatureShare(message.sigma, sender: incoming.sender, commitments: commitments, prehash: prehash)
     }
+}
+
+/// What standalone signing's check found in one sender's message.
+enum SignatureShareCheck: Sendable, Equatable {
+    /// σ, made with this party's presignature and checked against its commitments.
+    case share(Scalar)
+    /// The sender signed a σ made with another presignature (this id): not judged.
+    case otherPresignature(PresignatureID)
 }
 
 /// The public values the failure round's statements are built from (the same for the prover, the

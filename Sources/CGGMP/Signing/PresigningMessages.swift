@@ -180,12 +180,35 @@ struct PresignRound3Broadcast: Sendable, Hashable, WireCodable {
     init(from reader: inout ByteReader) throws(DecodingError) { elog = try reader.read() }
 }
 
-/// The signing round's broadcast: σ_i = k̃_i·m + χ̃_i·r.
+/// Interactive signing's round-4 broadcast: σ_i = k̃_i·m + χ̃_i·r (the session's own rounds 1–3
+/// made the presignature, so the message need not name it).
 struct SignatureShareMessage: Sendable, Hashable, WireCodable {
     let sigma: Scalar
     init(sigma: Scalar) { self.sigma = sigma }
     func encode(to writer: inout ByteWriter) { writer.write("sigma", sigma) }
     init(from reader: inout ByteReader) throws(DecodingError) { sigma = try reader.readScalar("sigma") }
+}
+
+/// Standalone signing's broadcast: the id of the presignature σ_i was made with (32 bytes,
+/// length-prefixed), then σ_i. The sender signs which presignature it used, so a receiver holding
+/// another one does not blame it, and a third party judges σ_i only against commitments of that id.
+struct PresignedSignatureShareMessage: Sendable, Hashable, WireCodable {
+    let presignature: PresignatureID
+    let sigma: Scalar
+    init(presignature: PresignatureID, sigma: Scalar) {
+        self.presignature = presignature
+        self.sigma = sigma
+    }
+
+    func encode(to writer: inout ByteWriter) {
+        writer.write("presignature", bytes: presignature.rawRepresentation)
+        writer.write("sigma", sigma)
+    }
+
+    init(from reader: inout ByteReader) throws(DecodingError) {
+        presignature = try PresignatureID(rawRepresentation: try reader.readLengthPrefixed("presignature"))
+        sigma = try reader.readScalar("sigma")
+    }
 }
 
 /// Πdec and the Πaff-g* proofs of the failure round.

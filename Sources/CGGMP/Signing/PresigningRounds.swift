@@ -254,7 +254,8 @@ struct PresignRound3<Output: Sendable>: TypedRound {
                 mta: mta, gamma: gamma))
         }
         // δ·G = Σ Δ_j = k·Γ with δ = 0 or Γ = 0 means k·γ = 0: negligible for honest randomness.
-        guard !gamma.isIdentity, let (_, commitments) = PresignChecks.commitments(gamma: gamma, round3: round3),
+        guard !gamma.isIdentity, let (_, commitments) = PresignChecks.commitments(
+                  sessionID: context.publicData.boundSessionID, gamma: gamma, round3: round3),
               let inverse = try? delta.inverted() else { return .aborted("δ = 0 or Γ is the identity") }
         return completion(PresignatureMaterial(
             owner: context.me, signers: context.committee, parameterSetName: context.parameters.name,

@@ -3,10 +3,11 @@ import Secp256k1
 
 /// Signing: one round that spends a presignature (ePrint 2021/060 rev. 2024, Fig. 10).
 ///
-/// Each signer broadcasts σ_i = k̃_i·m + χ̃_i·r; each receiver checks σ_j·Γ = m·Δ̃_j + r·S̃_j, which
-/// names a signer whose share is wrong without a further round; the signature is (r, Σ σ_j),
-/// normalised to low s, completed with its recovery id and verified with libsecp256k1 before it
-/// is returned.
+/// Each signer broadcasts the id of its presignature (``PresignatureID``) and σ_i = k̃_i·m + χ̃_i·r;
+/// each receiver checks σ_j·Γ = m·Δ̃_j + r·S̃_j, which names a signer whose share is wrong without a
+/// further round; the signature is (r, Σ σ_j), normalised to low s, completed with its recovery id
+/// and verified with libsecp256k1 before it is returned. A sender that names another presignature
+/// is not judged: the session ends with `SessionError.differentPresignatures`, blaming no one.
 public enum Signing {
     /// The tag bound into every message of a signing session.
     public static let protocolTag = ProtocolTag.sign
@@ -37,6 +38,8 @@ public enum Signing {
 
     /// Re-checks a signature share for third-party verification of `Evidence`, given the
     /// presignature's public commitments (which the presigning session's signed messages attest).
+    /// A σ message that names another presignature than `commitments.id` is not judged
+    /// (`incomplete-view`: not proven), so commitments of another presignature convict no one.
     public static func evidenceRechecker(commitments: PresignatureCommitments, prehash: Prehash) -> some EvidenceRechecker {
         SignRechecker(commitments: commitments, prehash: prehash)
     }
@@ -91,25 +94,44 @@ struct SignRound: TypedRound {
     let prehash: Prehash
     var messageKinds: Set<MessageKind> { [.broadcast] }
 
+    var isInteractive: Bool { number == InteractiveSigning.signingRound }
+
+    /// Standalone signing names the presignature σ was made with; interactive signing made it in
+    /// this very session, so its message is σ alone.
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<Void> {
-        TypedPayloads(broadcast: SignatureShareMessage(sigma: material.signatureShare(for: prehash)).encoded)
+        let sigma = material.signatureShare(for: prehash)
+        if isInteractive { return TypedPayloads(broadcast: SignatureShareMessage(sigma: sigma).encoded) }
+        return TypedPayloads(broadcast: PresignedSignatureShareMessage(presignature: material.commitments.id,
+                                                                       sigma: sigma).encoded)
     }
 
     /// Standalone signing checks σ against the presignature's commitments (public input of its
-    /// rechecker); interactive signing rebuilds them from the values the sender attested in rounds
-    /// 2 and 3 (which equal ours: the echo steps compared them).
-    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> Scalar {
-        if number == InteractiveSigning.signingRound {
-            return try PresignChecks.interactiveSignatureShare(
-                incoming, view: &view, committee: material.signers, prehash: prehash)
+    /// rechecker) when the sender names this presignature, and does not judge a σ made with another
+    /// one; interactive signing rebuilds the commitments from the values the sender attested in
+    /// rounds 2 and 3 (which equal ours: the echo steps compared them).
+    func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> SignatureShareCheck {
+        if isInteractive {
+            return .share(try PresignChecks.interactiveSignatureShare(
+                incoming, view: &view, committee: material.signers, prehash: prehash))
         }
-        return try PresignChecks.signatureShare(
+        return try PresignChecks.presignedSignatureShare(
             incoming.payload(.broadcast), sender: incoming.sender, commitments: material.commitments, prehash: prehash)
     }
 
-    func finalize(artifact: Void, verified: [PartyID: Scalar],
+    func finalize(artifact: Void, verified: [PartyID: SignatureShareCheck],
                   using generator: inout some RandomNumberGenerator) -> RoundTransition<RecoverableSignature> {
-        let s = verified.values.reduce(material.signatureShare(for: prehash), +)
+        var s = material.signatureShare(for: prehash)
+        var others: [PartyID: PresignatureID] = [:]
+        for (party, check) in verified {
+            switch check {
+            case .share(let sigma): s = s + sigma
+            case .otherPresignature(let id): others[party] = id
+            }
+        }
+        if !others.isEmpty {
+            // No one is to blame: each sender signed which presignature it used, and its σ was not judged.
+            return .differentPresignatures(PresignatureMismatch(own: material.commitments.id, others: others))
+        }
         do {
             let signature = try ECDSASignature(r: material.commitments.r, s: s)
             let recoverable = try RecoverableSignature(signature: signature, publicKey: material.publicKey,
@@ -125,4 +147,27 @@ struct SignRound: TypedRound {
     }
 
     var description: String { "SignRound" }
+}
+
+/// Signers of one standalone signing session that signed with different presignatures (each named
+/// the id of its own in its σ message). Not a fault: a receiver cannot tell which signer took the
+/// wrong presignature (the network or a corrupt party may have made honest signers pick different
+/// ones), and a σ made with another presignature proves nothing against its sender. Agree on the
+/// presignature (by ``PresignatureID``) and sign again with fresh presignatures.
+public struct PresignatureMismatch: Sendable, Equatable, CustomStringConvertible {
+    /// The id of this party's presignature.
+    public let own: PresignatureID
+    /// Every other signer whose σ message names another presignature, with the id it named.
+    public let others: [PartyID: PresignatureID]
+
+    /// A mismatch from its parts. Never fails.
+    public init(own: PresignatureID, others: [PartyID: PresignatureID]) {
+        self.own = own
+        self.others = others
+    }
+
+    /// The count of signers that named another presignature, and this party's id (public).
+    public var description: String {
+        "\(others.count) signer(s) used another presignature than \(own)"
+    }
 }

@@ -1,15 +1,19 @@
 import Secp256k1
 
 /// Standalone signing's check re-run from the signed σ message and the presignature commitments
-/// (a public input: the presigning session's signed round-3 echoes attest them).
+/// (a public input: the presigning session's signed round-3 echoes attest them). The live round's
+/// function: a σ whose message names another presignature than these commitments' is not judged.
 struct SignRechecker: EvidenceRechecker {
     let commitments: PresignatureCommitments
     let prehash: Prehash
 
     func recheck(round: Int, incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) {
         guard round == 1 else { throw .incompleteView("a check of round \(round) (signing has one round)") }
-        _ = try PresignChecks.signatureShare(incoming.payload(.broadcast), sender: incoming.sender,
-                                             commitments: commitments, prehash: prehash)
+        let check = try PresignChecks.presignedSignatureShare(incoming.payload(.broadcast), sender: incoming.sender,
+                                                              commitments: commitments, prehash: prehash)
+        if case .otherPresignature(let named) = check {
+            throw .incompleteView("the commitments of presignature \(named), which the σ message names (given: \(commitments.id))")
+        }
     }
 }
 

@@ -56,8 +56,12 @@ public enum AdversaryPayloads {
                                  s: shiftingS ? echo.s + .generator : echo.s).encoded
     }
 
-    /// A signing round's broadcast (σ_i): σ_i plus one.
+    /// A signing round's broadcast (σ_i, with the presignature id it names in standalone signing):
+    /// σ_i plus one, the id unchanged.
     public static func signatureShareOffByOne(_ payload: [UInt8]) -> [UInt8]? {
+        if let share = try? PresignedSignatureShareMessage(encoded: payload) {
+            return PresignedSignatureShareMessage(presignature: share.presignature, sigma: share.sigma + .one).encoded
+        }
         guard let share = try? SignatureShareMessage(encoded: payload) else { return nil }
         return SignatureShareMessage(sigma: share.sigma + .one).encoded
     }

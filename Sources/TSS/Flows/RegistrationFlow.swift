@@ -293,11 +293,15 @@ public struct RegistrationFlow: Flow {
 }
 
 extension RegistrationPlan {
-    /// Every phase's route: KeyInit under the key-generation id, the handover and KeyResharing
-    /// under the reshare id (told apart by protocol tag), AuxGen under the aux-info id.
+    /// Every phase's route: KeyInit under the key-generation id, KeyResharing under the reshare id,
+    /// the handover under the id `SignedAgreement` derives from the reshare id and the handover
+    /// configuration, AuxGen under the aux-info id.
     public var routes: [MessageRoute: FlowPhase] {
         [MessageRoute(sessionID: keyGenerationID.rawRepresentation, protocolTag: KeyInit.protocolTag): .keyInit,
-         MessageRoute(sessionID: reshareID.rawRepresentation, protocolTag: RegistrationFlow.handoverProtocolTag): .oldKeyHandover,
+         // The handover signs under the id derived from the plan's handover configuration.
+         MessageRoute(sessionID: SignedAgreement.derivedSessionID(sessionID: reshareID.rawRepresentation,
+                                                                  configuration: handoverConfiguration),
+                      protocolTag: RegistrationFlow.handoverProtocolTag): .oldKeyHandover,
          MessageRoute(sessionID: reshareID.rawRepresentation, protocolTag: KeyResharing.protocolTag): .reshare,
          MessageRoute(sessionID: auxiliaryInfoID.rawRepresentation, protocolTag: AuxGen.protocolTag): .auxGen]
     }

@@ -55,10 +55,11 @@ struct ProtocolUnderTest<Output: Sendable>: Sendable {
         let signers = makeSigners(3)
         let configuration = try SignedAgreementConfiguration(senders: [signers[0].partyID, signers[1].partyID],
                                                              receivers: signers.map(\.partyID), validity: .bytes(maximumSize: 64))
+        let sessionID = Array("adversary SignedAgreement".utf8)
         return ProtocolUnderTest(
-            name: "SignedAgreement", signers: signers, sessionID: Array("adversary SignedAgreement".utf8),
+            name: "SignedAgreement", signers: signers, sessionID: sessionID,
             publicData: { try SignedAgreement.publicData(sessionID: $0, configuration: configuration) },
-            rechecker: SignedAgreement.evidenceRechecker(configuration: configuration),
+            rechecker: SignedAgreement.evidenceRechecker(sessionID: sessionID, configuration: configuration),
             makeSessions: { id in
                 try signers.map {
                     try SignedAgreement.makeSession(sessionID: id, configuration: configuration,

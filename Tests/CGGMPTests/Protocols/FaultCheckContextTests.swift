@@ -44,6 +44,14 @@ import Testing
         #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .unsupportedVersion(9)))) {
             try FaultCheckContext(encoded: wrongVersion)
         }
+        // Version 1 (no presigning session id in the signing inputs, no session id in the signed
+        // agreement's) is refused.
+        #expect(bytes[6] == 2)
+        var versionOne = bytes
+        versionOne[6] = 1
+        #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .unsupportedVersion(1)))) {
+            try FaultCheckContext(encoded: versionOne)
+        }
         #expect(throws: FaultDecodingError.malformed(DecodingError(field: "fault check context", reason: .trailingBytes(count: 1)))) {
             try FaultCheckContext(encoded: bytes + [0])
         }

@@ -92,16 +92,20 @@ import Testing
         #expect(throws: PresignatureDecodingError.malformedEncoding(DecodingError(field: "presignature", reason: .wrongMagic))) {
             _ = try Presignature(encoded: foreign, parameters: .testing)
         }
+        #expect(bytes[Presignature.encodingHeader.magic.count] == 3)
         var future = bytes
-        future[Presignature.encodingHeader.magic.count] = 3
-        #expect(throws: PresignatureDecodingError.malformedEncoding(DecodingError(field: "presignature", reason: .unsupportedVersion(3)))) {
+        future[Presignature.encodingHeader.magic.count] = 4
+        #expect(throws: PresignatureDecodingError.malformedEncoding(DecodingError(field: "presignature", reason: .unsupportedVersion(4)))) {
             _ = try Presignature(encoded: future, parameters: .testing)
         }
-        // Version 1 had no key epoch: refused, not guessed.
-        var old = bytes
-        old[Presignature.encodingHeader.magic.count] = 1
-        #expect(throws: PresignatureDecodingError.malformedEncoding(DecodingError(field: "presignature", reason: .unsupportedVersion(1)))) {
-            _ = try Presignature(encoded: old, parameters: .testing)
+        // Version 1 had no key epoch, version 2 no presigning session id (so no presignature id):
+        // refused, not guessed.
+        for version: UInt8 in [1, 2] {
+            var old = bytes
+            old[Presignature.encodingHeader.magic.count] = version
+            #expect(throws: PresignatureDecodingError.malformedEncoding(DecodingError(field: "presignature", reason: .unsupportedVersion(version)))) {
+                _ = try Presignature(encoded: old, parameters: .testing)
+            }
         }
         #expect(throws: PresignatureDecodingError.parameterSetMismatch(expected: SchemeParameters.production112.name,
                                                                        found: SchemeParameters.testing.name)) {
@@ -111,13 +115,15 @@ import Testing
 
     /// Every single-bit flip is refused: by decoding, or (a flipped id of another signer, or a
     /// flipped key epoch, which no relation of the commitments binds) by signing, which finds
-    /// another signer set or another epoch.
+    /// another signer set or another epoch; or it makes another presignature id (a flipped
+    /// presigning session id), which every other signer's σ message contradicts.
     @Test func everyBitFlipIsRefused() throws {
         let shares = try shares(seed: 3)
         let stored = try presignAndEncode(shares, seed: 3)
         let signer = signers(shares)[0]
         let bytes = try #require(stored[signer.partyID])
-        var refusedBySigning = 0
+        let originalID = try Presignature(encoded: bytes, parameters: .testing).id
+        var refusedBySigning = 0, anotherID = 0
         for index in bytes.indices {
             var flipped = bytes
             flipped[index] ^= 0x01
@@ -127,17 +133,21 @@ import Testing
             } catch {
                 continue
             }
-            refusedBySigning += 1
+            let id = decoded.id
             do throws(SigningSetupError) {
                 _ = try Signing.makeSession(sessionID: [1], presignature: decoded, keyShare: shares[signer.partyID]!,
                                             prehash: testPrehash("m"), signer: signer)
-                Issue.record("byte \(index) flipped: the record decoded and was accepted for signing")
+                #expect(id != originalID, "byte \(index) flipped: the same presignature was accepted for signing")
+                anotherID += 1
             } catch {
+                refusedBySigning += 1
                 #expect(error == .presignatureForAnotherSignerSet || error == .presignatureForAnotherEpoch, "byte \(index)")
             }
         }
-        // Only the other signer's id bytes and the epoch bytes (32 each) can decode.
+        // Only the other signer's id bytes and the epoch bytes (32 each) decode and are refused by
+        // signing; only the 32 presigning-session bytes decode into another presignature id.
         #expect(refusedBySigning <= 64)
+        #expect(anotherID <= 32)
     }
 
     /// Well-formed encodings of inconsistent material name what is wrong.
@@ -183,6 +193,11 @@ import Testing
         #expect(throws: PresignatureDecodingError.identityPoint("nonce Γ")) {
             try decode(encoding { $0.nonce = .identity })
         }
+        // The presigning session's bound id has 32 bytes.
+        #expect(throws: PresignatureDecodingError.malformedEncoding(
+            DecodingError(field: "presigning-session", reason: .invalidValue("31 bytes, expected 32")))) {
+            try decode(encoding { $0.presigningSessionID.removeLast() })
+        }
         // The unchanged fields still decode (the helper itself changes nothing else).
         try decode(encoding { _ in })
     }
@@ -221,6 +236,7 @@ private struct Fields {
     var epoch: KeyEpoch
     var kTilde: Scalar
     var chiTilde: Scalar
+    var presigningSessionID: [UInt8]
     var nonce: Point
     var nonceShares: [PartyID: Point]
     var keyNonceShares: [PartyID: Point]
@@ -233,6 +249,7 @@ private struct Fields {
         epoch = material.epoch
         kTilde = material.kTilde
         chiTilde = material.chiTilde
+        presigningSessionID = material.commitments.presigningSessionID
         nonce = material.commitments.nonce
         nonceShares = material.commitments.nonceShares
         keyNonceShares = material.commitments.keyNonceShares
@@ -241,7 +258,7 @@ private struct Fields {
     var material: PresignatureMaterial {
         PresignatureMaterial(owner: owner, signers: signers, parameterSetName: parameterSetName, publicKey: publicKey,
                              epoch: epoch, kTilde: kTilde, chiTilde: chiTilde,
-                             commitments: PresignatureCommitments(nonce: nonce, nonceShares: nonceShares,
-                                                                  keyNonceShares: keyNonceShares))
+                             commitments: PresignatureCommitments(presigningSessionID: presigningSessionID, nonce: nonce,
+                                                                  nonceShares: nonceShares, keyNonceShares: keyNonceShares))
     }
 }

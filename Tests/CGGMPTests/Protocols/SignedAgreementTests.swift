@@ -79,7 +79,7 @@ import Testing
         // A third party: the encoded report and check context, decoded, say proven.
         let fault = run.faults[victim]!
         let context = FaultCheckContext(publicData: Self.publicData, parameters: .testing,
-                                        inputs: .signedAgreement(Self.configuration()))
+                                        inputs: .signedAgreement(Self.configuration(), sessionID: Self.sessionID))
         let decodedContext = try FaultCheckContext(encoded: context.encoded)
         #expect(decodedContext.encoded == context.encoded)
         let report = try ProtocolFault(encoded: fault.encoded)
@@ -95,7 +95,7 @@ import Testing
             Self.isEchoBroadcast(message, from: culprit) ? Self.resigned(message, tooLong) : message
         })
         #expect(run.outputs.isEmpty)
-        let rechecker = SignedAgreement.evidenceRechecker(configuration: Self.configuration())
+        let rechecker = SignedAgreement.evidenceRechecker(sessionID: Self.sessionID, configuration: Self.configuration())
         for party in Self.ids where party != culprit {
             let fault = try #require(run.faults[party])
             #expect(fault.culprit == culprit)
@@ -104,7 +104,7 @@ import Testing
             #expect(fault.evidence.verdict(publicData: Self.publicData, rechecker: rechecker) == .proven)
             #expect(fault.evidence.verdict(publicData: Self.publicData) != .proven, "a violation needs the rechecker")
             // Under a configuration that allows the value, the same evidence proves nothing.
-            let lenient = SignedAgreement.evidenceRechecker(configuration: Self.configuration(maximumSize: 64))
+            let lenient = SignedAgreement.evidenceRechecker(sessionID: Self.sessionID, configuration: Self.configuration(maximumSize: 64))
             #expect(fault.evidence.verdict(publicData: Self.publicData, rechecker: lenient) != .proven)
         }
     }
@@ -116,7 +116,7 @@ import Testing
             let run = runAdversarially(Self.sessions(), seed: 4, route: route { message, _ in
                 Self.isEchoBroadcast(message, from: culprit) ? Self.resigned(message, payload, raw: true) : message
             })
-            let rechecker = SignedAgreement.evidenceRechecker(configuration: Self.configuration())
+            let rechecker = SignedAgreement.evidenceRechecker(sessionID: Self.sessionID, configuration: Self.configuration())
             for party in Self.ids where party != culprit {
                 let fault = try #require(run.faults[party])
                 guard case .violation(let violation) = fault.reason else { Issue.record("\(fault.reason)"); continue }
@@ -124,6 +124,76 @@ import Testing
                 #expect(fault.evidence.verdict(publicData: Self.publicData, rechecker: rechecker) == .proven)
             }
         }
+    }
+
+    /// Every message is signed under the session id derived from the caller's and the configuration.
+    @Test func messagesAreSignedUnderTheConfigurationsSessionID() throws {
+        let derived = SignedAgreement.derivedSessionID(sessionID: Self.sessionID, configuration: Self.configuration())
+        #expect(Self.publicData.sessionID == derived && derived != Self.sessionID && derived.count == 32)
+        let run = runAdversarially(Self.sessions(), seed: 8)
+        #expect(!run.sent.isEmpty && run.sent.allSatisfy { $0.sessionID == derived })
+        // Any change of the configuration changes it.
+        for other in [Self.configuration(maximumSize: 31),
+                      try SignedAgreementConfiguration(senders: [Self.ids[0]], receivers: Self.ids, validity: .bytes(maximumSize: 32)),
+                      try SignedAgreementConfiguration(senders: Self.senders, receivers: Array(Self.ids.prefix(3)),
+                                                       validity: .bytes(maximumSize: 32)),
+                      try SignedAgreementConfiguration(senders: Self.senders, receivers: Self.ids,
+                                                       validity: .thresholdPublicKey(holders: Self.senders, threshold: 2))] {
+            #expect(SignedAgreement.derivedSessionID(sessionID: Self.sessionID, configuration: other) != derived)
+        }
+        #expect(SignedAgreement.derivedSessionID(sessionID: Self.sessionID + [0], configuration: Self.configuration()) != derived)
+    }
+
+    /// A third party given another configuration than the one the parties signed convicts no one:
+    /// neither an honest sender whose value a stricter configuration would refuse, nor even an
+    /// equivocator (the context is not the session's).
+    @Test func aTamperedConfigurationConvictsNoOne() throws {
+        let honestSender = Self.senders[0]
+        let strict = Self.configuration(maximumSize: 8)  // Self.value has 16 bytes
+        let run = runAdversarially(Self.sessions(), seed: 9)
+        #expect(run.outputs.values.allSatisfy { $0 == .agreed(Self.value) })
+        let message = try #require(run.sent.first { Self.isEchoBroadcast($0, from: honestSender) })
+        let violation = FaultReason.violation(RoundViolation(rule: "invalid-value"))
+        let accusation = ProtocolFault(culprit: honestSender, round: 1, reason: violation,
+                                       evidence: Evidence(culprit: honestSender, round: 1, reason: violation, messages: [message]))
+        // Under the signed configuration the check passes.
+        let honestContext = FaultCheckContext(publicData: Self.publicData, parameters: .testing,
+                                              inputs: .signedAgreement(Self.configuration(), sessionID: Self.sessionID))
+        #expect(honestContext.verdict(of: accusation) == .notProven("the protocol check passes"))
+        // The stricter configuration would convict if it were not bound: the unbound check fails.
+        let unbound = SignedAgreementRechecker(derivedSessionID: Self.publicData.sessionID, configuration: strict)
+        #expect(accusation.evidence.verdict(publicData: Self.publicData, rechecker: unbound) == .proven)
+        // (1) The context keeps the session's public data but carries the stricter configuration.
+        let tampered = FaultCheckContext(publicData: Self.publicData, parameters: .testing,
+                                         inputs: .signedAgreement(strict, sessionID: Self.sessionID))
+        let decoded = try FaultCheckContext(encoded: tampered.encoded)
+        for context in [tampered, decoded] {
+            guard case .notProven = context.verdict(of: accusation) else { Issue.record("convicted under a tampered configuration"); continue }
+        }
+        // (2) Its public data derived from the stricter configuration: the messages are of another session.
+        let rederived = FaultCheckContext(publicData: try SignedAgreement.publicData(sessionID: Self.sessionID, configuration: strict),
+                                          parameters: .testing, inputs: .signedAgreement(strict, sessionID: Self.sessionID))
+        #expect(rederived.verdict(of: accusation) == .notProven("a message belongs to another session"))
+        // (3) The rechecker alone, with the session's public data: it refuses too.
+        let bound = SignedAgreement.evidenceRechecker(sessionID: Self.sessionID, configuration: strict)
+        guard case .notProven = accusation.evidence.verdict(publicData: Self.publicData, rechecker: bound) else {
+            Issue.record("the bound rechecker judged under a configuration the parties did not sign")
+            return
+        }
+        // An equivocation is proven under the right context and refused under a tampered one.
+        let culprit = Self.senders[1]
+        let equivocating = runAdversarially(Self.sessions(), seed: 10, route: route { message, recipient in
+            guard Self.isEchoBroadcast(message, from: culprit), recipient == Self.ids[3] else { return message }
+            return Self.resigned(message, Self.other)
+        })
+        let fault = try #require(equivocating.faults[Self.ids[0]])
+        #expect(fault.reason == .equivocation)
+        #expect(honestContext.verdict(of: fault) == .proven)
+        #expect(tampered.verdict(of: fault)
+                    == .notProven("the session id is not derived from this configuration: its messages did not sign it"))
+        let otherSession = FaultCheckContext(publicData: Self.publicData, parameters: .testing,
+                                             inputs: .signedAgreement(Self.configuration(), sessionID: Self.sessionID + [1]))
+        #expect(otherSession.verdict(of: fault) != .proven)
     }
 
     // (e)

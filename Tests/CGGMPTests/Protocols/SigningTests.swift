@@ -207,8 +207,10 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
         }
         var signing = simulation(sessions, seed: 72) { message, _ in
             guard message.sender == culprit.partyID else { return message }
-            let sigma = try! SignatureShareMessage(encoded: message.payload).sigma
-            return message.replacingPayload(SignatureShareMessage(sigma: sigma + .one).encoded, signer: culprit)
+            let share = try! PresignedSignatureShareMessage(encoded: message.payload)
+            #expect(share.presignature == commitments.id)
+            return message.replacingPayload(
+                PresignedSignatureShareMessage(presignature: share.presignature, sigma: share.sigma + .one).encoded, signer: culprit)
         }
         guard let faults = signing.run().faults, let fault = faults[all[1].partyID] else {
             Issue.record("the bad share was not detected")
@@ -220,6 +222,10 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
             try fault.evidence.verify(publicData: publicData,
                                       rechecker: Signing.evidenceRechecker(commitments: commitments, prehash: prehash))
         }
+        // A third party with the encoded report and check context (the right presignature): proven.
+        let context = try FaultCheckContext(encoded: FaultCheckContext(
+            publicData: publicData, parameters: .testing, inputs: .signing(commitments: commitments, prehash: prehash)).encoded)
+        #expect(context.verdict(of: try ProtocolFault(encoded: fault.encoded)) == .proven)
         // An honest share presented as evidence does not convince.
         let honest = signing.sentMessages.first { $0.sender == all[1].partyID }!
         let honestEvidence = Evidence(culprit: all[1].partyID, round: 1, reason: fault.reason, messages: [honest])
