@@ -112,7 +112,7 @@ private func signAndVerify(servers: [Ed25519Signer], registrations: [PartyID: Re
         guard case .failed(let errors) = runner.run() else { Issue.record("the forged attestation went unnoticed"); return }
         let error = try #require(errors[servers[0].partyID])
         #expect(error.culprit == culprit.partyID)
-        guard case .badOutgoingMessage(_, let phase, _, let message) = error else { Issue.record("\(error)"); return }
+        guard case .badFlowMessage(_, let phase, _, let message) = error else { Issue.record("\(error)"); return }
         #expect(phase == .identitySignatures && message.hasValidSignature(Ed25519Verifier()))
     }
 

@@ -116,7 +116,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     case fault(FlowFault)
     /// A party signed a bad message outside the CGGMP sessions (a handover or identity signature);
     /// the signed message is the evidence.
-    case badOutgoingMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
+    case badFlowMessage(culprit: PartyID, phase: FlowPhase, reason: String, message: SignedMessage)
     /// Parties that must agree consistently signed different values (no equivocation, which
     /// would be a ``fault(_:)``): one of them is lying, but the messages alone do not say which.
     /// Carries every sender's value and signed message (and, for a party that knows the true
@@ -151,7 +151,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     public var culprit: PartyID? {
         switch self {
         case .fault(let fault): fault.culprit
-        case .badOutgoingMessage(let culprit, _, _, _): culprit
+        case .badFlowMessage(let culprit, _, _, _): culprit
         default: nil
         }
     }
@@ -160,7 +160,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fault(let fault): "fault: \(fault)"
-        case .badOutgoingMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
+        case .badFlowMessage(let culprit, let phase, let reason, _): "\(phase): bad message from \(culprit): \(reason)"
         case .disagreement(let phase, let disagreement): "\(phase): \(disagreement)"
         case .unexpectedMessage(let what): "unexpected message: \(what)"
         case .invalidThreshold(let threshold, let size): "threshold \(threshold) of \(size) servers: need 2 ≤ t ≤ n"

@@ -213,7 +213,7 @@ public struct SigningFlow: Flow {
     /// Checks and records a message; messages of later phases are kept until then.
     /// - Throws: as `Flow.receive(_:from:)`; for identity signatures,
     ///   ``FlowError/unexpectedMessage(_:)`` when one is not signed by the party that delivered it,
-    ///   ``FlowError/badOutgoingMessage(culprit:phase:reason:message:)`` when a signer's does not cover
+    ///   ``FlowError/badFlowMessage(culprit:phase:reason:message:)`` when a signer's does not cover
     ///   this session's signature or differs from its earlier one.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) throws(FlowError) -> MessageReceipt {
         try engine.receive(message, from: deliverer)
@@ -263,7 +263,7 @@ public struct SigningFlow: Flow {
                 throw .unexpectedMessage("an identity signature not signed by the party that delivered it")
             }
             func bad(_ reason: String) -> FlowError {
-                .badOutgoingMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
+                .badFlowMessage(culprit: message.sender, phase: .identitySignatures, reason: reason, message: message)
             }
             guard message.sender != inputs.signer.partyID, inputs.request.signers.contains(message.sender) else {
                 throw bad("the sender is not another signer")
