@@ -70,7 +70,7 @@ let package = Package(
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
-            "CGGMP", "CGGMPAdversary", "TSS",
+            "CGGMP", "CGGMPAdversary", "TSS", "TSSStore", "TSSNode",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "NoiseTests", dependencies: ["Noise", "Bytes", "Hashing", "TestSupport"]),
         .testTarget(name: "CGGMPTests", dependencies: ["Bytes", "CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        // Runs the built `tss` binary (demo --misbehave, fault verify).
+        // Runs the built `tss` binary (demo --data / --sign / --crash-after, demo --misbehave, fault verify).
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "Bytes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // A whole three-server registration, presigning, signing and restart written against the

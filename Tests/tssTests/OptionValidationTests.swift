@@ -175,3 +175,56 @@ private let numericOptions: [NumericOption] = [
         #expect(rejection(connect + ["--remote-static", publicKeyHex, "--psk", "0011"])?.contains("--psk") == true)
     }
 }
+
+/// `tss demo`'s modes: the flows demo (`--data`, `--sign`, `--crash-after`) and the adversary
+/// harness (`--misbehave`), and which options go together.
+@Suite struct DemoOptionValidation {
+    @Test func defaultsAndModesParse() throws {
+        let demo = try #require(try TSSCommand.parseAsRoot(["demo"]) as? Demo)
+        #expect(demo.partyCount == 3 && demo.signerCount == 2 && demo.params == "production112")
+        #expect(demo.messageText == "hello from swift-tss")
+        for arguments in [["demo", "--params", "testing", "--data", "/tmp/demo", "--json"],
+                          ["demo", "--data", "/tmp/demo", "--sign", "hello", "--json"],
+                          ["demo", "--data", "/tmp/demo", "--sign", ""],
+                          ["demo", "--params", "testing", "--crash-after", "aux-gen"],
+                          ["demo", "--params", "testing", "--data", "/tmp/demo", "--crash-after", "identity-signatures"],
+                          ["demo", "--params", "testing", "--misbehave", "bad-sigma", "--culprit", "1"]] {
+            #expect(rejection(arguments) == nil, "\(arguments): \(rejection(arguments) ?? "")")
+        }
+    }
+
+    @Test func everyFlowPhaseIsACrashPoint() throws {
+        for phase in ["key-init", "old-key-handover", "reshare", "aux-gen", "presign", "sign", "identity-signatures"] {
+            let demo = try #require(try TSSCommand.parseAsRoot(["demo", "--crash-after", phase]) as? Demo)
+            #expect(demo.crashAfter?.rawValue == phase)
+        }
+        let message = rejection(["demo", "--crash-after", "keyinit"])
+        #expect(message?.contains("--crash-after") == true, "\(message ?? "accepted")")
+        #expect(message?.contains("key-init") == true, "lists the phases: \(message ?? "")")
+    }
+
+    @Test func signNeedsDataAndNothingElse() {
+        #expect(rejection(["demo", "--sign", "hello"]) == "--sign needs --data DIR: the stores of an earlier `tss demo --data DIR`")
+        #expect(rejection(["demo", "--data", "", "--sign", "hello"])?.contains("--sign needs --data") == true)
+        let sign = ["demo", "--data", "/tmp/demo", "--sign", "hello"]
+        for (option, value) in [("--parties", "3"), ("--threshold", "2"), ("--params", "testing"), ("--message", "m"),
+                                ("--misbehave", "bad-sigma"), ("--culprit", "1"), ("--crash-after", "sign")] {
+            let message = rejection(sign + [option, value])
+            #expect(message?.hasSuffix("drop \(option)") == true, "\(option): \(message ?? "accepted")")
+            #expect(message?.contains("demo.json") == true)
+        }
+    }
+
+    @Test func misbehaveTakesNoStoresAndNoCrash() {
+        #expect(rejection(["demo", "--misbehave", "bad-sigma", "--data", "/tmp/demo"])
+                == "--misbehave runs raw sessions without stores: drop --data")
+        #expect(rejection(["demo", "--misbehave", "bad-sigma", "--crash-after", "sign"])
+                == "--misbehave and --crash-after do not go together: choose one")
+        #expect(rejection(["demo", "--data", ""]) == "--data needs a directory")
+        // The registration options are still checked with --data.
+        #expect(rejection(["demo", "--data", "/tmp/demo", "--parties", "3", "--threshold", "4"])
+                == "--threshold must lie in 2...parties")
+        #expect(rejection(["demo", "--data", "/tmp/demo", "--params", "production128"])
+                == "--params must be testing or production112")
+    }
+}
