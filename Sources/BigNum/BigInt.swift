@@ -11,10 +11,11 @@ import CGMP
 /// (``power(_:modulo:)``, ``inverseVariableTime(modulo:)``, ``jacobiVariableTime(_:)``) throws a
 /// ``BigNumError`` instead.
 ///
-/// Timing: constant time unless the name says variable time. ``power(_:modulo:)``,
-/// ``modulo(_:)``, ``centred(modulo:)``, ``inverse(modulo:)`` and ``dividedExactly(by:)`` are
-/// GMP's `mpn_sec_*` on fixed limb counts; ``powerVariableTime(_:modulo:)``,
-/// ``moduloVariableTime(_:)``, ``inverseVariableTime(modulo:)``,
+/// Timing: constant time unless the name says variable time. ``power(_:modulo:)`` (which hides the
+/// exponent's sign too), ``modulo(_:)``, ``centred(modulo:)``, ``inverse(modulo:)`` and
+/// ``dividedExactly(by:)`` are GMP's `mpn_sec_*` on fixed limb counts; ``powerPublicSign(_:modulo:)``
+/// is too, but branches on the exponent's sign; ``powerVariableTime(_:modulo:)``,
+/// ``productOfPowersVariableTime(_:modulo:)``, ``moduloVariableTime(_:)``, ``inverseVariableTime(modulo:)``,
 /// ``gcdVariableTime(_:)``, ``lcmVariableTime(_:)``, ``jacobiVariableTime(_:)`` and
 /// ``isProbablePrimeVariableTime(rounds:using:)`` depend on their operands' bits. The remaining
 /// GMP arithmetic (`+ − ×`, truncating division, comparison) depends on the operands' sizes

@@ -4,8 +4,9 @@
 public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A modulus was zero or negative.
     case nonPositiveModulus
-    /// The constant-time ``BigInt/power(_:modulo:)`` needs an odd modulus greater than one
-    /// (`mpz_powm_sec`).
+    /// The constant-time ``BigInt/power(_:modulo:)`` and its variants need an odd modulus greater
+    /// than one (`mpn_sec_powm`); ``BigInt/productOfPowersVariableTime(_:modulo:)`` an odd one
+    /// (Montgomery arithmetic).
     case evenModulus
     /// The value has no inverse modulo the modulus (they share a factor).
     case notInvertible
@@ -28,7 +29,7 @@ public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .nonPositiveModulus: "modulus must be positive"
-        case .evenModulus: "constant-time power needs an odd modulus > 1"
+        case .evenModulus: "modulus must be odd (and > 1 for the constant-time power)"
         case .notInvertible: "value is not invertible modulo the modulus"
         case .notDivisible: "divisor does not divide the dividend exactly"
         case .divisionByZero: "division by zero"

@@ -3,8 +3,10 @@ import BigNum
 /// A Paillier public key: the modulus N, with generator g = N + 1 (so g^m = 1 + m·N mod N²).
 ///
 /// Plaintexts are signed integers taken modulo N; decryption returns the representative in
-/// (−N/2, N/2]. Every exponentiation here uses the constant-time `BigInt.power(_:modulo:)`, since
-/// in CGGMP the randomness r and the scalars of `multiply` / `affine` are secrets of the caller.
+/// (−N/2, N/2]. Every exponentiation here is constant time, since in CGGMP the randomness r and the
+/// scalars of `multiply` / `affine` are secrets of the caller: r^N through
+/// `BigInt.powerPublicSign(_:modulo:)` (N is positive), the scalars through `BigInt.power(_:modulo:)`,
+/// which hides their sign as well.
 /// The only variable-time step is `BigInt.gcdVariableTime(_:)`, and it only ever sees public
 /// values: a peer's ciphertext in ``validate(_:)``, and the ciphertext an encryption returns
 /// (never the randomness) in the unit checks of ``encrypt(_:randomness:)`` and
@@ -68,7 +70,7 @@ public struct PaillierPublicKey: Sendable, Hashable {
     /// enc(m; r) without the unit check: (1 + N)^m · (r mod N)^N mod N², constant time in m and r.
     func encryptUnchecked(_ plaintext: BigInt, randomness: BigInt) -> BigInt {
         let r = try! randomness.modulo(modulus)
-        let mask = try! r.power(modulus, modulo: modulusSquared)
+        let mask = try! r.powerPublicSign(modulus, modulo: modulusSquared)
         return try! (generatorPower(plaintext) * mask).modulo(modulusSquared)
     }
 

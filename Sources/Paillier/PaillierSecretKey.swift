@@ -3,7 +3,8 @@ import BigNum
 /// A Paillier secret key: the primes p, q of N = pq and every constant the CRT paths need.
 ///
 /// Decryption and the owner's encryption work modulo p² and q² separately and recombine (Paillier
-/// 1999, §6), with the secret exponents through the constant-time `BigInt.power(_:modulo:)`.
+/// 1999, §6), with the secret exponents (never negative) through the constant-time
+/// `BigInt.powerPublicSign(_:modulo:)`.
 /// Setting a key up from its primes (``init(p:q:)``, ``generate(modulusBits:using:workers:)``) is
 /// variable time in the primes; see there. `description` and reflection show the type name only.
 public struct PaillierSecretKey: Sendable {
@@ -150,7 +151,7 @@ public struct PaillierSecretKey: Sendable {
 
     /// m mod prime = L_prime(c^(prime−1) mod prime²) · h mod prime.
     private func residue(of c: BigInt, prime: BigInt, square: BigInt, h: BigInt) -> BigInt {
-        let u = try! c.power(prime - .one, modulo: square)
+        let u = try! c.powerPublicSign(prime - .one, modulo: square)
         let l = try! (u - .one).dividedExactly(by: prime)
         return try! (l * h).modulo(prime)
     }
@@ -165,7 +166,7 @@ public struct PaillierSecretKey: Sendable {
     public func decryptWithoutCRTVariableTime(_ ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let n = modulus
-        let u = try! ciphertext.value.power(totient, modulo: publicKey.modulusSquared)
+        let u = try! ciphertext.value.powerPublicSign(totient, modulo: publicKey.modulusSquared)
         let l = try! (u - .one).dividedExactly(by: n)
         let mu = try! totient.inverseVariableTime(modulo: n)
         return try! (l * mu).centred(modulo: n)
@@ -182,8 +183,8 @@ public struct PaillierSecretKey: Sendable {
     public func recoverRandomness(of ciphertext: PaillierCiphertext) throws(PaillierError) -> BigInt {
         try publicKey.validate(ciphertext)
         let c = ciphertext.value
-        let rp = try! c.power(nthRootExponentP, modulo: p)
-        let rq = try! c.power(nthRootExponentQ, modulo: q)
+        let rp = try! c.powerPublicSign(nthRootExponentP, modulo: p)
+        let rq = try! c.powerPublicSign(nthRootExponentQ, modulo: q)
         return primesBasis.combine(rp, rq)
     }
 }

@@ -113,7 +113,7 @@ public struct RingPedersenSecret: Sendable {
         var s = BigInt.one
         while s == .one {  // λ with t^λ = 1 would make s trivial (λ = 0 or a multiple of t's order)
             lambda = try! BigInt.random(below: totient, using: &generator)
-            s = try! t.power(lambda, modulo: modulus)
+            s = try! t.powerPublicSign(lambda, modulo: modulus)
         }
         self.parameters = RingPedersenParameters(validatedModulus: modulus, s: s, t: t)
         self.lambda = lambda

@@ -28,7 +28,7 @@ extension RingPedersenSecret {
         guard t > .one, t < modulus - .one, t.gcdVariableTime(modulus) == .one, (try? t.jacobiVariableTime(modulus)) == 1 else {
             throw .ringPedersenParameterInvalid(name: "t")
         }
-        let s = try! t.power(lambda, modulo: modulus)
+        let s = try! t.powerPublicSign(lambda, modulo: modulus)
         guard s != .one else { throw .ringPedersenParameterInvalid(name: "lambda") }
         self.init(parameters: RingPedersenParameters(validatedModulus: modulus, s: s, t: t), lambda: lambda, totient: totient,
                   primesBasis: try! CRTBasis(p, q))

@@ -55,12 +55,22 @@ struct ConstantTimeTests {
                                        -BigInt.random(bits: m.bitLength, using: &generator),
                                        BigInt.random(bits: 7, using: &generator) + 1]
             for b in bases {
+                // The inverse a caller would supply for a public base (when there is one).
+                let inverse = try? b.inverseVariableTime(modulo: m)
                 for e in exponents {
                     let expected = try? b.powerVariableTime(e, modulo: m)
                     let got = try? b.power(e, modulo: m)
                     #expect(got == expected, "m \(m.bitLength) bits")
+                    #expect((try? b.powerPublicSign(e, modulo: m)) == expected, "public sign, m \(m.bitLength) bits")
+                    if let inverse {
+                        #expect((try? b.power(e, modulo: m, baseInverse: inverse)) == expected, "supplied inverse")
+                        // An inverse modulo a multiple of m serves as well (reduced first).
+                        let wide = inverse + m * BigInt(3)
+                        #expect((try? b.power(e, modulo: m, baseInverse: wide)) == expected, "supplied inverse + 3m")
+                    }
                     if expected == nil {
                         #expect(throws: BigNumError.notInvertible) { try b.power(e, modulo: m) }
+                        #expect(throws: BigNumError.notInvertible) { try b.powerPublicSign(e, modulo: m) }
                     }
                 }
             }
@@ -84,7 +94,27 @@ struct ConstantTimeTests {
             #expect(throws: BigNumError.evenModulus) { try BigInt(3).power(-5, modulo: m) }
             #expect(throws: BigNumError.evenModulus) { try BigInt(3).inverse(modulo: m) }
         }
+        for m in [BigInt(0), 1, 2, 4, -3] {
+            #expect(throws: BigNumError.evenModulus) { try BigInt(3).powerPublicSign(5, modulo: m) }
+            #expect(throws: BigNumError.evenModulus) { try BigInt(3).power(5, modulo: m, baseInverse: 1) }
+        }
         #expect(throws: BigNumError.notInvertible) { try BigInt(15).power(-1, modulo: 21) }
         #expect(try BigInt(15).power(0, modulo: 21) == .one)
+    }
+
+    /// The sign-hiding power on a non-unit base: a positive exponent works (no inverse is needed,
+    /// though one is attempted), only a negative one throws; a base ≡ 0 gives 0 for k > 0 and 1 for
+    /// k = 0 (mpn_sec_powm itself requires B > 0).
+    @Test func signHidingPowerOnNonUnitsAndZero() throws {
+        let m = BigInt(21)
+        #expect(try BigInt(15).power(5, modulo: m) == (try BigInt(15).powerVariableTime(5, modulo: m)))
+        #expect(throws: BigNumError.notInvertible) { try BigInt(15).power(-5, modulo: m) }
+        for base in [BigInt.zero, m, -m, m * m] {
+            #expect(try base.power(1, modulo: m) == .zero)
+            #expect(try base.power(BigInt.powerOfTwo(200) + 1, modulo: m) == .zero)
+            #expect(try base.power(.zero, modulo: m) == .one)
+            #expect(try base.powerPublicSign(7, modulo: m) == .zero)
+            #expect(throws: BigNumError.notInvertible) { try base.power(-1, modulo: m) }
+        }
     }
 }

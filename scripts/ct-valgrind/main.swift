@@ -5,10 +5,15 @@
 // "Conditional jump or move depends on uninitialised value(s)" / "Use of uninitialised value".
 // BigInts: `ct_secret` (client.c, VALGRIND_MAKE_MEM_UNDEFINED) marks a value's limbs undefined,
 // all but the top byte of the top limb: sizes (limb counts, bit lengths) are public by BigNum's
-// convention, so the byte that decides them stays defined.
+// convention, so the byte that decides them stays defined. Signs are not: BigNum declares a value's
+// header (size and sign) defined when it builds one, so `secretSign` (`ct_secret_sign`) marks the
+// sign byte of the size field undefined again for the values whose sign is secret (masked responses
+// and plaintexts used as exponents or reduced), and BigNum must then never branch on it.
 //
 // Each phase is delimited on stderr ("=== name [reports: N]") so reports can be attributed; run.sh
-// fails unless each phase shows exactly N reports ("any" for variable-time set-up).
+// fails unless each phase shows exactly N reports ("any" for variable-time set-up). Memcheck reports
+// each code location once (by its innermost frames), so a phase that reaches a location an earlier
+// phase already reported shows no new report there.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +24,7 @@ import Paillier
 
 @_silgen_name("ct_secret") func ct_secret(_ p: UnsafeMutableRawPointer, _ n: Int)
 @_silgen_name("ct_public") func ct_public(_ p: UnsafeMutableRawPointer, _ n: Int)
+@_silgen_name("ct_secret_sign") func ct_secret_sign(_ sizeField: UnsafeMutableRawPointer)
 
 func phase(_ name: String, reports: String = "0") { fputs("=== \(name) [reports: \(reports)]\n", stderr) }
 
@@ -64,6 +70,15 @@ func secret(_ value: BigInt, publicParity: Bool = false) -> BigInt {
     return value.isNegative ? -copy : copy
 }
 
+/// `value` with its sign secret too (the top byte of GMP's size field marked undefined). Only for
+/// values handed straight to the operation under test: GMP's own mpz functions read the size field.
+func secretSign(_ value: BigInt) -> BigInt {
+    value.withMPZ { mpz in
+        ct_secret_sign(UnsafeMutableRawPointer(mutating: mpz) + MemoryLayout<__mpz_struct>.offset(of: \._mp_size)!)
+    }
+    return value
+}
+
 /// Declares a result public (it is sent, or compared by the caller) so that later phases do not
 /// report on it.
 func published(_ value: BigInt) -> BigInt {
@@ -88,23 +103,38 @@ while q == p { q = PrimeGenerator.blumPrime(bits: 256, using: &rng) }
 let n = p * q, nSquared = n * n
 let publicBase = try! BigInt.random(below: n, using: &rng)
 let sp = secret(p, publicParity: true), sq = secret(q, publicParity: true)
-let e = secret(BigInt.random(bits: 600, using: &rng) + BigInt.powerOfTwo(600))
-let x = secret(BigInt.random(bits: 1000, using: &rng) + BigInt.powerOfTwo(1000))
+// The values (defined) and their secret copies: a copy must be made from the defined value.
+let eValue = BigInt.random(bits: 600, using: &rng) + BigInt.powerOfTwo(600), e = secret(eValue)
+let xValue = BigInt.random(bits: 1000, using: &rng) + BigInt.powerOfTwo(1000), x = secret(xValue)
 let r = secret(try! BigInt.random(below: n, using: &rng) + BigInt.powerOfTwo(500))
 
-phase("BigInt.modulo: secret value, public modulus")
-consume(try! x.modulo(n))
-phase("BigInt.modulo: secret value, secret modulus p")
-consume(try! x.modulo(sp))
-consume(try! (-x).modulo(sp))
-phase("BigInt.centred(modulo:): secret value")
-consume(try! x.centred(modulo: n).magnitude)
-phase("BigInt.power: secret exponent, public base and modulus")
-consume(try! publicBase.power(e, modulo: nSquared))
+// The same secrets, also with a secret sign (fresh copies: other phases use x, e with a public sign).
+let xSigned = secretSign(secret(xValue)), minusXSigned = secretSign(secret(-xValue))
+let eSigned = secretSign(secret(eValue)), minusESigned = secretSign(secret(-eValue))
+
+phase("BigInt.modulo: secret value and sign, public modulus")
+consume(try! xSigned.modulo(n))
+phase("BigInt.modulo: secret value and sign, secret modulus p")
+consume(try! xSigned.modulo(sp))
+consume(try! minusXSigned.modulo(sp))
+phase("BigInt.centred(modulo:): secret value and sign")
+consume(try! secretSign(secret(-xValue)).centred(modulo: n).magnitude)
+phase("BigInt.power: secret exponent and sign, public base and modulus")
+consume(try! publicBase.power(eSigned, modulo: nSquared))
+consume(try! publicBase.power(minusESigned, modulo: nSquared))
 phase("BigInt.power: secret base, public exponent")
 consume(try! r.power(n, modulo: nSquared))
-phase("BigInt.power: negative exponent (constant-time inverse), secret base; the branch on whether an inverse exists", reports: "1")
-consume(try! r.power(-e, modulo: n))
+phase("BigInt.powerPublicSign: secret base and exponent (public sign: N, a challenge, p − 1)")
+consume(try! r.powerPublicSign(n, modulo: nSquared))
+consume(try! publicBase.powerPublicSign(e, modulo: nSquared))
+phase("BigInt.power: secret base, secret exponent and sign; the branch on (negative and no inverse)", reports: "2")
+consume(try! r.power(secretSign(secret(eValue)), modulo: n))
+consume(try! r.power(secretSign(secret(-eValue)), modulo: n))
+phase("BigInt.power: base ≡ 0 (outside mpn_sec_powm's contract: masked to 1, result masked to 0), secret base, modulus, exponent")
+// (A zero base with a secret-signed exponent would show the documented branch: a negative exponent
+// on a non-unit throws, so only a unit base keeps the sign hidden.)
+consume(try! secret(p, publicParity: true).power(e, modulo: sp))
+consume(try! BigInt.zero.power(e, modulo: n))
 phase("BigInt.power: secret modulus p², secret exponent p − 1")
 consume(try! publicBase.power(sp - .one, modulo: sp * sp))
 phase("BigInt.inverse(modulo:): secret value, secret modulus; the branch on whether an inverse exists", reports: "1")
@@ -122,9 +152,10 @@ if CommandLine.arguments.contains("--attribute-gcd") {
     consume(r.gcdVariableTime(n))
 }
 let publicKey = try! PaillierPublicKey(modulus: n, expectedBits: n.bitLength)
-let m = secret(BigInt.random(bits: 400, using: &rng) + BigInt.powerOfTwo(400))
-phase("Paillier encryption: secret m, r (the unit check on the returned, public ciphertext is suppressed)")
-let ciphertext = try! publicKey.encrypt(m, randomness: r)
+let mValue = BigInt.random(bits: 400, using: &rng) + BigInt.powerOfTwo(400), m = secret(mValue)
+phase("Paillier encryption: secret m (and its sign), r (the unit check on the returned, public ciphertext is suppressed)")
+let ciphertext = try! publicKey.encrypt(secretSign(secret(mValue)), randomness: r)
+_ = try! publicKey.encrypt(secretSign(secret(-mValue)), randomness: r)
 phase("set-up: Paillier key from secret p, q (variable time by design: BPSW, gcd, inverses)", reports: "any")
 let secretKey = try! PaillierSecretKey(p: sp, q: sq)
 let publicCiphertext = PaillierCiphertext(value: published(ciphertext.value))
@@ -140,16 +171,20 @@ consume(try! secretKey.recoverRandomness(of: publicCiphertext))
 
 // MARK: Prover arithmetic (what the provers compute from masks and witnesses)
 
-let alpha = secret(BigInt.random(bits: 700, using: &rng) + BigInt.powerOfTwo(700))
+let alphaValue = BigInt.random(bits: 700, using: &rng) + BigInt.powerOfTwo(700), alpha = secret(alphaValue)
 let rho = secret(try! BigInt.random(below: n, using: &rng) + BigInt.powerOfTwo(500))
 let challenge = BigInt.random(bits: 255, using: &rng) - BigInt.powerOfTwo(254)
-phase("prover: commitments c^α (Πaff-g, Πdec, Πmul), s^α·t^μ (ring-Pedersen), enc(β; r)")
-consume(try! publicCiphertext.value.power(alpha, modulo: nSquared))
-consume(try! publicCiphertext.value.power(-alpha, modulo: nSquared))
-consume(try! publicKey.encrypt(alpha, randomness: rho).value)
-phase("prover: randomizer responses r·ρ^e mod N (Πenc-elg, Πaff-g, Πdec), e public and signed; the branch on whether ρ is a unit", reports: "1")
-consume(try! (rho * (try! rho.power(challenge, modulo: n))).modulo(n))
-consume(try! (rho * (try! rho.power(-challenge, modulo: n))).modulo(n))
+phase("prover: commitments c^α (Πaff-g, Πdec, Πmul), s^α·t^μ (ring-Pedersen), enc(β; r); α's sign secret")
+consume(try! publicCiphertext.value.power(secretSign(secret(alphaValue)), modulo: nSquared))
+consume(try! publicCiphertext.value.power(secretSign(secret(-alphaValue)), modulo: nSquared))
+consume(try! publicKey.encrypt(secretSign(secret(-alphaValue)), randomness: rho).value)
+let publicInverse = try! publicCiphertext.value.inverseVariableTime(modulo: nSquared)
+phase("prover: c^α with the public base's inverse supplied (scaleSecret, ring-Pedersen commitments); α's sign secret")
+consume(try! publicCiphertext.value.power(secretSign(secret(alphaValue)), modulo: nSquared, baseInverse: publicInverse))
+consume(try! publicCiphertext.value.power(secretSign(secret(-alphaValue)), modulo: nSquared, baseInverse: publicInverse))
+phase("prover: randomizer responses r·ρ^e mod N (Πenc-elg, Πaff-g, Πdec), e public and signed (powerPublicSign); the branch on whether ρ is a unit", reports: "1")
+consume(try! (rho * (try! rho.powerPublicSign(challenge, modulo: n))).modulo(n))
+consume(try! (rho * (try! rho.powerPublicSign(-challenge, modulo: n))).modulo(n))
 phase("prover: Πmod fourth and N-th roots mod secret p, q")
 let fourthRoot = try! (((sp + .one) >> 2) * ((sp + .one) >> 2)).modulo(sp - .one)
 consume(try! publicBase.modulo(sp).power(fourthRoot, modulo: sp))

@@ -13,6 +13,9 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations { blackHole(try! base.powerVariableTime(exponent, modulo: modulus)) }
         }
         Benchmark("powm_sec \(modulusBits)/\(exponentBits)") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try! base.powerPublicSign(exponent, modulo: modulus)) }
+        }
+        Benchmark("powm_sec_hidden_sign \(modulusBits)/\(exponentBits)") { benchmark in
             for _ in benchmark.scaledIterations { blackHole(try! base.power(exponent, modulo: modulus)) }
         }
     }

@@ -126,7 +126,7 @@ import Secp256k1
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g: y must lie in ±2^ℓ′")
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
-        let pedersen = PedersenGroup(setup)
+        let pedersen = PedersenGroup(prover: setup)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
         // C is the verifier's ciphertext: a peer value, checked before it meets a secret exponent.
         try n0.requireCiphertext(statement.c.value, field: "C")
@@ -166,30 +166,33 @@ import Secp256k1
     }
 
     /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// Unless `path` is `.reference`, each equation that is a product of powers is checked by one
+    /// simultaneous exponentiation (same verdict).
     /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
     ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters, path: path)
     }
 
     /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
     /// `ownSetup` holds: s^z1·t^z3 and s^z2·t^z4 are computed mod p̂ and q̂ unless `path` is
-    /// `.reference`. Same verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    /// `.reference`. Same verdict as ``verify(_:setup:context:parameters:path:)`` with `ownSetup.parameters`.
     public func verify(
         _ statement: Statement, ownSetup: RingPedersenSecret,
         context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context,
+                   parameters: parameters, path: path)
     }
 
     private func verify(
         _ statement: Statement, pedersen: PedersenGroup,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath
     ) throws(ProofError) {
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
@@ -224,9 +227,10 @@ import Secp256k1
         let e = Challenge.signed(&transcript, parameters: parameters)
 
         // C^z1 · enc0(z2; w) = A · D^e mod N0²
-        let left1 = n0.add(try n0.scalePublic(statement.c.value, by: z1, field: "C"), n0.encrypt(z2, randomizer: w))
-        let right1 = n0.add(ciphertextA, try n0.scalePublic(statement.d.value, by: e, field: "D"))
-        guard left1 == right1 else { throw .equationFailed("C^z1·enc0(z2; w) = A·D^e") }
+        guard try n0.equationHolds(
+            encrypting: z2, randomizer: w, times: [PublicPower(statement.c.value, z1, field: "C")],
+            equals: ciphertextA, times: [PublicPower(statement.d.value, e, field: "D")], path: path
+        ) else { throw .equationFailed("C^z1·enc0(z2; w) = A·D^e") }
 
         // z1·G = B_x + e·X
         guard Point.generator * CurveBridge.scalar(z1) == pointBx + statement.x * CurveBridge.scalar(e) else {
@@ -234,14 +238,16 @@ import Secp256k1
         }
 
         // enc1(z2; w_y) = B_y · Y^{−e} mod N1²
-        let right3 = n1.add(ciphertextBy, try n1.scalePublic(statement.y.value, by: -e, field: "Y"))
-        guard n1.encrypt(z2, randomizer: wY) == right3 else { throw .equationFailed("enc1(z2; wY) = By·Y^-e") }
+        guard try n1.equationHolds(
+            encrypting: z2, randomizer: wY, times: [],
+            equals: ciphertextBy, times: [PublicPower(statement.y.value, -e, field: "Y")], path: path
+        ) else { throw .equationFailed("enc1(z2; wY) = By·Y^-e") }
 
         // s^z1 t^z3 = E · S^e and s^z2 t^z4 = F · T^e mod N̂
-        guard try pedersen.commitPublic(z1, z3) == pedersen.combine(commitmentE, commitmentS, exponent: e, field: "S") else {
+        guard try pedersen.equationHolds(z1, z3, equals: commitmentE, times: commitmentS, exponent: e, field: "S", path: path) else {
             throw .equationFailed("s^z1·t^z3 = E·S^e")
         }
-        guard try pedersen.commitPublic(z2, z4) == pedersen.combine(commitmentF, commitmentT, exponent: e, field: "T") else {
+        guard try pedersen.equationHolds(z2, z4, equals: commitmentF, times: commitmentT, exponent: e, field: "T", path: path) else {
             throw .equationFailed("s^z2·t^z4 = F·T^e")
         }
     }

@@ -125,8 +125,10 @@ import Secp256k1
     ///   parameter set's size, `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
+    /// - Parameter path: `.reference` computes each power on its own (the oracle); the default checks
+    ///   each repetition's Paillier equations by one simultaneous exponentiation each (same verdict).
     public func verify(
-        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
@@ -156,18 +158,22 @@ import Secp256k1
         for (j, repetition) in repetitions.enumerated() {
             let set = bits[j]
             // C^z · enc0(z′; w) = A · D^{e_j} mod N0²
-            let left1 = n0.add(try n0.scalePublic(statement.c.value, by: repetition.z, field: "C"),
-                               n0.encrypt(repetition.zPrime, randomizer: repetition.w))
-            let right1 = set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA
-            guard left1 == right1 else { throw .equationFailed("C^z·enc0(z'; w) = A·D^e [\(j)]") }
+            guard try n0.equationHolds(
+                encrypting: repetition.zPrime, randomizer: repetition.w,
+                times: [PublicPower(statement.c.value, repetition.z, field: "C")],
+                equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
+                times: [], path: path
+            ) else { throw .equationFailed("C^z·enc0(z'; w) = A·D^e [\(j)]") }
             // z·G = R + e_j·X
             let left2 = Point.generator * CurveBridge.scalar(repetition.z)
             let right2 = set ? repetition.pointR + statement.x : repetition.pointR
             guard left2 == right2 else { throw .equationFailed("z·G = R + e·X [\(j)]") }
             // enc1(z′; λ) = B · Y^{−e_j} mod N1²
-            let left3 = n1.encrypt(repetition.zPrime, randomizer: repetition.lambda)
-            let right3 = set ? n1.add(repetition.ciphertextB, yInverse) : repetition.ciphertextB
-            guard left3 == right3 else { throw .equationFailed("enc1(z'; lambda) = B·Y^-e [\(j)]") }
+            guard try n1.equationHolds(
+                encrypting: repetition.zPrime, randomizer: repetition.lambda, times: [],
+                equals: set ? n1.add(repetition.ciphertextB, yInverse) : repetition.ciphertextB,
+                times: [], path: path
+            ) else { throw .equationFailed("enc1(z'; lambda) = B·Y^-e [\(j)]") }
         }
     }
 

@@ -186,8 +186,10 @@ import Secp256k1
     ///   `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
+    /// - Parameter path: `.reference` computes each power on its own (the oracle); the default checks
+    ///   each repetition's Paillier equation by one simultaneous exponentiation (same verdict).
     public func verify(
-        _ statement: Statement, context: ProofContext, parameters: SchemeParameters
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
         guard Self.partyCountRange.contains(statement.partyCount),
               parameters.decBoundHolds(partyCount: statement.partyCount) else { throw .rangeCheckFailed(field: "partyCount") }
@@ -214,10 +216,12 @@ import Secp256k1
         for (j, repetition) in repetitions.enumerated() {
             let set = bits[j]
             // enc0(w; ν) · K^{−z} = A · D^{e_j} mod N0²
-            let left1 = n0.add(n0.encrypt(repetition.w, randomizer: repetition.nu),
-                               try n0.scalePublic(statement.k.value, by: -repetition.z, field: "K"))
-            let right1 = set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA
-            guard left1 == right1 else { throw .equationFailed("enc0(w; nu)·K^-z = A·D^e [\(j)]") }
+            guard try n0.equationHolds(
+                encrypting: repetition.w, randomizer: repetition.nu,
+                times: [PublicPower(statement.k.value, -repetition.z, field: "K")],
+                equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
+                times: [], path: path
+            ) else { throw .equationFailed("enc0(w; nu)·K^-z = A·D^e [\(j)]") }
             // z·G = C + e_j·X
             let left2 = Point.generator * CurveBridge.scalar(repetition.z)
             guard left2 == (set ? repetition.pointC + statement.x : repetition.pointC) else {

@@ -102,7 +102,7 @@ import Secp256k1
         precondition(ProofArithmetic.isInSignedRange(witness.plaintext, bits: parameters.ell),
                      "Πenc-elg: x must lie in ±2^ℓ")
         let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
-        let pedersen = PedersenGroup(setup)
+        let pedersen = PedersenGroup(prover: setup)
 
         let alpha = BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator)
         let mu = ProofArithmetic.randomSigned(bits: parameters.ell, scaledBy: pedersen.modulus, using: &generator)
@@ -132,30 +132,33 @@ import Secp256k1
     }
 
     /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// Unless `path` is `.reference`, each equation that is a product of powers is checked by one
+    /// simultaneous exponentiation (same verdict).
     /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
     ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters, path: path)
     }
 
     /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
     /// `ownSetup` holds: s^z1·t^z3 is computed mod p̂ and q̂ unless `path` is `.reference`. Same
-    /// verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    /// verdict as ``verify(_:setup:context:parameters:path:)`` with `ownSetup.parameters`.
     public func verify(
         _ statement: Statement, ownSetup: RingPedersenSecret,
         context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context,
+                   parameters: parameters, path: path)
     }
 
     private func verify(
         _ statement: Statement, pedersen: PedersenGroup,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath
     ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
 
@@ -180,9 +183,10 @@ import Secp256k1
         let eScalar = CurveBridge.scalar(e)
 
         // enc0(z1; z2) = D · C^e mod N0²
-        let left1 = paillier.encrypt(z1, randomizer: z2)
-        let right1 = paillier.add(ciphertextD, try paillier.scalePublic(statement.ciphertext.value, by: e, field: "C"))
-        guard left1 == right1 else { throw .equationFailed("enc(z1; z2) = D·C^e") }
+        guard try paillier.equationHolds(
+            encrypting: z1, randomizer: z2, times: [],
+            equals: ciphertextD, times: [PublicPower(statement.ciphertext.value, e, field: "C")], path: path
+        ) else { throw .equationFailed("enc(z1; z2) = D·C^e") }
 
         // w·A + z1·G = Y + e·X
         guard statement.a * w + Point.generator * CurveBridge.scalar(z1) == pointY + statement.x * eScalar else {
@@ -193,7 +197,7 @@ import Secp256k1
             throw .equationFailed("w·G = Z + e·B")
         }
         // s^z1 t^z3 = T · S^e mod N̂
-        guard try pedersen.commitPublic(z1, z3) == pedersen.combine(commitmentT, commitmentS, exponent: e, field: "S") else {
+        guard try pedersen.equationHolds(z1, z3, equals: commitmentT, times: commitmentS, exponent: e, field: "S", path: path) else {
             throw .equationFailed("s^z1·t^z3 = T·S^e")
         }
     }

@@ -82,7 +82,7 @@ import Paillier
         // follows from the public Jacobi symbol modulo N. The symbols themselves are what (a, b)
         // publish anyway.
         let halfOrderP = (p - .one) >> 1
-        func legendreP(_ x: BigInt) -> Int { (try! x.modulo(p).power(halfOrderP, modulo: p)) == .one ? 1 : -1 }
+        func legendreP(_ x: BigInt) -> Int { (try! x.modulo(p).powerPublicSign(halfOrderP, modulo: p)) == .one ? 1 : -1 }
         let wP = legendreP(w)
         let wSymbols = (p: wP, q: -wP)
 
@@ -114,10 +114,10 @@ import Paillier
             var residue = y
             if b { residue = try! (residue * w).modulo(n) }
             if a { residue = n - residue }
-            let xp = try! residue.modulo(p).power(fourthRootExponentP, modulo: p)
-            let xq = try! residue.modulo(q).power(fourthRootExponentQ, modulo: q)
-            let zp = try! y.modulo(p).power(key.nthRootExponentP, modulo: p)
-            let zq = try! y.modulo(q).power(key.nthRootExponentQ, modulo: q)
+            let xp = try! residue.modulo(p).powerPublicSign(fourthRootExponentP, modulo: p)
+            let xq = try! residue.modulo(q).powerPublicSign(fourthRootExponentQ, modulo: q)
+            let zp = try! y.modulo(p).powerPublicSign(key.nthRootExponentP, modulo: p)
+            let zq = try! y.modulo(q).powerPublicSign(key.nthRootExponentQ, modulo: q)
             return Repetition(x: crt.combine(xp, xq), a: a, b: b, z: crt.combine(zp, zq))
         }
         return ModulusProof(w: w, repetitions: repetitions)

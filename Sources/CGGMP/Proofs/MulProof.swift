@@ -113,7 +113,11 @@ import Secp256k1
     ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
-    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+    /// - Parameter path: `.reference` computes each power on its own (the oracle); the default checks
+    ///   each equation by one simultaneous exponentiation (same verdict).
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
         try paillier.requireCiphertext(statement.x.value, field: "X")
@@ -132,13 +136,15 @@ import Secp256k1
         let e = Challenge.signed(&transcript, parameters: parameters)
 
         // Y^z · u^N = A · C^e mod N²
-        let left1 = paillier.add(try paillier.scalePublic(statement.y.value, by: z, field: "Y"),
-                                 paillier.encrypt(.zero, randomizer: u))
-        let right1 = paillier.add(ciphertextA, try paillier.scalePublic(statement.c.value, by: e, field: "C"))
-        guard left1 == right1 else { throw .equationFailed("Y^z·u^N = A·C^e") }
+        guard try paillier.equationHolds(
+            encrypting: .zero, randomizer: u, times: [PublicPower(statement.y.value, z, field: "Y")],
+            equals: ciphertextA, times: [PublicPower(statement.c.value, e, field: "C")], path: path
+        ) else { throw .equationFailed("Y^z·u^N = A·C^e") }
         // enc(z; v) = B · X^e mod N²
-        let right2 = paillier.add(ciphertextB, try paillier.scalePublic(statement.x.value, by: e, field: "X"))
-        guard paillier.encrypt(z, randomizer: v) == right2 else { throw .equationFailed("enc(z; v) = B·X^e") }
+        guard try paillier.equationHolds(
+            encrypting: z, randomizer: v, times: [],
+            equals: ciphertextB, times: [PublicPower(statement.x.value, e, field: "X")], path: path
+        ) else { throw .equationFailed("enc(z; v) = B·X^e") }
     }
 
 

@@ -79,7 +79,7 @@ import Secp256k1
     ) throws(ProofError) -> MulStarProof {
         precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πmul*: x must lie in ±2^ℓ")
         let paillier = PaillierGroup(modulus: statement.key.modulus)
-        let pedersen = PedersenGroup(setup)
+        let pedersen = PedersenGroup(prover: setup)
         try paillier.requireCiphertext(statement.c.value, field: "C")
 
         let alpha = BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator)
@@ -105,30 +105,33 @@ import Secp256k1
     }
 
     /// Verifies the proof for `statement` against the verifier's own ring-Pedersen `setup`.
+    /// Unless `path` is `.reference`, each equation that is a product of powers is checked by one
+    /// simultaneous exponentiation (same verdict).
     /// - Throws: `ProofError.modulusHasWrongBitLength` or `.modulusIsEven` for a modulus not of the
     ///   parameter set's size; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
     public func verify(
         _ statement: Statement, setup: RingPedersenParameters,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(setup), context: context, parameters: parameters, path: path)
     }
 
     /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
     /// `ownSetup` holds: s^z1·t^z2 is computed mod p̂ and q̂ unless `path` is `.reference`. Same
-    /// verdict as ``verify(_:setup:context:parameters:)`` with `ownSetup.parameters`.
+    /// verdict as ``verify(_:setup:context:parameters:path:)`` with `ownSetup.parameters`.
     public func verify(
         _ statement: Statement, ownSetup: RingPedersenSecret,
         context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context, parameters: parameters)
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context,
+                   parameters: parameters, path: path)
     }
 
     private func verify(
         _ statement: Statement, pedersen: PedersenGroup,
-        context: ProofContext, parameters: SchemeParameters
+        context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath
     ) throws(ProofError) {
         let paillier = PaillierGroup(modulus: statement.key.modulus)
         try ProofArithmetic.requireModulusBits(statement.key.modulus, parameters: parameters)
@@ -149,16 +152,16 @@ import Secp256k1
         let e = Challenge.signed(&transcript, parameters: parameters)
 
         // C^z1 · w^{N0} = A · D^e mod N0²
-        let left1 = paillier.add(try paillier.scalePublic(statement.c.value, by: z1, field: "C"),
-                                 paillier.encrypt(.zero, randomizer: w))
-        let right1 = paillier.add(ciphertextA, try paillier.scalePublic(statement.d.value, by: e, field: "D"))
-        guard left1 == right1 else { throw .equationFailed("C^z1·w^N0 = A·D^e") }
+        guard try paillier.equationHolds(
+            encrypting: .zero, randomizer: w, times: [PublicPower(statement.c.value, z1, field: "C")],
+            equals: ciphertextA, times: [PublicPower(statement.d.value, e, field: "D")], path: path
+        ) else { throw .equationFailed("C^z1·w^N0 = A·D^e") }
         // z1·G = B_x + e·X
         guard Point.generator * CurveBridge.scalar(z1) == pointBx + statement.x * CurveBridge.scalar(e) else {
             throw .equationFailed("z1·G = Bx + e·X")
         }
         // s^z1 t^z2 = E · S^e mod N̂
-        guard try pedersen.commitPublic(z1, z2) == pedersen.combine(commitmentE, commitmentS, exponent: e, field: "S") else {
+        guard try pedersen.equationHolds(z1, z2, equals: commitmentE, times: commitmentS, exponent: e, field: "S", path: path) else {
             throw .equationFailed("s^z1·t^z2 = E·S^e")
         }
     }

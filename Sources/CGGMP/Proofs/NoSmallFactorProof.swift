@@ -85,13 +85,19 @@ import Paillier
         let r = sample((n0 * nHat) << ellEps)
         let x = sample(nHat << ellEps), y = sample(nHat << ellEps)
 
+        // Every exponent but p and q is a signed secret: the constant-time power hides the sign by a
+        // masked choice between base and inverse. The bases (s, t, and Q, which is sent) are public
+        // units, so their inverses are computed once, in variable time.
+        let sInverse = try! rp.s.inverseVariableTime(modulo: nHat), tInverse = try! rp.t.inverseVariableTime(modulo: nHat)
         func commit(_ a: BigInt, _ b: BigInt) -> BigInt {
-            let sa = try! rp.s.power(a, modulo: nHat), tb = try! rp.t.power(b, modulo: nHat)
+            let sa = try! rp.s.power(a, modulo: nHat, baseInverse: sInverse)
+            let tb = try! rp.t.power(b, modulo: nHat, baseInverse: tInverse)
             return try! (sa * tb).modulo(nHat)
         }
         let bigP = commit(p, mu), bigQ = commit(q, nu)
         let bigA = commit(alpha, x), bigB = commit(beta, y)
-        let bigT = try! (try! bigQ.power(alpha, modulo: nHat) * (try! rp.t.power(r, modulo: nHat))).modulo(nHat)
+        let qToAlpha = try! bigQ.power(alpha, modulo: nHat, baseInverse: try! bigQ.inverseVariableTime(modulo: nHat))
+        let bigT = try! (qToAlpha * (try! rp.t.power(r, modulo: nHat, baseInverse: tInverse))).modulo(nHat)
 
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
@@ -111,8 +117,14 @@ import Paillier
     /// exponentiate by huge numbers, the sizes an honest prover always meets: σ ∈ ±2^ℓ·N₀N̂,
     /// w₁, w₂ ∈ ±2^(ℓ+ε+1)·N̂, v ∈ ±2^(ℓ+ε+1)·N₀N̂. Then the three equations
     /// s^z₁ t^w₁ = A·P^e, s^z₂ t^w₂ = B·Q^e, Q^z₁ t^v = T·(s^N₀ t^σ)^e (mod N̂).
+    ///
+    /// Unless `path` is `.reference`, each equation is checked by one simultaneous exponentiation
+    /// with the right-hand powers moved across (every base is a checked unit, so this is exact):
+    /// s^z₁ t^w₁ P^(−e) = A, s^z₂ t^w₂ Q^(−e) = B and Q^z₁ t^(v − σe) s^(−N₀e) = T. Same verdict.
     /// - Throws: the `ProofError` naming the first failed check.
-    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
         let n0 = statement.modulus, rp = statement.ringPedersen, nHat = rp.modulus
         guard n0.signum > 0, n0.bitLength == parameters.modulusBits else {
             throw .modulusHasWrongBitLength(expected: parameters.modulusBits, got: n0.bitLength)
@@ -140,6 +152,18 @@ import Paillier
         let e = transcript.challengeSigned(bits: ell)
 
         // Every base is a checked unit, so negative exponents are defined.
+        if path == .fast {
+            func product(_ terms: [(base: BigInt, exponent: BigInt)]) -> BigInt {
+                try! BigInt.productOfPowersVariableTime(terms, modulo: nHat)
+            }
+            guard product([(rp.s, z1), (rp.t, w1), (P, -e)]) == A else { throw .equationFailed("s^z1·t^w1 = A·P^e") }
+            guard product([(rp.s, z2), (rp.t, w2), (Q, -e)]) == B else { throw .equationFailed("s^z2·t^w2 = B·Q^e") }
+            // Q^z1·t^v = T·(s^N0·t^σ)^e, as Q^z1·t^(v − σe)·s^(−N0·e) = T.
+            guard product([(Q, z1), (rp.t, v - sigma * e), (rp.s, -(n0 * e))]) == T else {
+                throw .equationFailed("Q^z1·t^v = T·R^e")
+            }
+            return
+        }
         func pow(_ base: BigInt, _ exponent: BigInt) -> BigInt { try! base.powerVariableTime(exponent, modulo: nHat) }
         func mul(_ a: BigInt, _ b: BigInt) -> BigInt { try! (a * b).modulo(nHat) }
         guard mul(pow(rp.s, z1), pow(rp.t, w1)) == mul(A, pow(P, e)) else {

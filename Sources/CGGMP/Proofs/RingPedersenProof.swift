@@ -62,7 +62,7 @@ import Paillier
         let n = statement.modulus, totient = secret.totient
         let masks = (0..<parameters.prmRepetitions).map { _ in try! BigInt.random(below: totient, using: &generator) }
         let commitments = masks.map { mask in
-            path == .fast ? secret.powerCRT(statement.t, mask) : try! statement.t.power(mask, modulo: n)
+            path == .fast ? secret.powerCRT(statement.t, mask) : try! statement.t.powerPublicSign(mask, modulo: n)
         }
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)

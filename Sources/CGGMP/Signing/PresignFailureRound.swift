@@ -42,7 +42,7 @@ struct PresignFailureRound<Output: Sendable>: TypedRound {
         let secretKey = context.aux.paillierSecret
         let own = PaillierGroup(modulus: secretKey.modulus, owner: secretKey, path: .fast)
         // K^x · D: the ciphertext of y under our key; we open it with our secret key.
-        let full = PaillierCiphertext(value: own.add(own.scaleSecret(round1.entry(for: context.me).k.value, by: multiplier.bigInt),
+        let full = PaillierCiphertext(value: own.add(own.scaleSecret(round1.entry(for: context.me).k.value, byNonNegative: multiplier.bigInt),
                                                      statements.dec.d.value))
         do {
             let plaintext = try secretKey.decrypt(full)

@@ -132,7 +132,7 @@ struct PresignRound2<Output: Sendable>: TypedRound {
                 s: target.randomRandomizer(using: &generator), sHat: target.randomRandomizer(using: &generator))
             mta[party] = secret
             func affine(_ multiplier: Scalar, _ beta: BigInt, _ s: BigInt) -> PaillierCiphertext {
-                PaillierCiphertext(value: target.add(target.scaleSecret(kCiphertext.value, by: multiplier.bigInt),
+                PaillierCiphertext(value: target.add(target.scaleSecret(kCiphertext.value, byNonNegative: multiplier.bigInt),
                                                      target.encrypt(-beta, randomizer: s)))
             }
             let partyF = PaillierCiphertext(value: own.encrypt(secret.beta, randomizer: secret.r))

@@ -2,8 +2,10 @@ import ArgumentParser
 import BigNum
 import CGMP
 
-/// `tss bench modexp`: BigInt `powerVariableTime` / `power` against direct `mpz_powm` / `mpz_powm_sec`
-/// on the same operands, in one process.
+/// `tss bench modexp`: BigInt `powerVariableTime` / `powerPublicSign` against direct `mpz_powm` /
+/// `mpz_powm_sec` on the same operands, in one process; `power` (which also hides the exponent's
+/// sign, so always inverts the base) against `mpz_powm_sec`, which shows what that costs; and
+/// `productOfPowersVariableTime` against the separate `mpz_powm` calls it replaces in the verifiers.
 struct BenchModexp: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modexp",
@@ -13,6 +15,15 @@ struct BenchModexp: ParsableCommand {
     @Option(help: "Samples per measurement (median is reported).") var samples = 15
 
     static let shapes = [(1024, 1024), (2048, 2048), (4096, 2048), (2048, 768)]
+
+    /// Products of powers as the verifiers check them: a name, the modulus bits and each exponent's
+    /// bits (negative: the exponent is negated, so the base is inverted).
+    static let products: [(name: String, modulusBits: Int, exponentBits: [Int])] = [
+        ("s^z1·t^z3·S^-e (ring-Pedersen, N^)", 2048, [800, 2816, -256]),
+        ("r^N·C^-e (Paillier, N²)", 4096, [2048, -256]),
+        ("C^z1·w^N·D^-e (Πaff-g, Πmul*, N²)", 4096, [800, 2048, -256]),
+        ("Q^z1·t^(v-σe)·s^(-N0·e) (Πfac, N^)", 2048, [1792, 4865, -2304]),
+    ]
 
     func validate() throws {
         try OptionCheck.require(samples, in: OptionCheck.samples, "--samples")
@@ -25,7 +36,9 @@ struct BenchModexp: ParsableCommand {
             let modulus = try BigInt.random(exactBits: modulusBits, using: &rng).settingBit(0)
             let base = try BigInt.random(below: modulus, using: &rng)
             let exponent = try BigInt.random(exactBits: exponentBits, using: &rng)
-            for secret in [false, true] {
+            // "powm": variable time; "powm_sec": constant time, public sign; "powm_sec_hidden_sign":
+            // constant time with the sign hidden too (one mpn_sec_invert more), against the same GMP call.
+            for kind in ["powm", "powm_sec", "powm_sec_hidden_sign"] {
                 let direct = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
                 __gmpz_init(direct)
                 defer { __gmpz_clear(direct); direct.deallocate() }
@@ -33,18 +46,42 @@ struct BenchModexp: ParsableCommand {
                     exponent.withMPZ { e in
                         modulus.withMPZ { m in
                             BenchClock.pairedMedianMicros(samples: samples, {
-                                _ = secret ? try! base.power(exponent, modulo: modulus)
-                                           : try! base.powerVariableTime(exponent, modulo: modulus)
+                                switch kind {
+                                case "powm": _ = try! base.powerVariableTime(exponent, modulo: modulus)
+                                case "powm_sec": _ = try! base.powerPublicSign(exponent, modulo: modulus)
+                                default: _ = try! base.power(exponent, modulo: modulus)
+                                }
                             }, {
-                                if secret { __gmpz_powm_sec(direct, b, e, m) } else { __gmpz_powm(direct, b, e, m) }
+                                if kind == "powm" { __gmpz_powm(direct, b, e, m) } else { __gmpz_powm_sec(direct, b, e, m) }
                             })
                         }
                     }
                 }
-                results.append(["name": "powm\(secret ? "_sec" : "") \(modulusBits)/\(exponentBits)",
+                results.append(["name": "\(kind) \(modulusBits)/\(exponentBits)",
                                 "modulus_bits": modulusBits, "exponent_bits": exponentBits,
-                                "secret": secret, "bignum_us": ours, "gmp_us": gmp, "ratio": ours / gmp])
+                                "secret": kind != "powm", "bignum_us": ours, "gmp_us": gmp, "ratio": ours / gmp])
             }
+        }
+        for product in Self.products {
+            let modulus = try BigInt.random(exactBits: product.modulusBits, using: &rng).settingBit(0)
+            let terms = try product.exponentBits.map { bits in
+                let exponent = try BigInt.random(exactBits: abs(bits), using: &rng)
+                // A unit: a random odd modulus may have small factors, and negative exponents need inverses.
+                return (base: try BigInt.randomUnit(modulo: modulus, using: &rng), exponent: bits < 0 ? -exponent : exponent)
+            }
+            let (ours, gmp) = BenchClock.pairedMedianMicros(samples: samples, {
+                _ = try! BigInt.productOfPowersVariableTime(terms, modulo: modulus)
+            }, {
+                // What the reference path does: each power by mpz_powm (inverting for a negative
+                // exponent), then the products reduced.
+                var product = BigInt.one
+                for term in terms {
+                    product = try! (product * term.base.powerVariableTime(term.exponent, modulo: modulus)).moduloVariableTime(modulus)
+                }
+            })
+            results.append(["name": "multiexp \(product.name) \(product.modulusBits)/" + product.exponentBits.map { String(abs($0)) }.joined(separator: ","),
+                            "modulus_bits": product.modulusBits, "exponent_bits": product.exponentBits.map(abs),
+                            "secret": false, "bignum_us": ours, "gmp_us": gmp, "ratio": ours / gmp])
         }
         if json {
             print(BenchOutput.json(["benchmarks": results]))

@@ -72,7 +72,8 @@ extension ProofBenchCase {
     static let affGStar = ProofBenchCase(name: "Πaff-g*", setup: { affGStarClosures($0, .fast) },
                                          reference: { affGStarClosures($0, .reference) })
 
-    /// The prover owns N1 (every B_j, λ_j by CRT on `.fast`); the verifier has no secret here.
+    /// The prover owns N1 (every B_j, λ_j by CRT on `.fast`); the verifier has no secret here (its
+    /// fast path is multi-exponentiation).
     private static func affGStarClosures(_ inputs: ProofBenchInputs, _ path: ArithmeticPath) -> BenchClosures {
         let (statement, x, y, rho, rhoY) = affineStatement(inputs, seed: 15)
         let witness = AffGStarProof.Witness(x: x, y: y, rho: rho, mu: rhoY, ownerKey: inputs.proverKey)
@@ -81,7 +82,7 @@ extension ProofBenchCase {
             return try! AffGStarProof.prove(statement, witness: witness, context: inputs.context,
                                             parameters: inputs.parameters, using: &rng, path: path).encoded
         }, { bytes in
-            try AffGStarProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try AffGStarProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters, path: path)
         })
     }
 
@@ -107,7 +108,7 @@ extension ProofBenchCase {
             return try! DecProof.prove(statement, witness: witness, context: inputs.context,
                                        parameters: inputs.parameters, using: &rng, path: path).encoded
         }, { bytes in
-            try DecProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try DecProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters, path: path)
         })
     }
 
@@ -128,7 +129,7 @@ extension ProofBenchCase {
             return try! MulProof.prove(statement, witness: witness, context: inputs.context,
                                        parameters: inputs.parameters, using: &rng, path: path).encoded
         }, { bytes in
-            try MulProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try MulProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters, path: path)
         })
     }
 

@@ -3,8 +3,9 @@ import ArgumentParser
 /// A benchmarked proof's prover (giving the encoded proof) and verifier (of encoded proofs).
 typealias BenchClosures = (prove: () -> [UInt8], verify: ([UInt8]) throws -> Void)
 
-// Issue #13: every proof whose fast path uses a factorisation (CRT) is also timed on the
-// full-width oracle path, interleaved sample by sample with the fast path on the same inputs.
+// Issue #13: every proof whose fast path uses a factorisation (CRT) or simultaneous
+// multi-exponentiation is also timed on the oracle path (full width, separate powers), interleaved
+// sample by sample with the fast path on the same inputs.
 extension ProofBenchCase {
     /// "reference_prove_ms", "reference_verify_ms" (medians of the oracle path) and
     /// "paired_prove_ms", "paired_verify_ms" (the fast path's medians from the same interleaved

@@ -93,8 +93,9 @@ struct ProofBenchInputs: Sendable {
 struct ProofBenchCase: Sendable {
     let name: String
     let setup: @Sendable (ProofBenchInputs) -> BenchClosures
-    /// The same proof on the full-width oracle path (`ArithmeticPath.reference`, issue #13), for
-    /// proofs whose fast path uses a factorisation; nil for the others.
+    /// The same proof on the oracle path (`ArithmeticPath.reference`, issue #13: full width, separate
+    /// powers), for proofs whose fast path uses a factorisation or multi-exponentiation; nil for the
+    /// others.
     var reference: (@Sendable (ProofBenchInputs) -> BenchClosures)? = nil
 
     /// Every benchmarked proof; add a line per proof.
@@ -126,7 +127,12 @@ struct ProofBenchCase: Sendable {
         })
     }
 
-    static let noSmallFactor = ProofBenchCase(name: "Πfac") { inputs in
+    static let noSmallFactor = ProofBenchCase(name: "Πfac", setup: { noSmallFactorClosures($0, .fast) },
+                                              reference: { noSmallFactorClosures($0, .reference) })
+
+    /// The verifier has no secret here: its fast path is multi-exponentiation (the prover is the same
+    /// on both paths).
+    private static func noSmallFactorClosures(_ inputs: ProofBenchInputs, _ path: ArithmeticPath) -> BenchClosures {
         let verifierParameters = inputs.ringPedersen.parameters
         let statement = NoSmallFactorProof.Statement(inputs.proverKey.publicKey, verifierParameters: verifierParameters)
         return ({
@@ -134,7 +140,8 @@ struct ProofBenchCase: Sendable {
             return NoSmallFactorProof.prove(key: inputs.proverKey, verifierParameters: verifierParameters,
                                             context: inputs.context, parameters: inputs.parameters, using: &rng).encoded
         }, { bytes in
-            try NoSmallFactorProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters)
+            try NoSmallFactorProof(encoded: bytes).verify(statement, context: inputs.context, parameters: inputs.parameters,
+                                                          path: path)
         })
     }
 

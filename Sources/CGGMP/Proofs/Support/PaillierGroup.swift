@@ -1,15 +1,29 @@
 import BigNum
 import Paillier
 
-/// Which arithmetic a prover or verifier uses where the computing party knows a factorisation
-/// (issue #13): `.fast` works mod the primes (CRT) with the key owner's secret; `.reference` is
-/// the plain full-width computation, kept as the oracle the fast path is tested and benchmarked
-/// against. Both give identical proofs (for the same generator) and identical verdicts.
+/// Which arithmetic a prover or verifier uses (issue #13): `.fast` works mod the primes (CRT)
+/// where the computing party knows a factorisation, and verifies each equation that is a product
+/// of two or three public powers by one simultaneous exponentiation
+/// (`BigInt.productOfPowersVariableTime`); `.reference` is the plain computation — full width, each
+/// power on its own — kept as the oracle the fast path is tested and benchmarked against. Both give
+/// identical proofs (for the same generator) and identical verdicts.
 @_spi(Benchmarks) public enum ArithmeticPath: Sendable, Hashable {
-    /// CRT with the owner's primes wherever they are available (the default).
+    /// CRT with the owner's primes wherever they are available, multi-exponentiation in the
+    /// verifiers (the default).
     case fast
-    /// Full width, no CRT: the oracle.
+    /// Full width, no CRT, separate powers: the oracle.
     case reference
+}
+
+/// One public power base^exponent in a verifier's equation, with the field to name when the base
+/// is not a unit (a negative exponent needs its inverse).
+struct PublicPower {
+    let base: BigInt
+    let exponent: BigInt
+    let field: String
+    init(_ base: BigInt, _ exponent: BigInt, field: String) {
+        self.base = base; self.exponent = exponent; self.field = field
+    }
 }
 
 /// One Paillier modulus N as the proofs compute with it: plaintexts mod N, ciphertexts in Z*_{N²},
@@ -50,7 +64,7 @@ struct PaillierGroup: Sendable {
         if let owner { return owner.encryptCRT(plaintext, randomness: randomizer) }
         let message = try! plaintext.modulo(modulus)
         let gToM = try! (BigInt.one + message * modulus).modulo(modulusSquared)
-        let rToN = ProofArithmetic.secretPower(randomizer, modulus, modulo: modulusSquared)
+        let rToN = ProofArithmetic.secretPowerPublicSign(randomizer, modulus, modulo: modulusSquared)
         return ProofArithmetic.multiply(gToM, rToN, modulo: modulusSquared)
     }
 
@@ -59,15 +73,28 @@ struct PaillierGroup: Sendable {
         ProofArithmetic.multiply(c1, c2, modulo: modulusSquared)
     }
 
-    /// c^k mod N² for a secret integer k of either sign (constant time); c must be a unit.
-    /// The owner computes it mod p² and q².
+    /// c^k mod N² for a secret integer k of either sign, its sign secret too, constant time in k;
+    /// c is **public** (a statement's ciphertext) and a unit. Its inverse, which hides k's sign (a
+    /// masked swap between c and c⁻¹), is therefore computed in variable time, once per call, instead
+    /// of `BigInt.power`'s constant-time one. The owner computes it mod p² and q².
     func scaleSecret(_ ciphertext: BigInt, by k: BigInt) -> BigInt {
+        let inverse = ProofArithmetic.publicInverse(ciphertext, modulo: modulusSquared)
         if let owner {
-            do { return try owner.powerModulusSquared(ciphertext, k) }
+            do { return try owner.powerModulusSquared(ciphertext, k, baseInverse: inverse) }
             catch { preconditionFailure("scaleSecret: the ciphertext must be a unit") }
         }
-        return ProofArithmetic.secretPower(ciphertext, k, modulo: modulusSquared)
+        return ProofArithmetic.secretPower(ciphertext, k, modulo: modulusSquared, baseInverse: inverse)
     }
+
+    /// c^k mod N² for a secret k that is never negative (a `Scalar`'s value: presigning's K^γ,
+    /// K^x), constant time in c and k, without the inverse a secret sign needs.
+    /// - Precondition: k ≥ 0.
+    func scaleSecret(_ ciphertext: BigInt, byNonNegative k: BigInt) -> BigInt {
+        precondition(k.signum >= 0, "scaleSecret(_:byNonNegative:): negative exponent")
+        if let owner { return owner.powerModulusSquared(ciphertext, nonNegative: k) }
+        return ProofArithmetic.secretPowerPublicSign(ciphertext, k, modulo: modulusSquared)
+    }
+
 
     /// c^k mod N² for a public integer k of either sign; c was checked to be a unit.
     func scalePublic(_ ciphertext: BigInt, by k: BigInt, field: String) throws(ProofError) -> BigInt {
@@ -75,7 +102,8 @@ struct PaillierGroup: Sendable {
     }
 
     /// r · ρ^e mod N: a randomizer masked by a public exponent (ρ secret, e public and signed);
-    /// the base is secret, so the power is the constant-time one.
+    /// the base is secret, so the power is constant time, and e's sign is public, so only a negative
+    /// e pays for an inverse (`powerPublicSign`).
     /// The owner computes ρ^e mod p and q.
     func maskRandomizer(_ r: BigInt, secret rho: BigInt, exponent e: BigInt) -> BigInt {
         let rhoToE: BigInt
@@ -83,9 +111,41 @@ struct PaillierGroup: Sendable {
             do { rhoToE = try owner.powerModulus(rho, e) }
             catch { preconditionFailure("maskRandomizer: ρ must be a unit") }
         } else {
-            rhoToE = ProofArithmetic.secretPower(rho, e, modulo: modulus)
+            rhoToE = ProofArithmetic.secretPowerPublicSign(rho, e, modulo: modulus)
         }
         return ProofArithmetic.multiply(r, rhoToE, modulo: modulus)
+    }
+
+    /// Whether enc(m; r) · Π left = target · Π right (mod N²): a verifier's Paillier equation, all
+    /// values public, each base a checked unit and `target` a checked ciphertext (or a product
+    /// mod N²).
+    ///
+    /// `.reference` evaluates both sides as written: enc(m; r) with the constant-time r^N, each
+    /// power on its own (`scalePublic`). `.fast` moves the right-hand powers across (exact: their
+    /// bases are units) and computes (1 + mN) · r^N · Π left · Π right^(−1) by one simultaneous
+    /// exponentiation, then compares with `target`. Should a base with a negative exponent not be
+    /// a unit (the membership checks rule it out), the fast path defers to the reference one, so the
+    /// error names the same field.
+    /// - Throws: `ProofError.notAUnit(field:)` for a power with a negative exponent on a non-unit.
+    func equationHolds(
+        encrypting plaintext: BigInt, randomizer: BigInt, times left: [PublicPower],
+        equals target: BigInt, times right: [PublicPower], path: ArithmeticPath
+    ) throws(ProofError) -> Bool {
+        if path == .fast {
+            let terms = [(base: randomizer, exponent: modulus)]
+                + left.map { (base: $0.base, exponent: $0.exponent) }
+                + right.map { (base: $0.base, exponent: -$0.exponent) }
+            if let product = try? BigInt.productOfPowersVariableTime(terms, modulo: modulusSquared) {
+                // (1 + N)^m = 1 + (m mod N)·N, already below N².
+                let generatorPower = BigInt.one + (try! plaintext.moduloVariableTime(modulus)) * modulus
+                return try! (generatorPower * product).moduloVariableTime(modulusSquared) == target
+            }
+        }
+        var lhs = encrypt(plaintext, randomizer: randomizer)
+        for power in left { lhs = add(lhs, try scalePublic(power.base, by: power.exponent, field: power.field)) }
+        var rhs = target
+        for power in right { rhs = add(rhs, try scalePublic(power.base, by: power.exponent, field: power.field)) }
+        return lhs == rhs
     }
 
     /// A ciphertext must lie in [1, N²) and be a unit (gcd with N is 1).

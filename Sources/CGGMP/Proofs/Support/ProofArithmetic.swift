@@ -60,10 +60,30 @@ enum ProofArithmetic {
         catch { throw .notAUnit(field: field) }
     }
 
-    /// base^exponent mod an odd modulus for a secret exponent (constant time), on our own values.
-    static func secretPower(_ base: BigInt, _ exponent: BigInt, modulo modulus: BigInt) -> BigInt {
-        do { return try base.power(exponent, modulo: modulus) }
-        catch { preconditionFailure("secretPower: base must be a unit and the modulus odd") }
+    /// base^exponent mod an odd modulus for a secret exponent whose sign is secret too (a mask or
+    /// witness of either sign), in constant time, on our own values. `baseInverse` (base⁻¹ mod
+    /// modulus) saves the inverse `BigInt.power` otherwise computes on every call.
+    static func secretPower(_ base: BigInt, _ exponent: BigInt, modulo modulus: BigInt, baseInverse: BigInt? = nil) -> BigInt {
+        do {
+            if let baseInverse { return try base.power(exponent, modulo: modulus, baseInverse: baseInverse) }
+            return try base.power(exponent, modulo: modulus)
+        } catch { preconditionFailure("secretPower: base must be a unit and the modulus odd") }
+    }
+
+    /// base^exponent mod an odd modulus, constant time in base and |exponent|, for an exponent whose
+    /// sign is public (a challenge) or that is never negative (N): no inverse unless it is negative.
+    static func secretPowerPublicSign(_ base: BigInt, _ exponent: BigInt, modulo modulus: BigInt) -> BigInt {
+        do { return try base.powerPublicSign(exponent, modulo: modulus) }
+        catch { preconditionFailure("secretPowerPublicSign: base must be a unit and the modulus odd") }
+    }
+
+    /// base⁻¹ mod modulus for a **public** base our caller checked to be a unit (a ciphertext of
+    /// the statement, ring-Pedersen s and t, a commitment that is sent), in variable time
+    /// (`mpz_invert`): the `baseInverse` of `secretPower`, which then hides the exponent and its
+    /// sign without a constant-time inverse per call.
+    static func publicInverse(_ base: BigInt, modulo modulus: BigInt) -> BigInt {
+        do { return try base.inverseVariableTime(modulo: modulus) }
+        catch { preconditionFailure("publicInverse: base must be a unit") }
     }
 
     /// (a · b) mod modulus, for a positive modulus.
