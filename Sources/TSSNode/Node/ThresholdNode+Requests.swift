@@ -13,12 +13,14 @@ extension ThresholdNode {
     ///   - blockNumber: the block the registration was requested at.
     ///   - committee: the committee the job names, if it names one: it must be the directory's
     ///     members.
+    /// The registration runs in the background (its AuxGen primes are drawn first):
+    /// ``registrationStatus(user:)`` tells when it is done.
     /// - Returns: the flow id.
     /// - Throws: ``ThresholdNodeError``: `badRequest` (a user that is not 32 bytes, a committee
     ///   that is not the directory's), `conflict` (registering or registered already, the same
     ///   job again), `flowSetup`, `storage`, `notRunning`.
     @discardableResult
-    public func registerDistributed(user: [UInt8], blockNumber: UInt64, committee: [PartyID]? = nil) async throws(ThresholdNodeError) -> String {
+    public func registerDistributed(user: [UInt8], blockNumber: UInt64, committee: [PartyID]? = nil) throws(ThresholdNodeError) -> String {
         try checkRunning()
         let userHex = try Self.checkUser(user)
         let members = directory.memberIDs
@@ -32,20 +34,39 @@ extension ThresholdNode {
         let id = FlowTicket.flowID(kind: .registration, sessionID: plan.reshareID)
         try checkNotRegistering(userHex, flowID: id)
         registrationPending(userHex)
-        let primes = await self.primes(directory.parameters)
         var ticket = FlowTicket(kind: .registration, user: user, blockNumber: blockNumber, parties: members)
         ticket.threshold = directory.threshold
-        ticket.primes = FlowTicket.encodePrimes(primes)
-        let flow: JournaledFlow<RegistrationFlow>
-        do {
-            flow = try create(id: id, ticket: ticket, make: factory.registration())
-        } catch {
-            setRegistrationState(userHex, .failed(FailureReport(reason: error.description)))
-            throw error
-        }
-        launch(flow, RunningFlow(kind: .registration, channel: plan.reshareID, committee: members,
-                                 deadline: .now + configuration.flowTimeout, user: userHex, blockNumber: blockNumber))
+        startWithPrimes(id: id, ticket: ticket, make: factory.registration(),
+                        info: RunningFlow(kind: .registration, channel: plan.reshareID, committee: members,
+                                          deadline: .now + configuration.flowTimeout, user: userHex, blockNumber: blockNumber))
         return id
+    }
+
+    /// Draws the AuxGen primes off the request (fresh primes take seconds to minutes), then creates
+    /// and launches the registration flow; a failure marks the user's registration failed.
+    private func startWithPrimes<Wrapped: Flow>(id: String, ticket: FlowTicket, make: @escaping JournaledFlow<Wrapped>.MakeFlow,
+                                                info: RunningFlow) {
+        let source = primes, parameters = directory.parameters
+        Task {
+            let primes = await source(parameters)
+            await self.completeStart(id: id, ticket: ticket, primes: primes, make: make, info: info)
+        }
+    }
+
+    private func completeStart<Wrapped: Flow>(id: String, ticket: FlowTicket, primes: AuxGenPrimes,
+                                              make: @escaping JournaledFlow<Wrapped>.MakeFlow, info: RunningFlow) {
+        guard isRunning else {
+            setRegistrationState(info.user, .failed(FailureReport(reason: "the node stopped before the registration started")))
+            return
+        }
+        var ticket = ticket
+        ticket.primes = FlowTicket.encodePrimes(primes)
+        do {
+            launch(try create(id: id, ticket: ticket, make: make), info)
+        } catch {
+            logger.warning("registration not started", metadata: ["flow": "\(id)", "error": "\(error)"])
+            setRegistrationState(info.user, .failed(FailureReport(reason: error.description)))
+        }
     }
 
     /// Accepts this node's share of a dealer registration (`POST /user/new` with a dealer's
@@ -57,7 +78,7 @@ extension ThresholdNode {
     /// - Throws: ``ThresholdNodeError``: `dealerRejected` (names the dealer when it is to blame),
     ///   `badRequest`, `conflict`, `flowSetup`, `storage`, `notRunning`.
     @discardableResult
-    public func registerDealt(_ envelope: Envelope, user: [UInt8], blockNumber: UInt64) async throws(ThresholdNodeError) -> String {
+    public func registerDealt(_ envelope: Envelope, user: [UInt8], blockNumber: UInt64) throws(ThresholdNodeError) -> String {
         try checkRunning()
         _ = try Self.checkUser(user)
         let dealer = try Self.userID(user)
@@ -67,7 +88,7 @@ extension ThresholdNode {
         do { share = try DealerRegistration.open(envelope, recipientKey: channelKey, expecting: expectation) } catch {
             throw .dealerRejected(error)
         }
-        return try await startDealerAuxGen(share: share, user: user, blockNumber: blockNumber)
+        return try startDealerAuxGen(share: share, user: user, blockNumber: blockNumber)
     }
 
     /// Accepts this node's dealt share handed over by another member of its signing group
@@ -79,7 +100,7 @@ extension ThresholdNode {
     /// - Throws: ``ThresholdNodeError``: `envelope`, `forbidden` (a sender outside the group),
     ///   `dealerRejected`, `badRequest`, `conflict`, `flowSetup`, `storage`, `notRunning`.
     @discardableResult
-    public func receiveKey(_ envelope: Envelope, user: [UInt8], blockNumber: UInt64) async throws(ThresholdNodeError) -> String {
+    public func receiveKey(_ envelope: Envelope, user: [UInt8], blockNumber: UInt64) throws(ThresholdNodeError) -> String {
         try checkRunning()
         _ = try Self.checkUser(user)
         let opened = try open(envelope)
@@ -95,10 +116,10 @@ extension ThresholdNode {
         do { share = try DealerRegistration.check(opened.message, from: opened.sender, expecting: expectation) } catch {
             throw .dealerRejected(error)
         }
-        return try await startDealerAuxGen(share: share, user: user, blockNumber: blockNumber)
+        return try startDealerAuxGen(share: share, user: user, blockNumber: blockNumber)
     }
 
-    private func startDealerAuxGen(share: ThresholdKeyShare, user: [UInt8], blockNumber: UInt64) async throws(ThresholdNodeError) -> String {
+    private func startDealerAuxGen(share: ThresholdKeyShare, user: [UInt8], blockNumber: UInt64) throws(ThresholdNodeError) -> String {
         let userHex = hexString(user)
         let members = directory.memberIDs
         let sessionID: SessionID
@@ -108,22 +129,13 @@ extension ThresholdNode {
         let id = FlowTicket.flowID(kind: .dealer, sessionID: sessionID)
         try checkNotRegistering(userHex, flowID: id)
         registrationPending(userHex)
-        let primes = await self.primes(directory.parameters)
         var ticket = FlowTicket(kind: .dealer, user: user, blockNumber: blockNumber, parties: members)
         ticket.threshold = directory.threshold
-        ticket.primes = FlowTicket.encodePrimes(primes)
         ticket.dealtShare = hexString(share.encoded)
-        let flow: JournaledFlow<AuxGenFlow>
-        do {
-            flow = try create(id: id, ticket: ticket, make: factory.dealerAuxGen())
-        } catch {
-            setRegistrationState(userHex, .failed(FailureReport(reason: error.description)))
-            throw error
-        }
         var info = RunningFlow(kind: .dealer, channel: sessionID, committee: members, deadline: .now + configuration.flowTimeout,
                                user: userHex, blockNumber: blockNumber)
         info.dealtShare = share
-        launch(flow, info)
+        startWithPrimes(id: id, ticket: ticket, make: factory.dealerAuxGen(), info: info)
         return id
     }
 
@@ -218,7 +230,7 @@ extension ThresholdNode {
     /// - Throws: ``ThresholdNodeError``: `unknownUser`, `conflict`, `flowSetup` (this node is not a
     ///   signer, an index used before), `storage`, `notRunning`.
     @discardableResult
-    public func presign(user: [UInt8], signers: [PartyID], poolIndex: UInt64, derivationPath: String = "m") async throws(ThresholdNodeError) -> String {
+    public func presign(user: [UInt8], signers: [PartyID], poolIndex: UInt64, derivationPath: String = "m") throws(ThresholdNodeError) -> String {
         try checkRunning()
         guard let registration = userRegistration(hexString(user)) else { throw .unknownUser }
         let childKey = try childPublicKey(registration, path: derivationPath)
@@ -299,7 +311,10 @@ extension ThresholdNode {
             }
             throw .configuration("\(error)")
         }
-        do { try store.saveFlowJournal(flow.journal) } catch { throw .storage(error) }
+        do { try store.saveFlowJournal(flow.journal) } catch {
+            logger.error("cannot persist a new flow journal", metadata: ["flow": "\(id)", "error": "\(error)"])
+            throw .storage(error)
+        }
         return flow
     }
 

@@ -6,7 +6,7 @@ import Secp256k1
 import Synchronization
 import TSS
 
-/// A threshold server's core: it owns the node's store, its ``PartyDriver``, its peer transport
+/// A threshold server's core: it owns the node's store, its `PartyDriver`, its peer transport
 /// and the directory, starts flows for the API's requests, carries out the driver's actions and
 /// keeps what the flows produce.
 ///

@@ -37,7 +37,7 @@ struct NodeDataOptions: ParsableArguments {
     func password() throws -> String? {
         guard let passwordEnv else { return nil }
         guard let password = ProcessInfo.processInfo.environment[passwordEnv], !password.isEmpty else {
-            throw ValidationError("the environment variable \(passwordEnv) is empty or not set")
+            throw NodeFailure("the environment variable \(passwordEnv) is empty or not set")
         }
         return password
     }
@@ -95,12 +95,12 @@ struct NodeRun: AsyncParsableCommand {
         let member = try NodeFiles.member(me, in: directory)
         let keys = try NodeFiles.open(data, parameters: directory.parameters)
         guard keys.identity.partyID == member.id else {
-            throw ValidationError("the store's identity is \(hexString(keys.identity.partyID.rawRepresentation)), "
+            throw NodeFailure("the store's identity is \(hexString(keys.identity.partyID.rawRepresentation)), "
                                   + "not member \(me) of the directory")
         }
         let peerPort = self.peerPort ?? member.peerPort
         guard let transport = NodeTransports.make(directory: directory, me: member, channelKey: keys.channelKey, peerPort: peerPort) else {
-            throw ValidationError("no peer transport is available in this build yet: the WebSocket transport "
+            throw NodeFailure("no peer transport is available in this build yet: the WebSocket transport "
                                   + "(Sources/TSSNode/Transport) is not merged; `tss node run` cannot reach other members")
         }
         try await NodeServer.run(keys: keys, directory: directory, transport: transport, host: httpHost, port: httpPort,

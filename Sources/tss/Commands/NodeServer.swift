@@ -50,11 +50,12 @@ enum NodeFiles {
             let bytes = (0..<MasterKey.byteCount).map { _ in UInt8.random(in: 0...255, using: &random) }
             guard fileManager.createFile(atPath: options.masterKeyPath, contents: Data(bytes),
                                          attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(options.masterKeyPath)")
+                throw NodeFailure("cannot write \(options.masterKeyPath)")
             }
             shareStore = try ShareStore.create(path: options.storePath, masterKey: try MasterKey(rawRepresentation: bytes),
                                                using: &random)
         }
+        try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: options.storePath)
         // The parameter set is checked against the directory when the node runs.
         let store = NodeStore(store: shareStore, parameters: .testing, generator: SystemRandomNumberGenerator())
         let seed = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -70,13 +71,13 @@ enum NodeFiles {
             shareStore = try ShareStore.open(path: options.storePath, password: password)
         } else {
             guard let data = FileManager.default.contents(atPath: options.masterKeyPath) else {
-                throw ValidationError("cannot read \(options.masterKeyPath) (run `tss node init --data \(options.data)` first)")
+                throw NodeFailure("cannot read \(options.masterKeyPath) (run `tss node init --data \(options.data)` first)")
             }
             shareStore = try ShareStore.open(path: options.storePath, masterKey: try MasterKey(rawRepresentation: Array(data)))
         }
         let store = NodeStore(store: shareStore, parameters: parameters ?? .testing, generator: SystemRandomNumberGenerator())
         guard let identity = try store.loadIdentitySigner(), let channelKey = try store.loadChannelKey() else {
-            throw ValidationError("the store has no identity or channel key (run `tss node init`)")
+            throw NodeFailure("the store has no identity or channel key (run `tss node init`)")
         }
         return NodeKeys(identity: identity, channelKey: channelKey, store: store)
     }
@@ -85,12 +86,12 @@ enum NodeFiles {
     static func member(_ text: String, in directory: NetworkDirectory) throws -> DirectoryMember {
         if let index = Int(text) {
             guard directory.members.indices.contains(index) else {
-                throw ValidationError("--me \(index): the directory has \(directory.members.count) members (0-based)")
+                throw NodeFailure("--me \(index): the directory has \(directory.members.count) members (0-based)")
             }
             return directory.members[index]
         }
         guard let member = directory.members.first(where: { hexString($0.id.rawRepresentation) == text.lowercased() }) else {
-            throw ValidationError("--me \(text): no such member in the directory")
+            throw NodeFailure("--me \(text): no such member in the directory")
         }
         return member
     }
@@ -128,3 +129,9 @@ struct NodeService: Service {
 
 /// Lowercase hex.
 func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+/// A `tss node` failure at run time (not a usage error: no usage text follows it).
+struct NodeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
