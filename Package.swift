@@ -34,6 +34,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // `swift package generate-documentation` (docs/api-documentation.md); build-time only.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The threshold server (TSSNode's HTTP API, `tss node`).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Layer 0
@@ -66,13 +72,22 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Layer 5
-        .target(name: "TSSNode", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes"]),
+        .target(name: "TSSNode", dependencies: [
+            "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
             "CGGMP", "CGGMPAdversary", "TSS", "TSSStore", "TSSNode",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Fuzzing (docs/fuzzing.md): the decode-and-round-trip checks, shared by the libFuzzer
         // executable (built with -sanitize=fuzzer by `make fuzz`) and the corpus replay tests.
@@ -102,6 +117,9 @@ let package = Package(
         ], path: "Examples/ServerExample"),
         .testTarget(name: "TSSNodeTests", dependencies: [
             "TSSNode", "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),

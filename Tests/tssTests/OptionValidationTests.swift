@@ -31,6 +31,7 @@ private struct NumericOption: CustomTestStringConvertible, Sendable {
 }
 
 private let noiseRequired = ["--protocol", "Noise_NN_25519_ChaChaPoly_BLAKE2s"]
+private let nodeRunRequired = ["node", "run", "--config", "network.json", "--me", "0", "--data", "node-data", "--http-port", "8001"]
 
 /// Every numeric option of every subcommand (`numericOptionsAreAllListed` checks the list is complete).
 private let numericOptions: [NumericOption] = [
@@ -50,6 +51,9 @@ private let numericOptions: [NumericOption] = [
     .init(command: ["bench", "primes"], option: "--workers", valid: 2, tooLarge: 65),
     .init(command: ["noise", "serve", "--listen", "127.0.0.1:0"] + noiseRequired, option: "--timeout", valid: 5, tooLarge: 86_401),
     .init(command: ["noise", "connect", "--to", "127.0.0.1:1"] + noiseRequired, option: "--timeout", valid: 5, tooLarge: 86_401),
+    .init(command: nodeRunRequired, option: "--http-port", valid: 8001, tooLarge: 65_536),
+    .init(command: nodeRunRequired, option: "--peer-port", valid: 9001, tooLarge: 65_536),
+    .init(command: nodeRunRequired, option: "--flow-timeout", valid: 60, tooLarge: 86_401),
     .init(command: ["demo"], option: "--parties", valid: 3, tooLarge: nil),
     .init(command: ["demo"], option: "--threshold", valid: 2, tooLarge: 4),  // > default 3 parties
     // bad-sigma runs among the last 2 of 3 parties: indices 1 and 2.

@@ -21,6 +21,11 @@ public struct JournaledFlow<Wrapped: Flow>: Flow, CustomStringConvertible, Custo
     public private(set) var flow: Wrapped
     /// The journal so far. Secret while unfinished.
     public private(set) var journal: FlowJournal
+    /// For a restored flow: every message the flow made before the restart, made again by the
+    /// replay (the same bytes, in order); empty for a new flow. A server re-sends them after a
+    /// restart, so a message that was made and journaled but lost with the crashed process before
+    /// it went out still arrives; a peer that has one already takes the copy as a duplicate.
+    public private(set) var replayedMessages: [OutgoingMessage] = []
     private var generator: ChaChaRandom?
 
     /// Starts a journaled flow.
@@ -143,6 +148,7 @@ public struct JournaledFlow<Wrapped: Flow>: Flow, CustomStringConvertible, Custo
                 guard FlowJournal.digest(of: messages) == digest else {
                     throw .diverged(event: index, "the replayed flow made different messages")
                 }
+                restored.replayedMessages += messages
             case .received(let message, let deliverer):
                 let receipt = try replayed { () throws(FlowError) in try restored.receive(message, from: deliverer) }
                 guard receipt == .accepted || receipt == .deferred else {

@@ -91,6 +91,23 @@ public struct PartyDriver: Sendable {
         outputs[id] as? Wrapped.Output
     }
 
+    /// The parties the running flow `id` still waits for (its current step), or nil when no such
+    /// flow runs. A server that gives up on a flow after a deadline names them as unresponsive —
+    /// a transport-level observation, not a proven fault.
+    public func waitingFor(_ id: String) -> [PartyID]? {
+        flows[id]?.waitingFor
+    }
+
+    /// Stops the running flow `id` without a verdict (the server gave up on it: a deadline passed,
+    /// its peers are unreachable) and forgets its routes; returns whether it was running. Its
+    /// journal stays where the server persisted it: remove it, or keep it to restore later.
+    @discardableResult
+    public mutating func abandon(_ id: String) -> Bool {
+        guard let flow = flows.removeValue(forKey: id) else { return false }
+        for route in flow.routes { routes[route] = nil }
+        return true
+    }
+
     /// Forgets a finished flow's output (after the server stored it).
     public mutating func removeOutput(of id: String) {
         outputs[id] = nil
@@ -168,6 +185,7 @@ private protocol DrivenFlow: Sendable {
     var routes: Set<MessageRoute> { get }
     var journal: FlowJournal { get }
     var journalEventCount: Int { get }
+    var waitingFor: [PartyID] { get }
     var hasMessagesToSend: Bool { get }
     var isReadyToAdvance: Bool { get }
     var anyOutput: (any Sendable)? { get }

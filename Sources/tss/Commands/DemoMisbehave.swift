@@ -272,12 +272,11 @@ extension Demo {
         throws -> [PartyID: Output] {
         var generators: [PartyID: ChaChaRandom] = [:]
         for session in sessions { generators[session.me] = freshGenerator() }
-        var runner = SimulationRunner(sessions: sessions, generators: generators, parallelVerification: true)
+        var runner = SimulationRunner(machines: sessions, generators: generators, parallelVerification: true)
         guard var adversary else {
             switch runner.run() {
             case .finished(let outputs): return outputs
-            case .faulted(let faults): throw DemoError("faults: \(faults.values.map(\.description))")
-            case .aborted(let reason): throw DemoError("aborted: \(reason)")
+            case .failed(let failures): throw DemoError("failed: \(failures.values.map(\.description))")
             case .stalled(let waiting): throw DemoError("stalled waiting for \(Set(waiting.values.joined()))")
             }
         }

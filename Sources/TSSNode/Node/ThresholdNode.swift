@@ -1,0 +1,539 @@
+import Bytes
+import CGGMP
+import Logging
+import Noise
+import Secp256k1
+import Synchronization
+import TSS
+
+/// A threshold server's core: it owns the node's store, its `PartyDriver`, its peer transport
+/// and the directory, starts flows for the API's requests, carries out the driver's actions and
+/// keeps what the flows produce.
+///
+/// - Actions: `.persist` → ``NodeStore/saveFlowJournal(_:)`` (before anything made after it is
+///   sent); `.send` → an outgoing queue per peer, sent over `PeerTransport.send` and retried while
+///   the peer is unreachable; `.finished` → the output is stored (a registration with
+///   ``NodeStore/save(_:)``, a presignature in its pool, a signature in the results table);
+///   `.failed` → a ``FailureReport`` (with the encoded `FlowFault` when a culprit is proven).
+/// - Deliveries from `PeerTransport.deliveries()` go into the driver.
+/// - On ``start()`` the node restores every unfinished flow journal from its store (registration
+///   and AuxGen with `JournaledFlow.restore(_:makeFlow:)`, presigning and signing by taking them,
+///   `JournaledFlow.restore(takingFrom:id:makeFlow:)`), so a restarted node finishes its flows.
+/// - A flow that has not finished within ``Configuration/flowTimeout`` is given up: its report
+///   names the parties it still waited for.
+///
+/// Randomness: each flow's 32-byte seed comes from `SystemRandomNumberGenerator`; protocol code
+/// draws only from that seed (`JournaledFlow`).
+public actor ThresholdNode {
+    /// Timing of a node.
+    public struct Configuration: Sendable {
+        /// How long a flow may run before the node gives up on it and reports whom it waited for.
+        public var flowTimeout: Duration
+        /// How often a message to an unreachable peer is retried.
+        public var retryInterval: Duration
+
+        /// A configuration; the defaults suit the production parameter sets.
+        public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250)) {
+            self.flowTimeout = flowTimeout
+            self.retryInterval = retryInterval
+        }
+    }
+
+    /// Where a node gets the secret primes of each AuxGen it runs (registration, dealer path).
+    public typealias PrimeSource = @Sendable (SchemeParameters) async -> AuxGenPrimes
+
+    /// Fresh primes from `SystemRandomNumberGenerator` on `workers` threads (seconds to minutes at
+    /// the production parameter sets).
+    public static func freshPrimes(workers: Int = 2) -> PrimeSource {
+        { parameters in
+            await Task.detached(priority: .utility) {
+                var generator = SystemRandomNumberGenerator()
+                return AuxGenPrimes.generate(parameters: parameters, using: &generator, workers: workers)
+            }.value
+        }
+    }
+
+    /// This node's identity key.
+    public nonisolated let identity: Ed25519Signer
+    /// This node's identity.
+    public nonisolated let me: PartyID
+    /// The node's encrypted store.
+    public nonisolated let store: NodeStore
+    /// The network's directory.
+    public nonisolated let directory: any Directory
+    /// The node's counters (served by `GET /metrics`).
+    public nonisolated let metrics: NodeMetrics
+    /// Timing.
+    public nonisolated let configuration: Configuration
+    nonisolated let channelKey: X25519PrivateKey
+    nonisolated let transport: any PeerTransport
+    nonisolated let policy: any SigningPolicy
+    nonisolated let primes: PrimeSource
+    nonisolated let logger: Logger
+    nonisolated let factory: FlowFactory
+    private let outbox = Outbox()
+
+    private var driver: PartyDriver
+    private var running: [String: RunningFlow] = [:]
+    private var routeOwners: [MessageRoute: String] = [:]
+    private var registrations: [String: RegistrationStatus] = [:]
+    private var userKeys: [String: UserRegistration] = [:]
+    private var signatures: [String: SignatureStatus] = [:]
+    private var requestsByHash: [String: String] = [:]
+    private var tasks: [Task<Void, Never>] = []
+    private var sent: [SessionID: SentHistory] = [:]
+    private(set) var isRunning = false
+
+    /// What the node keeps about a flow while it runs.
+    struct RunningFlow: Sendable {
+        let kind: FlowTicket.Kind
+        /// The transport session (channel) of the flow.
+        let channel: SessionID
+        let committee: [PartyID]
+        let deadline: ContinuousClock.Instant
+        let user: String
+        let blockNumber: UInt64
+        /// Signing: the request id.
+        var requestID: String?
+        /// Dealer path: the accepted share, stored with the aux info when AuxGen finishes. Secret.
+        var dealtShare: ThresholdKeyShare?
+        var started = false
+        /// Restored from its journal after a restart: the node asks its peers to send again.
+        var restored = false
+    }
+
+    /// A node.
+    /// - Parameters:
+    ///   - identity: the node's Ed25519 identity key; the directory must list it.
+    ///   - channelKey: the node's X25519 key; its public key must be the directory's entry.
+    ///   - store: the node's store (its parameters must be the directory's).
+    ///   - directory: the network.
+    ///   - transport: the peer channels (``InMemoryPeerNetwork`` in tests; the WebSocket transport
+    ///     in deployments).
+    ///   - policy: the signing policy; allow-all by default.
+    ///   - primes: where AuxGen primes come from; fresh ones by default.
+    ///   - configuration: timing.
+    ///   - metrics: the node's counters.
+    ///   - logger: where the node logs (never a secret).
+    /// - Throws: ``ThresholdNodeError/configuration(_:)`` when the identity or channel key is not
+    ///   the directory's, or the store runs another parameter set.
+    public init(identity: Ed25519Signer, channelKey: X25519PrivateKey, store: NodeStore, directory: any Directory,
+                transport: any PeerTransport, policy: any SigningPolicy = AllowAllPolicy(),
+                primes: @escaping PrimeSource = ThresholdNode.freshPrimes(), configuration: Configuration = Configuration(),
+                metrics: NodeMetrics = NodeMetrics(), logger: Logger = Logger(label: "tss.node")) throws(ThresholdNodeError) {
+        guard let entry = directory.member(identity.partyID) else {
+            throw .configuration("the directory does not list this node's identity \(identity.partyID)")
+        }
+        guard entry.channelKey == channelKey.publicKey else {
+            throw .configuration("the directory lists another channel key for \(identity.partyID)")
+        }
+        guard store.parameters.name == directory.parameters.name else {
+            throw .configuration("the store runs \(store.parameters.name), the directory \(directory.parameters.name)")
+        }
+        self.identity = identity
+        self.me = identity.partyID
+        self.channelKey = channelKey
+        self.store = store
+        self.directory = directory
+        self.transport = transport
+        self.policy = policy
+        self.primes = primes
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.factory = FlowFactory(identity: identity, store: store, parameters: directory.parameters)
+        self.driver = PartyDriver(me: identity.partyID)
+    }
+
+    // MARK: Running
+
+    /// Loads the node's records, restores its unfinished flows and starts its loops (deliveries,
+    /// sending, deadlines). Calling it again does nothing.
+    /// - Throws: ``ThresholdNodeError/storage(_:)`` when the store cannot be read.
+    public func start() async throws(ThresholdNodeError) {
+        guard !isRunning else { return }
+        do {
+            for registration in try store.userRegistrations() {
+                userKeys[registration.user] = registration
+                registrations[registration.user] = .registered(publicKey: registration.publicKey)
+            }
+            for status in try store.signatureStatuses() {
+                signatures[status.requestID] = status
+                requestsByHash[status.messageHash] = status.requestID
+            }
+        } catch {
+            logger.error("cannot read the node's records", metadata: ["error": "\(error)"])
+            throw .storage(error)
+        }
+        isRunning = true
+        let transport = self.transport
+        let deliveries = transport.deliveries()
+        tasks.append(Task { [weak self] in
+            for await delivery in deliveries {
+                guard let self else { return }
+                await self.deliver(delivery)
+            }
+        })
+        let outbox = self.outbox, metrics = self.metrics, retry = configuration.retryInterval
+        tasks.append(Task {
+            await outbox.run(transport: transport, retryInterval: retry) { metrics.messagesSent.increment() }
+        })
+        let tick = min(configuration.flowTimeout / 4, .seconds(1))
+        tasks.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                guard let self else { return }
+                await self.expireFlows()
+            }
+        })
+        await restoreJournals()
+        logger.info("node started", metadata: ["party": "\(me)", "flows": "\(running.count)"])
+    }
+
+    /// Stops the loops. Flows in the middle stay in the store as journals; a node started on the
+    /// same store restores them.
+    public func stop() async {
+        guard isRunning else { return }
+        isRunning = false
+        for task in tasks { task.cancel() }
+        outbox.finish()
+        tasks.removeAll()
+        driver = PartyDriver(me: me)
+        running.removeAll()
+        routeOwners.removeAll()
+        sent.removeAll()
+        metrics.flowsRunning.set(Double(0))
+        logger.info("node stopped", metadata: ["party": "\(me)"])
+    }
+
+    /// The ids of the flows running, sorted.
+    public var runningFlowIDs: [String] { running.keys.sorted() }
+
+    /// The number of registered users.
+    public var registeredUserCount: Int { userKeys.count }
+
+    // MARK: Peer messages
+
+    private func deliver(_ delivery: PeerDelivery) {
+        guard isRunning else { return }
+        metrics.messagesReceived.increment()
+        if delivery.bytes == Self.resyncRequest {
+            resend(session: delivery.session, to: delivery.from)
+            return
+        }
+        perform(driver.receive(bytes: delivery.bytes, from: delivery.from))
+    }
+
+    /// The bytes a restarted node sends each peer of a restored flow on the flow's channel: "send
+    /// me again what you sent me on this channel" (messages that reached the old process but were
+    /// lost with it before they were journaled). Not a `SignedMessage`: the node answers it itself.
+    static let resyncRequest: [UInt8] = Array("TSSRSY".utf8) + [1]
+
+    /// What this node sent on each channel, per peer, while the flow runs and for one timeout
+    /// after, for a peer that restarted and asks again.
+    private struct SentHistory {
+        var messages: [PartyID: [[UInt8]]] = [:]
+        var expires: ContinuousClock.Instant
+    }
+
+    private func resend(session: SessionID, to peer: PartyID) {
+        guard let history = sent[session], let messages = history.messages[peer] else { return }
+        logger.info("re-sending to a restarted peer", metadata: ["peer": "\(peer)", "messages": "\(messages.count)"])
+        outbox.enqueue(messages.map { Outbox.Item(peer: peer, session: session, bytes: $0, expires: history.expires) })
+    }
+
+    /// Carries out the driver's actions, in order, without suspending.
+    private func perform(_ actions: [PartyDriver.Action]) {
+        var unpersisted = Set<String>()
+        for action in actions {
+            switch action {
+            case .persist(let journal):
+                do { try store.saveFlowJournal(journal) } catch {
+                    logger.error("cannot persist a flow journal", metadata: ["flow": "\(journal.id)", "error": "\(error)"])
+                    unpersisted.insert(journal.id)
+                }
+            case .send(let outgoing):
+                guard let id = routeOwners[MessageRoute(of: outgoing.message)], let flow = running[id],
+                      !unpersisted.contains(id) else { continue }
+                enqueue(outgoing, of: flow)
+            case .finished(let id):
+                finish(id)
+            case .failed(let id, let error):
+                logger.warning("flow failed", metadata: ["flow": "\(id)", "error": "\(error)"])
+                fail(id, FailureReport(error))
+            case .dropped(let deliverer, let reason):
+                metrics.messagesDropped.increment()
+                logger.notice("dropped peer bytes", metadata: ["from": "\(deliverer)", "reason": "\(reason)"])
+            }
+        }
+        for id in unpersisted where running[id] != nil {
+            driver.abandon(id)
+            fail(id, FailureReport(reason: "the node could not persist the flow's journal"))
+        }
+    }
+
+    private func enqueue(_ outgoing: OutgoingMessage, of flow: RunningFlow) {
+        let bytes = outgoing.message.encoded
+        let expires = flow.deadline + configuration.flowTimeout
+        outbox.enqueue(outgoing.recipients.map { Outbox.Item(peer: $0, session: flow.channel, bytes: bytes, expires: expires) })
+        var history = sent[flow.channel] ?? SentHistory(expires: expires)
+        for peer in outgoing.recipients { history.messages[peer, default: []].append(bytes) }
+        sent[flow.channel] = history
+    }
+
+    // MARK: Flow life cycle
+
+    /// Registers a flow that was just created (its journal saved) and starts it once its
+    /// channels are open.
+    func launch<Wrapped: Flow>(_ flow: JournaledFlow<Wrapped>, _ info: RunningFlow) {
+        let id = flow.journal.id
+        running[id] = info
+        for route in flow.routes { routeOwners[route] = id }
+        metrics.flowStarted(info.kind.rawValue)
+        metrics.flowsRunning.set(Double(running.count))
+        Task { await self.open(flow, info) }
+    }
+
+    private func open<Wrapped: Flow>(_ flow: JournaledFlow<Wrapped>, _ info: RunningFlow) async {
+        let id = flow.journal.id
+        do {
+            try await transport.openSession(info.channel, committee: info.committee, deadline: info.deadline)
+        } catch {
+            guard running[id] != nil else { return }
+            let unreachable: [PartyID] = if case .unreachable(let peers) = error { peers } else { [] }
+            fail(id, FailureReport(reason: "peer channels: \(error)", unresponsive: unreachable.map { hexString($0.rawRepresentation) }))
+            return
+        }
+        guard isRunning, running[id] != nil else { return }
+        do {
+            let actions = try driver.start(flow)
+            running[id]?.started = true
+            // A restored flow sends again what it sent before the restart (peers take copies as
+            // duplicates): what was journaled but lost with the old process still arrives.
+            for outgoing in flow.replayedMessages { enqueue(outgoing, of: info) }
+            if info.restored {
+                let expires = info.deadline
+                outbox.enqueue(info.committee.filter { $0 != me }.map {
+                    Outbox.Item(peer: $0, session: info.channel, bytes: Self.resyncRequest, expires: expires)
+                })
+            }
+            perform(actions)
+        } catch {
+            fail(id, FailureReport(reason: "\(error)"))
+        }
+    }
+
+    private func finish(_ id: String) {
+        guard let flow = running[id] else { return }
+        do {
+            switch flow.kind {
+            case .registration:
+                guard let output = driver.output(of: id, as: RegistrationFlow.self) else { return }
+                try saveRegistration(output, user: flow.user, blockNumber: flow.blockNumber)
+            case .dealer:
+                guard let aux = driver.output(of: id, as: AuxGenFlow.self), let share = flow.dealtShare else { return }
+                try saveRegistration(RegistrationOutput(keyShare: share, auxInfo: aux), user: flow.user, blockNumber: flow.blockNumber)
+            case .presign:
+                guard let slot = driver.output(of: id, as: PresignFlow.self) else { return }
+                let sessionID = flow.channel
+                try store.addPresignature(slot, id: NodeStore.presignatureID(sessionID: sessionID))
+            case .sign:
+                guard let output = driver.output(of: id, as: SigningFlow.self), let requestID = flow.requestID,
+                      var status = signatures[requestID] else { return }
+                status.state = .signed
+                status.signature = hexString(output.signature)
+                status.publicKey = hexString(output.publicKey.compressedRepresentation)
+                signatures[requestID] = status
+                try store.saveSignatureStatus(status)
+            }
+            metrics.flowFinished(flow.kind.rawValue)
+            logger.info("flow finished", metadata: ["flow": "\(id)"])
+        } catch {
+            logger.error("cannot store a flow's output", metadata: ["flow": "\(id)", "error": "\(error)"])
+            record(FailureReport(reason: "the node could not store the output"), of: flow)
+        }
+        driver.removeOutput(of: id)
+        close(id, flow)
+    }
+
+    private func saveRegistration(_ output: RegistrationOutput, user: String, blockNumber: UInt64) throws(NodeStoreError) {
+        try store.save(output)
+        let share = output.keyShare
+        let registration = UserRegistration(user: user, publicKey: hexString(share.publicKey.compressedRepresentation),
+                                            epoch: hexString(share.epoch.rawRepresentation), blockNumber: blockNumber)
+        try store.saveUserRegistration(registration)
+        userKeys[user] = registration
+        registrations[user] = .registered(publicKey: registration.publicKey)
+    }
+
+    private func fail(_ id: String, _ report: FailureReport) {
+        guard let flow = running[id] else { return }
+        metrics.flowFailed(flow.kind.rawValue)
+        record(report, of: flow)
+        close(id, flow)
+    }
+
+    private func record(_ report: FailureReport, of flow: RunningFlow) {
+        switch flow.kind {
+        case .registration, .dealer:
+            registrations[flow.user] = .failed(report)
+        case .presign:
+            break
+        case .sign:
+            guard let requestID = flow.requestID, var status = signatures[requestID] else { return }
+            status.state = .failed
+            status.failure = report
+            signatures[requestID] = status
+            do { try store.saveSignatureStatus(status) } catch {
+                logger.error("cannot store a signing result", metadata: ["request": "\(requestID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Forgets a flow that finished or failed: its routes, its journal, its channels.
+    private func close(_ id: String, _ flow: RunningFlow) {
+        running[id] = nil
+        routeOwners = routeOwners.filter { $0.value != id }
+        metrics.flowsRunning.set(Double(running.count))
+        do { _ = try store.takeFlowJournal(id: id) } catch {
+            logger.warning("cannot remove a flow journal", metadata: ["flow": "\(id)", "error": "\(error)"])
+        }
+        let transport = self.transport, channel = flow.channel
+        Task { await transport.closeSession(channel) }
+    }
+
+    /// Gives up on flows past their deadline, naming whom they waited for.
+    private func expireFlows() {
+        let now = ContinuousClock.now
+        sent = sent.filter { $0.value.expires >= now }
+        for (id, flow) in running where flow.deadline < now {
+            let waiting = driver.waitingFor(id) ?? []
+            driver.abandon(id)
+            logger.warning("flow timed out", metadata: ["flow": "\(id)", "waiting": "\(waiting)"])
+            fail(id, .timedOut(waitingFor: waiting, after: configuration.flowTimeout))
+        }
+    }
+
+    // MARK: Restoring
+
+    private func restoreJournals() async {
+        let ids: [String]
+        do { ids = try store.journalIDs() } catch {
+            logger.error("cannot list flow journals", metadata: ["error": "\(error)"])
+            return
+        }
+        for storeID in ids where storeID.hasPrefix("flow:") {
+            let id = String(storeID.dropFirst("flow:".count))
+            guard let kind = FlowTicket.kind(ofFlowID: id) else { continue }
+            do {
+                switch kind {
+                case .registration:
+                    guard let journal = try store.takeFlowJournal(id: id) else { continue }
+                    try resume(JournaledFlow<RegistrationFlow>.restore(journal, makeFlow: factory.registration()), kind: kind, entry: journal.entry)
+                case .dealer:
+                    guard let journal = try store.takeFlowJournal(id: id) else { continue }
+                    try resume(JournaledFlow<AuxGenFlow>.restore(journal, makeFlow: factory.dealerAuxGen()), kind: kind, entry: journal.entry)
+                case .presign:
+                    let captured = EntryCapture()
+                    let make = factory.presign()
+                    let flow = try JournaledFlow<PresignFlow>.restore(takingFrom: store, id: id) { registry, entry throws(FlowError) in
+                        captured.entry = entry
+                        return try make(registry, entry)
+                    }
+                    try resume(flow, kind: kind, entry: captured.entry)
+                case .sign:
+                    let captured = EntryCapture()
+                    let make = factory.signing()
+                    let flow = try JournaledFlow<SigningFlow>.restore(takingFrom: store, id: id) { registry, entry throws(FlowError) in
+                        captured.entry = entry
+                        return try make(registry, entry)
+                    }
+                    try resume(flow, kind: kind, entry: captured.entry)
+                }
+            } catch {
+                logger.warning("flow journal not restored", metadata: ["flow": "\(id)", "error": "\(error)"])
+                if case .sign = kind { markRestoreFailed(id: id, reason: "\(error)") }
+                _ = try? store.takeFlowJournal(id: id)
+            }
+        }
+    }
+
+    /// Starts a restored flow again (its journal saved back first: restoring took it).
+    private func resume<Wrapped: Flow>(_ flow: JournaledFlow<Wrapped>, kind: FlowTicket.Kind, entry: SecretBytes?) throws {
+        try store.saveFlowJournal(flow.journal)
+        let ticket = try FlowTicket(entry: entry)
+        let parties = try ticket.partyIDs()
+        var info = RunningFlow(kind: kind, channel: try Self.channel(of: flow.journal), committee: parties,
+                               deadline: .now + configuration.flowTimeout, user: ticket.user, blockNumber: ticket.blockNumber)
+        info.restored = true
+        switch kind {
+        case .registration, .dealer:
+            registrations[ticket.user] = .pending
+            if let text = ticket.dealtShare, let bytes = decodeHex(text) { info.dealtShare = try ThresholdKeyShare(encoded: bytes) }
+        case .sign:
+            let request = try FlowFactory.signingRequest(ticket)
+            let requestID = hexString(request.sessionID.rawRepresentation)
+            info.requestID = requestID
+            if signatures[requestID] == nil {
+                signatures[requestID] = SignatureStatus(requestID: requestID, messageHash: hexString(request.prehash.rawRepresentation),
+                                                        signers: request.signers.map { hexString($0.rawRepresentation) })
+                requestsByHash[hexString(request.prehash.rawRepresentation)] = requestID
+            }
+        case .presign:
+            break
+        }
+        logger.info("flow restored", metadata: ["flow": "\(flow.journal.id)"])
+        launch(flow, info)
+    }
+
+    private func markRestoreFailed(id: String, reason: String) {
+        let requestID = String(id.dropFirst("sign:".count))
+        guard var status = signatures[requestID], status.state == .pending else { return }
+        status.state = .failed
+        status.failure = FailureReport(reason: "the flow could not be restored after a restart: \(reason)")
+        signatures[requestID] = status
+        try? store.saveSignatureStatus(status)
+    }
+
+    /// A flow's channel: the session id in its journal id (`kind:hex`).
+    static func channel(of journal: FlowJournal) throws -> SessionID {
+        guard let colon = journal.id.firstIndex(of: ":"), let raw = decodeHex(String(journal.id[journal.id.index(after: colon)...])) else {
+            throw ThresholdNodeError.configuration("flow id \(journal.id) names no session")
+        }
+        return try SessionID(rawRepresentation: raw)
+    }
+
+    // MARK: Helpers for the requests
+
+    func isKnownFlow(_ id: String) -> Bool { running[id] != nil }
+    func registrationState(_ user: String) -> RegistrationStatus? { registrations[user] }
+    func setRegistrationState(_ user: String, _ state: RegistrationStatus) { registrations[user] = state }
+    func userRegistration(_ user: String) -> UserRegistration? { userKeys[user] }
+    func signatureState(_ requestID: String) -> SignatureStatus? { signatures[requestID] }
+
+    func recordPending(_ status: SignatureStatus) {
+        signatures[status.requestID] = status
+        requestsByHash[status.messageHash] = status.requestID
+        do { try store.saveSignatureStatus(status) } catch {
+            logger.error("cannot store a signing result", metadata: ["request": "\(status.requestID)", "error": "\(error)"])
+        }
+    }
+
+    func requestID(forMessageHash hash: String) -> String? { requestsByHash[hash] }
+
+    /// 32 bytes from the system generator: a flow's seed.
+    nonisolated static func freshSeed() -> SecretBytes {
+        var generator = SystemRandomNumberGenerator()
+        return SecretBytes((0..<FlowJournal.seedLength).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+}
+
+/// Catches the entry a restored one-time flow was rebuilt from (the journal itself is taken
+/// inside the restore).
+private final class EntryCapture: Sendable {
+    private let value = Mutex<SecretBytes?>(nil)
+    var entry: SecretBytes? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
+}
