@@ -34,6 +34,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // `swift package generate-documentation` (docs/api-documentation.md); build-time only.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // TSSNode's peer transport (WebSocket carrying Noise XK; docs/deployment.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // Layer 0
@@ -66,7 +72,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Layer 5
-        .target(name: "TSSNode", dependencies: ["TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes"]),
+        .target(name: "TSSNode", dependencies: [
+            "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
@@ -102,6 +117,8 @@ let package = Package(
         ], path: "Examples/ServerExample"),
         .testTarget(name: "TSSNodeTests", dependencies: [
             "TSSNode", "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),

@@ -43,6 +43,11 @@ public struct PartyDriver: Sendable {
     /// The ids of the flows still running.
     public var runningFlowIDs: [String] { flows.keys.sorted() }
 
+    /// The parties the running flow `id` still waits for in its current step (empty when no such
+    /// flow runs): what a deployment's per-round timeout names as silent (transport-level, not
+    /// evidence).
+    public func waitingFor(_ id: String) -> [PartyID] { flows[id]?.waitingFor ?? [] }
+
     /// Starts a journaled flow (new, or restored from its journal after a restart) and runs it as
     /// far as it can go, delivering messages that arrived for it before it started.
     /// - Throws: ``PartyDriverError/duplicateFlowID(_:)``, ``PartyDriverError/notThisParty(_:)``,
@@ -166,6 +171,7 @@ public enum PartyDriverError: Error, Sendable, Equatable, CustomStringConvertibl
 /// A journaled flow with its output type erased, so one driver runs every kind.
 private protocol DrivenFlow: Sendable {
     var routes: Set<MessageRoute> { get }
+    var waitingFor: [PartyID] { get }
     var journal: FlowJournal { get }
     var journalEventCount: Int { get }
     var hasMessagesToSend: Bool { get }
