@@ -99,11 +99,15 @@ struct NodeRun: AsyncParsableCommand {
                                   + "not member \(me) of the directory")
         }
         let peerPort = self.peerPort ?? member.peerPort
-        guard let transport = NodeTransports.make(directory: directory, me: member, channelKey: keys.channelKey, peerPort: peerPort) else {
-            throw NodeFailure("no peer transport is available in this build yet: the WebSocket transport "
-                                  + "(Sources/TSSNode/Transport) is not merged; `tss node run` cannot reach other members")
+        let transport = try await NodeTransports.make(directory: directory, me: member, identity: keys.identity,
+                                                      channelKey: keys.channelKey, peerPort: peerPort)
+        do {
+            try await NodeServer.run(keys: keys, directory: directory, transport: transport, host: httpHost, port: httpPort,
+                                     configuration: ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout)))
+        } catch {
+            await transport.shutdown()
+            throw error
         }
-        try await NodeServer.run(keys: keys, directory: directory, transport: transport, host: httpHost, port: httpPort,
-                                 configuration: ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout)))
+        await transport.shutdown()
     }
 }

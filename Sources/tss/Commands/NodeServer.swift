@@ -10,14 +10,17 @@ import TSS
 import TSSNode
 import TSSStore
 
-/// The peer transports `tss node run` can use. The transport is a parameter of everything below;
-/// this is the one place that picks it.
+/// The peer transport `tss node run` uses. The transport is a parameter of everything below;
+/// this is the one place that picks it: the network's WebSocket carrying Noise XK, listening on
+/// the member's peer host and `peerPort`.
 enum NodeTransports {
-    /// The transport for `me`, or nil while this build has none (the WebSocket transport is
-    /// another change; an in-process `InMemoryPeerNetwork` cannot reach other processes).
-    static func make(directory: NetworkDirectory, me: DirectoryMember, channelKey: X25519PrivateKey,
-                     peerPort: Int) -> (any PeerTransport)? {
-        nil
+    /// Starts `me`'s WebSocket peer transport (its listener) and returns it.
+    static func make(directory: NetworkDirectory, me: DirectoryMember, identity: Ed25519Signer,
+                     channelKey: X25519PrivateKey, peerPort: Int) async throws -> WebSocketPeerTransport {
+        let transport = WebSocketPeerTransport(identity: identity, channelKey: channelKey, directory: directory,
+                                               logger: Logger(label: "tss.node.peer"))
+        _ = try await transport.start(host: me.peerHost, port: peerPort)
+        return transport
     }
 }
 
