@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "CGGMPTests", dependencies: ["Bytes", "CGGMP", "CGGMPAdversary", "BigNum", "Secp256k1", "Paillier", "Hashing", "TestSupport"]),
         .testTarget(name: "TSSTests", dependencies: ["TSS", "TSSStore", "Bytes", "CGGMP", "Noise", "Secp256k1", "BigNum", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `tss` binary (demo --data / --sign / --crash-after, demo --misbehave, fault verify).
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Secp256k1"]),
         .testTarget(name: "TSSStoreTests", dependencies: ["TSSStore", "Bytes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // A whole three-server registration, presigning, signing and restart written against the
         // public API alone (no @testable): how a server drives the library.

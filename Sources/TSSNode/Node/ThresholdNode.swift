@@ -402,11 +402,15 @@ public actor ThresholdNode {
         Task { await transport.closeSession(channel) }
     }
 
-    /// Gives up on flows past their deadline, naming whom they waited for.
+    /// Gives up on flows past their deadline, naming whom they waited for. A flow whose channels
+    /// never opened is left to `open(_:_:)` for one more tick: `openSession` gives up at the same
+    /// deadline and names the peers it could not reach, which the driver cannot (the flow never
+    /// started in it); expiring it here first would report it as waiting for nobody.
     private func expireFlows() {
         let now = ContinuousClock.now
+        let grace = min(configuration.flowTimeout / 4, .seconds(1)) * 2
         sent = sent.filter { $0.value.expires >= now }
-        for (id, flow) in running where flow.deadline < now {
+        for (id, flow) in running where (flow.started ? flow.deadline : flow.deadline + grace) < now {
             let waiting = driver.waitingFor(id) ?? []
             driver.abandon(id)
             logger.warning("flow timed out", metadata: ["flow": "\(id)", "waiting": "\(waiting)"])
