@@ -96,7 +96,7 @@ import TestSupport
 
         let user = try Self.json(Self.run(binary, ["envelope", "keygen"]).stdout)
         let userKey = user["ed25519_secret"] as! String
-        let common = ["--config", config.path, "--user-key", userKey, "--timeout", "240"]
+        let common = ["--config", config.path, "--user-key", userKey]
 
         let registered = try Self.run(binary, ["client", "register"] + common + ["--block", "7"] + (dealer ? ["--dealer"] : []))
         #expect(registered.status == 0, "\(registered.stderr)")
@@ -107,7 +107,7 @@ import TestSupport
 
         var keys: Set<String> = [], signatures: Set<String> = []
         for (block, message) in [(9, "pay bob 5"), (10, "pay carol 7")] {
-            let signed = try Self.run(binary, ["client", "sign"] + common + ["--block", "\(block)", "--message", message, "--json"])
+            let signed = try Self.run(binary, ["client", "sign"] + common + ["--block", "\(block)", "--message", message, "--json", "--timeout", "240"])
             #expect(signed.status == 0, "\(signed.stderr)")
             let answer = try Self.json(signed.stdout)
             #expect(answer["verified"] as? Bool == true)

@@ -25,16 +25,12 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The block number the request is made at.")
     var block: UInt64
 
-    @Option(help: "Give up after this many seconds.")
-    var timeout: Int = 180
-
     func validate() throws {
         _ = try identitySigner(fromHex: userKey)
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
-    /// The client (the directory read and checked).
-    func client() throws -> TSSClient {
+    /// The client (the directory read and checked); a signing gives up after `timeout` seconds.
+    func client(timeout: Int = 180) throws -> TSSClient {
         let directory: ClientDirectory
         do { directory = try ClientDirectory(contentsOf: config) } catch { throw NodeFailure("\(error)") }
         var polling = PollingPolicy()
@@ -97,14 +93,18 @@ struct ClientSign: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Int = 180
+
     func validate() throws {
+        try OptionCheck.require(timeout, in: OptionCheck.timeoutSeconds, "--timeout")
         guard SigningHash(rawValue: hash) != nil else {
             throw ValidationError("--hash: one of \(SigningHash.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
     func run() async throws {
-        let client = try options.client()
+        let client = try options.client(timeout: timeout)
         let result: SignatureResult
         do {
             result = try await client.sign(message: Array(message.utf8), hashing: SigningHash(rawValue: hash)!,
