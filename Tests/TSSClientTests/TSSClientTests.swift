@@ -41,11 +41,11 @@ import TSSNode
         return (Array(try JSONSerialization.data(withJSONObject: file)), ids)
     }
 
-    static func client(_ json: [UInt8], _ transport: FakeTransport) throws -> TSSClient {
+    static func client(_ json: [UInt8], _ transport: FakeTransport) throws -> ThresholdClient {
         var rng = SystemRandomNumberGenerator()
         var policy = PollingPolicy(initialDelay: .milliseconds(1), maximumDelay: .milliseconds(5))
         policy.deadline = .seconds(2)
-        return TSSClient(directory: try ClientDirectory(json: json), identity: Ed25519Signer(using: &rng),
+        return ThresholdClient(directory: try ClientDirectory(json: json), identity: Ed25519Signer(using: &rng),
                          transport: transport, polling: policy)
     }
 

@@ -30,12 +30,12 @@ struct ClientOptions: ParsableArguments {
     }
 
     /// The client (the directory read and checked); a signing gives up after `timeout` seconds.
-    func client(timeout: Int = 180) throws -> TSSClient {
+    func client(timeout: Int = 180) throws -> ThresholdClient {
         let directory: ClientDirectory
         do { directory = try ClientDirectory(contentsOf: config) } catch { throw NodeFailure("\(error)") }
         var polling = PollingPolicy()
         polling.deadline = .seconds(timeout)
-        return TSSClient(directory: directory, identity: try identitySigner(fromHex: userKey), polling: polling)
+        return ThresholdClient(directory: directory, identity: try identitySigner(fromHex: userKey), polling: polling)
     }
 }
 

@@ -9,7 +9,7 @@ import TSS
 ///
 /// The user is named by its Ed25519 identity key (`Ed25519Signer`): its public half is the `user`
 /// of every request, and it signs every envelope the client seals.
-public struct TSSClient: Sendable {
+public struct ThresholdClient: Sendable {
     /// The network.
     public let directory: ClientDirectory
     /// The user's identity key (never printed: its description is the public identity).
