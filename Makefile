@@ -107,7 +107,7 @@ clean:
 # resolved") in any module; other DocC warnings (undocumented parameters of a partly documented
 # function) are printed and counted, and fail the target too with DOCS_STRICT=1.
 #   make docs DOC_TARGETS='Bytes BigNum'
-DOC_TARGETS ?= Bytes BigNum Hashing Secp256k1 Paillier Noise CGGMP TSS TSSStore TSSNode
+DOC_TARGETS ?= Bytes BigNum Hashing Secp256k1 Paillier Noise CGGMP TSS TSSStore TSSNode TSSClient
 DOCS_STRICT ?= 0
 DOCC_UNRESOLVED := doesn't exist at|is ambiguous at|couldn't be resolved|[Uu]nresolved
 

@@ -12,6 +12,8 @@ import PackageDescription
 //                                          (side by side: neither imports the other)
 //   5  TSSNode                            the server's end: typed store adapter (later the
 //                                          threshold server)
+//      TSSClient                          the user's end: register and sign over the nodes' HTTP
+//                                          API (Foundation's URLSession; does not link TSSNode)
 let package = Package(
     name: "swift-tss",
     platforms: [.macOS(.v14)],
@@ -26,6 +28,7 @@ let package = Package(
         .library(name: "TSS", targets: ["TSS"]),
         .library(name: "TSSStore", targets: ["TSSStore"]),
         .library(name: "TSSNode", targets: ["TSSNode"]),
+        .library(name: "TSSClient", targets: ["TSSClient"]),
         .executable(name: "tss", targets: ["tss"]),
     ],
     dependencies: [
@@ -87,10 +90,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "TSSClient", dependencies: ["TSS", "CGGMP", "Secp256k1", "Bytes"]),
         // Executable
         .executableTarget(name: "tss", dependencies: [
             "Bytes", "BigNum", "CGMP", "CSecp256k1", "CSodium", "Hashing", "Secp256k1", "Paillier", "Noise",
-            "CGGMP", "CGGMPAdversary", "TSS", "TSSStore", "TSSNode",
+            "CGGMP", "CGGMPAdversary", "TSS", "TSSStore", "TSSNode", "TSSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -129,6 +133,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ]),
+        // The client against a fake transport (error mapping) and the node's committee selection.
+        .testTarget(name: "TSSClientTests", dependencies: [
+            "TSSClient", "TSSNode", "TSS", "CGGMP", "Secp256k1", "TestSupport",
         ]),
         // Replays Fuzz/Corpus through FuzzSupport (no fuzzer build needed).
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport", "CGGMP", "TSS", "TestSupport"]),

@@ -38,7 +38,7 @@ import os
 import re
 import sys
 
-MODULES = ["Bytes", "BigNum", "Hashing", "Secp256k1", "Paillier", "Noise", "CGGMP", "TSS", "TSSStore", "TSSNode"]
+MODULES = ["Bytes", "BigNum", "Hashing", "Secp256k1", "Paillier", "Noise", "CGGMP", "TSS", "TSSStore", "TSSNode", "TSSClient"]
 
 DECL_KEYWORDS = (
     r"func|init[?!]?|subscript|var|let|struct|enum|class|actor|protocol|typealias|"

@@ -8,7 +8,7 @@ struct TSSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tss",
         abstract: "swift-tss: threshold ECDSA (CGGMP) demo, benchmarks and debugging tools.",
-        subcommands: [Bench.self, NoiseCommand.self, Envelope.self, Demo.self, FaultCommand.self, NodeCommand.self]
+        subcommands: [Bench.self, NoiseCommand.self, Envelope.self, Demo.self, FaultCommand.self, NodeCommand.self, ClientCommand.self]
     )
 }
 

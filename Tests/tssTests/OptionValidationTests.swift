@@ -54,6 +54,8 @@ private let numericOptions: [NumericOption] = [
     .init(command: nodeRunRequired, option: "--http-port", valid: 8001, tooLarge: 65_536),
     .init(command: nodeRunRequired, option: "--peer-port", valid: 9001, tooLarge: 65_536),
     .init(command: nodeRunRequired, option: "--flow-timeout", valid: 60, tooLarge: 86_401),
+    .init(command: ["client", "sign", "--config", "network.json", "--user-key", identitySeedHex, "--block", "9", "--message", "m"],
+          option: "--timeout", valid: 60, tooLarge: 86_401),
     .init(command: ["demo"], option: "--parties", valid: 3, tooLarge: nil),
     .init(command: ["demo"], option: "--threshold", valid: 2, tooLarge: 4),  // > default 3 parties
     // bad-sigma runs among the last 2 of 3 parties: indices 1 and 2.
