@@ -15,6 +15,28 @@ public enum MessageHashing: Sendable, Hashable {
     /// The caller hashed the message itself and supplies the digest; the message is ignored.
     case custom(Prehash)
 
+    /// Every hashing a request can name, in the order of their names.
+    public static let named: [MessageHashing] = [.sha256, .sha3_256, .keccak256, .blake2b256, .identity]
+
+    /// The name requests use ("sha256", "sha3_256", "keccak256", "blake2b256", "identity"); nil for
+    /// ``custom(_:)``, which carries its digest instead.
+    public var name: String? {
+        switch self {
+        case .sha256: "sha256"
+        case .sha3_256: "sha3_256"
+        case .keccak256: "keccak256"
+        case .blake2b256: "blake2b256"
+        case .identity: "identity"
+        case .custom: nil
+        }
+    }
+
+    /// The hashing called `name` (see ``name``), or nil.
+    public init?(name: String) {
+        guard let named = Self.named.first(where: { $0.name == name }) else { return nil }
+        self = named
+    }
+
     /// The prehash of `message`.
     /// - Throws: ``SignatureError/wrongLength(expected:actual:)`` for ``identity`` when `message`
     ///   is not 32 bytes; the other cases never fail.

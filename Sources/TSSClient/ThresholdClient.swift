@@ -106,13 +106,14 @@ public struct ThresholdClient: Sendable {
     /// - Throws: ``ClientError``: ``ClientError/signingFailed(node:report:)`` with the node's fault
     ///   report, ``ClientError/timedOut(pending:)``, ``ClientError/invalidSignature(node:reason:)``,
     ///   ``ClientError/committeeDisagrees(_:)``, or a node's HTTP error.
-    public func sign(message: [UInt8], hashing: SigningHash = .sha256, blockNumber: UInt64,
+    public func sign(message: [UInt8], hashing: MessageHashing = .sha256, blockNumber: UInt64,
                      derivationPath: String = "m", attempt: UInt64 = 0) async throws(ClientError) -> SignatureResult {
         let prehash: Prehash
-        do { prehash = try hashing.messageHashing.prehash(of: message) } catch { throw .messageHash("\(error)") }
+        guard let hashName = hashing.name else { throw .messageHash("a custom digest has no name the nodes know") }
+        do { prehash = try hashing.prehash(of: message) } catch { throw .messageHash("\(error)") }
         let signers = try committee(forMessageHash: prehash.rawRepresentation)
         let request = SigningRequestBody(user: userHex, blockNumber: blockNumber, message: Hex.encode(message),
-                                         hash: hashing.rawValue, derivationPath: derivationPath, attempt: attempt)
+                                         hash: hashName, derivationPath: derivationPath, attempt: attempt)
         let plaintext = request.encoded
         let deadline = ContinuousClock.now + polling.deadline
 
@@ -252,31 +253,6 @@ public struct PollingPolicy: Sendable, Equatable {
     }
 
     func next(after delay: Duration) -> Duration { min(delay * factor, maximumDelay) }
-}
-
-/// How the nodes hash the message (the `hash` of a signing request).
-public enum SigningHash: String, Sendable, CaseIterable {
-    /// SHA-256.
-    case sha256
-    /// SHA3-256.
-    case sha3_256
-    /// Keccak-256 (Ethereum).
-    case keccak256
-    /// BLAKE2b-256.
-    case blake2b256
-    /// The message is the 32-byte prehash itself.
-    case identity
-
-    /// The `MessageHashing` it names.
-    public var messageHashing: MessageHashing {
-        switch self {
-        case .sha256: .sha256
-        case .sha3_256: .sha3_256
-        case .keccak256: .keccak256
-        case .blake2b256: .blake2b256
-        case .identity: .identity
-        }
-    }
 }
 
 /// A verified threshold signature.

@@ -1,6 +1,7 @@
 import CGGMP
 import Foundation
 import Testing
+import Secp256k1
 import TSS
 @testable import TSSClient
 import TSSNode
@@ -108,7 +109,7 @@ import TSSNode
     @Test func aFailedSigningCarriesTheFaultReport() async throws {
         let (json, ids) = try Self.networkJSON(count: 3, groups: [[0], [1, 2]], threshold: 2)
         let requestID = String(repeating: "ab", count: 32)
-        let hash = Self.hex(try SigningHash.sha256.messageHashing.prehash(of: Array("pay bob".utf8)).rawRepresentation)
+        let hash = Self.hex(try MessageHashing.sha256.prehash(of: Array("pay bob".utf8)).rawRepresentation)
         let culprit = Self.hex(ids[1].rawRepresentation)
         let pending = #"{"request_id":"\#(requestID)","message_hash":"\#(hash)","signers":[],"status":"pending"}"#
         let failed = #"{"request_id":"\#(requestID)","message_hash":"\#(hash)","signers":[],"status":"failed","#
@@ -134,7 +135,7 @@ import TSSNode
 
     @Test func pendingPastTheDeadlineTimesOut() async throws {
         let (json, _) = try Self.networkJSON(count: 3, groups: [[0], [1, 2]], threshold: 2)
-        let hash = Self.hex(try SigningHash.sha256.messageHashing.prehash(of: [1]).rawRepresentation)
+        let hash = Self.hex(try MessageHashing.sha256.prehash(of: [1]).rawRepresentation)
         let pending = #"{"request_id":"\#(String(repeating: "cd", count: 32))","message_hash":"\#(hash)","signers":[],"status":"pending"}"#
         let transport = FakeTransport(["/user/sign_tx": HTTPAnswer(status: 202, body: Array(pending.utf8)),
                                        "/signer/signature": HTTPAnswer(status: 200, body: Array(pending.utf8))])

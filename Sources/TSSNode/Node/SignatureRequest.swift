@@ -11,31 +11,6 @@ import TSS
 /// — `hash` (default `sha256`; also `sha3_256`, `keccak256`, `blake2b256`, `identity`),
 /// `derivation_path` (default `m`) and `attempt` (default 0) may be left out.
 public struct SignatureRequest: Sendable, Equatable {
-    /// The message hashings a request may name.
-    public enum Hashing: String, Sendable, CaseIterable, Codable {
-        /// SHA-256.
-        case sha256
-        /// SHA3-256.
-        case sha3_256
-        /// Keccak-256 (Ethereum).
-        case keccak256
-        /// BLAKE2b-256.
-        case blake2b256
-        /// The message is the 32-byte prehash.
-        case identity
-
-        /// The `MessageHashing` it names.
-        public var messageHashing: MessageHashing {
-            switch self {
-            case .sha256: .sha256
-            case .sha3_256: .sha3_256
-            case .keccak256: .keccak256
-            case .blake2b256: .blake2b256
-            case .identity: .identity
-            }
-        }
-    }
-
     /// The user's identity key (32 bytes): the user a registration was made for, and the key that
     /// must have signed the envelope.
     public let user: [UInt8]
@@ -43,8 +18,8 @@ public struct SignatureRequest: Sendable, Equatable {
     public let blockNumber: UInt64
     /// The message, before hashing.
     public let message: [UInt8]
-    /// How the message is hashed.
-    public let hashing: Hashing
+    /// How the message is hashed (one of `MessageHashing.named`).
+    public let hashing: MessageHashing
     /// A non-hardened BIP32 path ("m": the registered key itself).
     public let derivationPath: String
     /// Which try of this request (0 first; a retry after a failure takes the next, and does not
@@ -52,7 +27,7 @@ public struct SignatureRequest: Sendable, Equatable {
     public let attempt: UInt64
 
     /// A request from its parts.
-    public init(user: [UInt8], blockNumber: UInt64, message: [UInt8], hashing: Hashing = .sha256,
+    public init(user: [UInt8], blockNumber: UInt64, message: [UInt8], hashing: MessageHashing = .sha256,
                 derivationPath: String = "m", attempt: UInt64 = 0) {
         self.user = user
         self.blockNumber = blockNumber
@@ -66,7 +41,7 @@ public struct SignatureRequest: Sendable, Equatable {
     /// - Throws: ``ThresholdNodeError/badRequest(field:reason:)`` for an `identity` message that is
     ///   not 32 bytes.
     public func prehash() throws(ThresholdNodeError) -> Prehash {
-        do { return try hashing.messageHashing.prehash(of: message) } catch {
+        do { return try hashing.prehash(of: message) } catch {
             throw .badRequest(field: "message", reason: "\(error)")
         }
     }
@@ -75,7 +50,7 @@ public struct SignatureRequest: Sendable, Equatable {
     public var encoded: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let form = Form(user: hexString(user), blockNumber: blockNumber, message: hexString(message), hash: hashing,
+        let form = Form(user: hexString(user), blockNumber: blockNumber, message: hexString(message), hash: hashing.name,
                         derivationPath: derivationPath, attempt: attempt)
         return (try? Array(encoder.encode(form))) ?? []
     }
@@ -93,7 +68,15 @@ public struct SignatureRequest: Sendable, Equatable {
         guard let message = decodeHex(form.message) else {
             throw .badRequest(field: "envelope.message.message", reason: "not hex")
         }
-        self.init(user: user, blockNumber: form.blockNumber, message: message, hashing: form.hash ?? .sha256,
+        var hashing = MessageHashing.sha256
+        if let name = form.hash {
+            guard let named = MessageHashing(name: name) else {
+                throw .badRequest(field: "envelope.message.hash",
+                                  reason: "one of \(MessageHashing.named.compactMap(\.name).joined(separator: ", "))")
+            }
+            hashing = named
+        }
+        self.init(user: user, blockNumber: form.blockNumber, message: message, hashing: hashing,
                   derivationPath: form.derivationPath ?? "m", attempt: form.attempt ?? 0)
     }
 
@@ -102,7 +85,7 @@ public struct SignatureRequest: Sendable, Equatable {
         let user: String
         let blockNumber: UInt64
         let message: String
-        let hash: Hashing?
+        let hash: String?
         let derivationPath: String?
         let attempt: UInt64?
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CGGMP
 import Foundation
+import Secp256k1
 import TSSClient
 
 /// `tss client`: a user's client of a running network (TSSClient): `register` registers the
@@ -98,8 +99,8 @@ struct ClientSign: AsyncParsableCommand {
 
     func validate() throws {
         try OptionCheck.require(timeout, in: OptionCheck.timeoutSeconds, "--timeout")
-        guard SigningHash(rawValue: hash) != nil else {
-            throw ValidationError("--hash: one of \(SigningHash.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard MessageHashing(name: hash) != nil else {
+            throw ValidationError("--hash: one of \(MessageHashing.named.compactMap(\.name).joined(separator: ", "))")
         }
     }
 
@@ -107,7 +108,7 @@ struct ClientSign: AsyncParsableCommand {
         let client = try options.client(timeout: timeout)
         let result: SignatureResult
         do {
-            result = try await client.sign(message: Array(message.utf8), hashing: SigningHash(rawValue: hash)!,
+            result = try await client.sign(message: Array(message.utf8), hashing: MessageHashing(name: hash)!,
                                            blockNumber: options.block, derivationPath: derivationPath)
         } catch {
             throw NodeFailure("\(error)")
