@@ -76,4 +76,39 @@ import Testing
         #expect(deliverer == servers[1].partyID)
         #expect(driver.runningFlowIDs == ["registration"])
     }
+
+    /// A peer that floods routes no flow declared evicts only its own early messages: another
+    /// peer's early message still reaches the flow when it starts. (With one shared bound, the
+    /// flood would have pushed it out.)
+    @Test func aFloodingPeerCannotPushOutAnotherPeersEarlyMessages() throws {
+        let servers = flowServers()
+        let plan = try RegistrationPlan(committee: servers.map(\.partyID), threshold: 2, user: flowUser, blockNumber: 122)
+        let founder = try #require(servers.first { plan.founders.contains($0.partyID) })
+        let other = try #require(servers.first { plan.founders.contains($0.partyID) && $0.partyID != founder.partyID })
+        let otherIndex = servers.firstIndex { $0.partyID == other.partyID }!
+        var otherDriver = PartyDriver(me: other.partyID)
+        let sent = try otherDriver.start(Self.journaled(other, index: otherIndex, plan: plan)).compactMap { action -> OutgoingMessage? in
+            if case .send(let message) = action, message.recipients.contains(founder.partyID) { return message }
+            return nil
+        }
+        let first = try #require(sent.first).message
+
+        var driver = PartyDriver(me: founder.partyID, earlyMessageLimit: 4)
+        #expect(driver.receive(first, from: other.partyID).isEmpty)
+        let flooder = servers.first { $0.partyID != founder.partyID && $0.partyID != other.partyID }!
+        for index in 0..<20 {
+            let junk = SignedMessage(sessionID: Array("junk \(index)".utf8), protocolTag: "junk", round: 1, kind: .broadcast,
+                                     recipient: nil, payload: [1], signer: flooder)
+            _ = driver.receive(junk, from: flooder.partyID)
+        }
+        let founderIndex = servers.firstIndex { $0.partyID == founder.partyID }!
+        let actions = try driver.start(Self.journaled(founder, index: founderIndex, plan: plan))
+        // The kept message was delivered: the founder's journal records it.
+        let persisted = actions.compactMap { action -> FlowJournal? in
+            if case .persist(let journal) = action { return journal }
+            return nil
+        }.last
+        let journal = try #require(persisted)
+        #expect(journal.events.contains { if case .received(let message, _) = $0 { message == first } else { false } })
+    }
 }

@@ -27,7 +27,9 @@ public struct PartyDriver: Sendable {
 
     /// This server.
     public let me: PartyID
-    /// How many messages for routes no flow has declared yet are kept (the oldest go first).
+    /// How many messages for routes no flow has declared yet are kept *per deliverer* (that
+    /// deliverer's oldest go first), so one peer flooding unknown routes cannot push out the early
+    /// messages of the others.
     public let earlyMessageLimit: Int
     private var flows: [String: any DrivenFlow] = [:]
     private var routes: [MessageRoute: String] = [:]
@@ -35,7 +37,7 @@ public struct PartyDriver: Sendable {
     private var outputs: [String: any Sendable] = [:]
 
     /// A driver for `me` with no flows.
-    public init(me: PartyID, earlyMessageLimit: Int = 1024) {
+    public init(me: PartyID, earlyMessageLimit: Int = 64) {
         self.me = me
         self.earlyMessageLimit = max(0, earlyMessageLimit)
     }
@@ -75,8 +77,11 @@ public struct PartyDriver: Sendable {
     /// Delivers a decoded message to its flow and runs that flow as far as it can go.
     public mutating func receive(_ message: SignedMessage, from deliverer: PartyID) -> [Action] {
         guard let id = routes[MessageRoute(of: message)] else {
-            early.append((message, deliverer))
-            if early.count > earlyMessageLimit { early.removeFirst(early.count - earlyMessageLimit) }
+            if early.filter({ $0.deliverer == deliverer }).count >= earlyMessageLimit,
+               let oldest = early.firstIndex(where: { $0.deliverer == deliverer }) {
+                early.remove(at: oldest)
+            }
+            if earlyMessageLimit > 0 { early.append((message, deliverer)) }
             return []
         }
         var actions: [Action] = []
