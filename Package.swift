@@ -128,7 +128,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Examples/ServerExample"),
         .testTarget(name: "TSSNodeTests", dependencies: [
-            "TSSNode", "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
+            "TSSNode", "TSS", "TSSStore", "CGGMP", "CGGMPAdversary", "Noise", "Secp256k1", "BigNum", "Bytes", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

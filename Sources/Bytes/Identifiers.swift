@@ -158,8 +158,8 @@ extension EncodingHeader {
     public static let flowJournal = EncodingHeader(name: "flow journal", magic: Array("TSSFJN".utf8), version: 1)
     /// A dealer registration payload.
     public static let dealerRegistration = EncodingHeader(name: "dealer registration", magic: Array("TSSREG".utf8), version: 1)
-    /// A flow fault report.
-    public static let flowFault = EncodingHeader(name: "flow fault", magic: Array("TSSFFR".utf8), version: 1)
+    /// A flow fault report (version 2 carries the phase's `FaultCheckContext`; version 1 is refused).
+    public static let flowFault = EncodingHeader(name: "flow fault", magic: Array("TSSFFR".utf8), version: 2)
     /// The peer channel's subscribe payload: a version byte only (the handshake fixes the type).
     public static let subscribeMessage = EncodingHeader(name: "subscribe message", magic: [], version: 1)
 

@@ -64,13 +64,14 @@ import TestSupport
         func peerPort(_ index: Int) -> Int { base + 100 + index }
         var userKey: String { user["ed25519_public"] as! String }
 
-        /// Starts node `index` (on its existing data directory) and waits for its `/healthz`.
-        func start(_ index: Int, flowTimeout: Int = 120) async throws {
+        /// Starts node `index` (on its existing data directory), with `extraArguments` after the
+        /// usual ones, and waits for its `/healthz`.
+        func start(_ index: Int, flowTimeout: Int = 120, extraArguments: [String] = []) async throws {
             let process = Process()
             process.executableURL = binary
             process.arguments = ["node", "--config", root.appendingPathComponent("network.json").path, "--me", ids[index],
                                  "--data", dataPath(index), "--http-port", "\(httpPort(index))",
-                                 "--flow-timeout", "\(flowTimeout)"]
+                                 "--flow-timeout", "\(flowTimeout)"] + extraArguments
             let log = root.appendingPathComponent("n\(index)-\(UUID().uuidString).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardOutput = FileHandle.nullDevice

@@ -53,7 +53,8 @@ import TestSupport
         let equivocation = ProtocolFault(culprit: committee[1], round: 1, reason: .equivocation,
                                          evidence: Evidence(culprit: committee[1], round: 1, reason: .equivocation, messages: messages))
         add(.protocolFault, equivocation.encoded)
-        add(.flowFault, FlowFault(phase: .keyInit, publicData: publicData, fault: fault).encoded)
+        add(.flowFault, FlowFault(phase: .keyInit, context: FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit),
+                                 fault: fault).encoded)
         add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .keyInit).encoded)
         add(.faultCheckContext, FaultCheckContext(publicData: publicData, parameters: .testing, inputs: .auxGen).encoded)
         // Signing (presigning session id and commitments) and signed agreement (session id and configuration).

@@ -39,9 +39,13 @@ final class NodeCluster: @unchecked Sendable {
     let places: [StorePlace]
     var nodes: [ThresholdNode]
     let timeout: Duration
+    /// Fault drills: the outgoing rewrite of the nodes that cheat, by index.
+    let tampers: [Int: ThresholdNode.Configuration.OutgoingTamper]
 
-    init(flowTimeout: Duration = .seconds(120), seedRegistrations: Bool = false) async throws {
+    init(flowTimeout: Duration = .seconds(120), seedRegistrations: Bool = false,
+         tampers: [Int: ThresholdNode.Configuration.OutgoingTamper] = [:]) async throws {
         timeout = flowTimeout
+        self.tampers = tampers
         places = (0..<3).map { _ in StorePlace(.sqlite) }
         nodes = []
         for index in 0..<3 {
@@ -64,7 +68,8 @@ final class NodeCluster: @unchecked Sendable {
         try ThresholdNode(identity: nodeServers[index], channelKey: nodeChannelKeys[index], store: store,
                           directory: clusterDirectory, transport: network.endpoint(for: nodeServers[index].partyID),
                           primes: { _ in committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits) },
-                          configuration: .init(flowTimeout: timeout, retryInterval: .milliseconds(50)))
+                          configuration: .init(flowTimeout: timeout, retryInterval: .milliseconds(50),
+                                               outgoingTamper: tampers[index]))
     }
 
     /// Stops node `index` as a crash would (its memory and its network endpoint are gone), then

@@ -52,7 +52,9 @@ public struct AuxGenFlow: Flow {
         }
         engine = PhaseEngine(order: [.auxGen],
                              routes: [MessageRoute(sessionID: sessionID.rawRepresentation, protocolTag: AuxGen.protocolTag): .auxGen],
-                             context: (), first: SessionPhase(.auxGen, session) { aux, _ in .finished(aux) })
+                             context: (), first: SessionPhase(.auxGen, session, parameters: parameters, checkInputs: .auxGen) { aux, _ in
+                                 .finished(aux)
+                             })
     }
 
     /// `.auxGen` until finished, then nil.

@@ -43,67 +43,88 @@ public enum FlowPhase: String, Sendable, Hashable, CaseIterable {
     case identitySignatures = "identity-signatures"
 }
 
-/// A fault in one phase of a flow: the phase, the session's public data (so anyone can rebuild
-/// what `Evidence.verify` needs) and the fault with its evidence.
+/// A fault in one phase of a flow: the phase, what a third party needs to re-check it (the phase
+/// session's `FaultCheckContext`: public data, parameter set and the protocol's public inputs) and
+/// the fault with its evidence. The report is self-contained: ``verdict(verifier:)`` needs nothing
+/// from the accuser but these bytes.
 ///
 /// It is a `VersionedEncoding`: ``encoded`` is a versioned form for reports
-/// (`EncodingHeader.flowFault`), then wire fields: the phase name, session id, protocol tag,
-/// committee, and `ProtocolFault.encoded`; ``init(encoded:)`` reads it back.
+/// (`EncodingHeader.flowFault`, "TSSFFR" version 2), then wire fields: the phase name,
+/// `FaultCheckContext.encoded` and `ProtocolFault.encoded`, each length-prefixed; ``init(encoded:)``
+/// reads it back. Version 1 (public data without the inputs, which a third party could not
+/// re-check) is refused with `DecodingError.Reason.unsupportedVersion`.
 public struct FlowFault: Error, Sendable, CustomStringConvertible, VersionedEncoding {
     /// `EncodingHeader.flowFault`.
     public static let encodingHeader = EncodingHeader.flowFault
 
     /// The phase the fault happened in.
     public let phase: FlowPhase
-    /// The phase session's public data (session id, protocol tag, committee).
-    public let publicData: SessionPublicData
+    /// The phase session's public data, parameter set and public inputs: what the live session
+    /// checked the culprit's messages against.
+    public let context: FaultCheckContext
     /// The CGGMP fault, with the culprit and the evidence.
     public let fault: ProtocolFault
 
-    /// Lifts a session's fault to the flow.
-    public init(phase: FlowPhase, publicData: SessionPublicData, fault: ProtocolFault) {
+    /// Lifts a session's fault to the flow, with the context the phase ran in.
+    public init(phase: FlowPhase, context: FaultCheckContext, fault: ProtocolFault) {
         self.phase = phase
-        self.publicData = publicData
+        self.context = context
         self.fault = fault
     }
 
+    /// The phase session's public data (session id, protocol tag, committee).
+    public var publicData: SessionPublicData { context.publicData }
+
     /// The party to blame.
     public var culprit: PartyID { fault.culprit }
+
+    /// The verdict on the evidence: `FaultCheckContext.verdict(of:verifier:)` in the report's own
+    /// context, the one function `tss fault verify` runs too. `.proven` when the culprit's own
+    /// signed messages break the phase's rule.
+    public func verdict(verifier: some IdentitySignatureVerifier = Ed25519Verifier()) -> EvidenceVerdict {
+        context.verdict(of: fault, verifier: verifier)
+    }
 
     /// The versioned encoding for reports.
     public var encoded: [UInt8] {
         var writer = ByteWriter(header: Self.encodingHeader)
         writer.write("phase", bytes: Array(phase.rawValue.utf8))
-        ReportEncoding.write(publicData, to: &writer)
+        writer.write("context", bytes: context.encoded)
         writer.write("fault", bytes: fault.encoded)
         return writer.bytes
     }
 
     /// Reads a fault report.
-    /// - Throws: `FaultDecodingError` for a wrong header or version, and `.malformed` with a
-    ///   `DecodingError` naming the field (an unknown phase name, truncated or trailing bytes; the
-    ///   inner fault's fields are prefixed `fault/`).
+    /// - Throws: `FaultDecodingError` for a wrong header or version (version 1 included), and
+    ///   `.malformed` with a `DecodingError` naming the field (an unknown phase name, truncated or
+    ///   trailing bytes; the inner context's fields are prefixed `context/`, the fault's `fault/`).
     public init(encoded bytes: [UInt8]) throws(FaultDecodingError) {
         var reader = try ReportEncoding.open(bytes, header: .flowFault)
-        let phase: FlowPhase, publicData: SessionPublicData, faultBytes: [UInt8]
+        let phase: FlowPhase, contextBytes: [UInt8], faultBytes: [UInt8]
         do throws(DecodingError) {
             let phaseName = try reader.readString("phase")
             guard let known = FlowPhase(rawValue: phaseName) else {
                 throw DecodingError(field: "phase", reason: .invalidValue("unknown phase"))
             }
             phase = known
-            publicData = try ReportEncoding.readPublicData(&reader)
+            contextBytes = try reader.readLengthPrefixed("context")
             faultBytes = try reader.readLengthPrefixed("fault")
             try reader.finish("flow fault")
         } catch {
             throw .malformed(error)
         }
-        let fault: ProtocolFault
-        do { fault = try ProtocolFault(encoded: faultBytes) } catch {
+        let context = try Self.nested("context") { () throws(FaultDecodingError) in try FaultCheckContext(encoded: contextBytes) }
+        let fault = try Self.nested("fault") { () throws(FaultDecodingError) in try ProtocolFault(encoded: faultBytes) }
+        self.init(phase: phase, context: context, fault: fault)
+    }
+
+    /// Runs an inner decoder, prefixing its field with `field/`.
+    private static func nested<T>(_ field: String,
+                                  _ decode: () throws(FaultDecodingError) -> T) throws(FaultDecodingError) -> T {
+        do { return try decode() } catch {
             guard case .malformed(let inner) = error else { throw error }
-            throw .malformed(DecodingError(field: "fault/\(inner.field)", reason: inner.reason))
+            throw .malformed(DecodingError(field: "\(field)/\(inner.field)", reason: inner.reason))
         }
-        self.init(phase: phase, publicData: publicData, fault: fault)
     }
 
     /// The phase and the fault.

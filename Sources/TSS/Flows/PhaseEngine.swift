@@ -52,17 +52,34 @@ enum PhaseTransition<Context: Sendable, FlowOutput: Sendable>: Sendable {
 }
 
 /// A CGGMP session as a phase: its output goes to `then`, the flow's declared transition.
+///
+/// The phase knows the public inputs its session checks messages against (`checkInputs`, with the
+/// parameter set), so a fault it raises carries its whole `FaultCheckContext`: a third party
+/// re-checks the report with the same function and the same inputs as the live session.
 struct SessionPhase<Result: Sendable, Context: Sendable, FlowOutput: Sendable>: RunningPhase {
     typealias Then = @Sendable (Result, inout Context) throws(FlowError) -> PhaseTransition<Context, FlowOutput>
 
     let name: FlowPhase
     private(set) var session: Session<Result>
+    /// The parameter set the session runs with.
+    let parameters: SchemeParameters
+    /// The public inputs of the session's checks (the keys, aux info, commitments or
+    /// configuration every participant agreed on before the session).
+    let checkInputs: FaultCheckContext.Inputs
     private let then: Then
 
-    init(_ name: FlowPhase, _ session: Session<Result>, then: @escaping Then) {
+    init(_ name: FlowPhase, _ session: Session<Result>, parameters: SchemeParameters, checkInputs: FaultCheckContext.Inputs,
+         then: @escaping Then) {
         self.name = name
         self.session = session
+        self.parameters = parameters
+        self.checkInputs = checkInputs
         self.then = then
+    }
+
+    /// What a third party needs to re-check this phase's faults.
+    var faultCheckContext: FaultCheckContext {
+        FaultCheckContext(publicData: session.publicData, parameters: parameters, inputs: checkInputs)
     }
 
     var hasMessagesToSend: Bool { session.hasMessagesToSend }
@@ -87,7 +104,7 @@ struct SessionPhase<Result: Sendable, Context: Sendable, FlowOutput: Sendable>: 
 
     private func map(_ error: SessionError) -> FlowError {
         switch error {
-        case .fault(let fault): .fault(FlowFault(phase: name, publicData: session.publicData, fault: fault))
+        case .fault(let fault): .fault(FlowFault(phase: name, context: faultCheckContext, fault: fault))
         case .aborted(let reason): .aborted(phase: name, reason: reason)
         case .differentPresignatures(let mismatch): .aborted(phase: name, reason: "\(mismatch)")
         case .outOfOrder(let what): .outOfOrder("\(name): \(what)")

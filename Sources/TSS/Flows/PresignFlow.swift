@@ -88,7 +88,8 @@ public struct PresignFlow: Flow {
         let session = try setUp.presignSession(sessionID: sessionID, signer: signer, verifier: verifier, parameters: parameters)
         engine = PhaseEngine(order: [.presign],
                              routes: [MessageRoute(sessionID: sessionID.rawRepresentation, protocolTag: Presigning.protocolTag): .presign],
-                             context: (), first: SessionPhase(.presign, session) { slot, _ in .finished(slot) })
+                             context: (), first: SessionPhase(.presign, session, parameters: parameters,
+                                                 checkInputs: setUp.presigningCheckInputs) { slot, _ in .finished(slot) })
     }
 
     /// The store key ID of the pool this flow's presignature goes to.

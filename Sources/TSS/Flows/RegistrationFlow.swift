@@ -177,7 +177,8 @@ public struct RegistrationFlow: Flow {
         } catch {
             throw .setupFailed(phase: .keyInit, .keyInit(error))
         }
-        return SessionPhase(.keyInit, session) { additive, carried throws(FlowError) in
+        return SessionPhase(.keyInit, session, parameters: inputs.parameters,
+                            checkInputs: .keyInit) { additive, carried throws(FlowError) in
             let share: ThresholdKeyShare
             do throws(KeyShareError) { share = try ThresholdKeyShare(additive: additive) } catch {
                 throw .setupFailed(phase: .keyInit, .keyShare(error))
@@ -200,7 +201,10 @@ public struct RegistrationFlow: Flow {
         } catch {
             throw .setupFailed(phase: .oldKeyHandover, .signedAgreement(error))
         }
-        return SessionPhase(.oldKeyHandover, session) { outcome, carried throws(FlowError) in
+        let checkInputs = FaultCheckContext.Inputs.signedAgreement(inputs.plan.handoverConfiguration,
+                                                                   sessionID: inputs.plan.reshareID.rawRepresentation)
+        return SessionPhase(.oldKeyHandover, session, parameters: inputs.parameters,
+                            checkInputs: checkInputs) { outcome, carried throws(FlowError) in
             switch outcome {
             case .agreed(let value):
                 // Every founder's value passed the validity check: a t-of-t key of the founders.
@@ -227,7 +231,8 @@ public struct RegistrationFlow: Flow {
         } catch {
             throw .setupFailed(phase: .reshare, .keyResharing(error))
         }
-        return SessionPhase(.reshare, session) { result, carried throws(FlowError) in
+        return SessionPhase(.reshare, session, parameters: inputs.parameters,
+                            checkInputs: .keyResharing(configuration)) { result, carried throws(FlowError) in
             guard let share = result else { throw .noShareFromResharing }
             carried.share = share
             return .next(try auxGen(inputs))
@@ -245,7 +250,8 @@ public struct RegistrationFlow: Flow {
         } catch {
             throw .setupFailed(phase: .auxGen, .auxGen(error))
         }
-        return SessionPhase(.auxGen, session) { aux, carried throws(FlowError) in
+        return SessionPhase(.auxGen, session, parameters: inputs.parameters,
+                            checkInputs: .auxGen) { aux, carried throws(FlowError) in
             guard let share = carried.share else { preconditionFailure("resharing set the share") }
             return .finished(RegistrationOutput(keyShare: share, auxInfo: aux))
         }

@@ -105,6 +105,7 @@ public struct SigningFlow: Flow {
         let keyShare: AdditiveKeyShare
         let signer: any IdentitySigner
         let verifier: any IdentitySignatureVerifier
+        let parameters: SchemeParameters
     }
 
     /// The chain code registered keys use: SHA-256 over ("swift-tss/bip32-chain-code/v1", the
@@ -146,7 +147,8 @@ public struct SigningFlow: Flow {
         let setUp = try SignerSetUp(thresholdShare: thresholdShare, derivationPath: request.derivationPath,
                                     signers: request.signers, auxInfo: auxInfo)
         keyShare = setUp.keyShare
-        let inputs = Inputs(request: request, keyShare: setUp.keyShare, signer: signer, verifier: verifier)
+        let inputs = Inputs(request: request, keyShare: setUp.keyShare, signer: signer, verifier: verifier,
+                            parameters: parameters)
         let first: any RunningPhase<PresignatureCommitments?, SigningOutput>
         var commitments: PresignatureCommitments?
         if let presignature {
@@ -156,7 +158,8 @@ public struct SigningFlow: Flow {
         } else {
             let session = try setUp.presignSession(sessionID: request.sessionID, signer: signer, verifier: verifier,
                                                    parameters: parameters)
-            first = SessionPhase(.presign, session) { slot, commitments throws(FlowError) in
+            first = SessionPhase(.presign, session, parameters: parameters, checkInputs: setUp.presigningCheckInputs) {
+                slot, commitments throws(FlowError) in
                 guard let taken = slot.take() else { throw .presignatureAlreadyUsed }
                 commitments = taken.commitments
                 return .next(try Self.sign(inputs, presignature: taken))
@@ -173,6 +176,7 @@ public struct SigningFlow: Flow {
     /// The signing round with `presignature`; its verified signature goes to the identity signatures.
     private static func sign(_ inputs: Inputs, presignature: consuming Presignature)
         throws(FlowError) -> any RunningPhase<PresignatureCommitments?, SigningOutput> {
+        let commitments = presignature.commitments
         let session: Session<RecoverableSignature>
         do {
             session = try Signing.makeSession(sessionID: inputs.request.sessionID.rawRepresentation, presignature: presignature,
@@ -181,7 +185,8 @@ public struct SigningFlow: Flow {
         } catch {
             throw .setupFailed(phase: .sign, .signing(error))
         }
-        return SessionPhase(.sign, session) { signature, _ in
+        return SessionPhase(.sign, session, parameters: inputs.parameters,
+                            checkInputs: .signing(commitments: commitments, prehash: inputs.request.prehash)) { signature, _ in
             .next(IdentitySignaturePhase(inputs: inputs, signature: signature.rawRepresentation))
         }
     }
@@ -322,6 +327,12 @@ struct SignerSetUp: Sendable {
         } catch {
             throw .setupFailed(phase: nil, .signing(error))
         }
+    }
+
+    /// What presigning's checks read (every signer's public share and aux info), for its faults'
+    /// `FaultCheckContext`.
+    var presigningCheckInputs: FaultCheckContext.Inputs {
+        .presigning(PresigningPublicInputs(publicShares: keyShare.publicShares, publicAux: auxInfo.publicAux))
     }
 
     /// The presigning session under `sessionID`.

@@ -198,7 +198,7 @@ components:
         reason: { type: string }
         phase: { type: string }
         culprit: { $ref: "#/components/schemas/Hex32" }
-        fault: { type: string, description: "FlowFault.encoded, base64 (a proven fault)" }
+        fault: { type: string, description: "FlowFault.encoded, base64 (a proven fault; self-contained: phase, public data, parameter set and public inputs, and the signed evidence; `tss fault verify --report-json`)" }
         evidence: { type: string, description: "the culprit's SignedMessage.encoded, base64" }
         unresponsive: { type: array, items: { $ref: "#/components/schemas/Hex32" } }
     Health:

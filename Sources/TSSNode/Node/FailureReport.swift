@@ -13,7 +13,9 @@ public struct FailureReport: Sendable, Equatable, Codable {
     /// The party proven to have misbehaved (hex of its identity key), when there is one.
     public let culprit: String?
     /// `FlowFault.encoded`, base64 (standard, padded), when the culprit is proven by a CGGMP
-    /// fault: a third party decodes it and checks the evidence (`tss fault verify`).
+    /// fault. Self-contained: it carries the phase's public data, parameter set and public inputs
+    /// with the signed evidence, so a third party re-checks it from these bytes alone
+    /// (`tss fault verify --report-json`), with the same check the node ran.
     public let fault: String?
     /// For a bad message outside the CGGMP sessions (a handover or identity signature): the
     /// culprit's signed message, `SignedMessage.encoded`, base64.

@@ -31,11 +31,23 @@ public actor ThresholdNode {
         public var flowTimeout: Duration
         /// How often a message to an unreachable peer is retried.
         public var retryInterval: Duration
+        /// For fault drills only (nil, the default, in any real deployment): rewrites every
+        /// protocol message this node sends, after its flows made and journaled it. A drill passes
+        /// a closure that damages one round's payload and re-signs it with this node's identity
+        /// key (`tss node run --misbehave`, built on the test-support adversary module), so the
+        /// honest nodes name this node with the evidence of its own signature. Returning several
+        /// messages sends each to its own recipients (a different payload to one victim).
+        public var outgoingTamper: OutgoingTamper?
+
+        /// A rewrite of an outgoing message (``outgoingTamper``).
+        public typealias OutgoingTamper = @Sendable (OutgoingMessage) -> [OutgoingMessage]
 
         /// A configuration; the defaults suit the production parameter sets.
-        public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250)) {
+        public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250),
+                    outgoingTamper: OutgoingTamper? = nil) {
             self.flowTimeout = flowTimeout
             self.retryInterval = retryInterval
+            self.outgoingTamper = outgoingTamper
         }
     }
 
@@ -255,7 +267,11 @@ public actor ThresholdNode {
             case .send(let outgoing):
                 guard let id = routeOwners[MessageRoute(of: outgoing.message)], let flow = running[id],
                       !unpersisted.contains(id) else { continue }
-                enqueue(outgoing, of: flow)
+                if let tamper = configuration.outgoingTamper {
+                    for rewritten in tamper(outgoing) { enqueue(rewritten, of: flow) }
+                } else {
+                    enqueue(outgoing, of: flow)
+                }
             case .finished(let id):
                 finish(id)
             case .failed(let id, let error):

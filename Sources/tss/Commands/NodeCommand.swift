@@ -1,5 +1,6 @@
 import ArgumentParser
 import CGGMP
+import CGGMPAdversary
 import Foundation
 import TSSNode
 import TSSStore
@@ -84,10 +85,28 @@ struct NodeRun: AsyncParsableCommand {
     @Option(help: "Seconds a flow may run before the node gives up on it.")
     var flowTimeout: Int = 600
 
+    /// A fault drill: this node cheats in presigning or signing (hidden: never for a real node).
+    @Option(help: ArgumentHelp("Fault drill: this node rewrites its own presigning or signing messages, re-signed with its "
+                               + "identity key, so the honest nodes name it with proof. One of: "
+                               + Misbehaviour.outgoingCheats.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "KIND", visibility: .hidden))
+    var misbehave: String?
+
     func validate() throws {
         try OptionCheck.require(httpPort, in: 1...65535, "--http-port")
         if let peerPort { try OptionCheck.require(peerPort, in: 1...65535, "--peer-port") }
         try OptionCheck.require(flowTimeout, in: 1...86400, "--flow-timeout")
+        _ = try drill()
+    }
+
+    /// The `--misbehave` kind, when given: one a lone node can play (`Misbehaviour.outgoingCheats`).
+    private func drill() throws -> Misbehaviour? {
+        guard let misbehave else { return nil }
+        guard let kind = Misbehaviour(rawValue: misbehave), Misbehaviour.outgoingCheats.contains(kind) else {
+            throw ValidationError("--misbehave must be one of "
+                                  + Misbehaviour.outgoingCheats.map(\.rawValue).joined(separator: ", "))
+        }
+        return kind
     }
 
     func run() async throws {
@@ -101,9 +120,14 @@ struct NodeRun: AsyncParsableCommand {
         let peerPort = self.peerPort ?? member.peerPort
         let transport = try await NodeTransports.make(directory: directory, me: member, identity: keys.identity,
                                                       channelKey: keys.channelKey, peerPort: peerPort)
+        var configuration = ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout))
+        if let drill = try drill() {
+            configuration.outgoingTamper = drill.outgoingCheat(signer: keys.identity)
+            printError("tss node: FAULT DRILL: this node misbehaves (\(drill.rawValue): \(drill.summary))")
+        }
         do {
             try await NodeServer.run(keys: keys, directory: directory, transport: transport, host: httpHost, port: httpPort,
-                                     configuration: ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout)))
+                                     configuration: configuration)
         } catch {
             await transport.shutdown()
             throw error
