@@ -60,6 +60,7 @@ import TestSupport
         try JSONSerialization.data(withJSONObject: status).write(to: file)
         let verified = try NodeNetworkTests.run(binary, ["fault", "verify", "--report-json", file.path, "--json"])
         #expect(verified.status == 0)
+        print("NodeMisbehaveTests: tss fault verify --report-json: \(verified.stdout)")
         let verdict = try NodeNetworkTests.json(verified.stdout)
         #expect(verdict["verdict"] as? String == "proven", "\(verified.stdout)")
         #expect(verdict["culprit"] as? String == cluster.ids[0])
@@ -67,6 +68,14 @@ import TestSupport
         let failureOnly = String(decoding: try JSONSerialization.data(withJSONObject: failure), as: UTF8.self)
         let fromStdin = try NodeNetworkTests.run(binary, ["fault", "verify", "--report-json", "-", "--json"], stdin: failureOnly)
         #expect(try NodeNetworkTests.json(fromStdin.stdout)["verdict"] as? String == "proven", "\(fromStdin.stdout)")
+
+        // The `fault` itself: self-contained; a --public-data other than the context it carries is refused.
+        let fault = try #require(failure["fault"] as? String)
+        let bare = try NodeNetworkTests.run(binary, ["fault", "verify", "--report", fault, "--json"])
+        #expect(try NodeNetworkTests.json(bare.stdout)["verdict"] as? String == "proven", "\(bare.stdout)")
+        let otherContext = "VFNTRkNYAg=="  // "TSSFCX" 2 and nothing more: not this report's context
+        let mismatched = try NodeNetworkTests.run(binary, ["fault", "verify", "--report", fault, "--public-data", otherContext])
+        #expect(mismatched.status != 0, "a different --public-data is refused: \(mismatched.stdout)")
 
         // Re-accusing an honest node with the same evidence proves nothing.
         for innocent in [1, 2] {

@@ -234,3 +234,25 @@ private let numericOptions: [NumericOption] = [
                 == "--params must be testing or production112")
     }
 }
+
+/// `tss node run --misbehave` (a fault drill) and `tss fault verify`'s report sources.
+@Suite struct FaultDrillOptionValidation {
+    @Test func misbehaveTakesOnlyCheatsALoneNodeCanPlay() {
+        #expect(rejection(nodeRunRequired) == nil)
+        for kind in ["bad-sigma", "equivocate-s"] { #expect(rejection(nodeRunRequired + ["--misbehave", kind]) == nil, "\(kind)") }
+        // Misbehaviours of other phases, or that need more than the node's own message.
+        for kind in ["bad-schnorr", "equivocate-mta", "rush-delta", "delta-plus-n", "nonsense"] {
+            let message = rejection(nodeRunRequired + ["--misbehave", kind])
+            #expect(message?.contains("--misbehave must be one of bad-sigma, equivocate-s") == true, "\(kind): \(message ?? "accepted")")
+        }
+    }
+
+    @Test func verifyTakesExactlyOneReport() {
+        #expect(rejection(["fault", "verify", "--report", "AAAA"]) == nil)
+        #expect(rejection(["fault", "verify", "--report-json", "-"]) == nil)
+        #expect(rejection(["fault", "verify", "--report", "AAAA", "--public-data", "AAAA"]) == nil)
+        #expect(rejection(["fault", "verify"])?.contains("exactly one of --report and --report-json") == true)
+        #expect(rejection(["fault", "verify", "--report", "AAAA", "--report-json", "-"])?
+            .contains("exactly one of --report and --report-json") == true)
+    }
+}
