@@ -163,6 +163,13 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         let configuration = try #require(runner.machines[victim]!.resharingConfiguration)
         try report.fault.evidence.verify(publicData: report.publicData,
                                          rechecker: KeyResharing.evidenceRechecker(configuration: configuration))
+        // Self-contained: the report carries the resharing configuration the phase checked with.
+        guard case .keyResharing(let carried) = report.context.inputs else { Issue.record("no resharing inputs"); return }
+        #expect(carried == configuration)
+        #expect(report.verdict() == .proven)
+        for innocent in plan.committee where innocent != culprit.partyID {
+            #expect(report.context.verdict(of: report.fault.accusing(innocent)) != .proven)
+        }
         // The same evidence does not convince with the honest share.
         let honest = runner.sentMessages.first { $0.protocolTag == KeyResharing.protocolTag && $0.kind == .direct
             && $0.sender == culprit.partyID && $0.recipient == victim }!
@@ -193,6 +200,8 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
         #expect(report.publicData == (try KeyInit.publicData(sessionID: plan.keyGenerationID.rawRepresentation, committee: plan.founders)))
         try report.fault.evidence.verify(publicData: report.publicData,
                                          rechecker: KeyInit.evidenceRechecker(parameters: .testing))
+        #expect(report.context.parameters.name == SchemeParameters.testing.name)
+        #expect(report.verdict() == .proven)
     }
 
     /// The handover is checked cheapest first: a huge handover message, from a non-founder or from a
@@ -264,6 +273,8 @@ private func x25519(_ label: UInt8) throws -> X25519PrivateKey {
             let decoded = try FaultCheckContext(encoded: context.encoded)
             #expect(report.publicData == decoded.publicData)
             #expect(decoded.verdict(of: report.fault) == .proven)
+            #expect(report.context.encoded == context.encoded, "the report carries the handover's context")
+            #expect(report.verdict() == .proven)
             for innocent in honest {
                 #expect(decoded.verdict(of: report.fault.accusing(innocent)) != .proven)
             }
