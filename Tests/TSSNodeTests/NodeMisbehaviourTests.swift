@@ -42,6 +42,8 @@ import TSS
         #expect(failure["phase"] as? String == expectedPhase.rawValue)
         let encoded = try #require((failure["fault"] as? String).flatMap { Data(base64Encoded: $0) }, "\(failure)")
         let report = try FlowFault(encoded: Array(encoded))
+        print("NodeMisbehaviourTests: \(misbehaviour.rawValue): report \(encoded.count) bytes, of which context "
+              + "\(report.context.encoded.count) bytes, evidence \(report.fault.encoded.count) bytes")
 
         // Self-contained: decoded from the API's bytes alone, the verdict is proven.
         #expect(report.culprit == cheater.partyID)
