@@ -40,8 +40,11 @@ final class NodeCluster: @unchecked Sendable {
     var nodes: [ThresholdNode]
     let timeout: Duration
 
-    init(flowTimeout: Duration = .seconds(120), seedRegistrations: Bool = false) async throws {
+    let poolTarget: Int
+
+    init(flowTimeout: Duration = .seconds(120), seedRegistrations: Bool = false, poolTarget: Int = 0) async throws {
         timeout = flowTimeout
+        self.poolTarget = poolTarget
         places = (0..<3).map { _ in StorePlace(.sqlite) }
         nodes = []
         for index in 0..<3 {
@@ -64,7 +67,8 @@ final class NodeCluster: @unchecked Sendable {
         try ThresholdNode(identity: nodeServers[index], channelKey: nodeChannelKeys[index], store: store,
                           directory: clusterDirectory, transport: network.endpoint(for: nodeServers[index].partyID),
                           primes: { _ in committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits) },
-                          configuration: .init(flowTimeout: timeout, retryInterval: .milliseconds(50)))
+                          configuration: .init(flowTimeout: timeout, retryInterval: .milliseconds(50),
+                                               presignaturePoolTarget: poolTarget, poolCheckInterval: .milliseconds(200)))
     }
 
     /// Stops node `index` as a crash would (its memory and its network endpoint are gone), then

@@ -84,7 +84,12 @@ struct NodeRun: AsyncParsableCommand {
     @Option(help: "Seconds a flow may run before the node gives up on it.")
     var flowTimeout: Int = 600
 
+    @Option(help: ArgumentHelp("Keep K presignatures ready in each pool this node can sign from (every registered key, "
+                               + "every committee it may sit on); 0: presign when a request comes.", valueName: "K"))
+    var poolTarget: Int = 0
+
     func validate() throws {
+        try OptionCheck.require(poolTarget, in: 0...1000, "--pool-target")
         try OptionCheck.require(httpPort, in: 1...65535, "--http-port")
         if let peerPort { try OptionCheck.require(peerPort, in: 1...65535, "--peer-port") }
         try OptionCheck.require(flowTimeout, in: 1...86400, "--flow-timeout")
@@ -103,7 +108,8 @@ struct NodeRun: AsyncParsableCommand {
                                                       channelKey: keys.channelKey, peerPort: peerPort)
         do {
             try await NodeServer.run(keys: keys, directory: directory, transport: transport, host: httpHost, port: httpPort,
-                                     configuration: ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout)))
+                                     configuration: ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout),
+                                                                                presignaturePoolTarget: poolTarget))
         } catch {
             await transport.shutdown()
             throw error
