@@ -32,8 +32,8 @@ import TSSStore
             var keys: [String] = []
             for node in cluster.nodes {
                 try await eventually(.seconds(180), "registration") {
-                    if case .registered(let key) = await node.registrationStatus(user: user) { keys.append(key); return true }
-                    if case .failed(let report) = await node.registrationStatus(user: user) {
+                    if case .registered(let key) = node.registrationStatus(user: user) { keys.append(key); return true }
+                    if case .failed(let report) = node.registrationStatus(user: user) {
                         Issue.record("registration failed: \(report.reason)")
                         throw CancellationError()
                     }
@@ -130,7 +130,7 @@ import TSSStore
         let expected = hexOf(dealt.commitment.publicKey.compressedRepresentation)
         for node in cluster.nodes {
             try await eventually(.seconds(120), "dealer registration") {
-                await node.registrationStatus(user: user) == .registered(publicKey: expected)
+                node.registrationStatus(user: user) == .registered(publicKey: expected)
             }
         }
         // Sign with the dealt key (no pool: presigning inline).

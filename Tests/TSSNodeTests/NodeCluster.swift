@@ -42,10 +42,13 @@ final class NodeCluster: @unchecked Sendable {
     /// Fault drills: the outgoing rewrite of the nodes that cheat, by index.
     let tampers: [Int: ThresholdNode.Configuration.OutgoingTamper]
 
+    let poolTarget: Int
+
     init(flowTimeout: Duration = .seconds(120), seedRegistrations: Bool = false,
-         tampers: [Int: ThresholdNode.Configuration.OutgoingTamper] = [:]) async throws {
+         tampers: [Int: ThresholdNode.Configuration.OutgoingTamper] = [:], poolTarget: Int = 0) async throws {
         timeout = flowTimeout
         self.tampers = tampers
+        self.poolTarget = poolTarget
         places = (0..<3).map { _ in StorePlace(.sqlite) }
         nodes = []
         for index in 0..<3 {
@@ -69,6 +72,7 @@ final class NodeCluster: @unchecked Sendable {
                           directory: clusterDirectory, transport: network.endpoint(for: nodeServers[index].partyID),
                           primes: { _ in committedPrimes(index: index, bits: SchemeParameters.testing.paillierPrimeBits) },
                           configuration: .init(flowTimeout: timeout, retryInterval: .milliseconds(50),
+                                               presignaturePoolTarget: poolTarget, poolCheckInterval: .milliseconds(200),
                                                outgoingTamper: tampers[index]))
     }
 

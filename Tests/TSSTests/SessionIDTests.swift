@@ -64,6 +64,35 @@ func party(_ label: UInt8) -> PartyID { try! PartyID(rawRepresentation: [UInt8](
         #expect(try SigningCommittee.select(fromGroups: reordered, messageHash: hash) == chosen)
     }
 
+    @Test func theCommitteesAMemberMaySitOnAreExactlyThoseSelectCanChoose() throws {
+        let member = groups[1][1]
+        let listed = try SigningCommittee.committees(fromGroups: groups, including: member)
+        // 4 · 1 · 1 · 7 committees include a given member of the second group.
+        #expect(listed.count == 28)
+        #expect(Set(listed.map { $0.map(\.rawRepresentation) }).count == 28)
+        for signers in listed {
+            #expect(signers[1] == member)
+            for (chosen, group) in zip(signers, groups) { #expect(group.contains(chosen)) }
+        }
+        // Every committee `select` picks for some hash is listed for each of its members.
+        for i in 0..<64 {
+            var h = hash
+            h[3] = UInt8(i)
+            let chosen = try SigningCommittee.select(fromGroups: groups, messageHash: h)
+            for party in chosen {
+                #expect(try SigningCommittee.committees(fromGroups: groups, including: party, limit: 1000).contains(chosen))
+            }
+        }
+        #expect(try SigningCommittee.committees(fromGroups: groups, including: party(99)).isEmpty)
+        #expect(try SigningCommittee.committees(fromGroups: groups, including: member, limit: 5).count == 5)
+        // The member of the one-member group sits on all 4 · 3 · 1 · 7 = 84; the default lists 64.
+        #expect(try SigningCommittee.committees(fromGroups: groups, including: groups[2][0]).count == 64)
+        #expect(try SigningCommittee.committees(fromGroups: groups, including: groups[2][0], limit: 1000).count == 84)
+        #expect(throws: CommitteeError.emptyGroup(index: 1)) {
+            try SigningCommittee.committees(fromGroups: [[member], []], including: member)
+        }
+    }
+
     @Test func differentHashesSpreadTheChoice() throws {
         // Over 200 hashes every member of the 4-member group must be picked, roughly evenly.
         var counts: [PartyID: Int] = [:]

@@ -37,6 +37,36 @@ public enum SigningCommittee {
         }
     }
 
+    /// Every committee ``select(fromGroups:messageHash:)`` can choose that includes `member`, in
+    /// group order, at most `limit` of them (members taken in id order, the first group varying
+    /// slowest). A server that keeps presignatures ready for the committees it may sit on (the
+    /// node's pool filler) lists them with this.
+    /// - Throws: the same ``CommitteeError``s as `select` for bad groups.
+    public static func committees(fromGroups groups: [[PartyID]], including member: PartyID,
+                                  limit: Int = 64) throws(CommitteeError) -> [[PartyID]] {
+        guard !groups.isEmpty else { throw .noGroups }
+        var seen = Set<PartyID>()
+        for (index, group) in groups.enumerated() {
+            guard !group.isEmpty else { throw .emptyGroup(index: index) }
+            for party in group where !seen.insert(party).inserted { throw .duplicateMember(party) }
+        }
+        // The member's own group contributes only the member.
+        let choices = groups.map { group in group.contains(member) ? [member] : group.sorted() }
+        guard seen.contains(member), limit > 0 else { return [] }
+        var result: [[PartyID]] = [[]]
+        for options in choices {
+            var next: [[PartyID]] = []
+            extending: for prefix in result {
+                for party in options {
+                    next.append(prefix + [party])
+                    if next.count == limit { break extending }
+                }
+            }
+            result = next
+        }
+        return result
+    }
+
     /// `threshold` distinct parties out of `parties`, chosen from a caller-given seed.
     ///
     /// A partial Fisher–Yates shuffle of the sorted parties, driven by SHAKE256(context, seed,

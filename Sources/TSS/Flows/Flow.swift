@@ -160,6 +160,10 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
     /// A phase's session could not finish, with no one to blame (an event of negligible
     /// probability, such as a key summing to the identity).
     case aborted(phase: FlowPhase, reason: String)
+    /// The signers' σ messages named different presignatures (their pools were out of step), so
+    /// no one is blamed. Every presignature taken for the run is spent; a server holding a pool
+    /// drops the presignatures the others no longer have (the node drains the pool).
+    case differentPresignatures(phase: FlowPhase, PresignatureMismatch)
     /// The caller's `SessionIDRegistry` failed to record a claim (for a persistent registry, its
     /// store's error); not a reuse, which is `.sessionIDReused`.
     case sessionIDRegistry(any Error & Sendable)
@@ -191,6 +195,7 @@ public enum FlowError: Error, Sendable, CustomStringConvertible {
         case .setupFailed(let phase?, let error): "set-up of \(phase): \(error)"
         case .setupFailed(nil, let error): "set-up: \(error)"
         case .aborted(let phase, let reason): "\(phase) aborted: \(reason)"
+        case .differentPresignatures(let phase, let mismatch): "\(phase): signers used different presignatures: \(mismatch)"
         case .sessionIDRegistry(let error): "session id registry: \(error)"
         case .outOfOrder(let what): "flow used out of order: \(what)"
         case .sessionIDReused(let id): "\(id) was already used by this party"

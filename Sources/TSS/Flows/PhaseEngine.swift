@@ -106,7 +106,7 @@ struct SessionPhase<Result: Sendable, Context: Sendable, FlowOutput: Sendable>: 
         switch error {
         case .fault(let fault): .fault(FlowFault(phase: name, context: faultCheckContext, fault: fault))
         case .aborted(let reason): .aborted(phase: name, reason: reason)
-        case .differentPresignatures(let mismatch): .aborted(phase: name, reason: "\(mismatch)")
+        case .differentPresignatures(let mismatch): .differentPresignatures(phase: name, mismatch)
         case .outOfOrder(let what): .outOfOrder("\(name): \(what)")
         }
     }

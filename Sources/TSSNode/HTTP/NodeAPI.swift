@@ -82,10 +82,10 @@ public enum NodeAPI {
             switch (body.requestID, body.messageHash) {
             case (let id?, nil):
                 _ = try hexField(id, "request_id", count: 32)
-                status = await node.signatureStatus(requestID: id)
+                status = node.signatureStatus(requestID: id)
             case (nil, let hash?):
                 _ = try hexField(hash, "message_hash", count: 32)
-                status = await node.signatureStatus(messageHash: hash)
+                status = node.signatureStatus(messageHash: hash)
             default:
                 throw APIError.badRequest(field: nil, "give exactly one of request_id and message_hash")
             }
@@ -95,11 +95,12 @@ public enum NodeAPI {
             return APIError.json(status, status: .ok)
         }
         router.get("/healthz") { _, _ in
-            let running = await node.isRunning
-            let body = HealthBody(status: running ? "ok" : "stopped", party: hexString(node.me.rawRepresentation),
-                                  parameterSet: node.directory.parameters.name, runningFlows: await node.runningFlowIDs.count,
-                                  registeredUsers: await node.registeredUserCount)
-            return APIError.json(body, status: running ? .ok : .serviceUnavailable)
+            // From the status board: a health check answers while the node verifies proofs.
+            let counts = node.board.counts
+            let body = HealthBody(status: counts.isRunning ? "ok" : "stopped", party: hexString(node.me.rawRepresentation),
+                                  parameterSet: node.directory.parameters.name, runningFlows: counts.runningFlows,
+                                  registeredUsers: counts.registeredUsers)
+            return APIError.json(body, status: counts.isRunning ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

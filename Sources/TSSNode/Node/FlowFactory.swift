@@ -67,6 +67,19 @@ struct FlowFactory: Sendable {
                                   attempt: ticket.attempt ?? 0)
     }
 
+    /// The pool a presigning ticket fills (its child key, epoch and signers).
+    static func presignPool(_ ticket: FlowTicket) throws(FlowError) -> String {
+        let key = try ticket.point()
+        let child: Point
+        do throws(BIP32Error) {
+            let root = try ExtendedPublicKey(publicKey: key, chainCode: SigningFlow.chainCode(for: key))
+            child = try root.derive(path: ticket.derivationPath ?? "m").key.publicKey
+        } catch {
+            throw .setupFailed(phase: nil, .keyDerivation(error))
+        }
+        return PresignaturePool.keyID(publicKey: child, epoch: try ticket.keyEpoch(), signers: try ticket.partyIDs())
+    }
+
     static func registration(_ ticket: FlowTicket, store: NodeStore) throws(FlowError) -> RegistrationOutput {
         let publicKey = try ticket.point(), epoch = try ticket.keyEpoch()
         let loaded: RegistrationOutput?

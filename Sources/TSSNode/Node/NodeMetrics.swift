@@ -15,12 +15,15 @@ public final class NodeMetrics: Sendable {
         messagesDropped = registry.makeCounter(name: "tss_peer_messages_dropped_total",
                                                help: "Peer messages dropped (not a message of any flow)")
         flowsRunning = registry.makeGauge(name: "tss_flows_running", help: "Flows running on this node")
+        presignaturesPooled = registry.makeGauge(name: "tss_presignatures_pooled",
+                                                 help: "Presignatures ready in the pools the filler keeps (0 with the filler off)")
     }
 
     let messagesReceived: Counter
     let messagesSent: Counter
     let messagesDropped: Counter
     let flowsRunning: Gauge
+    let presignaturesPooled: Gauge
 
     func flowStarted(_ kind: String) {
         registry.makeCounter(name: "tss_flows_started_total", labels: [("kind", kind)], help: "Flows started").increment()

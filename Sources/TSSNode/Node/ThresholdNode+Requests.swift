@@ -139,9 +139,10 @@ extension ThresholdNode {
         return id
     }
 
-    /// The state of `user`'s registration on this node, or nil when it has none.
-    public func registrationStatus(user: [UInt8]) -> RegistrationStatus? {
-        registrationState(hexString(user))
+    /// The state of `user`'s registration on this node, or nil when it has none. Answers without
+    /// waiting for the node's other work (``StatusBoard``).
+    public nonisolated func registrationStatus(user: [UInt8]) -> RegistrationStatus? {
+        board.registration(hexString(user))
     }
 
     // MARK: Signing
@@ -195,8 +196,14 @@ extension ThresholdNode {
         ticket.derivationPath = request.derivationPath
         ticket.attempt = request.attempt
         ticket.message = hexString(request.message)
+        var pool: String?
         if request.attempt == 0 {
             ticket.presignature = try takePooledPresignature(registration, path: request.derivationPath, signers: signers)
+            if ticket.presignature != nil {
+                pool = PresignaturePool.keyID(publicKey: try childPublicKey(registration, path: request.derivationPath),
+                                              epoch: try Self.epoch(registration), signers: signers)
+                updatePooledGauge()
+            }
         }
         let flow = try create(id: id, ticket: ticket, make: factory.signing())
         let status = SignatureStatus(requestID: requestID, messageHash: hexString(prehash.rawRepresentation),
@@ -205,18 +212,20 @@ extension ThresholdNode {
         var info = RunningFlow(kind: .sign, channel: signing.sessionID, committee: signers,
                                deadline: .now + configuration.flowTimeout, user: userHex, blockNumber: request.blockNumber)
         info.requestID = requestID
+        info.pool = pool
         launch(flow, info)
         return status
     }
 
-    /// The status of the signing request `requestID` (hex of its session id), or nil.
-    public func signatureStatus(requestID: String) -> SignatureStatus? {
-        signatureState(requestID.lowercased())
+    /// The status of the signing request `requestID` (hex of its session id), or nil. Answers
+    /// without waiting for the node's other work (``StatusBoard``).
+    public nonisolated func signatureStatus(requestID: String) -> SignatureStatus? {
+        board.signature(requestID.lowercased())
     }
 
     /// The status of the latest signing request of the 32-byte prehash `messageHash` (hex), or nil.
-    public func signatureStatus(messageHash: String) -> SignatureStatus? {
-        requestID(forMessageHash: messageHash.lowercased()).flatMap { signatureState($0) }
+    public nonisolated func signatureStatus(messageHash: String) -> SignatureStatus? {
+        board.signature(messageHash: messageHash.lowercased())
     }
 
     // MARK: Presignature pools
@@ -231,6 +240,14 @@ extension ThresholdNode {
     ///   signer, an index used before), `storage`, `notRunning`.
     @discardableResult
     public func presign(user: [UInt8], signers: [PartyID], poolIndex: UInt64, derivationPath: String = "m") throws(ThresholdNodeError) -> String {
+        try startPresigning(user: user, signers: signers, poolIndex: poolIndex, derivationPath: derivationPath,
+                            channelWait: configuration.flowTimeout)
+    }
+
+    /// ``presign(user:signers:poolIndex:derivationPath:)``, waiting up to `channelWait` for the
+    /// signers' channels; the flow is recorded as its pool's fill.
+    func startPresigning(user: [UInt8], signers: [PartyID], poolIndex: UInt64, derivationPath: String,
+                         channelWait: Duration) throws(ThresholdNodeError) -> String {
         try checkRunning()
         guard let registration = userRegistration(hexString(user)) else { throw .unknownUser }
         let childKey = try childPublicKey(registration, path: derivationPath)
@@ -249,10 +266,13 @@ extension ThresholdNode {
         ticket.epoch = registration.epoch
         ticket.derivationPath = derivationPath
         ticket.poolIndex = poolIndex
+        let pool = PresignaturePool.keyID(publicKey: childKey, epoch: epoch, signers: signers)
         let flow = try create(id: id, ticket: ticket, make: factory.presign())
-        launch(flow, RunningFlow(kind: .presign, channel: sessionID, committee: signers.sorted(),
-                                 deadline: .now + configuration.flowTimeout, user: hexString(user),
-                                 blockNumber: registration.blockNumber))
+        var info = RunningFlow(kind: .presign, channel: sessionID, committee: signers.sorted(),
+                               deadline: .now + channelWait, user: hexString(user), blockNumber: registration.blockNumber)
+        info.pool = pool
+        poolFills[pool] = id
+        launch(flow, info)
         return id
     }
 
@@ -278,7 +298,7 @@ extension ThresholdNode {
         return hexString(presignature.encoded)
     }
 
-    private func childPublicKey(_ registration: UserRegistration, path: String) throws(ThresholdNodeError) -> Point {
+    func childPublicKey(_ registration: UserRegistration, path: String) throws(ThresholdNodeError) -> Point {
         guard let bytes = decodeHex(registration.publicKey), let key = try? Point(sec1Representation: bytes) else {
             throw .storage(.inconsistentRecord(try! .publicKey(keyID: "user-" + registration.user), reason: "bad public key"))
         }
@@ -290,7 +310,7 @@ extension ThresholdNode {
         }
     }
 
-    private static func epoch(_ registration: UserRegistration) throws(ThresholdNodeError) -> KeyEpoch {
+    static func epoch(_ registration: UserRegistration) throws(ThresholdNodeError) -> KeyEpoch {
         guard let bytes = decodeHex(registration.epoch), let epoch = try? KeyEpoch(rawRepresentation: bytes) else {
             throw .storage(.inconsistentRecord(try! .publicKey(keyID: "user-" + registration.user), reason: "bad key epoch"))
         }

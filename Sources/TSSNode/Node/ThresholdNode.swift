@@ -38,15 +38,30 @@ public actor ThresholdNode {
         /// honest nodes name this node with the evidence of its own signature. Returning several
         /// messages sends each to its own recipients (a different payload to one victim).
         public var outgoingTamper: OutgoingTamper?
+        /// How many presignatures the node keeps ready in each pool it can sign from (every
+        /// registered key, root path, and every committee it may sit on); 0 turns the filler off.
+        /// How the signers agree on pool indices without a coordinator: docs/deployment.md
+        /// ("Presignature pools").
+        public var presignaturePoolTarget: Int
+        /// How often the filler looks at the pools.
+        public var poolCheckInterval: Duration
+        /// How long a presigning started by the filler waits for its signers' channels before it
+        /// gives up. Long on purpose: a signer that is down joins the same pool index when it
+        /// returns, instead of every signer moving on to a new index on its own.
+        public var poolChannelWait: Duration
 
         /// A rewrite of an outgoing message (``outgoingTamper``).
         public typealias OutgoingTamper = @Sendable (OutgoingMessage) -> [OutgoingMessage]
 
         /// A configuration; the defaults suit the production parameter sets.
         public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250),
-                    outgoingTamper: OutgoingTamper? = nil) {
+                    presignaturePoolTarget: Int = 0, poolCheckInterval: Duration = .seconds(1),
+                    poolChannelWait: Duration = .seconds(3600), outgoingTamper: OutgoingTamper? = nil) {
             self.flowTimeout = flowTimeout
             self.retryInterval = retryInterval
+            self.presignaturePoolTarget = max(0, presignaturePoolTarget)
+            self.poolCheckInterval = poolCheckInterval
+            self.poolChannelWait = poolChannelWait
             self.outgoingTamper = outgoingTamper
         }
     }
@@ -84,16 +99,19 @@ public actor ThresholdNode {
     nonisolated let logger: Logger
     nonisolated let factory: FlowFactory
     private let outbox = Outbox()
+    /// Statuses and counts the API reads without waiting for the actor.
+    nonisolated let board = StatusBoard()
 
     private var driver: PartyDriver
     private var running: [String: RunningFlow] = [:]
     private var routeOwners: [MessageRoute: String] = [:]
-    private var registrations: [String: RegistrationStatus] = [:]
-    private var userKeys: [String: UserRegistration] = [:]
-    private var signatures: [String: SignatureStatus] = [:]
-    private var requestsByHash: [String: String] = [:]
+    var userKeys: [String: UserRegistration] = [:]
     private var tasks: [Task<Void, Never>] = []
     private var sent: [SessionID: SentHistory] = [:]
+    /// Pool filler: the flow filling each pool (one at a time, so every signer fills in the same
+    /// index order), and the lowest pool index not yet claimed, per pool.
+    var poolFills: [String: String] = [:]
+    var poolCursors: [String: UInt64] = [:]
     private(set) var isRunning = false
 
     /// What the node keeps about a flow while it runs.
@@ -102,7 +120,8 @@ public actor ThresholdNode {
         /// The transport session (channel) of the flow.
         let channel: SessionID
         let committee: [PartyID]
-        let deadline: ContinuousClock.Instant
+        /// Until the channels open: the time `openSession` may take; then the flow's deadline.
+        var deadline: ContinuousClock.Instant
         let user: String
         let blockNumber: UInt64
         /// Signing: the request id.
@@ -112,6 +131,8 @@ public actor ThresholdNode {
         var started = false
         /// Restored from its journal after a restart: the node asks its peers to send again.
         var restored = false
+        /// Presigning started by the pool filler, or signing with a pooled presignature: the pool.
+        var pool: String?
     }
 
     /// A node.
@@ -167,17 +188,15 @@ public actor ThresholdNode {
         do {
             for registration in try store.userRegistrations() {
                 userKeys[registration.user] = registration
-                registrations[registration.user] = .registered(publicKey: registration.publicKey)
+                board.setRegistration(registration.user, .registered(publicKey: registration.publicKey))
             }
-            for status in try store.signatureStatuses() {
-                signatures[status.requestID] = status
-                requestsByHash[status.messageHash] = status.requestID
-            }
+            for status in try store.signatureStatuses() { board.setSignature(status) }
         } catch {
             logger.error("cannot read the node's records", metadata: ["error": "\(error)"])
             throw .storage(error)
         }
         isRunning = true
+        publishCounts()
         let transport = self.transport
         let deliveries = transport.deliveries()
         tasks.append(Task { [weak self] in
@@ -199,6 +218,16 @@ public actor ThresholdNode {
             }
         })
         await restoreJournals()
+        if configuration.presignaturePoolTarget > 0 {
+            let interval = configuration.poolCheckInterval
+            tasks.append(Task { [weak self] in
+                while !Task.isCancelled {
+                    guard let self else { return }
+                    await self.fillPools()
+                    try? await Task.sleep(for: interval)
+                }
+            })
+        }
         logger.info("node started", metadata: ["party": "\(me)", "flows": "\(running.count)"])
     }
 
@@ -212,9 +241,12 @@ public actor ThresholdNode {
         tasks.removeAll()
         driver = PartyDriver(me: me)
         running.removeAll()
+        poolFills.removeAll()
+        poolCursors.removeAll()
         routeOwners.removeAll()
         sent.removeAll()
         metrics.flowsRunning.set(Double(0))
+        publishCounts()
         logger.info("node stopped", metadata: ["party": "\(me)"])
     }
 
@@ -276,6 +308,7 @@ public actor ThresholdNode {
                 finish(id)
             case .failed(let id, let error):
                 logger.warning("flow failed", metadata: ["flow": "\(id)", "error": "\(error)"])
+                if case .differentPresignatures = error, let pool = running[id]?.pool { drain(pool: pool) }
                 fail(id, FailureReport(error))
             case .dropped(let deliverer, let reason):
                 metrics.messagesDropped.increment()
@@ -307,6 +340,7 @@ public actor ThresholdNode {
         for route in flow.routes { routeOwners[route] = id }
         metrics.flowStarted(info.kind.rawValue)
         metrics.flowsRunning.set(Double(running.count))
+        publishCounts()
         Task { await self.open(flow, info) }
     }
 
@@ -324,6 +358,9 @@ public actor ThresholdNode {
         do {
             let actions = try driver.start(flow)
             running[id]?.started = true
+            // The flow's own time starts when its channels are up (a pool fill may have waited
+            // much longer for them).
+            running[id]?.deadline = min(info.deadline, .now + configuration.flowTimeout)
             // A restored flow sends again what it sent before the restart (peers take copies as
             // duplicates): what was journaled but lost with the old process still arrives.
             for outgoing in flow.replayedMessages { enqueue(outgoing, of: info) }
@@ -353,13 +390,14 @@ public actor ThresholdNode {
                 guard let slot = driver.output(of: id, as: PresignFlow.self) else { return }
                 let sessionID = flow.channel
                 try store.addPresignature(slot, id: NodeStore.presignatureID(sessionID: sessionID))
+                updatePooledGauge()
             case .sign:
                 guard let output = driver.output(of: id, as: SigningFlow.self), let requestID = flow.requestID,
-                      var status = signatures[requestID] else { return }
+                      var status = board.signature(requestID) else { return }
                 status.state = .signed
                 status.signature = hexString(output.signature)
                 status.publicKey = hexString(output.publicKey.compressedRepresentation)
-                signatures[requestID] = status
+                board.setSignature(status)
                 try store.saveSignatureStatus(status)
             }
             metrics.flowFinished(flow.kind.rawValue)
@@ -379,7 +417,8 @@ public actor ThresholdNode {
                                             epoch: hexString(share.epoch.rawRepresentation), blockNumber: blockNumber)
         try store.saveUserRegistration(registration)
         userKeys[user] = registration
-        registrations[user] = .registered(publicKey: registration.publicKey)
+        board.setRegistration(user, .registered(publicKey: registration.publicKey))
+        publishCounts()
     }
 
     private func fail(_ id: String, _ report: FailureReport) {
@@ -392,14 +431,14 @@ public actor ThresholdNode {
     private func record(_ report: FailureReport, of flow: RunningFlow) {
         switch flow.kind {
         case .registration, .dealer:
-            registrations[flow.user] = .failed(report)
+            board.setRegistration(flow.user, .failed(report))
         case .presign:
             break
         case .sign:
-            guard let requestID = flow.requestID, var status = signatures[requestID] else { return }
+            guard let requestID = flow.requestID, var status = board.signature(requestID) else { return }
             status.state = .failed
             status.failure = report
-            signatures[requestID] = status
+            board.setSignature(status)
             do { try store.saveSignatureStatus(status) } catch {
                 logger.error("cannot store a signing result", metadata: ["request": "\(requestID)", "error": "\(error)"])
             }
@@ -409,8 +448,10 @@ public actor ThresholdNode {
     /// Forgets a flow that finished or failed: its routes, its journal, its channels.
     private func close(_ id: String, _ flow: RunningFlow) {
         running[id] = nil
+        if let pool = flow.pool, poolFills[pool] == id { poolFills[pool] = nil }
         routeOwners = routeOwners.filter { $0.value != id }
         metrics.flowsRunning.set(Double(running.count))
+        publishCounts()
         do { _ = try store.takeFlowJournal(id: id) } catch {
             logger.warning("cannot remove a flow journal", metadata: ["flow": "\(id)", "error": "\(error)"])
         }
@@ -488,19 +529,23 @@ public actor ThresholdNode {
         info.restored = true
         switch kind {
         case .registration, .dealer:
-            registrations[ticket.user] = .pending
+            board.setRegistration(ticket.user, .pending)
             if let text = ticket.dealtShare, let bytes = decodeHex(text) { info.dealtShare = try ThresholdKeyShare(encoded: bytes) }
         case .sign:
             let request = try FlowFactory.signingRequest(ticket)
             let requestID = hexString(request.sessionID.rawRepresentation)
             info.requestID = requestID
-            if signatures[requestID] == nil {
-                signatures[requestID] = SignatureStatus(requestID: requestID, messageHash: hexString(request.prehash.rawRepresentation),
-                                                        signers: request.signers.map { hexString($0.rawRepresentation) })
-                requestsByHash[hexString(request.prehash.rawRepresentation)] = requestID
+            if board.signature(requestID) == nil {
+                board.setSignature(SignatureStatus(requestID: requestID, messageHash: hexString(request.prehash.rawRepresentation),
+                                                   signers: request.signers.map { hexString($0.rawRepresentation) }))
             }
         case .presign:
-            break
+            // A restored pool fill waits as long for its channels as a new one: a signer that is
+            // still down joins this index when it returns.
+            info.deadline = .now + max(configuration.flowTimeout, configuration.poolChannelWait)
+            let pool = try FlowFactory.presignPool(ticket)
+            info.pool = pool
+            poolFills[pool] = flow.journal.id
         }
         logger.info("flow restored", metadata: ["flow": "\(flow.journal.id)"])
         launch(flow, info)
@@ -508,10 +553,10 @@ public actor ThresholdNode {
 
     private func markRestoreFailed(id: String, reason: String) {
         let requestID = String(id.dropFirst("sign:".count))
-        guard var status = signatures[requestID], status.state == .pending else { return }
+        guard var status = board.signature(requestID), status.state == .pending else { return }
         status.state = .failed
         status.failure = FailureReport(reason: "the flow could not be restored after a restart: \(reason)")
-        signatures[requestID] = status
+        board.setSignature(status)
         try? store.saveSignatureStatus(status)
     }
 
@@ -526,20 +571,23 @@ public actor ThresholdNode {
     // MARK: Helpers for the requests
 
     func isKnownFlow(_ id: String) -> Bool { running[id] != nil }
-    func registrationState(_ user: String) -> RegistrationStatus? { registrations[user] }
-    func setRegistrationState(_ user: String, _ state: RegistrationStatus) { registrations[user] = state }
+    func registrationState(_ user: String) -> RegistrationStatus? { board.registration(user) }
+    func setRegistrationState(_ user: String, _ state: RegistrationStatus) { board.setRegistration(user, state) }
     func userRegistration(_ user: String) -> UserRegistration? { userKeys[user] }
-    func signatureState(_ requestID: String) -> SignatureStatus? { signatures[requestID] }
+    func signatureState(_ requestID: String) -> SignatureStatus? { board.signature(requestID) }
 
     func recordPending(_ status: SignatureStatus) {
-        signatures[status.requestID] = status
-        requestsByHash[status.messageHash] = status.requestID
+        board.setSignature(status)
         do { try store.saveSignatureStatus(status) } catch {
             logger.error("cannot store a signing result", metadata: ["request": "\(status.requestID)", "error": "\(error)"])
         }
     }
 
-    func requestID(forMessageHash hash: String) -> String? { requestsByHash[hash] }
+
+    /// Publishes the counts `/healthz` reads.
+    func publishCounts() {
+        board.setCounts(isRunning: isRunning, runningFlows: running.count, registeredUsers: userKeys.count)
+    }
 
     /// 32 bytes from the system generator: a flow's seed.
     nonisolated static func freshSeed() -> SecretBytes {

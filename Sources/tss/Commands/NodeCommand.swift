@@ -92,7 +92,12 @@ struct NodeRun: AsyncParsableCommand {
                                valueName: "KIND", visibility: .hidden))
     var misbehave: String?
 
+    @Option(help: ArgumentHelp("Keep K presignatures ready in each pool this node can sign from (every registered key, "
+                               + "every committee it may sit on); 0: presign when a request comes.", valueName: "K"))
+    var poolTarget: Int = 0
+
     func validate() throws {
+        try OptionCheck.require(poolTarget, in: 0...1000, "--pool-target")
         try OptionCheck.require(httpPort, in: 1...65535, "--http-port")
         if let peerPort { try OptionCheck.require(peerPort, in: 1...65535, "--peer-port") }
         try OptionCheck.require(flowTimeout, in: 1...86400, "--flow-timeout")
@@ -120,7 +125,7 @@ struct NodeRun: AsyncParsableCommand {
         let peerPort = self.peerPort ?? member.peerPort
         let transport = try await NodeTransports.make(directory: directory, me: member, identity: keys.identity,
                                                       channelKey: keys.channelKey, peerPort: peerPort)
-        var configuration = ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout))
+        var configuration = ThresholdNode.Configuration(flowTimeout: .seconds(flowTimeout), presignaturePoolTarget: poolTarget)
         if let drill = try drill() {
             configuration.outgoingTamper = drill.outgoingCheat(signer: keys.identity)
             printError("tss node: FAULT DRILL: this node misbehaves (\(drill.rawValue): \(drill.summary))")
