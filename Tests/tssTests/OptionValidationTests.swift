@@ -54,6 +54,7 @@ private let numericOptions: [NumericOption] = [
     .init(command: nodeRunRequired, option: "--http-port", valid: 8001, tooLarge: 65_536),
     .init(command: nodeRunRequired, option: "--peer-port", valid: 9001, tooLarge: 65_536),
     .init(command: nodeRunRequired, option: "--flow-timeout", valid: 60, tooLarge: 86_401),
+    .init(command: nodeRunRequired, option: "--pool-target", valid: 4, tooLarge: 1001, zeroIsValid: true),
     .init(command: ["client", "sign", "--config", "network.json", "--user-key", identitySeedHex, "--block", "9", "--message", "m"],
           option: "--timeout", valid: 60, tooLarge: 86_401),
     .init(command: ["demo"], option: "--parties", valid: 3, tooLarge: nil),
