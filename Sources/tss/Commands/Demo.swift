@@ -57,8 +57,9 @@ struct Demo: AsyncParsableCommand {
                                valueName: "ACTION")) var misbehave: Misbehaviour?
     @Option(help: "Index (0-based, in identity order) of the cheating party; default: one that takes part in the phase.")
     var culprit: Int?
-    @Flag(help: "Run --parties `tss node` processes on loopback instead: register a user by DKG and one by a dealt key "
-          + "through TSSClient, sign for each, kill a committee member mid-signing, restart it and sign again.")
+    @Flag(help: ArgumentHelp("Run --parties `tss node` processes on loopback instead: register a user by DKG and one by a "
+                             + "dealt key through TSSClient, sign for each, kill a committee member mid-signing, restart it "
+                             + "and sign again."))
     var network = false
 
     /// N, T, the parameter set and the message, with their defaults.

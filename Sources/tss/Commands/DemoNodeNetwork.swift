@@ -27,7 +27,7 @@ extension Demo {
         let parameterSet = self.parameterSet ?? .production112
         var report = NodeNetworkReport()
         progress("network: \(partyCount) node processes, threshold \(signerCount), parameters \(parameterSet.rawValue)")
-        let cluster = try report.timed("nodes", progress) {
+        let cluster = try report.timed("keys", progress) {
             try LocalCluster(nodes: partyCount, threshold: signerCount, parameterSet: parameterSet)
         }
         defer { cluster.shutdown() }

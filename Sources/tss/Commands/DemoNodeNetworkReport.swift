@@ -90,7 +90,7 @@ struct NodeNetworkReport {
     var problems: [String] = []
 
     /// The order timings are printed in.
-    static let timingKeys = ["nodes", "registerDKG", "registerDealer", "signDKG", "signDealer", "faultSetup", "fault",
+    static let timingKeys = ["keys", "nodes", "registerDKG", "registerDealer", "signDKG", "signDealer", "faultSetup", "fault",
                              "restart", "signAfterRestart"]
 
     var verified: Bool {

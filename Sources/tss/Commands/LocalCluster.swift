@@ -176,7 +176,9 @@ final class LocalCluster: @unchecked Sendable {
                 lock.withLock { processes[index] = nil }
                 let text = String(decoding: (try? Data(contentsOf: logURL(index))) ?? Data(), as: UTF8.self)
                 let tail = String(text.split(separator: "\n").suffix(3).joined(separator: " | ").suffix(600))
-                if text.contains("Unknown option") { throw StartError.unknownOption(index: index, log: tail) }
+                if let line = text.split(separator: "\n").last(where: { $0.contains("Unknown option") }) {
+                    throw StartError.unknownOption(index: index, log: String(line))
+                }
                 throw StartError.exited(index: index, status: process.terminationStatus, log: tail)
             }
             guard ContinuousClock.now < deadline else { throw StartError.notHealthy(index: index) }
