@@ -100,7 +100,10 @@ enum NodeProcesses {
     }
 }
 
-/// Three members' data directories, their directory file and their processes.
+/// Three members' data directories (`tss node init`), their directory file (`--params testing`,
+/// threshold 2, signing groups `[[0], [1, 2]]`) and their processes, on random ports. Every process
+/// is killed when the cluster is released; `start(_:flowTimeout:extraArguments:)` passes further
+/// `tss node run` options (a misbehaving node, a pool target).
 final class NodeCluster {
     let binary: URL
     let root: URL
