@@ -41,6 +41,7 @@ import TestSupport
             #expect(other["status"] as? String == "failed", "\(other)")
             #expect(other["unresponsive"] as? [String] == [killed], "names the killed node and no one else: \(other)")
             #expect(other["culprit"] is NSNull, "a timeout is no proven fault")
+            #expect((other["alsoNamed"] as? [String])?.isEmpty == true, "no honest party named: \(other)")
         }
         #expect(fault["namedCorrectly"] as? Bool == true)
         let after = try #require(fault["afterRestart"] as? [String: Any], "\(fault)")

@@ -62,11 +62,13 @@ struct NodeNetworkReport {
             self.index = index
         }
 
-        /// Every other committee member failed the request naming exactly the killed node (no
-        /// honest party named, no culprit claimed for a timeout).
+        /// Every other committee member failed the request naming the killed node as unresponsive,
+        /// and none claims a culprit (a timeout proves nothing). With three or more signers a
+        /// member may also name another waiting member that gave up first (docs/deployment.md,
+        /// "A silent-party report is not evidence"); `alsoNamed` in the JSON shows it.
         var namedCorrectly: Bool {
             !reports.isEmpty && reports.allSatisfy {
-                $0.status == "failed" && $0.unresponsive == [hex(killed.rawRepresentation)] && $0.culprit == nil
+                $0.status == "failed" && $0.unresponsive.contains(hex(killed.rawRepresentation)) && $0.culprit == nil
             }
         }
 
@@ -77,7 +79,8 @@ struct NodeNetworkReport {
              "clientError": clientError ?? NSNull(), "namedCorrectly": namedCorrectly,
              "reports": reports.map {
                  ["node": hex($0.node.rawRepresentation), "status": $0.status, "reason": $0.reason ?? NSNull(),
-                  "unresponsive": $0.unresponsive, "culprit": $0.culprit ?? NSNull()] as [String: Any]
+                  "unresponsive": $0.unresponsive, "culprit": $0.culprit ?? NSNull(),
+                  "alsoNamed": $0.unresponsive.filter { $0 != hex(killed.rawRepresentation) }] as [String: Any]
              },
              "afterRestart": afterRestart.map { $0.json.merging(["restartedNodeSigned": restartedSigned]) { $1 } } ?? NSNull()]
         }
