@@ -31,7 +31,7 @@ test: deps
 demo: build
 	$(SWIFT) run -c release --skip-build tss demo $(DEMO_ARGS)
 
-# Optional: the demo over real `tss node` processes on loopback (docs/deployment.md, "The demo
+# Optional: the demo over real `tss node` processes on loopback (docs/deployment.md, "The demo and benchmark
 # over node processes"): DKG and dealer registration through TSSClient, a signature for each,
 # a committee member killed mid-signing and restarted. DEMO_NETWORK_ARGS='--params testing' is quick.
 demo-network: build

@@ -235,6 +235,8 @@ private let numericOptions: [NumericOption] = [
         #expect(rejection(["demo", "--network", "--misbehave", "bad-sigma"])?.hasSuffix("drop --misbehave") == true)
         #expect(rejection(["demo", "--data", "/tmp/demo", "--sign", "hello", "--network"])?.hasSuffix("drop --network") == true)
         #expect(rejection(["demo", "--network", "--parties", "3", "--threshold", "4"]) == "--threshold must lie in 2...parties")
+        #expect(rejection(["demo", "--network", "--parties", "17"]) == "--network runs at most 16 node processes (--parties)")
+        #expect(rejection(["demo", "--network", "--parties", "16"]) == nil)
     }
 
     @Test func misbehaveTakesNoStoresAndNoCrash() {

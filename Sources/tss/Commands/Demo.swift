@@ -94,6 +94,8 @@ struct Demo: AsyncParsableCommand {
             if let (option, _) = given.first(where: \.1) {
                 throw ValidationError("--network runs node processes with their own stores: drop \(option)")
             }
+            // One process per party, each with its two ports and its share of the two cores.
+            guard partyCount <= 16 else { throw ValidationError("--network runs at most 16 node processes (--parties)") }
         }
         if let data, data.isEmpty { throw ValidationError("--data needs a directory") }
         if let culprit, !(0..<partyCount).contains(culprit) { throw ValidationError("--culprit must lie in 0..<parties") }
