@@ -76,9 +76,12 @@ struct BenchNetwork: AsyncParsableCommand {
         let perCommittee = Dictionary(grouping: committees, by: { $0 }).mapValues(\.count)
         let target = perCommittee.values.max() ?? 1
         do {
+            // All stopped first, then started one after another on the same ports: a filler that
+            // starts presigning meets its peers down for a moment only, not for a graceful stop.
             benchProgress("warm: restarting every node with --pool-target \(target)")
+            for index in cluster.members.indices { cluster.stop(index) }
             for index in cluster.members.indices {
-                try await cluster.restart(index, flowTimeout: Self.flowTimeout, extraArguments: ["--pool-target", "\(target)"])
+                try await cluster.start(index, flowTimeout: Self.flowTimeout, extraArguments: ["--pool-target", "\(target)"])
             }
             let fill = try await waitForPools(cluster, committees: Array(perCommittee.keys), target: target, users: 2)
             warmRun = try await signRequests(user, label: "warm", firstBlock: 100 + UInt64(requests), messages: warmMessages)
