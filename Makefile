@@ -4,8 +4,9 @@
 SWIFT      ?= swift
 APT_PKGS   := libgmp-dev libsecp256k1-dev libsodium-dev libsqlite3-dev pkg-config
 DEMO_ARGS  ?= --parties 3 --threshold 2 --params production112
+DEMO_NETWORK_ARGS ?= --parties 3 --threshold 2 --params production112
 
-.PHONY: deps build test demo bench ct vectors clean docs docs-coverage sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
+.PHONY: deps build test demo demo-network bench ct vectors clean docs docs-coverage sanitize sanitize-address sanitize-thread fuzz fuzz-build fuzz-merge
 
 deps:
 	@missing=""; \
@@ -32,6 +33,12 @@ test: deps
 
 demo: build
 	$(SWIFT) run -c release --skip-build tss demo $(DEMO_ARGS)
+
+# Optional: the demo over real `tss node` processes on loopback (docs/deployment.md, "The demo and benchmark
+# over node processes"): DKG and dealer registration through TSSClient, a signature for each,
+# a committee member killed mid-signing and restarted. DEMO_NETWORK_ARGS='--params testing' is quick.
+demo-network: build
+	$(SWIFT) run -c release --skip-build tss demo --network $(DEMO_NETWORK_ARGS)
 
 bench: build
 	.build/release/tss bench modexp

@@ -25,6 +25,7 @@ struct Bench: AsyncParsableCommand {
             BenchProofs.self,
             BenchProtocol.self,
             BenchNoise.self,
+            BenchNetwork.self,
         ]
     )
 }

@@ -8,7 +8,7 @@ import TestSupport
 /// `POST /signer/signature` fails naming node 0, with a self-contained fault report that
 /// `tss fault verify --report-json` finds proven; the same evidence does not convict an honest node.
 @Suite(.serialized) struct NodeMisbehaveTests {
-    typealias Cluster = NodeFaultTests.Cluster
+    typealias Cluster = NodeCluster
 
     /// The three nodes, node 0 cheating; other ports when a port is taken (three tries).
     static func cheatingCluster(binary: URL, misbehave: String) async throws -> Cluster {
@@ -58,35 +58,35 @@ import TestSupport
         // A third party: the whole response, from a file and from standard input.
         let file = cluster.root.appendingPathComponent("failure.json")
         try JSONSerialization.data(withJSONObject: status).write(to: file)
-        let verified = try NodeNetworkTests.run(binary, ["fault", "verify", "--report-json", file.path, "--json"])
+        let verified = try NodeProcesses.run(binary, ["fault", "verify", "--report-json", file.path, "--json"])
         #expect(verified.status == 0)
         print("NodeMisbehaveTests: tss fault verify --report-json: \(verified.stdout)")
-        let verdict = try NodeNetworkTests.json(verified.stdout)
+        let verdict = try NodeProcesses.json(verified.stdout)
         #expect(verdict["verdict"] as? String == "proven", "\(verified.stdout)")
         #expect(verdict["culprit"] as? String == cluster.ids[0])
         #expect(verdict["phase"] as? String == "sign")
         let failureOnly = String(decoding: try JSONSerialization.data(withJSONObject: failure), as: UTF8.self)
-        let fromStdin = try NodeNetworkTests.run(binary, ["fault", "verify", "--report-json", "-", "--json"], stdin: failureOnly)
-        #expect(try NodeNetworkTests.json(fromStdin.stdout)["verdict"] as? String == "proven", "\(fromStdin.stdout)")
+        let fromStdin = try NodeProcesses.run(binary, ["fault", "verify", "--report-json", "-", "--json"], stdin: failureOnly)
+        #expect(try NodeProcesses.json(fromStdin.stdout)["verdict"] as? String == "proven", "\(fromStdin.stdout)")
 
         // The `fault` itself: self-contained; a --public-data other than the context it carries is refused.
         let fault = try #require(failure["fault"] as? String)
-        let bare = try NodeNetworkTests.run(binary, ["fault", "verify", "--report", fault, "--json"])
-        #expect(try NodeNetworkTests.json(bare.stdout)["verdict"] as? String == "proven", "\(bare.stdout)")
+        let bare = try NodeProcesses.run(binary, ["fault", "verify", "--report", fault, "--json"])
+        #expect(try NodeProcesses.json(bare.stdout)["verdict"] as? String == "proven", "\(bare.stdout)")
         let otherContext = "VFNTRkNYAg=="  // "TSSFCX" 2 and nothing more: not this report's context
-        let mismatched = try NodeNetworkTests.run(binary, ["fault", "verify", "--report", fault, "--public-data", otherContext])
+        let mismatched = try NodeProcesses.run(binary, ["fault", "verify", "--report", fault, "--public-data", otherContext])
         #expect(mismatched.status != 0, "a different --public-data is refused: \(mismatched.stdout)")
 
         // Re-accusing an honest node with the same evidence proves nothing.
         for innocent in [1, 2] {
-            let reaccused = try NodeNetworkTests.run(binary, ["fault", "verify", "--report-json", file.path, "--json",
+            let reaccused = try NodeProcesses.run(binary, ["fault", "verify", "--report-json", file.path, "--json",
                                                               "--culprit", cluster.ids[innocent]])
-            #expect(try NodeNetworkTests.json(reaccused.stdout)["verdict"] as? String == "not-proven",
+            #expect(try NodeProcesses.json(reaccused.stdout)["verdict"] as? String == "not-proven",
                     "node \(innocent) is not convicted: \(reaccused.stdout)")
         }
         // No honest node is named by the other honest one either.
         let other = 3 - member
-        let untouched = try await NodeFaultTests.post(cluster.httpPort(other), "/signer/signature", ["request_id": id]).body
+        let untouched = try await NodeProcesses.post(cluster.httpPort(other), "/signer/signature", ["request_id": id]).body
         if let named = (untouched["failure"] as? [String: Any])?["culprit"] as? String {
             #expect(named == cluster.ids[0], "\(untouched)")
         }

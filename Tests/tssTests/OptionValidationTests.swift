@@ -49,6 +49,10 @@ private let numericOptions: [NumericOption] = [
     .init(command: ["bench", "primes"], option: "--bits", valid: 256, tooLarge: 8_193),
     .init(command: ["bench", "primes"], option: "--count", valid: 2, tooLarge: 10_001),
     .init(command: ["bench", "primes"], option: "--workers", valid: 2, tooLarge: 65),
+    .init(command: ["bench", "network"], option: "--nodes", valid: 3, tooLarge: 17),
+    .init(command: ["bench", "network"], option: "--threshold", valid: 2, tooLarge: 4),  // > default 3 nodes
+    .init(command: ["bench", "network"], option: "--requests", valid: 4, tooLarge: 10_001),
+    .init(command: ["bench", "network"], option: "--concurrency", valid: 2, tooLarge: 257),
     .init(command: ["noise", "serve", "--listen", "127.0.0.1:0"] + noiseRequired, option: "--timeout", valid: 5, tooLarge: 86_401),
     .init(command: ["noise", "connect", "--to", "127.0.0.1:1"] + noiseRequired, option: "--timeout", valid: 5, tooLarge: 86_401),
     .init(command: nodeRunRequired, option: "--http-port", valid: 8001, tooLarge: 65_536),
@@ -119,7 +123,7 @@ private let numericOptions: [NumericOption] = [
 
 @Suite struct ParameterSetOption {
     @Test func oneNameEverywhere() {
-        for command in [["demo"], ["bench", "proofs"], ["bench", "protocol"]] {
+        for command in [["demo"], ["bench", "proofs"], ["bench", "protocol"], ["bench", "network"]] {
             #expect(rejection(command + ["--params", "testing"]) == nil)
             #expect(rejection(command + ["--params", "production112"]) == nil)
             let message = rejection(command + ["--params", "production256"])
@@ -220,6 +224,20 @@ private let numericOptions: [NumericOption] = [
             #expect(message?.hasSuffix("drop \(option)") == true, "\(option): \(message ?? "accepted")")
             #expect(message?.contains("demo.json") == true)
         }
+    }
+
+    /// `--network` runs node processes with their own stores: no simulated-party options.
+    @Test func networkTakesNoStoresCrashOrMisbehaviour() throws {
+        let demo = try #require(try TSSCommand.parseAsRoot(["demo", "--network", "--params", "testing", "--parties", "4",
+                                                            "--threshold", "3", "--json"]) as? Demo)
+        #expect(demo.network && demo.partyCount == 4 && demo.signerCount == 3)
+        #expect(rejection(["demo", "--network", "--data", "/tmp/demo"]) == "--network runs node processes with their own stores: drop --data")
+        #expect(rejection(["demo", "--network", "--crash-after", "sign"])?.hasSuffix("drop --crash-after") == true)
+        #expect(rejection(["demo", "--network", "--misbehave", "bad-sigma"])?.hasSuffix("drop --misbehave") == true)
+        #expect(rejection(["demo", "--data", "/tmp/demo", "--sign", "hello", "--network"])?.hasSuffix("drop --network") == true)
+        #expect(rejection(["demo", "--network", "--parties", "3", "--threshold", "4"]) == "--threshold must lie in 2...parties")
+        #expect(rejection(["demo", "--network", "--parties", "17"]) == "--network runs at most 16 node processes (--parties)")
+        #expect(rejection(["demo", "--network", "--parties", "16"]) == nil)
     }
 
     @Test func misbehaveTakesNoStoresAndNoCrash() {

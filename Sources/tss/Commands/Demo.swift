@@ -57,6 +57,10 @@ struct Demo: AsyncParsableCommand {
                                valueName: "ACTION")) var misbehave: Misbehaviour?
     @Option(help: "Index (0-based, in identity order) of the cheating party; default: one that takes part in the phase.")
     var culprit: Int?
+    @Flag(help: ArgumentHelp("Run --parties `tss node` processes on loopback instead: register a user by DKG and one by a "
+                             + "dealt key through TSSClient, sign for each, kill a committee member mid-signing, restart it "
+                             + "and sign again."))
+    var network = false
 
     /// N, T, the parameter set and the message, with their defaults.
     var partyCount: Int { parties ?? Self.defaultParties }
@@ -72,7 +76,7 @@ struct Demo: AsyncParsableCommand {
             let given: [(String, Bool)] = [("--parties", parties != nil), ("--threshold", threshold != nil),
                                            ("--params", parameterSet != nil), ("--message", message != nil),
                                            ("--misbehave", misbehave != nil), ("--culprit", culprit != nil),
-                                           ("--crash-after", crashAfter != nil)]
+                                           ("--crash-after", crashAfter != nil), ("--network", network)]
             if let (option, _) = given.first(where: \.1) {
                 throw ValidationError("--sign signs with the demo in --data DIR (its parties, threshold and parameter set "
                                       + "are in DIR/demo.json, the message is --sign's): drop \(option)")
@@ -83,6 +87,15 @@ struct Demo: AsyncParsableCommand {
         guard (2...partyCount).contains(signerCount) else { throw ValidationError("--threshold must lie in 2...parties") }
         guard ["testing", "production112"].contains(params) else {
             throw ValidationError("--params must be testing or production112")
+        }
+        if network {
+            let given: [(String, Bool)] = [("--data", data != nil), ("--crash-after", crashAfter != nil),
+                                           ("--misbehave", misbehave != nil), ("--culprit", culprit != nil)]
+            if let (option, _) = given.first(where: \.1) {
+                throw ValidationError("--network runs node processes with their own stores: drop \(option)")
+            }
+            // One process per party, each with its two ports and its share of the two cores.
+            guard partyCount <= 16 else { throw ValidationError("--network runs at most 16 node processes (--parties)") }
         }
         if let data, data.isEmpty { throw ValidationError("--data needs a directory") }
         if let culprit, !(0..<partyCount).contains(culprit) { throw ValidationError("--culprit must lie in 0..<parties") }
@@ -95,7 +108,9 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if misbehave != nil {
+        if network {
+            try await runNodeNetwork()
+        } else if misbehave != nil {
             try runMisbehaving()
         } else {
             try runFlows()
