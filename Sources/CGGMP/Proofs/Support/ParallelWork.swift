@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 
 /// Independent pieces of one proof's work spread over every core (issue #13, "all cores").
 ///
@@ -15,7 +14,7 @@ enum ParallelWork {
         _ count: Int, concurrently: Bool, _ body: @Sendable (Int) -> Value
     ) -> [Value] {
         guard concurrently, count > 1 else { return (0..<count).map(body) }
-        let slots = Slots<Value>(count: count)
+        let slots = ResultSlots<Value>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
             slots.set(index, body(index))
         }
@@ -32,25 +31,5 @@ enum ParallelWork {
             return nil
         }
         return map(count, concurrently: true, check).lazy.compactMap { $0 }.first
-    }
-}
-
-/// Fixed slots, each written once from a concurrent iteration, under a lock.
-private final class Slots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }
