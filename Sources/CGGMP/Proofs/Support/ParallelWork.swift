@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Independent pieces of one proof's work spread over every core (issue #13, "all cores").
 ///
@@ -30,6 +31,34 @@ enum ParallelWork {
             for index in 0..<count { if let failure = check(index) { return failure } }
             return nil
         }
-        return map(count, concurrently: true, check).lazy.compactMap { $0 }.first
+        // A check above a known failure cannot change the answer, so it is skipped: a proof that
+        // fails early (a cheater's, in the failure rounds) costs about what the loop's early exit
+        // costs. The lowest failing index itself is never skipped — only indices above an index
+        // already seen failing are — so the answer is the loop's.
+        let lowestFailure = LowestIndex(count)
+        return map(count, concurrently: true) { index -> Failure? in
+            guard index < lowestFailure.value else { return nil }
+            let failure = check(index)
+            if failure != nil { lowestFailure.lower(to: index) }
+            return failure
+        }.lazy.compactMap { $0 }.first
+    }
+}
+
+/// The lowest index seen failing so far, shared by concurrent checks.
+private final class LowestIndex: Sendable {
+    private let index: Atomic<Int>
+
+    init(_ initial: Int) { index = Atomic(initial) }
+
+    var value: Int { index.load(ordering: .relaxed) }
+
+    func lower(to candidate: Int) {
+        var current = index.load(ordering: .relaxed)
+        while candidate < current {
+            let (exchanged, original) = index.compareExchange(expected: current, desired: candidate, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
     }
 }
