@@ -54,8 +54,8 @@ extension BigInt {
 }
 
 /// Montgomery arithmetic modulo an odd m of n limbs (R = 2^(64n)), variable time, on limb buffers
-/// of n limbs holding values in [0, m).
-private struct Montgomery: ~Copyable {
+/// of n limbs holding values in [0, m). Shared by the multi-exponentiation and `FixedBasePowers`.
+struct Montgomery: ~Copyable {
     let modulus: BigInt
     let m: UnsafePointer<mp_limb_t>
     let n: Int

@@ -84,21 +84,23 @@ import Secp256k1
         try n0.requireCiphertext(statement.c.value, field: "C")
         let count = Challenge.binaryRepetitions(parameters)
 
+        // Every mask is drawn first, in order; only the commitments fan out (on every core unless
+        // `path` is `.reference`), so the proof does not depend on scheduling.
         var masks: [Mask] = []
-        var commitments: [(a: BigInt, r: Point, b: BigInt)] = []
         masks.reserveCapacity(count)
-        commitments.reserveCapacity(count)
         for _ in 0..<count {
-            let mask = Mask(
+            masks.append(Mask(
                 alpha: BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator),
                 beta: BigInt.random(signedBits: parameters.ellPrime + parameters.epsilon, using: &generator),
                 r: n0.randomRandomizer(using: &generator),
-                s: n1.randomRandomizer(using: &generator))
-            masks.append(mask)
-            commitments.append((
-                a: n0.add(n0.scaleSecret(statement.c.value, by: mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
-                r: Point.generator * CurveBridge.scalar(mask.alpha),
-                b: n1.encrypt(mask.beta, randomizer: mask.s)))
+                s: n1.randomRandomizer(using: &generator)))
+        }
+        let c = statement.c.value, allMasks = masks
+        let commitments = ParallelWork.map(count, concurrently: path == .fast) { j -> (a: BigInt, r: Point, b: BigInt) in
+            let mask = allMasks[j]
+            return (a: n0.add(n0.scaleSecret(c, by: mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+                    r: Point.generator * CurveBridge.scalar(mask.alpha),
+                    b: n1.encrypt(mask.beta, randomizer: mask.s))
         }
 
         var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
@@ -125,8 +127,10 @@ import Secp256k1
     ///   parameter set's size, `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
-    /// - Parameter path: `.reference` computes each power on its own (the oracle); the default checks
-    ///   each repetition's Paillier equations by one simultaneous exponentiation each (same verdict).
+    /// - Parameter path: `.reference` computes each power on its own, one repetition after the other
+    ///   (the oracle); the default checks each repetition's Paillier equations by one simultaneous
+    ///   exponentiation each, the repetitions on every core (same verdict, same error: the first
+    ///   failing repetition's).
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
@@ -155,26 +159,38 @@ import Secp256k1
         let bits = transcript.challengeBits(expected)
         let yInverse = try n1.scalePublic(statement.y.value, by: -1, field: "Y")
 
-        for (j, repetition) in repetitions.enumerated() {
-            let set = bits[j]
-            // C^z · enc0(z′; w) = A · D^{e_j} mod N0²
-            guard try n0.equationHolds(
-                encrypting: repetition.zPrime, randomizer: repetition.w,
-                times: [PublicPower(statement.c.value, repetition.z, field: "C")],
-                equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
-                times: [], path: path
-            ) else { throw .equationFailed("C^z·enc0(z'; w) = A·D^e [\(j)]") }
-            // z·G = R + e_j·X
-            let left2 = Point.generator * CurveBridge.scalar(repetition.z)
-            let right2 = set ? repetition.pointR + statement.x : repetition.pointR
-            guard left2 == right2 else { throw .equationFailed("z·G = R + e·X [\(j)]") }
-            // enc1(z′; λ) = B · Y^{−e_j} mod N1²
-            guard try n1.equationHolds(
-                encrypting: repetition.zPrime, randomizer: repetition.lambda, times: [],
-                equals: set ? n1.add(repetition.ciphertextB, yInverse) : repetition.ciphertextB,
-                times: [], path: path
-            ) else { throw .equationFailed("enc1(z'; lambda) = B·Y^-e [\(j)]") }
+        let repetitions = repetitions
+        let failure = ParallelWork.firstFailure(repetitions.count, concurrently: path == .fast) { j -> ProofError? in
+            do throws(ProofError) { try Self.check(repetitions[j], j, set: bits[j], statement, n0, n1, yInverse, path) } catch {
+                return error
+            }
+            return nil
         }
+        if let failure { throw failure }
+    }
+
+    /// Repetition j's three equations, in order; throws the first that fails.
+    private static func check(
+        _ repetition: Repetition, _ j: Int, set: Bool, _ statement: Statement,
+        _ n0: PaillierGroup, _ n1: PaillierGroup, _ yInverse: BigInt, _ path: ArithmeticPath
+    ) throws(ProofError) {
+        // C^z · enc0(z′; w) = A · D^{e_j} mod N0²
+        guard try n0.equationHolds(
+            encrypting: repetition.zPrime, randomizer: repetition.w,
+            times: [PublicPower(statement.c.value, repetition.z, field: "C")],
+            equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
+            times: [], path: path
+        ) else { throw .equationFailed("C^z·enc0(z'; w) = A·D^e [\(j)]") }
+        // z·G = R + e_j·X
+        let left2 = Point.generator * CurveBridge.scalar(repetition.z)
+        let right2 = set ? repetition.pointR + statement.x : repetition.pointR
+        guard left2 == right2 else { throw .equationFailed("z·G = R + e·X [\(j)]") }
+        // enc1(z′; λ) = B · Y^{−e_j} mod N1²
+        guard try n1.equationHolds(
+            encrypting: repetition.zPrime, randomizer: repetition.lambda, times: [],
+            equals: set ? n1.add(repetition.ciphertextB, yInverse) : repetition.ciphertextB,
+            times: [], path: path
+        ) else { throw .equationFailed("enc1(z'; lambda) = B·Y^-e [\(j)]") }
     }
 
     private static func absorb(_ commitments: [(BigInt, Point, BigInt)], into transcript: inout Transcript) {

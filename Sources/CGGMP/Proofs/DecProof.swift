@@ -148,18 +148,22 @@ import Secp256k1
         try n0.requireCiphertext(statement.k.value, field: "K")
         let count = Challenge.binaryRepetitions(parameters)
 
+        // Every mask is drawn first, in order; only the commitments fan out (on every core unless
+        // `path` is `.reference`), so the proof does not depend on scheduling.
         var masks: [Mask] = []
-        var commitments: [(a: BigInt, b: Point, c: Point)] = []
+        masks.reserveCapacity(count)
         for _ in 0..<count {
-            let mask = Mask(
+            masks.append(Mask(
                 alpha: BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator),
                 beta: BigInt.random(signedBits: wBits, using: &generator),
-                r: n0.randomRandomizer(using: &generator))
-            masks.append(mask)
-            commitments.append((
-                a: n0.add(n0.scaleSecret(statement.k.value, by: -mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
-                b: statement.gamma * CurveBridge.scalar(mask.beta),
-                c: Point.generator * CurveBridge.scalar(mask.alpha)))
+                r: n0.randomRandomizer(using: &generator)))
+        }
+        let k = statement.k.value, gamma = statement.gamma, allMasks = masks
+        let commitments = ParallelWork.map(count, concurrently: path == .fast) { j -> (a: BigInt, b: Point, c: Point) in
+            let mask = allMasks[j]
+            return (a: n0.add(n0.scaleSecret(k, by: -mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+                    b: gamma * CurveBridge.scalar(mask.beta),
+                    c: Point.generator * CurveBridge.scalar(mask.alpha))
         }
 
         var transcript = Transcript(proof: Self.transcriptTag, statement: statement, context: context, parameters: parameters)
@@ -186,8 +190,10 @@ import Secp256k1
     ///   `.wrongRepetitionCount` unless there are exactly `bitChallengeRepetitions` repetitions; `.rangeCheckFailed(field:)` or `.notAUnit(field:)` for a value
     ///   outside its range or group (the field is named); `.equationFailed` naming the first
     ///   verification equation that does not hold.
-    /// - Parameter path: `.reference` computes each power on its own (the oracle); the default checks
-    ///   each repetition's Paillier equation by one simultaneous exponentiation (same verdict).
+    /// - Parameter path: `.reference` computes each power on its own, one repetition after the other
+    ///   (the oracle); the default checks each repetition's Paillier equation by one simultaneous
+    ///   exponentiation, the repetitions on every core (same verdict, same error: the first failing
+    ///   repetition's).
     public func verify(
         _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
@@ -213,25 +219,36 @@ import Secp256k1
         Self.absorb(repetitions.map { ($0.ciphertextA, $0.pointB, $0.pointC) }, into: &transcript)
         let bits = transcript.challengeBits(expected)
 
-        for (j, repetition) in repetitions.enumerated() {
-            let set = bits[j]
-            // enc0(w; ν) · K^{−z} = A · D^{e_j} mod N0²
-            guard try n0.equationHolds(
-                encrypting: repetition.w, randomizer: repetition.nu,
-                times: [PublicPower(statement.k.value, -repetition.z, field: "K")],
-                equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
-                times: [], path: path
-            ) else { throw .equationFailed("enc0(w; nu)·K^-z = A·D^e [\(j)]") }
-            // z·G = C + e_j·X
-            let left2 = Point.generator * CurveBridge.scalar(repetition.z)
-            guard left2 == (set ? repetition.pointC + statement.x : repetition.pointC) else {
-                throw .equationFailed("z·G = C + e·X [\(j)]")
+        let repetitions = repetitions
+        let failure = ParallelWork.firstFailure(repetitions.count, concurrently: path == .fast) { j -> ProofError? in
+            do throws(ProofError) { try Self.check(repetitions[j], j, set: bits[j], statement, n0, path) } catch {
+                return error
             }
-            // w·Γ = B + e_j·S
-            let left3 = statement.gamma * CurveBridge.scalar(repetition.w)
-            guard left3 == (set ? repetition.pointB + statement.s : repetition.pointB) else {
-                throw .equationFailed("w·Gamma = B + e·S [\(j)]")
-            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Repetition j's three equations, in order; throws the first that fails.
+    private static func check(
+        _ repetition: Repetition, _ j: Int, set: Bool, _ statement: Statement, _ n0: PaillierGroup, _ path: ArithmeticPath
+    ) throws(ProofError) {
+        // enc0(w; ν) · K^{−z} = A · D^{e_j} mod N0²
+        guard try n0.equationHolds(
+            encrypting: repetition.w, randomizer: repetition.nu,
+            times: [PublicPower(statement.k.value, -repetition.z, field: "K")],
+            equals: set ? n0.add(repetition.ciphertextA, statement.d.value) : repetition.ciphertextA,
+            times: [], path: path
+        ) else { throw .equationFailed("enc0(w; nu)·K^-z = A·D^e [\(j)]") }
+        // z·G = C + e_j·X
+        let left2 = Point.generator * CurveBridge.scalar(repetition.z)
+        guard left2 == (set ? repetition.pointC + statement.x : repetition.pointC) else {
+            throw .equationFailed("z·G = C + e·X [\(j)]")
+        }
+        // w·Γ = B + e_j·S
+        let left3 = statement.gamma * CurveBridge.scalar(repetition.w)
+        guard left3 == (set ? repetition.pointB + statement.s : repetition.pointB) else {
+            throw .equationFailed("w·Gamma = B + e·S [\(j)]")
         }
     }
 

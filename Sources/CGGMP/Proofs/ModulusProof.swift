@@ -65,10 +65,13 @@ import Paillier
     }
 
     /// Proves that `key`'s modulus is a Paillier–Blum modulus.
+    ///
+    /// The repetitions' roots are computed on every core unless `path` is `.reference` (in order);
+    /// w is drawn and the challenges derived before the fan-out, so the proof is the same.
     /// - Precondition: p ≡ q ≡ 3 (mod 4) (our own keys always are).
     public static func prove(
         key: PaillierSecretKey, context: ProofContext, parameters: SchemeParameters,
-        using generator: inout some RandomNumberGenerator
+        using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) -> ModulusProof {
         let n = key.modulus, p = key.p, q = key.q
         precondition(p.testBit(0) && p.testBit(1) && q.testBit(0) && q.testBit(1), "Πmod needs Blum primes")
@@ -82,7 +85,7 @@ import Paillier
         // follows from the public Jacobi symbol modulo N. The symbols themselves are what (a, b)
         // publish anyway.
         let halfOrderP = (p - .one) >> 1
-        func legendreP(_ x: BigInt) -> Int { (try! x.modulo(p).powerPublicSign(halfOrderP, modulo: p)) == .one ? 1 : -1 }
+        @Sendable func legendreP(_ x: BigInt) -> Int { (try! x.modulo(p).powerPublicSign(halfOrderP, modulo: p)) == .one ? 1 : -1 }
         let wP = legendreP(w)
         let wSymbols = (p: wP, q: -wP)
 
@@ -96,7 +99,9 @@ import Paillier
         let fourthRootExponentP = try! (((p + .one) >> 2) * ((p + .one) >> 2)).modulo(p - .one)
         let fourthRootExponentQ = try! (((q + .one) >> 2) * ((q + .one) >> 2)).modulo(q - .one)
 
-        let repetitions = challenges.map { y -> Repetition in
+        let w0 = w
+        let repetitions = ParallelWork.map(challenges.count, concurrently: path == .fast) { index -> Repetition in
+            let y = challenges[index], w = w0
             // −1 is a non-residue modulo both primes; w modulo exactly one: some (a, b) makes
             // (−1)^a w^b y a residue modulo both.
             let yp = legendreP(y), yq = (try! y.jacobiVariableTime(n)) * yp
@@ -128,8 +133,12 @@ import Paillier
     /// Checks, in order: N has the parameter set's exact bit length, is odd, is not a prime and
     /// not a perfect power; exactly m repetitions; w ∈ [1, N), gcd(w, N) = 1 and Jacobi(w, N) = −1;
     /// each x_i, z_i ∈ [0, N); z_i^N = y_i and x_i^4 = (−1)^a_i · w^b_i · y_i (mod N).
+    /// - Parameter path: `.fast` (the default) checks the repetitions on every core after deriving
+    ///   every y_i in order; `.reference` checks them one by one. Same verdict, same error.
     /// - Throws: the `ProofError` naming the first failed check.
-    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
         let n = statement.modulus
         try Self.checkModulus(n, bits: parameters.modulusBits)
         guard repetitions.count == parameters.modRepetitions else {
@@ -142,20 +151,26 @@ import Paillier
         var transcript = Transcript(proof: Self.tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
         transcript.append("w", w)
-        for (index, repetition) in repetitions.enumerated() {
-            let y = transcript.challengeUnit(modulo: n)
-            guard repetition.x.signum >= 0, repetition.x < n else { throw .rangeCheckFailed(field: "x[\(index)]") }
-            guard repetition.z.signum >= 0, repetition.z < n else { throw .rangeCheckFailed(field: "z[\(index)]") }
+        // The challenges depend only on the transcript so far (not on the responses): derive them
+        // all first, then check each repetition on its own.
+        let challenges = repetitions.map { _ in transcript.challengeUnit(modulo: n) }
+        let repetitions = repetitions, w = w
+        let failure = ParallelWork.firstFailure(repetitions.count, concurrently: path == .fast) { index -> ProofError? in
+            let repetition = repetitions[index], y = challenges[index]
+            guard repetition.x.signum >= 0, repetition.x < n else { return .rangeCheckFailed(field: "x[\(index)]") }
+            guard repetition.z.signum >= 0, repetition.z < n else { return .rangeCheckFailed(field: "z[\(index)]") }
             guard try! repetition.z.powerVariableTime(n, modulo: n) == y else {
-                throw .equationFailed("z[\(index)]^N = y[\(index)]")
+                return .equationFailed("z[\(index)]^N = y[\(index)]")
             }
             var expected = y
             if repetition.b { expected = try! (expected * w).modulo(n) }
             if repetition.a { expected = try! (-expected).modulo(n) }
             guard try! repetition.x.powerVariableTime(BigInt(4), modulo: n) == expected else {
-                throw .equationFailed("x[\(index)]^4 = (−1)^a·w^b·y[\(index)]")
+                return .equationFailed("x[\(index)]^4 = (−1)^a·w^b·y[\(index)]")
             }
+            return nil
         }
+        if let failure { throw failure }
     }
 
     /// The checks on N that need no proof: exact length, odd, composite, not a prime power.

@@ -61,8 +61,11 @@ import Paillier
         let statement = Statement(secret.parameters)
         let n = statement.modulus, totient = secret.totient
         let masks = (0..<parameters.prmRepetitions).map { _ in try! BigInt.random(below: totient, using: &generator) }
-        let commitments = masks.map { mask in
-            path == .fast ? secret.powerCRT(statement.t, mask) : try! statement.t.powerPublicSign(mask, modulo: n)
+        // The masks are drawn above, in order; only the powers fan out (`.fast`), so the proof does
+        // not depend on scheduling.
+        let t = statement.t
+        let commitments = ParallelWork.map(masks.count, concurrently: path == .fast) { i in
+            path == .fast ? secret.powerCRT(t, masks[i]) : try! t.powerPublicSign(masks[i], modulo: n)
         }
         var transcript = Transcript(proof: tag, context: context, parameters: parameters)
         transcript.append("statement", statement)
@@ -79,8 +82,14 @@ import Paillier
     ///
     /// Checks: N̂ has the exact bit length and is odd; s, t ∈ [2, N̂ − 1) are units; exactly m
     /// commitments and responses; each A_i ∈ [1, N̂) a unit; each z_i ∈ [0, N̂); t^z_i = A_i·s^e_i.
+    /// - Parameter path: `.fast` (the default) computes the m powers of the one base t from a
+    ///   fixed-base table (`FixedBasePowers`, built once per call: t is the prover's, so nothing is
+    ///   cached) and checks the repetitions on every core; `.reference` raises t to each z_i with
+    ///   `mpz_powm`, in order (the oracle). Same verdict, same error.
     /// - Throws: the `ProofError` naming the first failed check.
-    public func verify(_ statement: Statement, context: ProofContext, parameters: SchemeParameters) throws(ProofError) {
+    public func verify(
+        _ statement: Statement, context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
+    ) throws(ProofError) {
         let n = statement.modulus
         try Self.checkRingPedersen(statement, bits: parameters.modulusBits)
         let m = parameters.prmRepetitions
@@ -97,11 +106,15 @@ import Paillier
         transcript.append("statement", statement)
         Self.appendCommitments(commitments, to: &transcript)
         let challenges = transcript.challengeBits(m)
-        for index in 0..<m {
-            let lhs = try! statement.t.powerVariableTime(responses[index], modulo: n)
-            let rhs = challenges[index] ? try! (commitments[index] * statement.s).modulo(n) : commitments[index]
-            guard lhs == rhs else { throw .equationFailed("t^z[\(index)] = A[\(index)]·s^e[\(index)]") }
+        // t is a checked unit and every z_i ∈ [0, N̂): the table covers every exponent.
+        let table = path == .fast ? try! FixedBasePowers(base: statement.t, modulo: n, maximumExponentBits: n.bitLength) : nil
+        let commitments = commitments, responses = responses, s = statement.s, t = statement.t
+        let failure = ParallelWork.firstFailure(m, concurrently: path == .fast) { index -> ProofError? in
+            let lhs = try! table?.powerVariableTime(responses[index]) ?? t.powerVariableTime(responses[index], modulo: n)
+            let rhs = challenges[index] ? try! (commitments[index] * s).modulo(n) : commitments[index]
+            return lhs == rhs ? nil : .equationFailed("t^z[\(index)] = A[\(index)]·s^e[\(index)]")
         }
+        if let failure { throw failure }
     }
 
     private static func appendCommitments(_ commitments: [BigInt], to transcript: inout Transcript) {

@@ -5,7 +5,8 @@ import CGMP
 /// `tss bench modexp`: BigInt `powerVariableTime` / `powerPublicSign` against direct `mpz_powm` /
 /// `mpz_powm_sec` on the same operands, in one process; `power` (which also hides the exponent's
 /// sign, so always inverts the base) against `mpz_powm_sec`, which shows what that costs; and
-/// `productOfPowersVariableTime` against the separate `mpz_powm` calls it replaces in the verifiers.
+/// `productOfPowersVariableTime` against the separate `mpz_powm` calls it replaces in the verifiers;
+/// `FixedBasePowers` (Πprm's verifier) against the `mpz_powm` calls it replaces.
 struct BenchModexp: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modexp",
@@ -82,6 +83,23 @@ struct BenchModexp: ParsableCommand {
             results.append(["name": "multiexp \(product.name) \(product.modulusBits)/" + product.exponentBits.map { String(abs($0)) }.joined(separator: ","),
                             "modulus_bits": product.modulusBits, "exponent_bits": product.exponentBits.map(abs),
                             "secret": false, "bignum_us": ours, "gmp_us": gmp, "ratio": ours / gmp])
+        }
+        // Πprm's verifier: m = 112 powers t^z of one base with 2048-bit exponents, from one
+        // `FixedBasePowers` table (its construction included) against 112 separate mpz_powm; µs per power.
+        do {
+            let count = 112
+            let modulus = try BigInt.random(exactBits: 2048, using: &rng).settingBit(0)
+            let base = try BigInt.randomUnit(modulo: modulus, using: &rng)
+            let exponents = try (0..<count).map { _ in try BigInt.random(below: modulus, using: &rng) }
+            let (ours, gmp) = BenchClock.pairedMedianMicros(samples: samples, {
+                let table = try! FixedBasePowers(base: base, modulo: modulus, maximumExponentBits: modulus.bitLength)
+                for exponent in exponents { _ = try! table.powerVariableTime(exponent) }
+            }, {
+                for exponent in exponents { _ = try! base.powerVariableTime(exponent, modulo: modulus) }
+            })
+            results.append(["name": "fixedbase t^z ×\(count) (Πprm, N^, table built each time) 2048/2048, per power",
+                            "modulus_bits": 2048, "exponent_bits": 2048,
+                            "secret": false, "bignum_us": ours / Double(count), "gmp_us": gmp / Double(count), "ratio": ours / gmp])
         }
         if json {
             print(BenchOutput.json(["benchmarks": results]))

@@ -4,9 +4,11 @@ import Secp256k1
 import Testing
 @_spi(Benchmarks) @testable import CGGMP
 
-/// Issue #13, multi-exponentiation: every verifier whose fast path checks a product of powers by
-/// one simultaneous exponentiation against its oracle (`ArithmeticPath.reference`: each power on
-/// its own, full width). On the valid proof and on every single-field change of the proof and of
+/// Issue #13, multi-exponentiation, fixed-base tables and checks on every core: every verifier
+/// whose fast path checks a product of powers by one simultaneous exponentiation, takes powers of
+/// one base from a table, or checks its repetitions concurrently, against its oracle
+/// (`ArithmeticPath.reference`: each power on its own, full width, one repetition after the
+/// other). On the valid proof and on every single-field change of the proof and of
 /// the statement (the every-field mutation suite), each path must give the same verdict — the same
 /// error, naming the same check — and every change must be rejected on every path.
 @Suite struct VerifierPathTests {
@@ -127,14 +129,82 @@ import Testing
         ]), "Πfac")
     }
 
+    static func modulusCase(_ parameters: SchemeParameters) -> (ModulusProof, ModulusProof.Statement) {
+        var rng = ChaChaRandom(testSeed: 1)
+        let key = Fixtures.key(parameters)
+        return (ModulusProof.prove(key: key, context: Fixtures.context, parameters: parameters, using: &rng),
+                ModulusProof.Statement(key.publicKey))
+    }
+
+    static func ringPedersenCase(_ parameters: SchemeParameters) -> (RingPedersenProof, RingPedersenProof.Statement) {
+        var rng = ChaChaRandom(testSeed: 2)
+        let secret = Fixtures.ringPedersenSecret(parameters)
+        return (RingPedersenProof.prove(secret: secret, context: Fixtures.context, parameters: parameters, using: &rng),
+                RingPedersenProof.Statement(secret.parameters))
+    }
+
+    /// Πmod: the fast path checks the repetitions on every core.
+    @Test func modulus() {
+        let (proof, statement) = Self.modulusCase(.testing)
+        Self.expectAgreement(Self.check(proof, statement, [
+            { (p: ModulusProof, s: ModulusProof.Statement) throws in
+                try p.verify(s, context: Fixtures.context, parameters: .testing, path: .reference) },
+            { (p: ModulusProof, s: ModulusProof.Statement) throws in
+                try p.verify(s, context: Fixtures.context, parameters: .testing, path: .fast) },
+        ]), "Πmod")
+    }
+
+    /// Πprm: the fast path takes every t^z_i from a fixed-base table, on every core.
+    @Test func ringPedersen() {
+        let (proof, statement) = Self.ringPedersenCase(.testing)
+        Self.expectAgreement(Self.check(proof, statement, [
+            { (p: RingPedersenProof, s: RingPedersenProof.Statement) throws in
+                try p.verify(s, context: Fixtures.context, parameters: .testing, path: .reference) },
+            { (p: RingPedersenProof, s: RingPedersenProof.Statement) throws in
+                try p.verify(s, context: Fixtures.context, parameters: .testing, path: .fast) },
+        ]), "Πprm")
+    }
+
+    /// With two failing repetitions, the parallel checks name the first one, as the sequential
+    /// loop does (a later failure finishing first on another core must not win).
+    @Test func concurrentChecksNameTheFirstFailingRepetition() throws {
+        let (prm, prmStatement) = Self.ringPedersenCase(.testing)
+        let last = prm.responses.count - 1
+        var responses = prm.responses
+        responses[2] = responses[2] + .one
+        responses[last] = responses[last] + .one
+        let broken = RingPedersenProof(commitments: prm.commitments, responses: responses)
+        for path in [ArithmeticPath.reference, .fast] {
+            #expect(throws: ProofError.equationFailed("t^z[2] = A[2]·s^e[2]")) {
+                try broken.verify(prmStatement, context: Fixtures.context, parameters: .testing, path: path)
+            }
+        }
+
+        let c = DecCase.testing, f = c.fixture, dec = DecProofTests.proof
+        var repetitions = dec.repetitions
+        for j in [3, repetitions.count - 1] {
+            let r = repetitions[j]
+            repetitions[j] = .init(ciphertextA: r.ciphertextA, pointB: r.pointB, pointC: r.pointC,
+                                   z: r.z, w: r.w + .one, nu: r.nu)
+        }
+        let brokenDec = DecProof(repetitions: repetitions)
+        for path in [ArithmeticPath.reference, .fast] {
+            #expect(throws: ProofError.equationFailed("enc0(w; nu)·K^-z = A·D^e [3]")) {
+                try brokenDec.verify(c.statement, context: f.context, parameters: f.parameters, path: path)
+            }
+        }
+    }
+
     /// Both paths accept at production sizes (committed 1024-bit primes), where the exponents have
     /// their real lengths.
     @Test func bothPathsAcceptAtProduction112() throws {
         let (fac, facStatement) = Self.noSmallFactorCase(.production112)
+        let (prm, prmStatement) = Self.ringPedersenCase(.production112)
         let encElg = EncElgCase(.production112, seed: 13), mulStar = MulStarCase(.production112, seed: 43)
         let encElgProof = encElg.prove(), mulStarProof = mulStar.prove()
         for path in [ArithmeticPath.reference, .fast] {
             try fac.verify(facStatement, context: Fixtures.context, parameters: .production112, path: path)
+            try prm.verify(prmStatement, context: Fixtures.context, parameters: .production112, path: path)
             try encElgProof.verify(encElg.statement, setup: encElg.fixture.setup, context: encElg.fixture.context,
                                    parameters: encElg.fixture.parameters, path: path)
             try mulStarProof.verify(mulStar.statement, setup: mulStar.fixture.setup, context: mulStar.fixture.context,
