@@ -140,7 +140,7 @@ extension ThresholdNode {
     }
 
     /// The state of `user`'s registration on this node, or nil when it has none. Answers without
-    /// waiting for the node's other work (``StatusBoard``).
+    /// waiting for the node's other work (a status board behind its own lock).
     public nonisolated func registrationStatus(user: [UInt8]) -> RegistrationStatus? {
         board.registration(hexString(user))
     }
@@ -218,7 +218,7 @@ extension ThresholdNode {
     }
 
     /// The status of the signing request `requestID` (hex of its session id), or nil. Answers
-    /// without waiting for the node's other work (``StatusBoard``).
+    /// without waiting for the node's other work (a status board behind its own lock).
     public nonisolated func signatureStatus(requestID: String) -> SignatureStatus? {
         board.signature(requestID.lowercased())
     }
