@@ -8,7 +8,8 @@ import TSS
 
 /// A threshold server's core: it owns the node's store, its `PartyDriver`, its peer transport
 /// and the directory, starts flows for the API's requests, carries out the driver's actions and
-/// keeps what the flows produce.
+/// keeps what the flows produce. The driver runs on an actor of its own (`FlowWorker`): a flow
+/// step (a round's proofs, seconds at the production parameter sets) does not hold up requests.
 ///
 /// - Actions: `.persist` → ``NodeStore/saveFlowJournal(_:)`` (before anything made after it is
 ///   sent); `.send` → an outgoing queue per peer, sent over `PeerTransport.send` and retried while
@@ -102,7 +103,8 @@ public actor ThresholdNode {
     /// Statuses and counts the API reads without waiting for the actor.
     nonisolated let board = StatusBoard()
 
-    private var driver: PartyDriver
+    /// Runs the flow steps off this actor (``FlowWorker``).
+    private let worker: FlowWorker
     private var running: [String: RunningFlow] = [:]
     private var routeOwners: [MessageRoute: String] = [:]
     var userKeys: [String: UserRegistration] = [:]
@@ -175,7 +177,7 @@ public actor ThresholdNode {
         self.metrics = metrics
         self.logger = logger
         self.factory = FlowFactory(identity: identity, store: store, parameters: directory.parameters)
-        self.driver = PartyDriver(me: identity.partyID)
+        self.worker = FlowWorker(me: identity.partyID)
     }
 
     // MARK: Running
@@ -239,7 +241,7 @@ public actor ThresholdNode {
         for task in tasks { task.cancel() }
         outbox.finish()
         tasks.removeAll()
-        driver = PartyDriver(me: me)
+        await worker.reset(me: me)
         running.removeAll()
         poolFills.removeAll()
         poolCursors.removeAll()
@@ -258,14 +260,14 @@ public actor ThresholdNode {
 
     // MARK: Peer messages
 
-    private func deliver(_ delivery: PeerDelivery) {
+    private func deliver(_ delivery: PeerDelivery) async {
         guard isRunning else { return }
         metrics.messagesReceived.increment()
         if delivery.bytes == Self.resyncRequest {
             resend(session: delivery.session, to: delivery.from)
             return
         }
-        perform(driver.receive(bytes: delivery.bytes, from: delivery.from))
+        await perform(worker.receive(bytes: delivery.bytes, from: delivery.from))
     }
 
     /// The bytes a restarted node sends each peer of a restored flow on the flow's channel: "send
@@ -286,8 +288,9 @@ public actor ThresholdNode {
         outbox.enqueue(messages.map { Outbox.Item(peer: peer, session: session, bytes: $0, expires: history.expires) })
     }
 
-    /// Carries out the driver's actions, in order, without suspending.
-    private func perform(_ actions: [PartyDriver.Action]) {
+    /// Carries out the driver's actions, in order: a journal is persisted before anything made
+    /// after it is sent. It suspends only to take a finished flow's output from the worker.
+    private func perform(_ actions: [PartyDriver.Action]) async {
         var unpersisted = Set<String>()
         for action in actions {
             switch action {
@@ -305,7 +308,7 @@ public actor ThresholdNode {
                     enqueue(outgoing, of: flow)
                 }
             case .finished(let id):
-                finish(id)
+                await finish(id)
             case .failed(let id, let error):
                 logger.warning("flow failed", metadata: ["flow": "\(id)", "error": "\(error)"])
                 if case .differentPresignatures = error, let pool = running[id]?.pool { drain(pool: pool) }
@@ -316,7 +319,7 @@ public actor ThresholdNode {
             }
         }
         for id in unpersisted where running[id] != nil {
-            driver.abandon(id)
+            await worker.drop(id)
             fail(id, FailureReport(reason: "the node could not persist the flow's journal"))
         }
     }
@@ -356,7 +359,8 @@ public actor ThresholdNode {
         }
         guard isRunning, running[id] != nil else { return }
         do {
-            let actions = try driver.start(flow)
+            let actions = try await worker.start(flow)
+            guard isRunning, running[id] != nil else { return }
             running[id]?.started = true
             // The flow's own time starts when its channels are up (a pool fill may have waited
             // much longer for them).
@@ -370,29 +374,32 @@ public actor ThresholdNode {
                     Outbox.Item(peer: $0, session: info.channel, bytes: Self.resyncRequest, expires: expires)
                 })
             }
-            perform(actions)
+            await perform(actions)
         } catch {
             fail(id, FailureReport(reason: "\(error)"))
         }
     }
 
-    private func finish(_ id: String) {
-        guard let flow = running[id] else { return }
+    private func finish(_ id: String) async {
+        guard let flow = running[id] else {
+            await worker.removeOutput(of: id)
+            return
+        }
         do {
             switch flow.kind {
             case .registration:
-                guard let output = driver.output(of: id, as: RegistrationFlow.self) else { return }
+                guard let output = await worker.takeOutput(of: id, as: RegistrationFlow.self) else { return }
                 try saveRegistration(output, user: flow.user, blockNumber: flow.blockNumber)
             case .dealer:
-                guard let aux = driver.output(of: id, as: AuxGenFlow.self), let share = flow.dealtShare else { return }
+                guard let aux = await worker.takeOutput(of: id, as: AuxGenFlow.self), let share = flow.dealtShare else { return }
                 try saveRegistration(RegistrationOutput(keyShare: share, auxInfo: aux), user: flow.user, blockNumber: flow.blockNumber)
             case .presign:
-                guard let slot = driver.output(of: id, as: PresignFlow.self) else { return }
+                guard let slot = await worker.takeOutput(of: id, as: PresignFlow.self) else { return }
                 let sessionID = flow.channel
                 try store.addPresignature(slot, id: NodeStore.presignatureID(sessionID: sessionID))
                 updatePooledGauge()
             case .sign:
-                guard let output = driver.output(of: id, as: SigningFlow.self), let requestID = flow.requestID,
+                guard let output = await worker.takeOutput(of: id, as: SigningFlow.self), let requestID = flow.requestID,
                       var status = board.signature(requestID) else { return }
                 status.state = .signed
                 status.signature = hexString(output.signature)
@@ -406,7 +413,6 @@ public actor ThresholdNode {
             logger.error("cannot store a flow's output", metadata: ["flow": "\(id)", "error": "\(error)"])
             record(FailureReport(reason: "the node could not store the output"), of: flow)
         }
-        driver.removeOutput(of: id)
         close(id, flow)
     }
 
@@ -463,13 +469,15 @@ public actor ThresholdNode {
     /// never opened is left to `open(_:_:)` for one more tick: `openSession` gives up at the same
     /// deadline and names the peers it could not reach, which the driver cannot (the flow never
     /// started in it); expiring it here first would report it as waiting for nobody.
-    private func expireFlows() {
+    private func expireFlows() async {
         let now = ContinuousClock.now
         let grace = min(configuration.flowTimeout / 4, .seconds(1)) * 2
         sent = sent.filter { $0.value.expires >= now }
-        for (id, flow) in running where (flow.started ? flow.deadline : flow.deadline + grace) < now {
-            let waiting = driver.waitingFor(id) ?? []
-            driver.abandon(id)
+        let expired = running.filter { _, flow in (flow.started ? flow.deadline : flow.deadline + grace) < now }.keys.sorted()
+        for id in expired {
+            let waiting = await worker.abandon(id)
+            // The flow may have finished or failed while the worker was busy.
+            guard running[id] != nil else { continue }
             logger.warning("flow timed out", metadata: ["flow": "\(id)", "waiting": "\(waiting)"])
             fail(id, .timedOut(waitingFor: waiting, after: configuration.flowTimeout))
         }
