@@ -65,8 +65,10 @@ public enum PeerTransportError: Error, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// Nodes in one process, each with its ``PeerTransport`` endpoint: every session channel is up
-/// at once, and bytes are handed over in order. For tests and the in-process demo.
+/// Nodes in one process, each with its ``PeerTransport`` endpoint; bytes are handed over in order.
+/// For tests and the in-process demo. As over the WebSocket transport, a session's channel to a
+/// peer is up once both ends opened the session: `openSession` waits for that until its deadline
+/// (a peer that is down, or never starts the flow, is named unreachable then).
 public final class InMemoryPeerNetwork: Sendable {
     private let endpoints = Mutex<[PartyID: Endpoint]>([:])
 
@@ -94,13 +96,17 @@ public final class InMemoryPeerNetwork: Sendable {
         endpoint.receive(delivery)
     }
 
-    fileprivate func isConnected(_ party: PartyID) -> Bool { endpoints.withLock { $0[party] != nil } }
+    /// Whether `party` is on the network and has `session` open.
+    fileprivate func hasOpened(_ party: PartyID, _ session: SessionID) -> Bool {
+        endpoints.withLock { $0[party] }?.isOpen(session) ?? false
+    }
 
     final class Endpoint: PeerTransport {
         let me: PartyID
         private weak let network: InMemoryPeerNetwork?
         private let stream: AsyncStream<PeerDelivery>
         private let continuation: AsyncStream<PeerDelivery>.Continuation
+        private let sessions = Mutex<Set<SessionID>>([])
 
         init(me: PartyID, network: InMemoryPeerNetwork) {
             self.me = me
@@ -109,10 +115,17 @@ public final class InMemoryPeerNetwork: Sendable {
         }
 
         func openSession(_ session: SessionID, committee: [PartyID], deadline: ContinuousClock.Instant) async throws(PeerTransportError) {
-            guard let network else { throw .closed }
-            let missing = committee.filter { $0 != me && !network.isConnected($0) }
-            guard missing.isEmpty else { throw .unreachable(missing) }
+            sessions.withLock { _ = $0.insert(session) }
+            while true {
+                guard let network else { throw .closed }
+                let missing = committee.filter { $0 != me && !network.hasOpened($0, session) }
+                if missing.isEmpty { return }
+                if ContinuousClock.now >= deadline || Task.isCancelled { throw .unreachable(missing) }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
         }
+
+        fileprivate func isOpen(_ session: SessionID) -> Bool { sessions.withLock { $0.contains(session) } }
 
         func send(_ bytes: [UInt8], to peer: PartyID, session: SessionID) async throws(PeerTransportError) {
             guard let network else { throw .closed }
@@ -121,7 +134,7 @@ public final class InMemoryPeerNetwork: Sendable {
 
         func deliveries() -> AsyncStream<PeerDelivery> { stream }
 
-        func closeSession(_ session: SessionID) async {}
+        func closeSession(_ session: SessionID) async { sessions.withLock { _ = $0.remove(session) } }
 
         fileprivate func receive(_ delivery: PeerDelivery) { continuation.yield(delivery) }
         fileprivate func finish() { continuation.finish() }

@@ -84,6 +84,42 @@ import TSS
         await cluster.stopAll()
     }
 
+    /// A signer is down while the other's pool needs filling: the other waits at the next index
+    /// and claims nothing (so the two never drift apart); when the signer returns, both fill that
+    /// same index.
+    @Test func aSignerThatWasDownJoinsTheIndexTheOtherWaitsAt() async throws {
+        let cluster = try await NodeCluster(seedRegistrations: true, poolTarget: 1)
+        try await waitUntilFull(cluster, target: 1)
+        let signers = try #require(try allCommittees.first)
+        let staying = cluster.index(of: signers[0]), away = cluster.index(of: signers[1])
+        let registration = try #require(await cluster.nodes[staying].userRegistration(hexOf(user)))
+        let childKey = try await cluster.nodes[staying].childPublicKey(registration, path: "m")
+        let next = try SessionID(kind: .presigning(publicKey: childKey, epoch: try ThresholdNode.epoch(registration), poolIndex: 1),
+                                 participants: signers, user: user, blockNumber: registration.blockNumber)
+
+        // The signer goes down; both pools are emptied (a signing both took part in just before).
+        await cluster.nodes[away].stop()
+        cluster.network.disconnect(nodeServers[away].partyID)
+        for index in [staying, away] {
+            let store = cluster.nodes[index].store
+            #expect(try store.takeOldestPresignature(pool: try await pool(cluster.nodes[staying], signers: signers)) != nil)
+        }
+        // The other looks at the pool several times meanwhile, and waits at index 1 unclaimed.
+        try await Task.sleep(for: .seconds(2))
+        #expect(try !cluster.nodes[staying].store.isSessionIDUsed(next))
+        #expect(try await cluster.nodes[staying].presignatureCount(user: user, signers: signers) == 0)
+
+        try await cluster.restart(away)
+        for index in [staying, away] {
+            let node = cluster.nodes[index]
+            try await eventually(.seconds(120), "the pool filled again") {
+                try await node.presignatureCount(user: user, signers: signers) == 1
+            }
+            #expect(try node.store.isSessionIDUsed(next))
+        }
+        await cluster.stopAll()
+    }
+
     /// One signer's pool loses its oldest presignature (as if a signing reached only it). The next
     /// pooled signing names different presignatures: it fails blaming no one, both signers drain
     /// the pool, the filler refills it at the same indices, and the next signing succeeds.

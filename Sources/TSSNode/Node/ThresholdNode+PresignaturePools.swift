@@ -8,17 +8,21 @@ import TSS
 /// ``ThresholdNode/Configuration/poolCheckInterval`` the node looks at each pool it can sign
 /// from — every registered key (root path "m"), every committee of the directory's signing groups
 /// that includes it (`SigningCommittee.committees(fromGroups:including:)`) — and, for a pool
-/// below the target with no fill running, starts presigning at the pool's lowest unclaimed index.
+/// below the target with no fill under way, fills it at the pool's lowest unclaimed index.
 ///
 /// How the signers agree on the index without a coordinator or an extra message:
 /// - every signer of a pool fills one presigning at a time, at the lowest index it has not
 ///   claimed (`NodeStore.isSessionIDUsed`), so signers that took part in the same presignings
 ///   pick the same next index;
-/// - a fill waits long for its channels (``ThresholdNode/Configuration/poolChannelWait``, also
-///   after a restart), so a signer that is down does not make the others move on: when it
-///   returns, it starts the index they are waiting on;
-/// - a presigning that fails does so on every signer (a fault, or a timeout after the channels
-///   opened), and each has claimed its index, so all move to the next one.
+/// - a fill first opens the presigning session's channels to every other signer and claims the
+///   index (creates the flow, whose session id the store's registry then never lets run again)
+///   only once they are up. A signer that is down or busy makes the others wait at that index,
+///   however long: a fill whose channels did not open within
+///   ``ThresholdNode/Configuration/poolChannelWait`` claimed nothing and tries the same index
+///   again. So no signer moves on to a new index alone;
+/// - a presigning that fails after its channels opened does so on every signer (a fault, or a
+///   timeout), and each has claimed its index, so all move to the next one. A restored fill
+///   (after a restart) had its channels open and was claimed by every signer.
 ///
 /// How the pools stay in step: a signing takes each signer's oldest presignature. If a signing
 /// reached only some signers (a node was down), their pools are one short and the next pooled
@@ -47,14 +51,46 @@ extension ThresholdNode {
                     guard count < configuration.presignaturePoolTarget, poolFills[pool] == nil else { continue }
                     let index = try nextPoolIndex(pool: pool, user: user, signers: signers, childKey: childKey, epoch: epoch,
                                                   blockNumber: registration.blockNumber)
-                    let id = try startPresigning(user: user, signers: signers, poolIndex: index, derivationPath: "m",
-                                                 channelWait: max(configuration.flowTimeout, configuration.poolChannelWait))
-                    poolCursors[pool] = index + 1
-                    logger.info("pool filler: presigning", metadata: ["pool": "\(pool)", "index": "\(index)", "flow": "\(id)"])
+                    let sessionID = try SessionID(kind: .presigning(publicKey: childKey, epoch: epoch, poolIndex: index),
+                                                  participants: signers, user: user, blockNumber: registration.blockNumber)
+                    let marker = "opening:\(index)"
+                    poolFills[pool] = marker
+                    poolOpenings[pool] = Task {
+                        await self.openThenFill(pool: pool, marker: marker, user: user, signers: signers, index: index,
+                                                sessionID: sessionID)
+                    }
                 } catch {
                     logger.warning("pool filler: cannot fill", metadata: ["user": "\(registration.user)", "error": "\(error)"])
                 }
             }
+        }
+    }
+
+    /// Waits until every other signer opened the presigning session's channels, then claims the
+    /// index and starts the presigning. Nothing is claimed when the channels do not open in time:
+    /// the next look tries the same index.
+    private func openThenFill(pool: String, marker: String, user: [UInt8], signers: [PartyID], index: UInt64,
+                              sessionID: SessionID) async {
+        defer { poolOpenings[pool] = nil }
+        do {
+            try await transport.openSession(sessionID, committee: signers.sorted(),
+                                            deadline: .now + configuration.poolChannelWait)
+        } catch {
+            if poolFills[pool] == marker { poolFills[pool] = nil }
+            await transport.closeSession(sessionID)
+            logger.info("pool filler: signers not there yet; the same index again later",
+                        metadata: ["pool": "\(pool)", "index": "\(index)", "error": "\(error)"])
+            return
+        }
+        guard isRunning, poolFills[pool] == marker else { return }
+        poolFills[pool] = nil
+        do {
+            let id = try startPresigning(user: user, signers: signers, poolIndex: index, derivationPath: "m",
+                                         channelWait: configuration.flowTimeout)
+            poolCursors[pool] = index + 1
+            logger.info("pool filler: presigning", metadata: ["pool": "\(pool)", "index": "\(index)", "flow": "\(id)"])
+        } catch {
+            logger.warning("pool filler: cannot start", metadata: ["pool": "\(pool)", "index": "\(index)", "error": "\(error)"])
         }
     }
 

@@ -46,9 +46,9 @@ public actor ThresholdNode {
         public var presignaturePoolTarget: Int
         /// How often the filler looks at the pools.
         public var poolCheckInterval: Duration
-        /// How long a presigning started by the filler waits for its signers' channels before it
-        /// gives up. Long on purpose: a signer that is down joins the same pool index when it
-        /// returns, instead of every signer moving on to a new index on its own.
+        /// How long one attempt of the filler waits for the other signers' channels before it
+        /// tries again. Nothing is claimed until they are up, so a signer that is down joins the
+        /// same pool index when it returns, however long it was away.
         public var poolChannelWait: Duration
 
         /// A rewrite of an outgoing message (``outgoingTamper``).
@@ -57,7 +57,7 @@ public actor ThresholdNode {
         /// A configuration; the defaults suit the production parameter sets.
         public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250),
                     presignaturePoolTarget: Int = 0, poolCheckInterval: Duration = .seconds(1),
-                    poolChannelWait: Duration = .seconds(3600), outgoingTamper: OutgoingTamper? = nil) {
+                    poolChannelWait: Duration = .seconds(60), outgoingTamper: OutgoingTamper? = nil) {
             self.flowTimeout = flowTimeout
             self.retryInterval = retryInterval
             self.presignaturePoolTarget = max(0, presignaturePoolTarget)
@@ -114,6 +114,8 @@ public actor ThresholdNode {
     /// index order), and the lowest pool index not yet claimed, per pool.
     var poolFills: [String: String] = [:]
     var poolCursors: [String: UInt64] = [:]
+    /// Pool filler: the fills waiting for their channels, before they claim their index.
+    var poolOpenings: [String: Task<Void, Never>] = [:]
     private(set) var isRunning = false
 
     /// What the node keeps about a flow while it runs.
@@ -243,6 +245,8 @@ public actor ThresholdNode {
         tasks.removeAll()
         await worker.reset(me: me)
         running.removeAll()
+        for opening in poolOpenings.values { opening.cancel() }
+        poolOpenings.removeAll()
         poolFills.removeAll()
         poolCursors.removeAll()
         routeOwners.removeAll()
@@ -548,9 +552,8 @@ public actor ThresholdNode {
                                                    signers: request.signers.map { hexString($0.rawRepresentation) }))
             }
         case .presign:
-            // A restored pool fill waits as long for its channels as a new one: a signer that is
-            // still down joins this index when it returns.
-            info.deadline = .now + max(configuration.flowTimeout, configuration.poolChannelWait)
+            // Its channels were open once and every signer claimed its index: it finishes, or fails
+            // on every signer, within the usual deadline.
             let pool = try FlowFactory.presignPool(ticket)
             info.pool = pool
             poolFills[pool] = flow.journal.id
