@@ -122,15 +122,33 @@ import Secp256k1
         context: ProofContext, parameters: SchemeParameters,
         using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) throws(ProofError) -> AffGProof {
-        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πaff-g: x must lie in ±2^ℓ")
-        precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g: y must lie in ±2^ℓ′")
-        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
-        let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
+        // C is the verifier's ciphertext: a peer value, checked before it meets a secret exponent
+        // (and before any randomness is drawn, as always).
+        try PaillierGroup(modulus: statement.verifierKey.modulus).requireCiphertext(statement.c.value, field: "C")
+        let masks = drawMasks(verifierKey: statement.verifierKey, proverKey: statement.proverKey, setup: setup,
+                              parameters: parameters, using: &generator)
+        return try prove(statement, witness: witness, setup: setup, context: context, parameters: parameters,
+                         masks: masks, path: path)
+    }
+
+    /// The prover's randomness α, β, r, r_y, γ, m, δ, μ, drawn in the order `prove` has always
+    /// drawn it, so a caller can draw the masks of several proofs in order and compute the proofs
+    /// concurrently (presigning, issue #13) with the same bytes for a seeded generator.
+    struct Masks: Sendable {
+        let alpha: BigInt, beta: BigInt, r: BigInt, rY: BigInt
+        let gamma: BigInt, m: BigInt, delta: BigInt, mu: BigInt
+    }
+
+    /// Needs only the keys and the setup, so a prover can draw the masks before it computes the
+    /// statement's ciphertexts.
+    static func drawMasks(
+        verifierKey: PaillierPublicKey, proverKey: PaillierPublicKey, setup: RingPedersenParameters,
+        parameters: SchemeParameters, using generator: inout some RandomNumberGenerator
+    ) -> Masks {
+        let n0 = PaillierGroup(modulus: verifierKey.modulus)
+        let n1 = PaillierGroup(modulus: proverKey.modulus)
         let pedersen = PedersenGroup(prover: setup)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
-        // C is the verifier's ciphertext: a peer value, checked before it meets a secret exponent.
-        try n0.requireCiphertext(statement.c.value, field: "C")
-
         let alpha = BigInt.random(signedBits: ell + epsilon, using: &generator)
         // β masks y ∈ ±2^ℓ′, so it is drawn from ±2^{ℓ′+ε} (not ℓ+ε: the Alpha-Rays typo).
         let beta = BigInt.random(signedBits: ellPrime + epsilon, using: &generator)
@@ -140,6 +158,23 @@ import Secp256k1
         let m = ProofArithmetic.randomSigned(bits: ell, scaledBy: pedersen.modulus, using: &generator)
         let delta = ProofArithmetic.randomSigned(bits: ell + epsilon, scaledBy: pedersen.modulus, using: &generator)
         let mu = ProofArithmetic.randomSigned(bits: ell, scaledBy: pedersen.modulus, using: &generator)
+        return Masks(alpha: alpha, beta: beta, r: r, rY: rY, gamma: gamma, m: m, delta: delta, mu: mu)
+    }
+
+    /// The proof from masks drawn by `drawMasks` (pure: no generator).
+    /// - Throws: `ProofError` when the peer's ciphertext C is not a unit mod N0².
+    static func prove(
+        _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
+        context: ProofContext, parameters: SchemeParameters, masks: Masks, path: ArithmeticPath = .fast
+    ) throws(ProofError) -> AffGProof {
+        precondition(ProofArithmetic.isInSignedRange(witness.x, bits: parameters.ell), "Πaff-g: x must lie in ±2^ℓ")
+        precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g: y must lie in ±2^ℓ′")
+        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
+        let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
+        let pedersen = PedersenGroup(prover: setup)
+        try n0.requireCiphertext(statement.c.value, field: "C")
+        let (alpha, beta, r, rY) = (masks.alpha, masks.beta, masks.r, masks.rY)
+        let (gamma, m, delta, mu) = (masks.gamma, masks.m, masks.delta, masks.mu)
 
         let first = FirstMessage(
             a: n0.add(n0.scaleSecret(statement.c.value, by: alpha), n0.encrypt(beta, randomizer: r)),

@@ -59,10 +59,29 @@ import Secp256k1
         y: Scalar, lambda: Scalar, statement: Statement, context: ProofContext,
         parameters: SchemeParameters, using generator: inout some RandomNumberGenerator
     ) -> ElogProof {
+        let masks = drawMasks(using: &generator)
+        return prove(y: y, lambda: lambda, statement: statement, context: context, parameters: parameters, masks: masks)
+    }
+
+    /// The prover's randomness α, m, drawn in the order `prove` has always drawn it (so a caller
+    /// can draw several proofs' masks in order and compute them concurrently, issue #13).
+    struct Masks: Sendable {
+        let alpha: Scalar
+        let m: Scalar
+    }
+
+    static func drawMasks(using generator: inout some RandomNumberGenerator) -> Masks {
+        let alpha = Scalar.random(using: &generator), m = Scalar.random(using: &generator)
+        return Masks(alpha: alpha, m: m)
+    }
+
+    /// The proof from masks drawn by `drawMasks` (pure: no generator).
+    static func prove(y: Scalar, lambda: Scalar, statement: Statement, context: ProofContext,
+                      parameters: SchemeParameters, masks: Masks) -> ElogProof {
         precondition(Point.generatorMultiple(lambda) == statement.L, "Πelog: L ≠ λ·G")
         precondition(Point.generatorMultiple(y) + lambda * statement.X == statement.M, "Πelog: M ≠ y·G + λ·X")
         precondition(y * statement.h == statement.Y, "Πelog: Y ≠ y·h")
-        let alpha = Scalar.random(using: &generator), m = Scalar.random(using: &generator)
+        let (alpha, m) = (masks.alpha, masks.m)
         let a = Point.generatorMultiple(alpha)
         let n = Point.generatorMultiple(m) + alpha * statement.X
         let b = m * statement.h

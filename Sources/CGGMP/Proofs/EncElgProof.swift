@@ -99,17 +99,47 @@ import Secp256k1
         context: ProofContext, parameters: SchemeParameters,
         using generator: inout some RandomNumberGenerator, path: ArithmeticPath = .fast
     ) -> EncElgProof {
-        precondition(ProofArithmetic.isInSignedRange(witness.plaintext, bits: parameters.ell),
-                     "Πenc-elg: x must lie in ±2^ℓ")
-        let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
-        let pedersen = PedersenGroup(prover: setup)
+        let masks = drawMasks(statement, setup: setup, parameters: parameters, using: &generator)
+        return prove(statement, witness: witness, setup: setup, context: context, parameters: parameters,
+                     masks: masks, path: path)
+    }
 
+    /// The prover's randomness α, μ, r, β, γ, drawn in the order `prove` has always drawn it, so a
+    /// caller can draw the masks of several proofs in order and then compute the proofs
+    /// concurrently (presigning, issue #13) with the same bytes for a seeded generator.
+    struct Masks: Sendable {
+        let alpha: BigInt
+        let mu: BigInt
+        let r: BigInt
+        let beta: Scalar
+        let gamma: BigInt
+    }
+
+    static func drawMasks(
+        _ statement: Statement, setup: RingPedersenParameters, parameters: SchemeParameters,
+        using generator: inout some RandomNumberGenerator
+    ) -> Masks {
+        let paillier = PaillierGroup(modulus: statement.key.modulus)
+        let pedersen = PedersenGroup(prover: setup)
         let alpha = BigInt.random(signedBits: parameters.ell + parameters.epsilon, using: &generator)
         let mu = ProofArithmetic.randomSigned(bits: parameters.ell, scaledBy: pedersen.modulus, using: &generator)
         let r = paillier.randomRandomizer(using: &generator)
         let beta = Scalar.random(using: &generator)
         let gamma = ProofArithmetic.randomSigned(
             bits: parameters.ell + parameters.epsilon, scaledBy: pedersen.modulus, using: &generator)
+        return Masks(alpha: alpha, mu: mu, r: r, beta: beta, gamma: gamma)
+    }
+
+    /// The proof from masks drawn by `drawMasks` (pure: no generator).
+    static func prove(
+        _ statement: Statement, witness: Witness, setup: RingPedersenParameters,
+        context: ProofContext, parameters: SchemeParameters, masks: Masks, path: ArithmeticPath = .fast
+    ) -> EncElgProof {
+        precondition(ProofArithmetic.isInSignedRange(witness.plaintext, bits: parameters.ell),
+                     "Πenc-elg: x must lie in ±2^ℓ")
+        let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
+        let pedersen = PedersenGroup(prover: setup)
+        let (alpha, mu, r, beta, gamma) = (masks.alpha, masks.mu, masks.r, masks.beta, masks.gamma)
 
         let alphaScalar = CurveBridge.scalar(alpha)
         let commitmentS = pedersen.commitSecret(witness.plaintext, mu)

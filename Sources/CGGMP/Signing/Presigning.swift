@@ -32,9 +32,19 @@ public enum Presigning {
         sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, signer: some IdentitySigner,
         verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters
     ) throws(SigningSetupError) -> Session<PresignatureSlot> {
+        try makeSession(sessionID: sessionID, keyShare: keyShare, auxInfo: auxInfo, signer: signer, verifier: verifier,
+                        parameters: parameters, path: .fast)
+    }
+
+    /// The same session on an explicit path: `.reference` computes and checks a round's proofs one
+    /// after the other (the oracle the concurrent `.fast` path is tested against).
+    static func makeSession(
+        sessionID: [UInt8], keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo, signer: some IdentitySigner,
+        verifier: some IdentitySignatureVerifier = Ed25519Verifier(), parameters: SchemeParameters, path: ArithmeticPath
+    ) throws(SigningSetupError) -> Session<PresignatureSlot> {
         try PresignContext.session(
             sessionID: sessionID, protocolTag: protocolTag, keyShare: keyShare, auxInfo: auxInfo, signer: signer,
-            verifier: verifier, parameters: parameters) { material in .finished(PresignatureSlot(material)) }
+            verifier: verifier, parameters: parameters, path: path) { material in .finished(PresignatureSlot(material)) }
     }
 
     /// Re-runs presigning's checks for third-party verification of `Evidence`.
@@ -98,11 +108,14 @@ struct PresignContext: Sendable {
     let epid: [UInt8]
     let keyShare: AdditiveKeyShare
     let aux: SigningAuxInfo
+    /// `.fast`: the independent proofs of a round are computed and checked concurrently (issue
+    /// #13); `.reference`: one after the other, the oracle (same messages, same verdicts).
+    var path: ArithmeticPath = .fast
 
     var committee: [PartyID] { publicData.committee }
     var checkData: PresignCheckData {
         PresignCheckData(inputs: inputs, parameters: parameters, publicData: publicData,
-                         ownSetup: aux.ringPedersenSecret.map { (me, $0) })
+                         ownSetup: aux.ringPedersenSecret.map { (me, $0) }, path: path)
     }
     var others: [PartyID] { committee.filter { $0 != me } }
 
@@ -113,6 +126,7 @@ struct PresignContext: Sendable {
     static func session<Output: Sendable>(
         sessionID: [UInt8], protocolTag: String, keyShare: AdditiveKeyShare, auxInfo: SigningAuxInfo,
         signer: some IdentitySigner, verifier: some IdentitySignatureVerifier, parameters: SchemeParameters,
+        path: ArithmeticPath = .fast,
         completion: @escaping @Sendable (PresignatureMaterial) -> RoundTransition<Output>
     ) throws(SigningSetupError) -> Session<Output> {
         guard keyShare.owner == signer.partyID, auxInfo.owner == signer.partyID else { throw .ownerMismatch }
@@ -134,7 +148,8 @@ struct PresignContext: Sendable {
         let inputs = PresigningPublicInputs(publicShares: keyShare.publicShares, publicAux: auxInfo.publicAux)
         let context = PresignContext(
             publicData: publicData, me: signer.partyID, parameters: parameters, inputs: inputs,
-            epid: inputs.epid(publicData: publicData, parameters: parameters), keyShare: keyShare, aux: auxInfo)
+            epid: inputs.epid(publicData: publicData, parameters: parameters), keyShare: keyShare, aux: auxInfo,
+            path: path)
         do {
             return try Session(publicData: publicData, signer: signer, verifier: verifier,
                                firstRound: PresignRound1(context: context, completion: completion))

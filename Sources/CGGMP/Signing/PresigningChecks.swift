@@ -36,12 +36,16 @@ struct PresignCheckData: Sendable {
     /// proofs made for that party's parameters are then verified mod p̂, q̂ (same verdicts). Nil for
     /// a third party re-checking evidence.
     let ownSetup: (party: PartyID, secret: RingPedersenSecret)?
+    /// `.fast`: the proofs of one message are checked concurrently; `.reference`: in order. Same
+    /// verdict and same (first in order) violation either way.
+    let path: ArithmeticPath
 
     init(inputs: PresigningPublicInputs, parameters: SchemeParameters, publicData: SessionPublicData,
-         ownSetup: (party: PartyID, secret: RingPedersenSecret)? = nil) {
+         ownSetup: (party: PartyID, secret: RingPedersenSecret)? = nil, path: ArithmeticPath = .fast) {
         self.inputs = inputs
         self.parameters = parameters
         self.ownSetup = ownSetup
+        self.path = path
         committee = publicData.committee
         epid = inputs.epid(publicData: publicData, parameters: parameters)
     }
@@ -122,19 +126,22 @@ enum PresignChecks {
         let senderAux = try data.aux(sender), recipientAux = try data.aux(recipient)
         let context = context(epid: data.epid, prover: sender)
         let own = data.ownSecret(for: recipient)
-        func verify(_ proof: EncElgProof, _ statement: EncElgProof.Statement) throws(ProofError) {
-            if let own {
-                try proof.verify(statement, ownSetup: own, context: context, parameters: data.parameters)
-            } else {
-                try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
-            }
+        let setup = recipientAux.ringPedersen, parameters = data.parameters
+        // ψ⁰ then ψ¹: checked concurrently on `.fast`, the first failure in this order reported.
+        let checks = [(proofs.psi0, message.kStatement(key: senderAux.paillierKey), "invalid-enc-elg-K"),
+                      (proofs.psi1, message.gStatement(key: senderAux.paillierKey), "invalid-enc-elg-G")]
+        let failure = ParallelWork.firstFailure(checks.count, concurrently: data.path == .fast) { index -> RoundViolation? in
+            let (proof, statement, rule) = checks[index]
+            do {
+                if let own {
+                    try proof.verify(statement, ownSetup: own, context: context, parameters: parameters)
+                } else {
+                    try proof.verify(statement, setup: setup, context: context, parameters: parameters)
+                }
+                return nil
+            } catch { return RoundViolation(rule: rule, detail: "\(error)") }
         }
-        do {
-            try verify(proofs.psi0, message.kStatement(key: senderAux.paillierKey))
-        } catch { throw RoundViolation(rule: "invalid-enc-elg-K", detail: "\(error)") }
-        do {
-            try verify(proofs.psi1, message.gStatement(key: senderAux.paillierKey))
-        } catch { throw RoundViolation(rule: "invalid-enc-elg-G", detail: "\(error)") }
+        if let failure { throw failure }
         return message
     }
 
@@ -153,33 +160,36 @@ enum PresignChecks {
         let senderAux = try data.aux(sender), senderShare = try data.publicShare(sender)
         let senderRound1 = try round1Values(&view, sender)
         let context = context(epid: data.epid, prover: sender)
-        for (index, recipient) in recipients.enumerated() {
-            let recipientAux = try data.aux(recipient)
-            let recipientK = try round1Values(&view, recipient).k
-            // ψ for D (multiplier Γ's γ) and ψ̂ for D̂ (multiplier the sender's key share).
-            for (proof, d, y, x, rule) in [(second.psi[index], first.d[index], first.f[index], first.gamma, "invalid-aff-g"),
-                                           (second.psiHat[index], first.dHat[index], first.fHat[index], senderShare,
-                                            "invalid-aff-g-hat")] {
-                let statement = AffGProof.Statement(verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey,
-                                                    c: recipientK, d: d, y: y, x: x)
-                do {
-                    if let own = data.ownSecret(for: recipient) {
-                        try proof.verify(statement, ownSetup: own, context: context, parameters: data.parameters)
-                    } else {
-                        try proof.verify(statement, setup: recipientAux.ringPedersen, context: context, parameters: data.parameters)
-                    }
-                } catch {
-                    throw RoundViolation(rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient): \(error)")
+        let parameters = data.parameters
+        // The statements are gathered in the order the checks have always run; a missing input
+        // (`incomplete-view`) stops the gathering and is reported only if no earlier proof fails.
+        // The proofs gathered are then checked concurrently on `.fast`, the first failure in
+        // order reported — the same violation as checking them one after the other.
+        var checks: [RoundTwoCheck] = []
+        var stop: RoundViolation?
+        do throws(RoundViolation) {
+            for (index, recipient) in recipients.enumerated() {
+                let recipientAux = try data.aux(recipient)
+                let recipientK = try round1Values(&view, recipient).k
+                // ψ for D (multiplier Γ's γ) and ψ̂ for D̂ (multiplier the sender's key share).
+                for (proof, d, y, x, rule) in [(second.psi[index], first.d[index], first.f[index], first.gamma, "invalid-aff-g"),
+                                               (second.psiHat[index], first.dHat[index], first.fHat[index], senderShare,
+                                                "invalid-aff-g-hat")] {
+                    let statement = AffGProof.Statement(verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey,
+                                                        c: recipientK, d: d, y: y, x: x)
+                    checks.append(.affG(proof, statement, setup: recipientAux.ringPedersen, own: data.ownSecret(for: recipient),
+                                        rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient)"))
                 }
             }
+            let elog = ElogProof.Statement(L: senderRound1.b1, M: senderRound1.b2, X: senderRound1.y, Y: first.gamma,
+                                           h: .generator)
+            checks.append(.elog(second.elog, elog))
+        } catch { stop = error }
+        let gathered = checks
+        let failure = ParallelWork.firstFailure(gathered.count, concurrently: data.path == .fast) { index in
+            gathered[index].failure(context: context, parameters: parameters)
         }
-        let elog = ElogProof.Statement(L: senderRound1.b1, M: senderRound1.b2, X: senderRound1.y, Y: first.gamma,
-                                       h: .generator)
-        do {
-            try second.elog.verify(elog, context: context, parameters: data.parameters)
-        } catch {
-            throw RoundViolation(rule: "invalid-elog-gamma", detail: "\(error)")
-        }
+        if let failure = failure ?? stop { throw failure }
         return values
     }
 
@@ -252,6 +262,33 @@ enum PresignChecks {
         }
         let message: SignatureShareMessage = try decode(incoming.payload(.broadcast), "signature-share")
         return try signatureShare(message.sigma, sender: incoming.sender, commitments: commitments, prehash: prehash)
+    }
+}
+
+/// One proof of a round-2 message with its statement, as `PresignChecks.round2` checks it.
+private enum RoundTwoCheck: Sendable {
+    case affG(AffGProof, AffGProof.Statement, setup: RingPedersenParameters, own: RingPedersenSecret?, rule: String,
+              detail: String)
+    case elog(ElogProof, ElogProof.Statement)
+
+    /// The violation this proof makes, or nil when it verifies.
+    func failure(context: ProofContext, parameters: SchemeParameters) -> RoundViolation? {
+        switch self {
+        case .affG(let proof, let statement, let setup, let own, let rule, let detail):
+            do {
+                if let own {
+                    try proof.verify(statement, ownSetup: own, context: context, parameters: parameters)
+                } else {
+                    try proof.verify(statement, setup: setup, context: context, parameters: parameters)
+                }
+                return nil
+            } catch { return RoundViolation(rule: rule, detail: "\(detail): \(error)") }
+        case .elog(let proof, let statement):
+            do { try proof.verify(statement, context: context, parameters: parameters) } catch {
+                return RoundViolation(rule: "invalid-elog-gamma", detail: "\(error)")
+            }
+            return nil
+        }
     }
 }
 

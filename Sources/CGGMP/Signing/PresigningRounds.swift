@@ -49,23 +49,42 @@ struct PresignRound1<Output: Sendable>: TypedRound {
         // The El-Gamal secret y_i is needed by no one (only its public key Y_i is used).
         let y = Point.generatorMultiple(Scalar.random(using: &generator))
         let a = Scalar.random(using: &generator), b = Scalar.random(using: &generator)
+        let concurrently = context.path == .fast
+        let encrypted = ParallelWork.map(2, concurrently: concurrently) { index in
+            index == 0 ? own.encrypt(k.bigInt, randomizer: rho) : own.encrypt(gamma.bigInt, randomizer: nu)
+        }
         let message = PresignRound1Echo(
-            k: PaillierCiphertext(value: own.encrypt(k.bigInt, randomizer: rho)),
-            g: PaillierCiphertext(value: own.encrypt(gamma.bigInt, randomizer: nu)),
+            k: PaillierCiphertext(value: encrypted[0]), g: PaillierCiphertext(value: encrypted[1]),
             y: y, a1: .generatorMultiple(a), a2: a * y + .generatorMultiple(k),
             b1: .generatorMultiple(b), b2: b * y + .generatorMultiple(gamma))
         let ownKey = context.aux.paillierSecret.publicKey
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
-        var direct: [PartyID: [UInt8]] = [:]
+        let parameters = context.parameters
+        // Every proof's masks are drawn here, in the order the proofs have always been made (ψ⁰
+        // then ψ¹, party by party); the proofs are then computed from them, concurrently on `.fast`.
+        var jobs: [(statement: EncElgProof.Statement, witness: EncElgProof.Witness, setup: RingPedersenParameters,
+                    masks: EncElgProof.Masks)] = []
         for party in context.others {
             let setup = context.inputs.publicAux[party]!.ringPedersen
-            let psi0 = EncElgProof.prove(
-                message.kStatement(key: ownKey), witness: .init(plaintext: k.bigInt, randomizer: rho, b: a, ownerKey: context.aux.paillierSecret),
-                setup: setup, context: proofContext, parameters: context.parameters, using: &generator)
-            let psi1 = EncElgProof.prove(
-                message.gStatement(key: ownKey), witness: .init(plaintext: gamma.bigInt, randomizer: nu, b: b, ownerKey: context.aux.paillierSecret),
-                setup: setup, context: proofContext, parameters: context.parameters, using: &generator)
-            direct[party] = PresignRound1Direct(psi0: psi0, psi1: psi1).encoded
+            for (statement, witness) in [
+                (message.kStatement(key: ownKey), EncElgProof.Witness(plaintext: k.bigInt, randomizer: rho, b: a,
+                                                                       ownerKey: context.aux.paillierSecret)),
+                (message.gStatement(key: ownKey), EncElgProof.Witness(plaintext: gamma.bigInt, randomizer: nu, b: b,
+                                                                       ownerKey: context.aux.paillierSecret)),
+            ] {
+                let masks = EncElgProof.drawMasks(statement, setup: setup, parameters: parameters, using: &generator)
+                jobs.append((statement, witness, setup, masks))
+            }
+        }
+        let drawn = jobs
+        let proofs = ParallelWork.map(drawn.count, concurrently: concurrently) { index in
+            let job = drawn[index]
+            return EncElgProof.prove(job.statement, witness: job.witness, setup: job.setup, context: proofContext,
+                                     parameters: parameters, masks: job.masks)
+        }
+        var direct: [PartyID: [UInt8]] = [:]
+        for (index, party) in context.others.enumerated() {
+            direct[party] = PresignRound1Direct(psi0: proofs[2 * index], psi1: proofs[2 * index + 1]).encoded
         }
         let secrets = PresignSecrets(k: k, gamma: gamma, rho: rho, nu: nu, a: a, b: b, message: message)
         return TypedPayloads(echoBroadcast: message.encoded, direct: direct, artifact: secrets)
@@ -116,56 +135,65 @@ struct PresignRound2<Output: Sendable>: TypedRound {
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let gammaPoint = Point.generatorMultiple(secrets.gamma)
         let x = context.keyShare.secretShare
+        let ownerKey = context.aux.paillierSecret
+        let ownShare = context.keyShare.publicShares[context.me]!
+        // Randomness first, in the order it has always been drawn (per party: β, β̂, r, r̂, s, ŝ, then
+        // ψ's masks, then ψ̂'s; Πelog's last); then every party's F, D, ψ and F̂, D̂, ψ̂ and Πelog are
+        // computed from it — concurrently on `.fast` — so a seed gives the same messages either way.
         var mta: [PartyID: MtASecrets] = [:]
-        var f: [PaillierCiphertext] = [], fHat: [PaillierCiphertext] = []
-        var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
-        var psi: [AffGProof] = [], psiHat: [AffGProof] = []
+        var jobs: [MtAJob] = []
         for party in context.others {
             let targetKey = context.key(party)
             let target = PaillierGroup(modulus: targetKey.modulus)
             let setup = context.inputs.publicAux[party]!.ringPedersen
-            let kCiphertext = round1.entry(for: party).k
             let secret = MtASecrets(
                 beta: BigInt.random(signedBits: parameters.ellPrime, using: &generator),
                 betaHat: BigInt.random(signedBits: parameters.ellPrime, using: &generator),
                 r: own.randomRandomizer(using: &generator), rHat: own.randomRandomizer(using: &generator),
                 s: target.randomRandomizer(using: &generator), sHat: target.randomRandomizer(using: &generator))
             mta[party] = secret
-            func affine(_ multiplier: Scalar, _ beta: BigInt, _ s: BigInt) -> PaillierCiphertext {
-                PaillierCiphertext(value: target.add(target.scaleSecret(kCiphertext.value, byNonNegative: multiplier.bigInt),
-                                                     target.encrypt(-beta, randomizer: s)))
+            let kCiphertext = round1.entry(for: party).k
+            for hat in [false, true] {
+                let masks = AffGProof.drawMasks(verifierKey: targetKey, proverKey: ownKey, setup: setup,
+                                                parameters: parameters, using: &generator)
+                jobs.append(MtAJob(
+                    targetKey: targetKey, setup: setup, kCiphertext: kCiphertext,
+                    multiplier: hat ? x : secrets.gamma, multiplierPoint: hat ? ownShare : gammaPoint,
+                    beta: hat ? secret.betaHat : secret.beta, r: hat ? secret.rHat : secret.r,
+                    s: hat ? secret.sHat : secret.s, masks: masks))
             }
-            let partyF = PaillierCiphertext(value: own.encrypt(secret.beta, randomizer: secret.r))
-            let partyFHat = PaillierCiphertext(value: own.encrypt(secret.betaHat, randomizer: secret.rHat))
-            let partyD = affine(secrets.gamma, secret.beta, secret.s)
-            let partyDHat = affine(x, secret.betaHat, secret.sHat)
-            do {
-                psi.append(try AffGProof.prove(
-                    AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: partyD,
-                                        y: partyF, x: gammaPoint),
-                    witness: .init(x: secrets.gamma.bigInt, y: secret.beta, rho: secret.s, rhoY: secret.r,
-                                   ownerKey: context.aux.paillierSecret),
-                    setup: setup, context: proofContext, parameters: parameters, using: &generator))
-                psiHat.append(try AffGProof.prove(
-                    AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: partyDHat,
-                                        y: partyFHat, x: context.keyShare.publicShares[context.me]!),
-                    witness: .init(x: x.bigInt, y: secret.betaHat, rho: secret.sHat, rhoY: secret.rHat,
-                                   ownerKey: context.aux.paillierSecret),
-                    setup: setup, context: proofContext, parameters: parameters, using: &generator))
-            } catch {
-                preconditionFailure("K_j passed Πenc-elg's unit check in round 1: \(error)")
-            }
-            f.append(partyF); fHat.append(partyFHat); d.append(partyD); dHat.append(partyDHat)
         }
+        let mine = round1.entry(for: context.me)
+        let elogMasks = ElogProof.drawMasks(using: &generator)
+        let elogStatement = ElogProof.Statement(L: mine.b1, M: mine.b2, X: mine.y, Y: gammaPoint, h: .generator)
+        let drawn = jobs
+        let results = ParallelWork.map(drawn.count + 1, concurrently: context.path == .fast) { index -> MtAResult in
+            guard index < drawn.count else {
+                return .elog(ElogProof.prove(y: secrets.gamma, lambda: secrets.b, statement: elogStatement,
+                                             context: proofContext, parameters: parameters, masks: elogMasks))
+            }
+            return drawn[index].run(own: own, ownKey: ownKey, ownerKey: ownerKey, context: proofContext,
+                                   parameters: parameters)
+        }
+        var f: [PaillierCiphertext] = [], fHat: [PaillierCiphertext] = []
+        var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
+        var psi: [AffGProof] = [], psiHat: [AffGProof] = []
+        var elogProof: ElogProof?
+        for (index, result) in results.enumerated() {
+            switch result {
+            case .mta(let partyF, let partyD, let proof) where index % 2 == 0:
+                f.append(partyF); d.append(partyD); psi.append(proof)
+            case .mta(let partyF, let partyD, let proof):
+                fHat.append(partyF); dHat.append(partyD); psiHat.append(proof)
+            case .elog(let proof):
+                elogProof = proof
+            }
+        }
+        guard let elog = elogProof else { preconditionFailure("the last job is Πelog") }
         let echo = PresignRound2Echo(gamma: gammaPoint, f: f, fHat: fHat, d: d, dHat: dHat)
         guard let ownValues = PresignRound2Public(echo, sender: context.me, committee: context.committee) else {
             preconditionFailure("one MtA entry per other signer")
         }
-        let mine = round1.entry(for: context.me)
-        let elog = ElogProof.prove(
-            y: secrets.gamma, lambda: secrets.b,
-            statement: .init(L: mine.b1, M: mine.b2, X: mine.y, Y: gammaPoint, h: .generator),
-            context: proofContext, parameters: parameters, using: &generator)
         return TypedPayloads(
             echoBroadcast: echo.encoded,
             broadcast: PresignRound2Broadcast(psi: psi, psiHat: psiHat, elog: elog).encoded,
@@ -200,6 +228,46 @@ struct PresignRound2<Output: Sendable>: TypedRound {
     }
 
     var description: String { "PresignRound2" }
+}
+
+/// One MtA towards one j in round 2 (for γ_i or for x_i), with its Πaff-g masks already drawn.
+private struct MtAJob: Sendable {
+    let targetKey: PaillierPublicKey
+    let setup: RingPedersenParameters
+    /// K_j.
+    let kCiphertext: PaillierCiphertext
+    /// γ_i (for D) or x_i (for D̂), and its point Γ_i or X_i.
+    let multiplier: Scalar
+    let multiplierPoint: Point
+    /// β (or β̂) and its randomizers r under our key, s under j's.
+    let beta: BigInt
+    let r: BigInt
+    let s: BigInt
+    let masks: AffGProof.Masks
+
+    /// F = enc_i(β; r), D = K_j^{multiplier}·enc_j(−β; s) and Πaff-g for them (pure).
+    func run(own: PaillierGroup, ownKey: PaillierPublicKey, ownerKey: PaillierSecretKey, context: ProofContext,
+             parameters: SchemeParameters) -> MtAResult {
+        let target = PaillierGroup(modulus: targetKey.modulus)
+        let f = PaillierCiphertext(value: own.encrypt(beta, randomizer: r))
+        let d = PaillierCiphertext(value: target.add(target.scaleSecret(kCiphertext.value, byNonNegative: multiplier.bigInt),
+                                                     target.encrypt(-beta, randomizer: s)))
+        do {
+            let proof = try AffGProof.prove(
+                AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: d, y: f, x: multiplierPoint),
+                witness: .init(x: multiplier.bigInt, y: beta, rho: s, rhoY: r, ownerKey: ownerKey),
+                setup: setup, context: context, parameters: parameters, masks: masks)
+            return .mta(f: f, d: d, proof: proof)
+        } catch {
+            preconditionFailure("K_j passed Πenc-elg's unit check in round 1: \(error)")
+        }
+    }
+}
+
+/// What one of round 2's concurrent jobs made.
+private enum MtAResult: Sendable {
+    case mta(f: PaillierCiphertext, d: PaillierCiphertext, proof: AffGProof)
+    case elog(ElogProof)
 }
 
 /// Round 3: δ_i, Δ_i with Πelog, S_i; then the consistency checks and the presignature.
