@@ -39,15 +39,24 @@ extension ThresholdNode {
             logger.error("pool filler: no committees", metadata: ["error": "\(error)"])
             return
         }
-        defer { updatePooledGauge() }
+        // The counts read here are the gauge's: no second pass over the store.
+        var pooled = 0
+        defer { metrics.presignaturesPooled.set(Double(pooled)) }
         for registration in userKeys.values.sorted(by: { $0.user < $1.user }) {
             guard let user = decodeHex(registration.user) else { continue }
+            let childKey: Point, epoch: KeyEpoch
+            do {
+                childKey = try childPublicKey(registration, path: "m")
+                epoch = try Self.epoch(registration)
+            } catch {
+                logger.warning("pool filler: cannot fill", metadata: ["user": "\(registration.user)", "error": "\(error)"])
+                continue
+            }
             for signers in committees {
                 do {
-                    let childKey = try childPublicKey(registration, path: "m")
-                    let epoch = try Self.epoch(registration)
                     let pool = PresignaturePool.keyID(publicKey: childKey, epoch: epoch, signers: signers)
                     let count = try store.presignatureCount(pool: pool)
+                    pooled += count
                     guard count < configuration.presignaturePoolTarget, poolFills[pool] == nil else { continue }
                     let index = try nextPoolIndex(pool: pool, user: user, signers: signers, childKey: childKey, epoch: epoch,
                                                   blockNumber: registration.blockNumber)
@@ -123,7 +132,8 @@ extension ThresholdNode {
         updatePooledGauge()
     }
 
-    /// Recounts the presignatures in the pools the filler keeps (`tss_presignatures_pooled`).
+    /// Recounts the presignatures in the pools the filler keeps (`tss_presignatures_pooled`);
+    /// after a drain (rare). A take or a finished presigning moves it by one (``poolGaugeMoved(by:)``).
     func updatePooledGauge() {
         guard configuration.presignaturePoolTarget > 0,
               let committees = try? SigningCommittee.committees(fromGroups: directory.signingGroups, including: me) else { return }
@@ -136,5 +146,11 @@ extension ThresholdNode {
             }
         }
         metrics.presignaturesPooled.set(Double(pooled))
+    }
+
+    /// One presignature more (+1) or fewer (−1) in a pool, without recounting (a signing's path).
+    func poolGaugeMoved(by change: Int) {
+        guard configuration.presignaturePoolTarget > 0 else { return }
+        metrics.presignaturesPooled.increment(by: Double(change))
     }
 }

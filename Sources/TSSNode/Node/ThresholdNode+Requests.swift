@@ -202,7 +202,7 @@ extension ThresholdNode {
             if ticket.presignature != nil {
                 pool = PresignaturePool.keyID(publicKey: try childPublicKey(registration, path: request.derivationPath),
                                               epoch: try Self.epoch(registration), signers: signers)
-                updatePooledGauge()
+                poolGaugeMoved(by: -1)
             }
         }
         let flow = try create(id: id, ticket: ticket, make: factory.signing())

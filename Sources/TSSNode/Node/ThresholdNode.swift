@@ -401,7 +401,7 @@ public actor ThresholdNode {
                 guard let slot = await worker.takeOutput(of: id, as: PresignFlow.self) else { return }
                 let sessionID = flow.channel
                 try store.addPresignature(slot, id: NodeStore.presignatureID(sessionID: sessionID))
-                updatePooledGauge()
+                poolGaugeMoved(by: 1)
             case .sign:
                 guard let output = await worker.takeOutput(of: id, as: SigningFlow.self), let requestID = flow.requestID,
                       var status = board.signature(requestID) else { return }
