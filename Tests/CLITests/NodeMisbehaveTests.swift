@@ -68,6 +68,11 @@ import TestSupport
         let failureOnly = String(decoding: try JSONSerialization.data(withJSONObject: failure), as: UTF8.self)
         let fromStdin = try NodeProcesses.run(binary, ["fault", "verify", "--report-json", "-", "--json"], stdin: failureOnly)
         #expect(try NodeProcesses.json(fromStdin.stdout)["verdict"] as? String == "proven", "\(fromStdin.stdout)")
+        // The verdict says whose context it judged in (here the accuser's) and fingerprints it.
+        #expect((verdict["context"] as? String)?.hasPrefix("carried by the report") == true, "\(verified.stdout)")
+        let fingerprint = try #require(verdict["contextSHA256"] as? String)
+        #expect(fingerprint.count == 64)
+        #expect(try NodeProcesses.json(fromStdin.stdout)["contextSHA256"] as? String == fingerprint)
 
         // The `fault` itself: self-contained; a --public-data other than the context it carries is refused.
         let fault = try #require(failure["fault"] as? String)

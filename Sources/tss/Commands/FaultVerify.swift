@@ -1,6 +1,7 @@
 import ArgumentParser
 import CGGMP
 import Foundation
+import Hashing
 import TSS
 
 /// `tss fault`: tools for fault reports.
@@ -19,7 +20,12 @@ struct FaultCommand: AsyncParsableCommand {
 /// flow fault's own `verdict()` runs.
 ///
 /// Prints the verdict: `proven` (the culprit's own signatures show the fault), `transport-only`
-/// (only the receiving channel could attribute it) or `not-proven`. With `--culprit`, asks whether
+/// (only the receiving channel could attribute it) or `not-proven`. A verdict holds for the context
+/// it was judged in. A flow fault's carried context comes from the accuser: someone who made it up
+/// (another Paillier key or ring-Pedersen setup for the accused) could make an honest party's
+/// messages fail. So the output says where the context came from and prints its SHA-256; pass
+/// `--public-data` from your own copy of the session's public data (directory, registrations) to
+/// judge in that one, or compare the fingerprint. With `--culprit`, asks whether
 /// the same evidence proves the fault against that party instead (it must not for an honest one).
 struct FaultVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +62,7 @@ struct FaultVerify: AsyncParsableCommand {
         let fault: ProtocolFault
         let context: FaultCheckContext
         var phase: String?
+        var contextSource = "given (--public-data)"
         do {
             if reportBytes.starts(with: FlowFault.encodingHeader.magic) {
                 let flowFault = try FlowFault(encoded: reportBytes)
@@ -65,6 +72,7 @@ struct FaultVerify: AsyncParsableCommand {
                 fault = flowFault.fault
                 context = flowFault.context
                 phase = flowFault.phase.rawValue
+                if contextBytes == nil { contextSource = "carried by the report (the accuser's)" }
             } else {
                 guard let contextBytes else {
                     throw ValidationError("a protocol fault needs --public-data (a node's flow fault carries its own)")
@@ -86,9 +94,11 @@ struct FaultVerify: AsyncParsableCommand {
         }
         let verdict = context.verdict(of: accused)
         let reason = "\(accused.reason)"
+        let fingerprint = Self.hex(SHA256.hash(context.encoded))
         if json {
             var object: [String: Any] = ["verdict": verdict.name, "culprit": Self.hex(accused.culprit.rawRepresentation),
-                                         "reason": reason, "detail": "\(verdict)"]
+                                         "reason": reason, "detail": "\(verdict)", "context": contextSource,
+                                         "contextSHA256": fingerprint]
             if let phase { object["phase"] = phase }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -97,6 +107,7 @@ struct FaultVerify: AsyncParsableCommand {
             print("culprit: \(Self.hex(accused.culprit.rawRepresentation))")
             if let phase { print("phase:   \(phase)") }
             print("reason:  \(reason)")
+            print("context: \(contextSource), sha256 \(fingerprint)")
         }
     }
 
