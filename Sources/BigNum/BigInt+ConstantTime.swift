@@ -27,13 +27,14 @@ struct LimbBuffer: ~Copyable {
 }
 
 extension BigInt {
-    /// Number of limbs of |self| (its size: public), read without a branch on the sign.
+    /// Number of 64-bit limbs of |self| (its size: public by BigNum's convention, unlike its bits
+    /// and its sign), read without a branch on the sign: what code holding a secret may decide on.
     ///
     /// GMP keeps the sign in the size field (`_mp_size` = ±limbs), so the magnitude is taken
     /// arithmetically, (s ^ m) − m with m = s >> 31, never by `abs`, which tests the sign. Under
     /// `make ct` the count is then declared defined (`bignum_declassify`): the limb count is public by
     /// BigNum's convention, the sign need not be.
-    var limbCount: Int {
+    public var limbCount: Int {
         let size = mpz.pointee._mp_size
         let sign = size >> 31
         var count = Int((size ^ sign) &- sign)

@@ -108,6 +108,15 @@ struct Montgomery: ~Copyable {
         shifted.copyMagnitude(into: result, count: n)
     }
 
+    /// x · R⁻¹ mod m for x in [0, m) (out of Montgomery form): REDC of x itself.
+    func fromMontgomery(_ x: UnsafePointer<mp_limb_t>) -> BigInt {
+        product.base.update(from: x, count: n)
+        (product.base + n).update(repeating: 0, count: n)
+        let result = LimbBuffer(count: n)
+        reduce(into: result.base)
+        return .fromLimbs(result.base, count: n)
+    }
+
     /// The window width for an exponent of `bits` bits: GMP's `mpz_powm` thresholds (the
     /// squarings are shared, so each base's table-versus-multiplications trade-off is its own).
     static func windowWidth(bits: Int) -> Int {

@@ -118,13 +118,22 @@ public struct PaillierPublicKey: Sendable, Hashable {
         PaillierCiphertext(value: try! (lhs.value * rhs.value).modulo(modulusSquared))
     }
 
-    /// k ⊙ enc(m) = enc(k·m): c^k mod N², for a signed (possibly secret) k, in constant time.
+    /// k ⊙ enc(m) = enc(k·m): c^k mod N², for a signed (possibly secret) k, in constant time in k
+    /// and its sign.
+    ///
+    /// c is public, so its inverse (which hides k's sign: a masked choice between c and c⁻¹) is
+    /// computed in variable time rather than by the constant-time inverse `BigInt.power(_:modulo:)`
+    /// pays on every call. Only for a c that is not a unit does the constant-time power run, and
+    /// then its outcome for a negative k is the error.
     /// - Parameters:
     ///   - ciphertext: c; validate a peer's first.
     ///   - scalar: k, any signed integer.
     /// - Throws: ``PaillierError/notInvertible`` when k < 0 and c is not a unit mod N².
     public func multiply(_ ciphertext: PaillierCiphertext, by scalar: BigInt) throws(PaillierError) -> PaillierCiphertext {
         do {
+            if let inverse = try? ciphertext.value.inverseVariableTime(modulo: modulusSquared) {
+                return PaillierCiphertext(value: try ciphertext.value.power(scalar, modulo: modulusSquared, baseInverse: inverse))
+            }
             return PaillierCiphertext(value: try ciphertext.value.power(scalar, modulo: modulusSquared))
         } catch {
             throw .notInvertible

@@ -39,8 +39,8 @@ extension PaillierSecretKey {
     }
 
     /// base^k mod N² for a secret k whose sign is secret too, computed mod p² and q² and recombined;
-    /// base must be a unit when k < 0. k is used as given unless it is longer than φ(p²) = p(p − 1),
-    /// then it is reduced (the reduction only ever shortens an exponent). `baseInverse` (base⁻¹
+    /// base must be a unit when k < 0. k is used as given unless it has more limbs than
+    /// φ(p²) = p(p − 1), then it is reduced (the reduction only ever shortens an exponent). `baseInverse` (base⁻¹
     /// mod N², for a base raised to many exponents) saves the constant-time inverse `power` would
     /// otherwise compute mod p² and q² on every call.
     package func powerModulusSquared(_ base: BigInt, _ exponent: BigInt, baseInverse: BigInt? = nil) throws(PaillierError) -> BigInt {
@@ -67,8 +67,8 @@ extension PaillierSecretKey {
     }
 
     /// base^k mod N for a k whose sign is public (a proof's challenge), computed mod p and q and
-    /// recombined; base must be a unit when k < 0. k is reduced mod p − 1 (q − 1) only when it is
-    /// longer.
+    /// recombined; base must be a unit when k < 0. k is reduced mod p − 1 (q − 1) only when it has
+    /// more limbs.
     package func powerModulus(_ base: BigInt, _ exponent: BigInt) throws(PaillierError) -> BigInt {
         do {
             let rp = try base.powerPublicSign(Self.shortest(exponent, order: p - .one), modulo: p)
@@ -79,10 +79,12 @@ extension PaillierSecretKey {
         }
     }
 
-    /// k, or k mod order when |k| has more bits than the order (a unit's power is unchanged).
-    /// Branches on bit lengths only, which the library treats as public.
+    /// k, or k mod order when k has more limbs than the order (a unit's power is unchanged).
+    /// Decides on limb counts only, which BigNum treats as public: never on k's bits or sign (k is
+    /// a secret mask of either sign; `magnitude` and `bitLength` would read the sign, and the bit
+    /// length within the top limb is not public).
     static func shortest(_ exponent: BigInt, order: BigInt) -> BigInt {
-        exponent.magnitude.bitLength > order.bitLength ? try! exponent.modulo(order) : exponent
+        exponent.limbCount > order.limbCount ? try! exponent.modulo(order) : exponent
     }
 
     /// p(p − 1) = φ(p²).

@@ -10,6 +10,20 @@ public struct RingPedersenParameters: Sendable, Hashable {
     public let s: BigInt
     /// t, a square in Z*_N̂ other than ±1.
     public let t: BigInt
+    /// The committer's fixed-base tables of s and t, built on first use and shared by every copy
+    /// of this value (``commitWithTables(_:_:)``). Derived from (N̂, s, t): not part of equality.
+    let committerTables = RingPedersenCommitterTables()
+
+    /// Equal when N̂, s and t are (the cached tables are derived from them).
+    public static func == (lhs: RingPedersenParameters, rhs: RingPedersenParameters) -> Bool {
+        lhs.modulus == rhs.modulus && lhs.s == rhs.s && lhs.t == rhs.t
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(modulus)
+        hasher.combine(s)
+        hasher.combine(t)
+    }
 
     /// A peer's parameters: N̂ odd and exactly `expectedBits` long; s and t in [2, N̂ − 1) (not ±1),
     /// coprime to N̂, with Jacobi symbol 1 (necessary for squares). That s lies in ⟨t⟩ is what the
@@ -44,15 +58,20 @@ public struct RingPedersenParameters: Sendable, Hashable {
     }
 
     /// s^a · t^b mod N̂ for signed, possibly secret a and b (constant-time exponentiation).
+    ///
+    /// s and t are public, so their inverses (which hide the exponents' signs: a masked choice
+    /// between base and inverse) are computed in variable time, not with the constant-time inverse
+    /// `BigInt.power(_:modulo:)` would pay on every call. A committer making many commitments with
+    /// the same parameters uses ``commitWithTables(_:_:)``.
     /// - Parameters:
     ///   - a: the exponent of s.
     ///   - b: the exponent of t.
-    /// - Throws: ``PaillierError/notInvertible`` for a negative exponent when s or t is not a unit
-    ///   (never for validated parameters).
+    /// - Throws: ``PaillierError/notInvertible`` when s or t is not a unit (never for validated
+    ///   parameters).
     public func commit(_ a: BigInt, _ b: BigInt) throws(PaillierError) -> BigInt {
         do {
-            let sa = try s.power(a, modulo: modulus)
-            let tb = try t.power(b, modulo: modulus)
+            let sa = try s.power(a, modulo: modulus, baseInverse: try s.inverseVariableTime(modulo: modulus))
+            let tb = try t.power(b, modulo: modulus, baseInverse: try t.inverseVariableTime(modulo: modulus))
             return try (sa * tb).modulo(modulus)
         } catch {
             throw .notInvertible

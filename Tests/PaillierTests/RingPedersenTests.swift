@@ -40,6 +40,24 @@ import Paillier
         }
     }
 
+    /// The committer's tables (issue #13) give `commit`'s value for every sign and size, beyond the
+    /// tables' 1.5·|N̂| bits too (the fallback), and are shared by copies without entering equality.
+    @Test func commitmentsFromTablesMatchCommit() throws {
+        var rng = ChaChaRandom(testSeed: 33)
+        let params = try secret().parameters
+        let copy = params
+        for (aBits, bBits) in [(0, 0), (1, 64), (300, 700), (768, 0), (700, 768), (769, 900), (64, 1000)] {
+            var a = aBits == 0 ? BigInt.zero : BigInt.random(bits: aBits, using: &rng)
+            var b = bBits == 0 ? BigInt.zero : BigInt.random(bits: bBits, using: &rng)
+            if Bool.random(using: &rng) { a = -a }
+            if Bool.random(using: &rng) { b = -b }
+            #expect(params.commitWithTables(a, b) == (try params.commit(a, b)), "a \(aBits) bits, b \(bBits) bits")
+            #expect(copy.commitWithTables(b, a) == (try params.commit(b, a)))
+        }
+        let rebuilt = try RingPedersenParameters(modulus: params.modulus, s: params.s, t: params.t, expectedBits: 512)
+        #expect(rebuilt == params && rebuilt.hashValue == params.hashValue)
+    }
+
     @Test func rejectsBadParameters() throws {
         let params = try secret().parameters
         let n = params.modulus

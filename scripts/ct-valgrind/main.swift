@@ -192,6 +192,35 @@ consume(try! publicBase.modulo(sp).power(secretKey.nthRootExponentP, modulo: sp)
 phase("prover: Schnorr response α + e·x over the scalars")
 consume(a + Scalar(reducing: challenge) * b)
 
+// MARK: Issue #13: comb tables, public inverses, the owner's CRT powers
+
+// Ring-Pedersen-like public bases: t a square, s a power of it (units mod N).
+let tBase = try! (publicBase * publicBase).modulo(n)
+let sBase = try! tBase.powerVariableTime(BigInt(65537), modulo: n)
+let shortValue = BigInt.random(bits: 300, using: &rng) + BigInt.powerOfTwo(300)
+phase("set-up: comb tables of public s, t (variable time on public values)")
+let sTable = try! SecretExponentPowers(base: sBase, modulo: n, maximumExponentBits: 3 * n.bitLength / 2)
+let tTable = try! SecretExponentPowers(base: tBase, modulo: n, maximumExponentBits: 3 * n.bitLength / 2)
+let ringPedersen = try! RingPedersenParameters(modulus: n, s: sBase, t: tBase, expectedBits: n.bitLength)
+_ = ringPedersen.commitWithTables(.one, .one)  // builds the parameters' own tables
+phase("prover: comb s^α·t^x (SecretExponentPowers), secret exponents and signs; x beyond the table (the constant-time fallback)")
+consume(SecretExponentPowers.product([(sTable, secretSign(secret(alphaValue))), (tTable, secretSign(secret(-shortValue)))]))
+consume(SecretExponentPowers.product([(sTable, secretSign(secret(-alphaValue))), (tTable, secretSign(secret(xValue)))]))
+consume(sTable.power(secretSign(secret(-eValue))))
+phase("prover: RingPedersenParameters.commit (public inverses) and commitWithTables, secret exponents and signs")
+consume(try! ringPedersen.commit(secretSign(secret(alphaValue)), secretSign(secret(-shortValue))))
+consume(ringPedersen.commitWithTables(secretSign(secret(-alphaValue)), secretSign(secret(shortValue))))
+phase("PaillierPublicKey.multiply / affine on a public c (its inverse in variable time): secret k, y, r and signs")
+consume(try! publicKey.multiply(publicCiphertext, by: secretSign(secret(-alphaValue))).value)
+consume(try! publicKey.affine(publicCiphertext, multiplier: secretSign(secret(alphaValue)),
+                              addend: secretSign(secret(-mValue)), randomness: r).value)
+phase("owner CRT powers (scaleSecret): c^k mod p², q² for a secret k and sign, reduced by the totient or not; k ≥ 0; ρ^e mod p, q with the branch on whether ρ is a unit mod p and mod q (e < 0)", reports: "2")
+consume(try! secretKey.powerModulusSquared(publicCiphertext.value, secretSign(secret(alphaValue)), baseInverse: publicInverse))
+consume(try! secretKey.powerModulusSquared(publicCiphertext.value, secretSign(secret(-shortValue)), baseInverse: publicInverse))
+consume(secretKey.powerModulusSquared(publicCiphertext.value, nonNegative: secret(alphaValue)))
+consume(secretKey.powerModulusSquared(publicCiphertext.value, nonNegative: secret(shortValue)))
+consume(try! secretKey.powerModulus(rho, -challenge.magnitude))
+
 if CommandLine.arguments.contains("--negative-control") {
     phase("NEGATIVE CONTROL: a secret exponent routed to powerVariableTime (must fail)")
     consume(try! publicBase.powerVariableTime(e, modulo: nSquared))

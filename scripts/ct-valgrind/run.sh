@@ -11,7 +11,10 @@ set -eu
 B=${CT_BUILD:-.build-ct/release}
 OUT=${CT_OUT:-$(mktemp -d)}
 cc -O2 -c scripts/ct-valgrind/client.c -o "$OUT/client.o"
-swiftc -O -module-name CTHarness -I "$B/Modules" \
+# The package name SwiftPM gives the root package (its folder's name, lower-cased), so the harness
+# reaches the package-internal owner CRT powers the provers use.
+PACKAGE=$(basename "$PWD" | tr 'A-Z' 'a-z')
+swiftc -O -module-name CTHarness -package-name "$PACKAGE" -I "$B/Modules" \
   -Xcc -fmodule-map-file=Sources/CSecp256k1/module.modulemap \
   -Xcc -fmodule-map-file=Sources/CGMP/module.modulemap \
   -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap \

@@ -171,7 +171,7 @@ import Secp256k1
         precondition(ProofArithmetic.isInSignedRange(witness.y, bits: parameters.ellPrime), "Πaff-g: y must lie in ±2^ℓ′")
         let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus, owner: witness.ownerKey, path: path)
-        let pedersen = PedersenGroup(prover: setup)
+        let pedersen = PedersenGroup(prover: setup, path: path)
         try n0.requireCiphertext(statement.c.value, field: "C")
         let (alpha, beta, r, rY) = (masks.alpha, masks.beta, masks.r, masks.rY)
         let (gamma, m, delta, mu) = (masks.gamma, masks.m, masks.delta, masks.mu)
@@ -216,20 +216,22 @@ import Secp256k1
 
     /// Verifies a proof made for the verifier's own ring-Pedersen parameters, whose trapdoor
     /// `ownSetup` holds: s^z1·t^z3 and s^z2·t^z4 are computed mod p̂ and q̂ unless `path` is
-    /// `.reference`. Same verdict as ``verify(_:setup:context:parameters:path:)`` with `ownSetup.parameters`.
+    /// `.reference`. With the verifier's Paillier secret key `ownKey` (of N0, the key C and D are
+    /// under), C^z1·enc0(z2; w) = A·D^e is checked mod p² and q² too. Same verdict as
+    /// ``verify(_:setup:context:parameters:path:)`` with `ownSetup.parameters`.
     public func verify(
-        _ statement: Statement, ownSetup: RingPedersenSecret,
+        _ statement: Statement, ownSetup: RingPedersenSecret, ownKey: PaillierSecretKey? = nil,
         context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath = .fast
     ) throws(ProofError) {
-        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), context: context,
+        try verify(statement, pedersen: PedersenGroup(own: ownSetup, path: path), ownKey: ownKey, context: context,
                    parameters: parameters, path: path)
     }
 
     private func verify(
-        _ statement: Statement, pedersen: PedersenGroup,
+        _ statement: Statement, pedersen: PedersenGroup, ownKey: PaillierSecretKey? = nil,
         context: ProofContext, parameters: SchemeParameters, path: ArithmeticPath
     ) throws(ProofError) {
-        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus)
+        let n0 = PaillierGroup(modulus: statement.verifierKey.modulus, owner: ownKey, path: path)
         let n1 = PaillierGroup(modulus: statement.proverKey.modulus)
         let (ell, ellPrime, epsilon) = (parameters.ell, parameters.ellPrime, parameters.epsilon)
 

@@ -138,7 +138,7 @@ import Secp256k1
         precondition(ProofArithmetic.isInSignedRange(witness.plaintext, bits: parameters.ell),
                      "Πenc-elg: x must lie in ±2^ℓ")
         let paillier = PaillierGroup(modulus: statement.key.modulus, owner: witness.ownerKey, path: path)
-        let pedersen = PedersenGroup(prover: setup)
+        let pedersen = PedersenGroup(prover: setup, path: path)
         let (alpha, mu, r, beta, gamma) = (masks.alpha, masks.mu, masks.r, masks.beta, masks.gamma)
 
         let alphaScalar = CurveBridge.scalar(alpha)

@@ -115,7 +115,7 @@ struct PresignContext: Sendable {
     var committee: [PartyID] { publicData.committee }
     var checkData: PresignCheckData {
         PresignCheckData(inputs: inputs, parameters: parameters, publicData: publicData,
-                         ownSetup: aux.ringPedersenSecret.map { (me, $0) }, path: path)
+                         ownSetup: aux.ringPedersenSecret.map { (me, $0) }, ownKey: aux.paillierSecret, path: path)
     }
     var others: [PartyID] { committee.filter { $0 != me } }
 

@@ -36,15 +36,20 @@ struct PresignCheckData: Sendable {
     /// proofs made for that party's parameters are then verified mod p̂, q̂ (same verdicts). Nil for
     /// a third party re-checking evidence.
     let ownSetup: (party: PartyID, secret: RingPedersenSecret)?
+    /// The checking party's Paillier secret key (with `ownSetup`, the same party): Πaff-g's
+    /// equation under the verifier's own N0 is then checked mod p², q² (same verdicts).
+    let ownKey: PaillierSecretKey?
     /// `.fast`: the proofs of one message are checked concurrently; `.reference`: in order. Same
     /// verdict and same (first in order) violation either way.
     let path: ArithmeticPath
 
     init(inputs: PresigningPublicInputs, parameters: SchemeParameters, publicData: SessionPublicData,
-         ownSetup: (party: PartyID, secret: RingPedersenSecret)? = nil, path: ArithmeticPath = .fast) {
+         ownSetup: (party: PartyID, secret: RingPedersenSecret)? = nil, ownKey: PaillierSecretKey? = nil,
+         path: ArithmeticPath = .fast) {
         self.inputs = inputs
         self.parameters = parameters
         self.ownSetup = ownSetup
+        self.ownKey = ownSetup == nil ? nil : ownKey
         self.path = path
         committee = publicData.committee
         epid = inputs.epid(publicData: publicData, parameters: parameters)
@@ -59,6 +64,12 @@ struct PresignCheckData: Sendable {
     func ownSecret(for party: PartyID) -> RingPedersenSecret? {
         guard let ownSetup, ownSetup.party == party else { return nil }
         return ownSetup.secret
+    }
+
+    /// The Paillier secret key of `party`, when the checking party is `party` and holds it.
+    func ownPaillierKey(for party: PartyID) -> PaillierSecretKey? {
+        guard let ownSetup, ownSetup.party == party else { return nil }
+        return ownKey
     }
 
     func publicShare(_ party: PartyID) throws(RoundViolation) -> Point {
@@ -178,7 +189,7 @@ enum PresignChecks {
                     let statement = AffGProof.Statement(verifierKey: recipientAux.paillierKey, proverKey: senderAux.paillierKey,
                                                         c: recipientK, d: d, y: y, x: x)
                     checks.append(.affG(proof, statement, setup: recipientAux.ringPedersen, own: data.ownSecret(for: recipient),
-                                        rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient)"))
+                                        ownKey: data.ownPaillierKey(for: recipient), rule: rule, detail: "\(rule == "invalid-aff-g" ? "D" : "D̂") for \(recipient)"))
                 }
             }
             let elog = ElogProof.Statement(L: senderRound1.b1, M: senderRound1.b2, X: senderRound1.y, Y: first.gamma,
@@ -267,17 +278,17 @@ enum PresignChecks {
 
 /// One proof of a round-2 message with its statement, as `PresignChecks.round2` checks it.
 private enum RoundTwoCheck: Sendable {
-    case affG(AffGProof, AffGProof.Statement, setup: RingPedersenParameters, own: RingPedersenSecret?, rule: String,
-              detail: String)
+    case affG(AffGProof, AffGProof.Statement, setup: RingPedersenParameters, own: RingPedersenSecret?,
+              ownKey: PaillierSecretKey?, rule: String, detail: String)
     case elog(ElogProof, ElogProof.Statement)
 
     /// The violation this proof makes, or nil when it verifies.
     func failure(context: ProofContext, parameters: SchemeParameters) -> RoundViolation? {
         switch self {
-        case .affG(let proof, let statement, let setup, let own, let rule, let detail):
+        case .affG(let proof, let statement, let setup, let own, let ownKey, let rule, let detail):
             do {
                 if let own {
-                    try proof.verify(statement, ownSetup: own, context: context, parameters: parameters)
+                    try proof.verify(statement, ownSetup: own, ownKey: ownKey, context: context, parameters: parameters)
                 } else {
                     try proof.verify(statement, setup: setup, context: context, parameters: parameters)
                 }

@@ -101,6 +101,35 @@ struct BenchModexp: ParsableCommand {
                             "modulus_bits": 2048, "exponent_bits": 2048,
                             "secret": false, "bignum_us": ours / Double(count), "gmp_us": gmp / Double(count), "ratio": ours / gmp])
         }
+        // A prover's ring-Pedersen commitment s^a·t^b mod N^ with secret signed masks (Πaff-g's
+        // E = s^α·t^γ: 768 and 2816 bits), from `SecretExponentPowers` comb tables (built once,
+        // outside the timing) against two constant-time powers with public inverses (what
+        // `RingPedersenParameters.commit` does); then the tables' construction against one power.
+        do {
+            let modulus = try BigInt.random(exactBits: 2048, using: &rng).settingBit(0)
+            let s = try BigInt.randomUnit(modulo: modulus, using: &rng), t = try BigInt.randomUnit(modulo: modulus, using: &rng)
+            let (sInverse, tInverse) = (try s.inverseVariableTime(modulo: modulus), try t.inverseVariableTime(modulo: modulus))
+            let a = -(try BigInt.random(exactBits: 768, using: &rng)), b = try BigInt.random(exactBits: 2816, using: &rng)
+            let tables = (s: try SecretExponentPowers(base: s, modulo: modulus, maximumExponentBits: 3072),
+                          t: try SecretExponentPowers(base: t, modulo: modulus, maximumExponentBits: 3072))
+            let (ours, gmp) = BenchClock.pairedMedianMicros(samples: samples, {
+                _ = SecretExponentPowers.product([(tables.s, a), (tables.t, b)])
+            }, {
+                _ = try! (try s.power(a, modulo: modulus, baseInverse: sInverse)
+                          * t.power(b, modulo: modulus, baseInverse: tInverse)).modulo(modulus)
+            })
+            results.append(["name": "comb s^a·t^b (ring-Pedersen commitment, secret) 2048/768,2816",
+                            "modulus_bits": 2048, "exponent_bits": [768, 2816],
+                            "secret": true, "bignum_us": ours, "gmp_us": gmp, "ratio": ours / gmp])
+            let (build, power) = BenchClock.pairedMedianMicros(samples: samples, {
+                _ = try! SecretExponentPowers(base: s, modulo: modulus, maximumExponentBits: 3072)
+            }, {
+                _ = try! s.power(b, modulo: modulus, baseInverse: sInverse)
+            })
+            results.append(["name": "comb table build (one base, exponents ≤ 3072 bits) vs one power 2048/2816",
+                            "modulus_bits": 2048, "exponent_bits": 4096,
+                            "secret": false, "bignum_us": build, "gmp_us": power, "ratio": build / power])
+        }
         if json {
             print(BenchOutput.json(["benchmarks": results]))
         } else {

@@ -5,7 +5,8 @@ import Secp256k1
 
 // The Paillier/curve proofs in `tss bench proofs`: Πenc-elg, Πaff-g, Πaff-g*, Πdec, Πmul, Πmul*.
 // `proverKey` is the prover's Paillier key (N1, or N0 where the prover owns the ciphertexts),
-// `otherKey` the verifier's (N0 of Πaff-g / Πmul*), `ringPedersen` the verifier's (N̂, s, t).
+// `otherKey` the verifier's (N0 of Πaff-g / Πmul*; Πaff-g's verifier checks its N0 equation with it on
+// `.fast`), `ringPedersen` the verifier's (N̂, s, t).
 extension ProofBenchCase {
     static let paillierCurveCases: [ProofBenchCase] = [.encElg, .affG, .affGStar, .dec, .mul, .mulStar]
 
@@ -54,7 +55,7 @@ extension ProofBenchCase {
     static let affG = ProofBenchCase(name: "Πaff-g", setup: { affGClosures($0, .fast) },
                                      reference: { affGClosures($0, .reference) })
 
-    /// The prover owns N1 (B_y, w_y by CRT on `.fast`), the verifier owns N̂.
+    /// The prover owns N1 (B_y, w_y by CRT on `.fast`), the verifier owns N̂ and N0.
     private static func affGClosures(_ inputs: ProofBenchInputs, _ path: ArithmeticPath) -> BenchClosures {
         let (statement, x, y, rho, rhoY) = affineStatement(inputs, seed: 13)
         let setup = inputs.ringPedersen.parameters
@@ -64,8 +65,8 @@ extension ProofBenchCase {
             return try! AffGProof.prove(statement, witness: witness, setup: setup, context: inputs.context,
                                         parameters: inputs.parameters, using: &rng, path: path).encoded
         }, { bytes in
-            try AffGProof(encoded: bytes).verify(statement, ownSetup: inputs.ringPedersen, context: inputs.context,
-                                                    parameters: inputs.parameters, path: path)
+            try AffGProof(encoded: bytes).verify(statement, ownSetup: inputs.ringPedersen, ownKey: inputs.otherKey,
+                                                    context: inputs.context, parameters: inputs.parameters, path: path)
         })
     }
 

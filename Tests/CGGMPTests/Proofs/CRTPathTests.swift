@@ -155,6 +155,15 @@ import Testing
                 try p.verify(s, ownSetup: f.setupSecret, context: f.context, parameters: f.parameters, path: .reference) },
             { (p: AffGProof, s: AffGProof.Statement) throws in
                 try p.verify(s, ownSetup: f.setupSecret, context: f.context, parameters: f.parameters) },
+            // The verifier's own Paillier key too: C^z1·enc0(z2; w) = A·D^e checked mod p², q².
+            { (p: AffGProof, s: AffGProof.Statement) throws in
+                try p.verify(s, ownSetup: f.setupSecret, ownKey: f.verifierKey, context: f.context, parameters: f.parameters) },
+            { (p: AffGProof, s: AffGProof.Statement) throws in
+                try p.verify(s, ownSetup: f.setupSecret, ownKey: f.verifierKey, context: f.context, parameters: f.parameters,
+                             path: .reference) },
+            // Another key than N0's is not used.
+            { (p: AffGProof, s: AffGProof.Statement) throws in
+                try p.verify(s, ownSetup: f.setupSecret, ownKey: f.proverKey, context: f.context, parameters: f.parameters) },
         ])
         #expect(differing.isEmpty, "verdicts differ for \(differing)")
     }

@@ -131,6 +131,10 @@ struct PaillierGroup: Sendable {
         encrypting plaintext: BigInt, randomizer: BigInt, times left: [PublicPower],
         equals target: BigInt, times right: [PublicPower], path: ArithmeticPath
     ) throws(ProofError) -> Bool {
+        if path == .fast, let owner, let holds = ownerEquationHolds(
+            owner, encrypting: plaintext, randomizer: randomizer, times: left, equals: target, times: right) {
+            return holds
+        }
         if path == .fast {
             let terms = [(base: randomizer, exponent: modulus)]
                 + left.map { (base: $0.base, exponent: $0.exponent) }
@@ -145,6 +149,30 @@ struct PaillierGroup: Sendable {
         for power in left { lhs = add(lhs, try scalePublic(power.base, by: power.exponent, field: power.field)) }
         var rhs = target
         for power in right { rhs = add(rhs, try scalePublic(power.base, by: power.exponent, field: power.field)) }
+        return lhs == rhs
+    }
+
+    /// The owner's check of the same equation (a verifier whose own key N is, issue #13): each
+    /// side computed mod p² and q² and recombined — enc(m; r) by `encryptCRT`, every power with a
+    /// non-negative exponent (a power with a negative one is moved to the other side as its
+    /// positive power: exact, as its base is a unit) — then the two sides compared. Constant time
+    /// in the secret moduli; the values are public. Nil (the caller takes the public path, with
+    /// the same verdict and errors) when a base with a negative exponent is not a unit.
+    private func ownerEquationHolds(
+        _ owner: PaillierSecretKey, encrypting plaintext: BigInt, randomizer: BigInt, times left: [PublicPower],
+        equals target: BigInt, times right: [PublicPower]
+    ) -> Bool? {
+        for power in left + right where power.exponent.isNegative {
+            guard !power.base.isZero, power.base.gcdVariableTime(modulus) == .one else { return nil }
+        }
+        var lhs = owner.encryptCRT(plaintext, randomness: randomizer)
+        var rhs = target
+        for (powers, onLeft) in [(left, true), (right, false)] {
+            for power in powers {
+                let value = owner.powerModulusSquared(power.base, nonNegative: power.exponent.magnitude)
+                if onLeft != power.exponent.isNegative { lhs = add(lhs, value) } else { rhs = add(rhs, value) }
+            }
+        }
         return lhs == rhs
     }
 

@@ -10,26 +10,28 @@ struct PedersenGroup: Sendable {
     /// The verifier's own trapdoor, when the parameters are its own and it takes the CRT path:
     /// `commitPublic` then works mod p̂ and q̂.
     let owner: RingPedersenSecret?
-    /// s⁻¹ and t⁻¹ mod N̂ for a prover (``init(prover:)``): `commitSecret` hides its exponents'
-    /// signs by choosing between base and inverse, and these spare it an inverse per power.
-    let inverses: (s: BigInt, t: BigInt)?
+    /// The verifier's parameters as a prover holds them (``init(prover:)``): `commitSecret` then
+    /// uses their fixed-base comb tables (`RingPedersenParameters.commitWithTables`), built once per
+    /// parameters value and shared by every proof made with it.
+    let committer: RingPedersenParameters?
 
     init(_ parameters: RingPedersenParameters) {
         modulus = parameters.modulus
         s = parameters.s
         t = parameters.t
         owner = nil
-        inverses = nil
+        committer = nil
     }
 
-    /// The verifier's parameters as a prover commits with them: s⁻¹ and t⁻¹ computed once (s and t
-    /// are public units of validated parameters, so in variable time).
-    init(prover parameters: RingPedersenParameters) {
+    /// The verifier's parameters as a prover commits with them: on `.fast`, from constant-time comb
+    /// tables of s and t (public), built on the first commitment; on `.reference`, by separate
+    /// constant-time powers.
+    init(prover parameters: RingPedersenParameters, path: ArithmeticPath = .fast) {
         modulus = parameters.modulus
         s = parameters.s
         t = parameters.t
         owner = nil
-        inverses = (ProofArithmetic.publicInverse(s, modulo: modulus), ProofArithmetic.publicInverse(t, modulo: modulus))
+        committer = path == .fast ? parameters : nil
     }
 
     /// The verifier's own parameters: CRT on the fast path, full width on the reference path.
@@ -38,15 +40,18 @@ struct PedersenGroup: Sendable {
         s = secret.parameters.s
         t = secret.parameters.t
         owner = path == .fast ? secret : nil
-        inverses = nil
+        committer = nil
     }
 
-    /// s^a · t^b mod N̂ for secret a, b of either sign, the signs secret too (constant-time
-    /// exponentiation; with a prover's ``inverses`` no inverse is computed per call).
+    /// s^a · t^b mod N̂ for secret a, b of either sign, the signs secret too, in constant time:
+    /// from the committer's tables when the group was made with ``init(prover:path:)`` on `.fast`,
+    /// otherwise by two constant-time powers (s and t are public units, so their inverses, which
+    /// hide the signs, are computed in variable time).
     func commitSecret(_ a: BigInt, _ b: BigInt) -> BigInt {
-        ProofArithmetic.multiply(
-            ProofArithmetic.secretPower(s, a, modulo: modulus, baseInverse: inverses?.s),
-            ProofArithmetic.secretPower(t, b, modulo: modulus, baseInverse: inverses?.t),
+        if let committer { return committer.commitWithTables(a, b) }
+        return ProofArithmetic.multiply(
+            ProofArithmetic.secretPower(s, a, modulo: modulus, baseInverse: ProofArithmetic.publicInverse(s, modulo: modulus)),
+            ProofArithmetic.secretPower(t, b, modulo: modulus, baseInverse: ProofArithmetic.publicInverse(t, modulo: modulus)),
             modulo: modulus)
     }
 
