@@ -159,7 +159,7 @@ extension BigInt {
     }
 
     /// self⁻¹ mod an odd modulus into `result` (n limbs); false when there is none.
-    private func invertLimbs(modulo modulus: BigInt, into result: UnsafeMutablePointer<mp_limb_t>) -> Bool {
+    func invertLimbs(modulo modulus: BigInt, into result: UnsafeMutablePointer<mp_limb_t>) -> Bool {
         let n = modulus.limbCount
         let a = LimbBuffer(count: n)
         residueLimbs(modulo: modulus, into: a.base)

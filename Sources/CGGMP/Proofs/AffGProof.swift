@@ -177,7 +177,7 @@ import Secp256k1
         let (gamma, m, delta, mu) = (masks.gamma, masks.m, masks.delta, masks.mu)
 
         let first = FirstMessage(
-            a: n0.add(n0.scaleSecret(statement.c.value, by: alpha), n0.encrypt(beta, randomizer: r)),
+            a: n0.scaleSecretAndEncrypt(statement.c.value, by: alpha, plaintext: beta, randomizer: r, path: path),
             bX: Point.generator * CurveBridge.scalar(alpha),
             bY: n1.encrypt(beta, randomizer: rY),
             e: pedersen.commitSecret(alpha, gamma),

@@ -98,7 +98,7 @@ import Secp256k1
         let c = statement.c.value, allMasks = masks
         let commitments = ParallelWork.map(count, concurrently: path == .fast) { j -> (a: BigInt, r: Point, b: BigInt) in
             let mask = allMasks[j]
-            return (a: n0.add(n0.scaleSecret(c, by: mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+            return (a: n0.scaleSecretAndEncrypt(c, by: mask.alpha, plaintext: mask.beta, randomizer: mask.r, path: path),
                     r: Point.generator * CurveBridge.scalar(mask.alpha),
                     b: n1.encrypt(mask.beta, randomizer: mask.s))
         }

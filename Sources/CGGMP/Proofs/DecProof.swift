@@ -161,7 +161,7 @@ import Secp256k1
         let k = statement.k.value, gamma = statement.gamma, allMasks = masks
         let commitments = ParallelWork.map(count, concurrently: path == .fast) { j -> (a: BigInt, b: Point, c: Point) in
             let mask = allMasks[j]
-            return (a: n0.add(n0.scaleSecret(k, by: -mask.alpha), n0.encrypt(mask.beta, randomizer: mask.r)),
+            return (a: n0.scaleSecretAndEncrypt(k, by: -mask.alpha, plaintext: mask.beta, randomizer: mask.r, path: path),
                     b: gamma * CurveBridge.scalar(mask.beta),
                     c: Point.generator * CurveBridge.scalar(mask.alpha))
         }

@@ -42,8 +42,10 @@ struct PresignRound1<Output: Sendable>: TypedRound {
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .direct] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignSecrets> {
-        // Our own key: K and G are encrypted mod p², q² (CRT), the same ciphertexts.
-        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus, owner: context.aux.paillierSecret, path: .fast)
+        // Our own key: K and G are encrypted mod p², q² (CRT) on `.fast`, the same ciphertexts;
+        // `.reference` computes every value of the round full width, separately and in order.
+        let path = context.path
+        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus, owner: context.aux.paillierSecret, path: context.path)
         let k = Scalar.random(using: &generator), gamma = Scalar.random(using: &generator)
         let rho = own.randomRandomizer(using: &generator), nu = own.randomRandomizer(using: &generator)
         // The El-Gamal secret y_i is needed by no one (only its public key Y_i is used).
@@ -80,7 +82,7 @@ struct PresignRound1<Output: Sendable>: TypedRound {
         let proofs = ParallelWork.map(drawn.count, concurrently: concurrently) { index in
             let job = drawn[index]
             return EncElgProof.prove(job.statement, witness: job.witness, setup: job.setup, context: proofContext,
-                                     parameters: parameters, masks: job.masks)
+                                     parameters: parameters, masks: job.masks, path: path)
         }
         var direct: [PartyID: [UInt8]] = [:]
         for (index, party) in context.others.enumerated() {
@@ -129,9 +131,9 @@ struct PresignRound2<Output: Sendable>: TypedRound {
     var messageKinds: Set<MessageKind> { [.echoBroadcast, .broadcast] }
 
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignRound2Artifact> {
-        let parameters = context.parameters
+        let parameters = context.parameters, path = context.path
         let ownKey = context.aux.paillierSecret.publicKey
-        let own = PaillierGroup(modulus: ownKey.modulus, owner: context.aux.paillierSecret, path: .fast)
+        let own = PaillierGroup(modulus: ownKey.modulus, owner: context.aux.paillierSecret, path: context.path)
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let gammaPoint = Point.generatorMultiple(secrets.gamma)
         let x = context.keyShare.secretShare
@@ -173,7 +175,7 @@ struct PresignRound2<Output: Sendable>: TypedRound {
                                              context: proofContext, parameters: parameters, masks: elogMasks))
             }
             return drawn[index].run(own: own, ownKey: ownKey, ownerKey: ownerKey, context: proofContext,
-                                   parameters: parameters)
+                                   parameters: parameters, path: path)
         }
         var f: [PaillierCiphertext] = [], fHat: [PaillierCiphertext] = []
         var d: [PaillierCiphertext] = [], dHat: [PaillierCiphertext] = []
@@ -245,18 +247,19 @@ private struct MtAJob: Sendable {
     let s: BigInt
     let masks: AffGProof.Masks
 
-    /// F = enc_i(β; r), D = K_j^{multiplier}·enc_j(−β; s) and Πaff-g for them (pure).
+    /// F = enc_i(β; r), D = K_j^{multiplier}·enc_j(−β; s) and Πaff-g for them (pure). On `.fast`,
+    /// D's two powers under j's key share their squarings (`scaleSecretAndEncrypt`); same bytes.
     func run(own: PaillierGroup, ownKey: PaillierPublicKey, ownerKey: PaillierSecretKey, context: ProofContext,
-             parameters: SchemeParameters) -> MtAResult {
+             parameters: SchemeParameters, path: ArithmeticPath) -> MtAResult {
         let target = PaillierGroup(modulus: targetKey.modulus)
         let f = PaillierCiphertext(value: own.encrypt(beta, randomizer: r))
-        let d = PaillierCiphertext(value: target.add(target.scaleSecret(kCiphertext.value, byNonNegative: multiplier.bigInt),
-                                                     target.encrypt(-beta, randomizer: s)))
+        let d = PaillierCiphertext(value: target.scaleSecretAndEncrypt(
+            kCiphertext.value, byNonNegative: multiplier.bigInt, plaintext: -beta, randomizer: s, path: path))
         do {
             let proof = try AffGProof.prove(
                 AffGProof.Statement(verifierKey: targetKey, proverKey: ownKey, c: kCiphertext, d: d, y: f, x: multiplierPoint),
                 witness: .init(x: multiplier.bigInt, y: beta, rho: s, rhoY: r, ownerKey: ownerKey),
-                setup: setup, context: context, parameters: parameters, masks: masks)
+                setup: setup, context: context, parameters: parameters, masks: masks, path: path)
             return .mta(f: f, d: d, proof: proof)
         } catch {
             preconditionFailure("K_j passed Πenc-elg's unit check in round 1: \(error)")

@@ -96,6 +96,44 @@ struct PaillierGroup: Sendable {
     }
 
 
+    /// c^k · enc(m; r) mod N² for a **public** unit c, a secret k whose sign is secret too, and
+    /// secret m, r: a prover's first message "A = C^α·enc(β; r)" (Πaff-g, Πaff-g*, Πdec). On
+    /// `.fast` under someone else's key, one constant-time product of powers
+    /// (`BigInt.productOfPowers`): C^α and r^N share their squarings. The owner computes both parts
+    /// mod p², q² (as `scaleSecret` and `encrypt`); `.reference` computes them apart, full width.
+    /// The same value on every path.
+    func scaleSecretAndEncrypt(_ ciphertext: BigInt, by k: BigInt, plaintext: BigInt, randomizer: BigInt,
+                               path: ArithmeticPath) -> BigInt {
+        guard path == .fast, owner == nil else {
+            return add(scaleSecret(ciphertext, by: k), encrypt(plaintext, randomizer: randomizer))
+        }
+        let inverse = ProofArithmetic.publicInverse(ciphertext, modulo: modulusSquared)
+        return productWithGeneratorPower(
+            [.hidingSign(ciphertext, k, baseInverse: inverse), .publicSign(randomizer, modulus)], plaintext)
+    }
+
+    /// c^k · enc(m; r) mod N² for a secret k that is never negative (presigning's D = K^γ·enc(−β; s)):
+    /// as ``scaleSecretAndEncrypt(_:by:plaintext:randomizer:path:)`` without the inverse.
+    /// - Precondition: k ≥ 0.
+    func scaleSecretAndEncrypt(_ ciphertext: BigInt, byNonNegative k: BigInt, plaintext: BigInt, randomizer: BigInt,
+                               path: ArithmeticPath) -> BigInt {
+        precondition(k.signum >= 0, "scaleSecretAndEncrypt(_:byNonNegative:): negative exponent")
+        guard path == .fast, owner == nil else {
+            return add(scaleSecret(ciphertext, byNonNegative: k), encrypt(plaintext, randomizer: randomizer))
+        }
+        return productWithGeneratorPower([.publicSign(ciphertext, k), .publicSign(randomizer, modulus)], plaintext)
+    }
+
+    /// (1 + N)^m · Π terms mod N², the powers by one constant-time product.
+    private func productWithGeneratorPower(_ terms: [BigInt.SecretPowerTerm], _ plaintext: BigInt) -> BigInt {
+        let product: BigInt
+        do { product = try BigInt.productOfPowers(terms, modulo: modulusSquared) }
+        catch { preconditionFailure("scaleSecretAndEncrypt: the ciphertext must be a unit") }
+        let message = try! plaintext.modulo(modulus)
+        return ProofArithmetic.multiply(try! (BigInt.one + message * modulus).modulo(modulusSquared), product,
+                                        modulo: modulusSquared)
+    }
+
     /// c^k mod N² for a public integer k of either sign; c was checked to be a unit.
     func scalePublic(_ ciphertext: BigInt, by k: BigInt, field: String) throws(ProofError) -> BigInt {
         try ProofArithmetic.publicPower(ciphertext, k, modulo: modulusSquared, field: field)
