@@ -160,12 +160,18 @@ extension BigInt {
 
     /// self⁻¹ mod an odd modulus into `result` (n limbs); false when there is none.
     func invertLimbs(modulo modulus: BigInt, into result: UnsafeMutablePointer<mp_limb_t>) -> Bool {
+        invertLimbsOutcome(modulo: modulus, into: result) == 1
+    }
+
+    /// As ``invertLimbs(modulo:into:)``, the outcome as a limb (1: inverted, 0: none) taken from
+    /// `mpn_sec_invert` without a branch, for callers that must not branch on it yet.
+    func invertLimbsOutcome(modulo modulus: BigInt, into result: UnsafeMutablePointer<mp_limb_t>) -> mp_limb_t {
         let n = modulus.limbCount
         let a = LimbBuffer(count: n)
         residueLimbs(modulo: modulus, into: a.base)
         let scratch = LimbBuffer(count: Int(__gmpn_sec_invert_itch(n)))
         let bits = mp_bitcnt_t(2 * n * mp_limb_t.bitWidth)
-        return __gmpn_sec_invert(result, a.base, __gmpz_limbs_read(modulus.mpz)!, n, bits, scratch.base) == 1
+        return mp_limb_t(truncatingIfNeeded: __gmpn_sec_invert(result, a.base, __gmpz_limbs_read(modulus.mpz)!, n, bits, scratch.base))
     }
 
     /// self^exponent mod m in **constant time** (`mpn_sec_powm`), with base, exponent and modulus

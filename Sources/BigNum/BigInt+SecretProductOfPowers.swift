@@ -63,7 +63,7 @@ extension BigInt {
                     supplied.residueLimbs(modulo: modulus, into: inverse.base)
                     invertible = 1
                 } else {
-                    invertible = term.base.invertLimbs(modulo: modulus, into: inverse.base) ? 1 : 0
+                    invertible = term.base.invertLimbsOutcome(modulo: modulus, into: inverse.base)
                 }
                 // As `power`: only a negative exponent on a non-unit is refused.
                 guard bignum_barrier(negative & (invertible ^ 1)) == 0 else { throw .notInvertible }

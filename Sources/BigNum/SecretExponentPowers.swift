@@ -237,9 +237,9 @@ struct ConstantTimeMontgomery: ~Copyable {
         reduce(into: result)
     }
 
-    /// R mod m: computed from the public modulus in variable time.
+    /// R mod m, by the constant-time reduction (the modulus may be secret).
     func one(into result: UnsafeMutablePointer<mp_limb_t>) {
-        let r = try! (BigInt.one << (n * mp_limb_t.bitWidth)).moduloVariableTime(modulus)
+        let r = try! (BigInt.one << (n * mp_limb_t.bitWidth)).modulo(modulus)
         r.copyMagnitude(into: result, count: n)
     }
 

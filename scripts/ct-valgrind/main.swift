@@ -207,6 +207,10 @@ phase("prover: comb s^α·t^x (SecretExponentPowers), secret exponents and signs
 consume(SecretExponentPowers.product([(sTable, secretSign(secret(alphaValue))), (tTable, secretSign(secret(-shortValue)))]))
 consume(SecretExponentPowers.product([(sTable, secretSign(secret(-alphaValue))), (tTable, secretSign(secret(xValue)))]))
 consume(sTable.power(secretSign(secret(-eValue))))
+phase("prover: BigInt.productOfPowers C^α·r^N mod N² (secret α and sign with the public C's inverse, secret r); with a secret modulus p² and secret bases, the branch on (negative and no inverse) as in power", reports: "1")
+consume(try! BigInt.productOfPowers([.hidingSign(publicCiphertext.value, secretSign(secret(-alphaValue)), baseInverse: publicInverse),
+                                     .publicSign(r, n)], modulo: nSquared))
+consume(try! BigInt.productOfPowers([.hidingSign(r, secretSign(secret(alphaValue))), .publicSign(rho, e)], modulo: sp * sp))
 phase("prover: RingPedersenParameters.commit (public inverses) and commitWithTables, secret exponents and signs")
 consume(try! ringPedersen.commit(secretSign(secret(alphaValue)), secretSign(secret(-shortValue))))
 consume(ringPedersen.commitWithTables(secretSign(secret(-alphaValue)), secretSign(secret(shortValue))))

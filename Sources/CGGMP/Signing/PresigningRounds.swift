@@ -52,9 +52,19 @@ struct PresignRound1<Output: Sendable>: TypedRound {
         let y = Point.generatorMultiple(Scalar.random(using: &generator))
         let a = Scalar.random(using: &generator), b = Scalar.random(using: &generator)
         let concurrently = context.path == .fast
-        let encrypted = ParallelWork.map(2, concurrently: concurrently) { index in
-            index == 0 ? own.encrypt(k.bigInt, randomizer: rho) : own.encrypt(gamma.bigInt, randomizer: nu)
+        // Beside the two encryptions, on `.fast`, each peer's committer tables of s and t are built
+        // (once per parameters value; the proofs below and in round 2 commit with them).
+        let peerSetups = concurrently ? context.others.map { context.inputs.publicAux[$0]!.ringPedersen } : []
+        let firstWork = ParallelWork.map(2 + 2 * peerSetups.count, concurrently: concurrently) { index -> BigInt? in
+            switch index {
+            case 0: return own.encrypt(k.bigInt, randomizer: rho)
+            case 1: return own.encrypt(gamma.bigInt, randomizer: nu)
+            default:
+                peerSetups[(index - 2) / 2].committerTable(forT: index % 2 == 1)
+                return nil
+            }
         }
+        let encrypted = [firstWork[0]!, firstWork[1]!]
         let message = PresignRound1Echo(
             k: PaillierCiphertext(value: encrypted[0]), g: PaillierCiphertext(value: encrypted[1]),
             y: y, a1: .generatorMultiple(a), a2: a * y + .generatorMultiple(k),
@@ -204,10 +214,16 @@ struct PresignRound2<Output: Sendable>: TypedRound {
 
     func verify(_ incoming: IncomingPayloads, view: inout SignedView) throws(RoundViolation) -> PresignRound2Received {
         let values = try PresignChecks.round2(incoming, view: &view, data: context.checkData)
-        // D and D̂ passed Πaff-g's unit checks under our key, so they decrypt (local work only).
+        // D and D̂ passed Πaff-g's unit checks under our key, so they decrypt (local work only; the
+        // two side by side on `.fast`).
         let secretKey = context.aux.paillierSecret
-        guard let d = values.d[context.me], let dHat = values.dHat[context.me],
-              let alpha = try? secretKey.decrypt(d), let alphaHat = try? secretKey.decrypt(dHat) else {
+        guard let d = values.d[context.me], let dHat = values.dHat[context.me] else {
+            throw RoundViolation(rule: "undecryptable-mta", detail: "D or D̂ for us does not decrypt")
+        }
+        let plaintexts = ParallelWork.map(2, concurrently: context.path == .fast) { index in
+            try? secretKey.decrypt(index == 0 ? d : dHat)
+        }
+        guard let alpha = plaintexts[0], let alphaHat = plaintexts[1] else {
             throw RoundViolation(rule: "undecryptable-mta", detail: "D or D̂ for us does not decrypt")
         }
         return PresignRound2Received(values: values, alpha: Scalar(reducing: alpha), alphaHat: Scalar(reducing: alphaHat))

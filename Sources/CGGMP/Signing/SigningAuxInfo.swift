@@ -30,8 +30,13 @@ public struct SigningAuxInfo: Sendable, CustomStringConvertible {
         self.ringPedersenSecret = nil
     }
 
-    private init(owner: PartyID, paillierSecret: PaillierSecretKey, publicAux: [PartyID: PublicAuxInfo],
-                 ringPedersenSecret: RingPedersenSecret) throws(SigningSetupError) {
+    /// The same, with the owner's ring-Pedersen trapdoor, as `init(_:signers:)` keeps it from
+    /// AuxGen's output: proofs made for the owner's parameters are then checked mod p̂, q̂, and
+    /// Πaff-g's equation under the owner's Paillier key mod p², q². A trapdoor of other parameters
+    /// than the owner's published ones is ignored.
+    /// - Throws: when the owner's entry is missing or does not hold the owner's Paillier key.
+    public init(owner: PartyID, paillierSecret: PaillierSecretKey, publicAux: [PartyID: PublicAuxInfo],
+                ringPedersenSecret: RingPedersenSecret) throws(SigningSetupError) {
         try self.init(owner: owner, paillierSecret: paillierSecret, publicAux: publicAux)
         // The trapdoor is used only for the owner's own published parameters.
         if publicAux[owner]?.ringPedersen == ringPedersenSecret.parameters { self.ringPedersenSecret = ringPedersenSecret }

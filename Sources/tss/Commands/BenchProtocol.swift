@@ -220,11 +220,30 @@ struct ProtocolBenchCase: Sendable {
     /// material (the primes' checks in `PaillierSecretKey` and `RingPedersenSecret`, a node's
     /// store read) is reported apart as `setup_seconds_per_party`. Every run starts from freshly
     /// built aux info, so the committer's ring-Pedersen tables are built inside the timing.
+    /// The JSON also carries where the time goes, per party (mean) and round: `round_<r>_make_s`
+    /// (`makeMessages`) and `round_<r>_check_s` (checking and accepting that round's messages,
+    /// finalising included), from a second, instrumented run of the same sessions (its own
+    /// generators, so the same messages).
     static let presign = ProtocolBenchCase(name: "Presign (t parties)", runsAmongThreshold: true) { inputs, seed in
-        try inputs.timedSigningSessions(seed: seed) { signer, share, aux in
+        var traffic = try inputs.timedSigningSessions(seed: seed) { signer, share, aux in
             try Presigning.makeSession(sessionID: inputs.sessionID, keyShare: share, auxInfo: aux, signer: signer,
                                        parameters: inputs.parameters)
         }
+        let (signers, shares, aux) = try inputs.signingInputs()
+        var run = TimedSimulation(sessions: try signers.map {
+            try Presigning.makeSession(sessionID: inputs.sessionID, keyShare: shares[$0.partyID]!, auxInfo: aux[$0.partyID]!,
+                                       signer: $0, parameters: inputs.parameters)
+        }, seed: seed, tamper: { message, _ in message })
+        try run.run()
+        let parties = Double(signers.count)
+        let rounds = Set(signers.flatMap { run.work[$0.partyID]?.keys.map { $0 } ?? [] }).sorted()
+        for round in rounds {
+            let make = signers.reduce(0.0) { $0 + Double(run.sending[$1.partyID]?[round] ?? 0) } / 1e9 / parties
+            let all = signers.reduce(0.0) { $0 + Double(run.work[$1.partyID]?[round] ?? 0) } / 1e9 / parties
+            traffic.extra["round_\(round)_make_s"] = make
+            traffic.extra["round_\(round)_check_s"] = all - make
+        }
+        return traffic
     }
 
     /// Presigning and the signing round in one session, among the first t holders (timed as
@@ -261,19 +280,23 @@ extension ProtocolBenchInputs {
         let primes = try auxPrimes.get()
         var generator = ChaChaRandom(testSeed: 0x7369676e)
         var secrets: [PartyID: PaillierSecretKey] = [:]
+        var trapdoors: [PartyID: RingPedersenSecret] = [:]
         var publicAux: [PartyID: PublicAuxInfo] = [:]
         for (index, party) in ids.enumerated() {
             let paillier = try PaillierSecretKey(p: primes[index].paillierP, q: primes[index].paillierQ)
             let ringPedersen = try RingPedersenSecret(p: primes[index].ringPedersenP, q: primes[index].ringPedersenQ,
                                                       using: &generator)
             secrets[party] = paillier
+            trapdoors[party] = ringPedersen
             publicAux[party] = PublicAuxInfo(paillierKey: paillier.publicKey, ringPedersen: ringPedersen.parameters)
         }
         var shares: [PartyID: AdditiveKeyShare] = [:]
         var aux: [PartyID: SigningAuxInfo] = [:]
         for party in ids {
             shares[party] = try thresholdShares[party]!.additiveShare(signers: ids)
-            aux[party] = try SigningAuxInfo(owner: party, paillierSecret: secrets[party]!, publicAux: publicAux)
+            // With the owner's trapdoor, as a node's aux info from AuxGen carries it.
+            aux[party] = try SigningAuxInfo(owner: party, paillierSecret: secrets[party]!, publicAux: publicAux,
+                                            ringPedersenSecret: trapdoors[party]!)
         }
         return (signers, shares, aux)
     }

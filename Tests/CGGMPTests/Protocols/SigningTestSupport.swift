@@ -11,6 +11,9 @@ enum SigningFixture {
     struct Material: Sendable {
         let secrets: [PaillierSecretKey]
         let setups: [RingPedersenParameters]
+        /// The trapdoors of `setups`, which each owner's aux info carries (as AuxGen's does), so
+        /// the proofs made for a signer are checked on its own-key paths (mod p̂, q̂ and p², q²).
+        let trapdoors: [RingPedersenSecret]
     }
 
     static let testing = material(parameters: .testing, count: 5)
@@ -21,12 +24,12 @@ enum SigningFixture {
         let blum = CommittedPrimes.hex(kind: "blum", bits: bits).map { try! BigInt(hex: $0) }
         let safe = CommittedPrimes.hex(kind: "safe", bits: bits).map { try! BigInt(hex: $0) }
         var rng = ChaChaRandom(testSeed: 0xa0c)
-        var secrets: [PaillierSecretKey] = [], setups: [RingPedersenParameters] = []
+        var secrets: [PaillierSecretKey] = [], trapdoors: [RingPedersenSecret] = []
         for k in 0..<count {
             secrets.append(try! PaillierSecretKey(p: blum[2 * k], q: blum[2 * k + 1]))
-            setups.append(try! RingPedersenSecret(p: safe[2 * k], q: safe[2 * k + 1], using: &rng).parameters)
+            trapdoors.append(try! RingPedersenSecret(p: safe[2 * k], q: safe[2 * k + 1], using: &rng))
         }
-        return Material(secrets: secrets, setups: setups)
+        return Material(secrets: secrets, setups: trapdoors.map(\.parameters), trapdoors: trapdoors)
     }
 
     /// Every signer's aux info, signer k taking the material's k-th keys.
@@ -37,7 +40,8 @@ enum SigningFixture {
         }
         var result: [PartyID: SigningAuxInfo] = [:]
         for (k, party) in signers.enumerated() {
-            result[party] = try! SigningAuxInfo(owner: party, paillierSecret: material.secrets[k], publicAux: publicAux)
+            result[party] = try! SigningAuxInfo(owner: party, paillierSecret: material.secrets[k], publicAux: publicAux,
+                                                ringPedersenSecret: material.trapdoors[k])
         }
         return result
     }

@@ -159,6 +159,17 @@ func expectValidSignature(_ signature: RecoverableSignature, prehash: Prehash, p
                                        signer: all.first { $0.partyID == member }!, parameters: .production112)
         }
     }
+
+    /// The owner's trapdoor is kept only for the owner's own published parameters: another party's
+    /// would make the own-key checks compute with the wrong primes.
+    @Test func auxInfoKeepsOnlyTheOwnersTrapdoor() throws {
+        let parties = all.map(\.partyID).sorted()
+        let own = SigningFixture.auxInfos(for: parties, material: SigningFixture.testing)[parties[0]]!
+        #expect(own.ringPedersenSecret?.parameters == SigningFixture.testing.setups[0])
+        let other = try SigningAuxInfo(owner: parties[0], paillierSecret: SigningFixture.testing.secrets[0],
+                                       publicAux: own.publicAux, ringPedersenSecret: SigningFixture.testing.trapdoors[1])
+        #expect(other.ringPedersenSecret == nil)
+    }
 }
 
 @Suite struct SigningProductionTests {
