@@ -68,13 +68,17 @@ struct Montgomery: ~Copyable {
         self.modulus = modulus
         n = modulus.limbCount
         m = __gmpz_limbs_read(modulus.mpz)!
-        // Newton's iteration for m0⁻¹ mod 2^64: x = m0 is right to 3 bits for odd m0, and each step
-        // doubles the number of correct bits (3 → 6 → 12 → 24 → 48 → 96).
-        let m0 = m[0]
+        mInverse = Self.negatedInverse(of: m[0])
+        product = LimbBuffer(count: 2 * n)
+    }
+
+    /// −m0⁻¹ mod 2^64 for an odd m0, by Newton's iteration: x = m0 is right to 3 bits, and each
+    /// step doubles the number of correct bits (3 → 6 → 12 → 24 → 48 → 96). No branch on m0, so
+    /// the constant-time arithmetic uses it for secret moduli too.
+    static func negatedInverse(of m0: mp_limb_t) -> mp_limb_t {
         var x = m0
         for _ in 0..<5 { x = x &* (2 &- m0 &* x) }
-        mInverse = 0 &- x
-        product = LimbBuffer(count: 2 * n)
+        return 0 &- x
     }
 
     /// product (2n limbs, consumed) · R⁻¹ mod m into `result` (n limbs): one `mpn_addmul_1` row per

@@ -209,10 +209,7 @@ struct ConstantTimeMontgomery: ~Copyable {
         self.modulus = modulus
         n = modulus.limbCount
         m = __gmpz_limbs_read(modulus.mpz)!
-        let m0 = m[0]
-        var x = m0
-        for _ in 0..<5 { x = x &* (2 &- m0 &* x) }
-        mInverse = 0 &- x
+        mInverse = Montgomery.negatedInverse(of: m[0])
         product = LimbBuffer(count: 2 * n)
         scratch = LimbBuffer(count: max(Int(__gmpn_sec_mul_itch(n, n)), Int(__gmpn_sec_sqr_itch(n))))
     }
