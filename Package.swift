@@ -79,7 +79,7 @@ let package = Package(
         ]),
         // Layer 5
         .target(name: "TSSNode", dependencies: [
-            "TSS", "TSSStore", "CGGMP", "Noise", "Secp256k1", "Bytes",
+            "TSS", "TSSStore", "CGGMP", "Paillier", "Noise", "Secp256k1", "Bytes",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

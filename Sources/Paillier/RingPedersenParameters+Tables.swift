@@ -44,4 +44,10 @@ extension RingPedersenParameters {
     package func committerTable(forT isT: Bool) -> SecretExponentPowers {
         committerTables.table(isT, base: isT ? t : s, modulus: modulus)
     }
+
+    /// Whether this value and `other` share one set of committer tables (the same decoded value or
+    /// its copies, or values kept by one `RingPedersenParametersCache`).
+    package func sharesCommitterTables(with other: RingPedersenParameters) -> Bool {
+        committerTables === other.committerTables
+    }
 }

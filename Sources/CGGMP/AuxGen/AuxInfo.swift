@@ -68,6 +68,19 @@ public struct AuxInfo: Sendable, CustomStringConvertible {
         self.publicInfo = publicInfo
     }
 
+    /// The same aux info with every party's ring-Pedersen parameters replaced by `cache`'s equal
+    /// value, so that provers committing with them share the tables built for earlier sessions
+    /// (issue #13). Nothing else changes: the values are equal.
+    public func sharingRingPedersenParameters(_ cache: RingPedersenParametersCache) -> AuxInfo {
+        let shared = publicInfo.mapValues {
+            PublicAuxInfo(paillierKey: $0.paillierKey, ringPedersen: cache.shared($0.ringPedersen))
+        }
+        // Equal values, so the checks of the first construction hold again.
+        return try! AuxInfo(owner: owner, parameterSetName: parameterSetName, paillierSecretKey: paillierSecretKey,
+                            ringPedersenSecret: ringPedersenSecret, ringPedersenPrimes: ringPedersenPrimes,
+                            publicInfo: shared)
+    }
+
     /// The parties, sorted.
     public var parties: [PartyID] { publicInfo.keys.sorted() }
 

@@ -1,5 +1,6 @@
 import Bytes
 import CGGMP
+import Paillier
 import Secp256k1
 import TSS
 
@@ -9,6 +10,9 @@ struct FlowFactory: Sendable {
     let identity: Ed25519Signer
     let store: NodeStore
     let parameters: SchemeParameters
+    /// Every loaded registration's ring-Pedersen parameters go through this cache, so a peer's
+    /// committer tables are built once per process rather than once per presigning.
+    let ringPedersenCache: RingPedersenParametersCache
 
     func registration() -> JournaledFlow<RegistrationFlow>.MakeFlow {
         { [identity, parameters] registry, entry throws(FlowError) in
@@ -29,9 +33,9 @@ struct FlowFactory: Sendable {
     }
 
     func presign() -> JournaledFlow<PresignFlow>.MakeFlow {
-        { [identity, parameters, store] registry, entry throws(FlowError) in
+        { [identity, parameters, store, ringPedersenCache] registry, entry throws(FlowError) in
             let ticket = try FlowTicket(entry: entry)
-            let registered = try Self.registration(ticket, store: store)
+            let registered = try Self.registration(ticket, store: store, cache: ringPedersenCache)
             return try PresignFlow(user: ticket.userBytes(), blockNumber: ticket.blockNumber,
                                    derivationPath: ticket.derivationPath ?? "m", signers: ticket.partyIDs(),
                                    poolIndex: ticket.poolIndex ?? 0, keyShare: registered.keyShare,
@@ -41,9 +45,9 @@ struct FlowFactory: Sendable {
     }
 
     func signing() -> JournaledFlow<SigningFlow>.MakeFlow {
-        { [identity, parameters, store] registry, entry throws(FlowError) in
+        { [identity, parameters, store, ringPedersenCache] registry, entry throws(FlowError) in
             let ticket = try FlowTicket(entry: entry)
-            let registered = try Self.registration(ticket, store: store)
+            let registered = try Self.registration(ticket, store: store, cache: ringPedersenCache)
             let request = try Self.signingRequest(ticket)
             var slot: PresignatureSlot?
             if let text = ticket.presignature {
@@ -80,13 +84,14 @@ struct FlowFactory: Sendable {
         return PresignaturePool.keyID(publicKey: child, epoch: try ticket.keyEpoch(), signers: try ticket.partyIDs())
     }
 
-    static func registration(_ ticket: FlowTicket, store: NodeStore) throws(FlowError) -> RegistrationOutput {
+    static func registration(_ ticket: FlowTicket, store: NodeStore,
+                             cache: RingPedersenParametersCache) throws(FlowError) -> RegistrationOutput {
         let publicKey = try ticket.point(), epoch = try ticket.keyEpoch()
         let loaded: RegistrationOutput?
         do { loaded = try store.loadRegistration(publicKey: publicKey, epoch: epoch) } catch {
             throw .outOfOrder("the registration could not be loaded: \(error)")
         }
         guard let loaded else { throw .outOfOrder("no registration for the ticket's key") }
-        return loaded
+        return RegistrationOutput(keyShare: loaded.keyShare, auxInfo: loaded.auxInfo.sharingRingPedersenParameters(cache))
     }
 }

@@ -1,5 +1,6 @@
 import Bytes
 import CGGMP
+import Paillier
 import Logging
 import Noise
 import Secp256k1
@@ -50,6 +51,10 @@ public actor ThresholdNode {
         /// tries again. Nothing is claimed until they are up, so a signer that is down joins the
         /// same pool index when it returns, however long it was away.
         public var poolChannelWait: Duration
+        /// How many peers' ring-Pedersen parameter sets the node keeps with their committer tables
+        /// (≈ 0.8 MB each at production112), so presigning builds a peer's tables once per process
+        /// rather than once per session (`RingPedersenParametersCache`).
+        public var ringPedersenCacheCapacity: Int
 
         /// A rewrite of an outgoing message (``outgoingTamper``).
         public typealias OutgoingTamper = @Sendable (OutgoingMessage) -> [OutgoingMessage]
@@ -57,8 +62,10 @@ public actor ThresholdNode {
         /// A configuration; the defaults suit the production parameter sets.
         public init(flowTimeout: Duration = .seconds(600), retryInterval: Duration = .milliseconds(250),
                     presignaturePoolTarget: Int = 0, poolCheckInterval: Duration = .seconds(1),
-                    poolChannelWait: Duration = .seconds(60), outgoingTamper: OutgoingTamper? = nil) {
+                    poolChannelWait: Duration = .seconds(60), ringPedersenCacheCapacity: Int = 64,
+                    outgoingTamper: OutgoingTamper? = nil) {
             self.flowTimeout = flowTimeout
+            self.ringPedersenCacheCapacity = max(1, ringPedersenCacheCapacity)
             self.retryInterval = retryInterval
             self.presignaturePoolTarget = max(0, presignaturePoolTarget)
             self.poolCheckInterval = poolCheckInterval
@@ -178,7 +185,8 @@ public actor ThresholdNode {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        self.factory = FlowFactory(identity: identity, store: store, parameters: directory.parameters)
+        self.factory = FlowFactory(identity: identity, store: store, parameters: directory.parameters,
+                                   ringPedersenCache: RingPedersenParametersCache(capacity: configuration.ringPedersenCacheCapacity))
         self.worker = FlowWorker(me: identity.partyID)
     }
 

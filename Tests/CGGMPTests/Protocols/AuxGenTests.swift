@@ -94,6 +94,20 @@ import CGGMPAdversary
         #expect(decoded.ringPedersenSecret.parameters == info.ringPedersenSecret.parameters)
         #expect(decoded.encoded == encoded)
 
+        // Two decodings through one cache share their ring-Pedersen values (and so the committer's
+        // tables), and nothing else changes.
+        let cache = RingPedersenParametersCache(capacity: 8)
+        let first = decoded.sharingRingPedersenParameters(cache)
+        let second = try AuxInfo(encoded: encoded, parameters: .testing).sharingRingPedersenParameters(cache)
+        #expect(first.publicInfo == info.publicInfo && second.publicInfo == info.publicInfo)
+        #expect(first.encoded == encoded && second.encoded == encoded)
+        #expect(cache.count == info.publicInfo.count)
+        for party in info.parties {
+            #expect(first.publicInfo[party]!.ringPedersen.sharesCommitterTables(with: second.publicInfo[party]!.ringPedersen))
+            #expect(!decoded.publicInfo[party]!.ringPedersen.sharesCommitterTables(
+                with: try AuxInfo(encoded: encoded, parameters: .testing).publicInfo[party]!.ringPedersen))
+        }
+
         #expect(throws: AuxInfoError.parameterSetMismatch(expected: "production112", found: "testing-UNSAFE")) {
             try AuxInfo(encoded: encoded, parameters: .production112)
         }
