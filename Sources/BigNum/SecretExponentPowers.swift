@@ -33,13 +33,10 @@ public struct SecretExponentPowers: Sendable {
     public let maximumExponentLimbs: Int
     /// base⁻¹ mod modulus, for the fallback power.
     let baseInverse: BigInt
-    /// Limbs of the modulus.
-    let limbs: Int
-    /// Rows: ⌈(64·maximumExponentLimbs + 1) / 32⌉.
-    let rows: Int
-    /// Row i, entry d (16 entries of `limbs` limbs, row after row): base^(d·2^(32·i))·R mod m.
+    /// Row i, entry d (16 entries of n limbs, n the modulus' limb count, row after row; the rows
+    /// cover 64·maximumExponentLimbs + 1 bits): base^(d·2^(32·i))·R mod m.
     let table: [mp_limb_t]
-    /// Entry L (`limbs` limbs each): base^(−2^(64·L))·R mod m, L = 0 … maximumExponentLimbs.
+    /// Entry L (n limbs each): base^(−2^(64·L))·R mod m, L = 0 … maximumExponentLimbs.
     let offsets: [mp_limb_t]
 
     /// Digit width in bits; 16 entries a row.
@@ -67,10 +64,8 @@ public struct SecretExponentPowers: Sendable {
         let maximumLimbs = max((maximumExponentBits + mp_limb_t.bitWidth - 1) / mp_limb_t.bitWidth, 0)
         self.maximumExponentLimbs = maximumLimbs
         let rows = (mp_limb_t.bitWidth * maximumLimbs + 1 + Self.rowBits - 1) / Self.rowBits
-        self.rows = rows
         let montgomery = Montgomery(modulus)
         let n = montgomery.n
-        limbs = n
         var table = [mp_limb_t](repeating: 0, count: rows * Self.entries * n)
         var chain: [BigInt] = []  // base^(2^(64·L)), L = 0 … maximumLimbs
         let one = LimbBuffer(count: n), rowBase = LimbBuffer(count: n)
@@ -204,6 +199,8 @@ struct ConstantTimeMontgomery: ~Copyable {
     let mInverse: mp_limb_t
     let product: LimbBuffer
     let scratch: LimbBuffer
+    /// R mod m, computed once by the constant-time reduction (the modulus may be secret).
+    let rModM: LimbBuffer
 
     init(_ modulus: BigInt) {
         self.modulus = modulus
@@ -212,6 +209,8 @@ struct ConstantTimeMontgomery: ~Copyable {
         mInverse = Montgomery.negatedInverse(of: m[0])
         product = LimbBuffer(count: 2 * n)
         scratch = LimbBuffer(count: max(Int(__gmpn_sec_mul_itch(n, n)), Int(__gmpn_sec_sqr_itch(n))))
+        rModM = LimbBuffer(count: n)
+        try! (BigInt.one << (n * mp_limb_t.bitWidth)).modulo(modulus).copyMagnitude(into: rModM.base, count: n)
     }
 
     /// product (2n limbs, consumed) · R⁻¹ into `result` (n limbs), below R.
@@ -234,10 +233,9 @@ struct ConstantTimeMontgomery: ~Copyable {
         reduce(into: result)
     }
 
-    /// R mod m, by the constant-time reduction (the modulus may be secret).
+    /// 1 in Montgomery form (R mod m) into `result`.
     func one(into result: UnsafeMutablePointer<mp_limb_t>) {
-        let r = try! (BigInt.one << (n * mp_limb_t.bitWidth)).modulo(modulus)
-        r.copyMagnitude(into: result, count: n)
+        result.update(from: rModM.base, count: n)
     }
 
     /// x · R⁻¹ mod m in [0, m) for x in [0, R): REDC of x, then one masked subtraction.

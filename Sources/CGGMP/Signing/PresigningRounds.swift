@@ -45,13 +45,13 @@ struct PresignRound1<Output: Sendable>: TypedRound {
         // Our own key: K and G are encrypted mod p², q² (CRT) on `.fast`, the same ciphertexts;
         // `.reference` computes every value of the round full width, separately and in order.
         let path = context.path
-        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus, owner: context.aux.paillierSecret, path: context.path)
+        let own = PaillierGroup(modulus: context.aux.paillierSecret.modulus, owner: context.aux.paillierSecret, path: path)
         let k = Scalar.random(using: &generator), gamma = Scalar.random(using: &generator)
         let rho = own.randomRandomizer(using: &generator), nu = own.randomRandomizer(using: &generator)
         // The El-Gamal secret y_i is needed by no one (only its public key Y_i is used).
         let y = Point.generatorMultiple(Scalar.random(using: &generator))
         let a = Scalar.random(using: &generator), b = Scalar.random(using: &generator)
-        let concurrently = context.path == .fast
+        let concurrently = path == .fast
         // Beside the two encryptions, on `.fast`, each peer's committer tables of s and t are built
         // (once per parameters value; the proofs below and in round 2 commit with them).
         let peerSetups = concurrently ? context.others.map { context.inputs.publicAux[$0]!.ringPedersen } : []
@@ -64,9 +64,8 @@ struct PresignRound1<Output: Sendable>: TypedRound {
                 return nil
             }
         }
-        let encrypted = [firstWork[0]!, firstWork[1]!]
         let message = PresignRound1Echo(
-            k: PaillierCiphertext(value: encrypted[0]), g: PaillierCiphertext(value: encrypted[1]),
+            k: PaillierCiphertext(value: firstWork[0]!), g: PaillierCiphertext(value: firstWork[1]!),
             y: y, a1: .generatorMultiple(a), a2: a * y + .generatorMultiple(k),
             b1: .generatorMultiple(b), b2: b * y + .generatorMultiple(gamma))
         let ownKey = context.aux.paillierSecret.publicKey
@@ -143,7 +142,7 @@ struct PresignRound2<Output: Sendable>: TypedRound {
     func makeMessages(using generator: inout some RandomNumberGenerator) -> TypedPayloads<PresignRound2Artifact> {
         let parameters = context.parameters, path = context.path
         let ownKey = context.aux.paillierSecret.publicKey
-        let own = PaillierGroup(modulus: ownKey.modulus, owner: context.aux.paillierSecret, path: context.path)
+        let own = PaillierGroup(modulus: ownKey.modulus, owner: context.aux.paillierSecret, path: path)
         let proofContext = PresignChecks.context(epid: context.epid, prover: context.me)
         let gammaPoint = Point.generatorMultiple(secrets.gamma)
         let x = context.keyShare.secretShare

@@ -62,10 +62,14 @@ struct PaillierGroup: Sendable {
     /// The owner computes r^N mod p² and q² instead (`PaillierSecretKey.encryptCRT`), same value.
     func encrypt(_ plaintext: BigInt, randomizer: BigInt) -> BigInt {
         if let owner { return owner.encryptCRT(plaintext, randomness: randomizer) }
-        let message = try! plaintext.modulo(modulus)
-        let gToM = try! (BigInt.one + message * modulus).modulo(modulusSquared)
         let rToN = ProofArithmetic.secretPowerPublicSign(randomizer, modulus, modulo: modulusSquared)
-        return ProofArithmetic.multiply(gToM, rToN, modulo: modulusSquared)
+        return ProofArithmetic.multiply(generatorPower(plaintext), rToN, modulo: modulusSquared)
+    }
+
+    /// (1 + N)^m = 1 + (m mod N)·N mod N² for a secret m (constant-time reduction).
+    private func generatorPower(_ plaintext: BigInt) -> BigInt {
+        let message = try! plaintext.modulo(modulus)
+        return try! (BigInt.one + message * modulus).modulo(modulusSquared)
     }
 
     /// c1 · c2 mod N² (homomorphic addition of plaintexts).
@@ -129,9 +133,7 @@ struct PaillierGroup: Sendable {
         let product: BigInt
         do { product = try BigInt.productOfPowers(terms, modulo: modulusSquared) }
         catch { preconditionFailure("scaleSecretAndEncrypt: the ciphertext must be a unit") }
-        let message = try! plaintext.modulo(modulus)
-        return ProofArithmetic.multiply(try! (BigInt.one + message * modulus).modulo(modulusSquared), product,
-                                        modulo: modulusSquared)
+        return ProofArithmetic.multiply(generatorPower(plaintext), product, modulo: modulusSquared)
     }
 
     /// c^k mod N² for a public integer k of either sign; c was checked to be a unit.
